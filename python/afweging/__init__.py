@@ -1,0 +1,28 @@
+"""afweging: weighs packages of pandemic measures on the four dimensions of the Dutch reference
+framework (virus spread, societal, socio-economic and behavioural consequences).
+
+>>> import afweging as af
+>>> model = af.Model(af.Calibration.netherlands(), af.Scenario.preset("centraal"))
+>>> run = model.run(days=365)
+>>> run.hospital_occupancy.shape
+(365, 9)
+"""
+
+from . import _core
+from ._inputs import Calibration, Scenario
+from .errors import AfwegingError, SolverError, ValidationError
+from .model import Model
+from .run import Run
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "AfwegingError",
+    "Calibration",
+    "Model",
+    "Run",
+    "Scenario",
+    "SolverError",
+    "ValidationError",
+    "__version__",
+]

@@ -1,0 +1,54 @@
+"""Exceptions raised by afweging.
+
+Every error the engine raises derives from :class:`AfwegingError`. Bad input raises
+:class:`ValidationError`, which is also a :class:`ValueError` and lists every problem found, each
+naming the field and the bad value::
+
+    try:
+        af.Scenario.from_json(text)
+    except af.ValidationError as err:
+        for e in err.errors():
+            print(e["field"], e["message"], e["value"])
+"""
+
+from __future__ import annotations
+
+import json
+from typing import List, TypedDict
+
+
+class FieldError(TypedDict):
+    """One problem with one input field."""
+
+    field: str
+    """Dotted path of the field, e.g. ``scenario.variant.r0``."""
+    message: str
+    """What is wrong, e.g. ``must be > 0``."""
+    value: str
+    """The offending value as text (empty when there is none)."""
+
+
+class AfwegingError(Exception):
+    """Base class of every error raised by afweging."""
+
+    def __init__(self, message: str, errors: "str | List[FieldError]" = "[]") -> None:
+        super().__init__(message)
+        self._errors: List[FieldError] = json.loads(errors) if isinstance(errors, str) else list(errors)
+
+    def errors(self) -> List[FieldError]:
+        """The structured problems behind this error: ``[{"field", "message", "value"}, ...]``."""
+        return [dict(e) for e in self._errors]  # type: ignore[misc]
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (str(self), json.dumps(self._errors)))
+
+
+class ValidationError(AfwegingError, ValueError):
+    """Input that breaks a rule (a field out of range, a wrong length, an unknown name)."""
+
+
+class SolverError(AfwegingError, RuntimeError):
+    """The numerical solver could not keep the state valid (report this as a bug)."""
+
+
+__all__ = ["AfwegingError", "ValidationError", "SolverError", "FieldError"]

@@ -1,0 +1,64 @@
+"""The model: a calibration and a scenario prepared for fast runs."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import numpy as np
+
+from . import _core
+from ._inputs import Calibration, Scenario
+from .run import Run
+
+
+class Model:
+    """A calibration and a scenario, validated against each other and prepared for runs.
+
+    >>> model = Model(Calibration.netherlands(), Scenario.preset("centraal"))
+    >>> run = model.run(days=365)
+    """
+
+    __slots__ = ("_inner", "calibration", "scenario")
+
+    def __init__(self, calibration: Calibration, scenario: Scenario) -> None:
+        if not isinstance(calibration, Calibration):
+            raise TypeError(f"calibration: expected afweging.Calibration, got {type(calibration).__name__}")
+        if not isinstance(scenario, Scenario):
+            raise TypeError(f"scenario: expected afweging.Scenario, got {type(scenario).__name__}")
+        self._inner = _core.Model(calibration._inner, scenario._inner)
+        self.calibration = calibration
+        self.scenario = scenario
+
+    def run(self, days: int = 365, contact_multipliers: Optional[np.ndarray] = None) -> Run:
+        """Simulates ``days`` days from the scenario's start.
+
+        ``contact_multipliers`` (optional, ``days x 4``, dimensionless) scales the contacts per day
+        in the settings home, school, work and community (1 = normal); this is the hook through
+        which measures and behaviour act. The GIL is released while the engine runs.
+        """
+        if isinstance(days, bool) or not isinstance(days, (int, np.integer)):
+            raise TypeError(f"days: expected a whole number, got {days!r}")
+        if contact_multipliers is not None:
+            contact_multipliers = np.ascontiguousarray(contact_multipliers, dtype=np.float64)
+        return Run(self._inner.run(int(days), contact_multipliers), self.scenario.name)
+
+    def r0(self) -> float:
+        """Basic reproduction number: spectral radius of the next-generation matrix (equals the
+        scenario's ``variant.r0``)."""
+        return self._inner.r0()
+
+    def growth_rate(self) -> float:
+        """Initial exponential growth rate (1/day) in a fully susceptible population at normal
+        contacts and seasonal mean transmission."""
+        return self._inner.growth_rate()
+
+    def parameters(self) -> Dict[str, Any]:
+        """The prepared rates (1/day), probabilities and reciprocal contact matrices (contacts per
+        person per day, settings x age x age) the engine integrates."""
+        return self._inner.parameters()
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Model, (self.calibration, self.scenario))
+
+    def __repr__(self) -> str:
+        return f"Model({self.calibration!r}, {self.scenario!r})"

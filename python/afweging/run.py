@@ -1,0 +1,216 @@
+"""The result of a run: daily arrays by age band (numpy), the virus-spread summary, and tidy
+pandas / named-dimension xarray views."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+
+import numpy as np
+
+from . import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import xarray as xr
+
+#: Daily indicators by age band: (attribute, unit, long name).
+INDICATORS: List[Tuple[str, str, str]] = [
+    ("infections", "persons/day", "new infections (reinfections included)"),
+    ("admissions", "persons/day", "hospital admissions (ward and ICU)"),
+    ("icu_admissions", "persons/day", "ICU admissions"),
+    ("deaths", "persons/day", "deaths in hospital"),
+    ("hospital_occupancy", "persons", "COVID-19 patients in clinical (non-ICU) beds at the end of the day"),
+    ("icu_occupancy", "persons", "COVID-19 patients in ICU at the end of the day"),
+    ("vaccinations", "persons/day", "persons vaccinated"),
+]
+
+#: Units of the virus-spread summary.
+SUMMARY_UNITS: Dict[str, str] = {
+    "total_infections": "persons",
+    "attack_rate": "infections per inhabitant",
+    "total_admissions": "persons",
+    "total_icu_admissions": "persons",
+    "total_deaths": "persons",
+    "life_years_lost": "years",
+    "peak_hospital_occupancy": "persons",
+    "peak_hospital_day": "day",
+    "peak_icu_occupancy": "persons",
+    "peak_icu_day": "day",
+    "days_hospital_above_normal": "days",
+    "days_hospital_above_scaled": "days",
+    "days_icu_above_normal": "days",
+    "days_icu_above_scaled": "days",
+}
+
+
+def _require(module: str, extra: str) -> Any:
+    try:
+        return __import__(module)
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{module} is needed for this; install it with `pip install afweging[{extra}]`") from err
+
+
+class Run:
+    """A simulated course of the epidemic. Day ``d`` covers ``[d, d + 1)``; flows are totals over
+    the day, occupancies are taken at its end. Arrays are ``days x age bands`` unless stated."""
+
+    __slots__ = ("_inner", "scenario_name")
+
+    def __init__(self, inner: _core.Run, scenario_name: str = "") -> None:
+        self._inner = inner
+        self.scenario_name = scenario_name
+
+    @property
+    def days(self) -> int:
+        return self._inner.days
+
+    @property
+    def age_bands(self) -> List[str]:
+        return self._inner.age_bands
+
+    @property
+    def infections(self) -> np.ndarray:
+        """New infections per day (persons/day), days x age bands."""
+        return self._inner.infections
+
+    @property
+    def admissions(self) -> np.ndarray:
+        """Hospital admissions per day, ward and ICU together (persons/day), days x age bands."""
+        return self._inner.admissions
+
+    @property
+    def icu_admissions(self) -> np.ndarray:
+        """ICU admissions per day (persons/day), days x age bands."""
+        return self._inner.icu_admissions
+
+    @property
+    def deaths(self) -> np.ndarray:
+        """Deaths in hospital per day (persons/day), days x age bands."""
+        return self._inner.deaths
+
+    @property
+    def hospital_occupancy(self) -> np.ndarray:
+        """COVID-19 patients in clinical (non-ICU) beds at the end of each day (persons), days x age bands."""
+        return self._inner.hospital_occupancy
+
+    @property
+    def icu_occupancy(self) -> np.ndarray:
+        """COVID-19 patients in ICU at the end of each day (persons), days x age bands."""
+        return self._inner.icu_occupancy
+
+    @property
+    def vaccinations(self) -> np.ndarray:
+        """Persons vaccinated per day (persons/day), days x age bands."""
+        return self._inner.vaccinations
+
+    @property
+    def contact_multipliers(self) -> np.ndarray:
+        """Contact multipliers in force per day (dimensionless), days x 4 settings
+        (home, school, work, community)."""
+        return self._inner.contact_multipliers
+
+    @property
+    def compartments(self) -> np.ndarray:
+        """Persons per compartment, (days + 1) x age bands x compartments: the state at the start
+        of day 0 and at the end of each day. Names in :attr:`compartment_names`."""
+        return self._inner.compartments
+
+    @property
+    def compartment_names(self) -> List[str]:
+        return self._inner.compartment_names
+
+    @property
+    def icu_capacity(self) -> Tuple[float, float]:
+        """ICU beds for COVID-19 patients (persons): (normal, scaled-up)."""
+        return self._inner.icu_capacity
+
+    @property
+    def hospital_capacity(self) -> Tuple[float, float]:
+        """Clinical beds for COVID-19 patients (persons): (normal, scaled-up)."""
+        return self._inner.hospital_capacity
+
+    def virus_spread(self) -> Dict[str, Any]:
+        """The virus-spread dimension over the run: totals, peaks and days above capacity (units in
+        :data:`SUMMARY_UNITS`), plus per-age totals under ``infections``, ``admissions``,
+        ``icu_admissions`` and ``deaths``."""
+        return self._inner.virus_spread()  # type: ignore[no-any-return]
+
+    def summary(self) -> "pd.DataFrame":
+        """The virus-spread dimension as a frame: indicator, value, unit."""
+        pd = _require("pandas", "pandas")
+        vs = self.virus_spread()
+        return pd.DataFrame(
+            [{"indicator": k, "value": vs[k], "unit": u} for k, u in SUMMARY_UNITS.items()]
+        )
+
+    def to_pandas(self) -> "pd.DataFrame":
+        """Tidy (long) frame: day, age_band, indicator, value, unit."""
+        pd = _require("pandas", "pandas")
+        days = np.arange(self.days)
+        frames = []
+        for name, unit, _ in INDICATORS:
+            values = getattr(self, name)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "day": np.repeat(days, len(self.age_bands)),
+                        "age_band": np.tile(self.age_bands, self.days),
+                        "indicator": name,
+                        "value": values.reshape(-1),
+                        "unit": unit,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def to_xarray(self) -> "xr.Dataset":
+        """Dataset with dims ``day`` and ``age_band`` (and ``setting`` for contact multipliers),
+        ``units`` and ``long_name`` attributes on every variable."""
+        xr = _require("xarray", "xarray")
+        coords = {"day": np.arange(self.days), "age_band": self.age_bands}
+        data = {
+            name: (("day", "age_band"), getattr(self, name), {"units": unit, "long_name": long})
+            for name, unit, long in INDICATORS
+        }
+        data["contact_multipliers"] = (
+            ("day", "setting"),
+            self.contact_multipliers,
+            {"units": "1", "long_name": "contact multiplier in force"},
+        )
+        coords["setting"] = ["home", "school", "work", "community"]
+        from . import __version__
+
+        return xr.Dataset(
+            data,
+            coords=coords,
+            attrs={"scenario": self.scenario_name, "afweging_version": __version__},
+        )
+
+    def to_json(self) -> str:
+        return self._inner.to_json()
+
+    @classmethod
+    def from_json(cls, text: str, scenario_name: str = "") -> "Run":
+        return cls(_core.Run.from_json(text), scenario_name)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Run.from_json, (self.to_json(), self.scenario_name))
+
+    def __repr__(self) -> str:
+        vs = self.virus_spread()
+        return (
+            f"Run({self.scenario_name!r}, {self.days} days: {vs['total_infections']:,.0f} infections, "
+            f"{vs['total_admissions']:,.0f} admissions, {vs['total_deaths']:,.0f} deaths, "
+            f"ICU peak {vs['peak_icu_occupancy']:,.0f})"
+        )
+
+    def _repr_html_(self) -> str:
+        vs = self.virus_spread()
+        rows = "".join(
+            f"<tr><td>{k.replace('_', ' ')}</td><td style='text-align:right'>{vs[k]:,.{3 if k == 'attack_rate' else 0}f}</td><td>{u}</td></tr>"
+            for k, u in SUMMARY_UNITS.items()
+        )
+        return (
+            f"<b>Run</b> scenario <i>{self.scenario_name}</i>, {self.days} days &mdash; virus spread"
+            f"<table><tr><th>indicator</th><th>value</th><th>unit</th></tr>{rows}</table>"
+        )

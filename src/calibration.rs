@@ -1,0 +1,251 @@
+//! Country data: who lives there, how they meet, how sick they get and what the hospitals hold.
+//! The default is the Netherlands, embedded from `data/netherlands/calibration.json`, where every
+//! figure carries its source and year (or is marked as an assumption).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{from_json, Result};
+use crate::source::Sources;
+use crate::validate::Checker;
+
+/// The contact settings through which measures and behaviour act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Home,
+    School,
+    Work,
+    Community,
+}
+
+impl Setting {
+    pub const ALL: [Setting; 4] = [
+        Setting::Home,
+        Setting::School,
+        Setting::Work,
+        Setting::Community,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Home => "home",
+            Setting::School => "school",
+            Setting::Work => "work",
+            Setting::Community => "community",
+        }
+    }
+}
+
+/// Mean daily contacts, `matrix[a][b]` = contacts a person in age band `a` has with people in band `b`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactMatrices {
+    pub home: Vec<Vec<f64>>,
+    pub school: Vec<Vec<f64>>,
+    pub work: Vec<Vec<f64>>,
+    pub community: Vec<Vec<f64>>,
+}
+
+impl ContactMatrices {
+    pub fn get(&self, setting: Setting) -> &Vec<Vec<f64>> {
+        match setting {
+            Setting::Home => &self.home,
+            Setting::School => &self.school,
+            Setting::Work => &self.work,
+            Setting::Community => &self.community,
+        }
+    }
+}
+
+/// Severity of infection with the reference variant, by age band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Severity {
+    /// P(hospital admission | infection).
+    pub p_hospital_given_infection: Vec<f64>,
+    /// P(ICU admission | hospital admission).
+    pub p_icu_given_admission: Vec<f64>,
+    /// P(death | hospital admission), deaths on the ward and in ICU together.
+    pub p_death_given_admission: Vec<f64>,
+    /// P(death | ICU admission) while ICU capacity suffices.
+    pub p_death_given_icu: Vec<f64>,
+    /// P(death) of a patient needing ICU above the scaled-up capacity; `null` switches
+    /// overflow mortality off.
+    pub p_death_icu_overflow: Option<f64>,
+}
+
+/// Mean lengths of stay (days).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stays {
+    /// Mean days on a clinical (non-ICU) ward, admission to discharge or death.
+    pub ward_days: f64,
+    /// Mean days in ICU.
+    pub icu_days: f64,
+}
+
+/// Beds for COVID-19 patients (persons).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Clinical (non-ICU) beds available for COVID-19 patients in normal operation.
+    pub hospital_normal: f64,
+    /// Clinical beds after scale-up.
+    pub hospital_scaled: f64,
+    /// ICU beds in normal operation (all patients).
+    pub icu_normal: f64,
+    /// ICU beds after scale-up; beyond this, overflow mortality applies.
+    pub icu_scaled: f64,
+}
+
+/// Everything country-specific the engine needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub name: String,
+    /// Labels of the age bands, e.g. `"0-9"` ... `"80+"`.
+    pub age_bands: Vec<String>,
+    /// Persons per age band.
+    pub population: Vec<f64>,
+    /// Contacts per person per day by setting.
+    pub contacts: ContactMatrices,
+    /// Susceptibility to infection per contact, relative (dimensionless) by age band.
+    pub relative_susceptibility: Vec<f64>,
+    /// Share of infections that stay asymptomatic, by age band.
+    pub asymptomatic_share: Vec<f64>,
+    /// Infectiousness of an asymptomatic relative to a symptomatic infection.
+    pub asymptomatic_infectiousness: f64,
+    pub severity: Severity,
+    pub stays: Stays,
+    pub capacity: Capacity,
+    /// Remaining life expectancy (years) at the middle of each age band, for life years lost.
+    pub life_expectancy: Vec<f64>,
+    /// Provenance of every figure, keyed by field path.
+    #[serde(default)]
+    pub sources: Sources,
+}
+
+const NETHERLANDS: &str = include_str!("../data/netherlands/calibration.json");
+
+impl Calibration {
+    /// The embedded Dutch calibration.
+    pub fn netherlands() -> Calibration {
+        Calibration::from_json_str(NETHERLANDS).expect("embedded calibration is valid")
+    }
+
+    /// Parses and validates a calibration from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Calibration> {
+        let cal: Calibration = from_json("calibration", text)?;
+        cal.validate()?;
+        Ok(cal)
+    }
+
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("calibration serialises")
+    }
+
+    pub fn n_ages(&self) -> usize {
+        self.population.len()
+    }
+
+    /// Checks every rule; errors name the field and the bad value.
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checker::new();
+        let n = self.population.len();
+        if n == 0 {
+            c.fail("calibration.population", "must not be empty", "[]".into());
+            return c.finish();
+        }
+        c.each("calibration.population", &self.population, Checker::positive);
+        c.length(
+            "calibration.age_bands",
+            self.age_bands.len(),
+            n,
+            "population band",
+        );
+        for setting in Setting::ALL {
+            let field = format!("calibration.contacts.{}", setting.name());
+            let matrix = self.contacts.get(setting);
+            if c.length(&field, matrix.len(), n, "age band") {
+                for (i, row) in matrix.iter().enumerate() {
+                    let row_field = format!("{field}[{i}]");
+                    if c.length(&row_field, row.len(), n, "age band") {
+                        c.each(&row_field, row, Checker::non_negative);
+                    }
+                }
+            }
+        }
+        let per_age: [(&str, &Vec<f64>, fn(&mut Checker, &str, f64)); 7] = [
+            (
+                "calibration.relative_susceptibility",
+                &self.relative_susceptibility,
+                Checker::non_negative,
+            ),
+            (
+                "calibration.asymptomatic_share",
+                &self.asymptomatic_share,
+                Checker::share,
+            ),
+            (
+                "calibration.severity.p_hospital_given_infection",
+                &self.severity.p_hospital_given_infection,
+                Checker::share,
+            ),
+            (
+                "calibration.severity.p_icu_given_admission",
+                &self.severity.p_icu_given_admission,
+                Checker::share,
+            ),
+            (
+                "calibration.severity.p_death_given_admission",
+                &self.severity.p_death_given_admission,
+                Checker::share,
+            ),
+            (
+                "calibration.severity.p_death_given_icu",
+                &self.severity.p_death_given_icu,
+                Checker::share,
+            ),
+            (
+                "calibration.life_expectancy",
+                &self.life_expectancy,
+                Checker::non_negative,
+            ),
+        ];
+        for (field, values, check) in per_age {
+            if c.length(field, values.len(), n, "age band") {
+                c.each(field, values, check);
+            }
+        }
+        c.within(
+            "calibration.asymptomatic_infectiousness",
+            self.asymptomatic_infectiousness,
+            0.0,
+            1.0,
+        );
+        if let Some(p) = self.severity.p_death_icu_overflow {
+            c.share("calibration.severity.p_death_icu_overflow", p);
+        }
+        c.positive("calibration.stays.ward_days", self.stays.ward_days);
+        c.positive("calibration.stays.icu_days", self.stays.icu_days);
+        c.non_negative("calibration.capacity.hospital_normal", self.capacity.hospital_normal);
+        c.non_negative("calibration.capacity.hospital_scaled", self.capacity.hospital_scaled);
+        c.non_negative("calibration.capacity.icu_normal", self.capacity.icu_normal);
+        c.non_negative("calibration.capacity.icu_scaled", self.capacity.icu_scaled);
+        if self.capacity.icu_scaled < self.capacity.icu_normal {
+            c.fail(
+                "calibration.capacity.icu_scaled",
+                format!("must be >= icu_normal ({})", self.capacity.icu_normal),
+                format!("{}", self.capacity.icu_scaled),
+            );
+        }
+        if self.capacity.hospital_scaled < self.capacity.hospital_normal {
+            c.fail(
+                "calibration.capacity.hospital_scaled",
+                format!("must be >= hospital_normal ({})", self.capacity.hospital_normal),
+                format!("{}", self.capacity.hospital_scaled),
+            );
+        }
+        c.finish()
+    }
+}

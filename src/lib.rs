@@ -1,0 +1,30 @@
+//! # afweging
+//!
+//! An engine that weighs packages of pandemic measures on the four dimensions of the Dutch
+//! reference framework: virus spread, societal, socio-economic and behavioural consequences.
+//!
+//! The flow: a [`Calibration`] (country data) and a [`Scenario`] (variant, season, immunity,
+//! vaccination) make a [`Model`]; a run gives a [`Trajectory`] of daily states, from which the
+//! dimensions are computed. The engine is plain Rust; the Python bindings live behind the `python`
+//! feature.
+
+pub mod calibration;
+pub mod compartments;
+pub mod contacts;
+pub mod error;
+pub mod model;
+pub mod ngm;
+pub mod scenario;
+pub mod solver;
+pub mod source;
+pub mod trajectory;
+pub mod validate;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use calibration::{Calibration, Setting};
+pub use error::{Error, FieldError, Result};
+pub use model::{Model, Multipliers};
+pub use scenario::Scenario;
+pub use trajectory::{Trajectory, VirusSpread};

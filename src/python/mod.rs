@@ -1,0 +1,352 @@
+//! The pyo3 layer: converts, validates at the boundary, releases the GIL for runs, and maps each
+//! engine error to its Python exception (defined in `afweging/errors.py`). No model logic here.
+
+use ndarray::{s, Array2};
+use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::compartments as c;
+use crate::error::Error;
+use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
+
+/// Raises the Python exception class of `afweging.errors` that matches the engine error.
+fn to_py(py: Python<'_>, err: Error) -> PyErr {
+    let class = match err {
+        Error::Validation(_) | Error::UnknownName { .. } => "ValidationError",
+        Error::Solver(_) => "SolverError",
+    };
+    let build = || -> PyResult<PyErr> {
+        let errors = serde_json::to_string(&err.field_errors()).expect("field errors serialise");
+        let module = py.import("afweging.errors")?;
+        let exception = module
+            .getattr(class)?
+            .call1((err.to_string(), errors))?;
+        Ok(PyErr::from_value(exception))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+#[pyclass(module = "afweging._core", name = "Calibration", frozen)]
+#[derive(Clone)]
+pub struct PyCalibration {
+    inner: Calibration,
+}
+
+#[pymethods]
+impl PyCalibration {
+    #[staticmethod]
+    fn netherlands() -> Self {
+        Self {
+            inner: Calibration::netherlands(),
+        }
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Calibration::from_json_str(text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn to_json(&self) -> String {
+        self.inner.to_json_string()
+    }
+
+    #[getter]
+    fn age_bands(&self) -> Vec<String> {
+        self.inner.age_bands.clone()
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+}
+
+#[pyclass(module = "afweging._core", name = "Scenario", frozen)]
+#[derive(Clone)]
+pub struct PyScenario {
+    inner: Scenario,
+}
+
+#[pymethods]
+impl PyScenario {
+    #[staticmethod]
+    fn preset(py: Python<'_>, name: &str) -> PyResult<Self> {
+        Scenario::preset(name)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    #[staticmethod]
+    fn preset_names() -> Vec<String> {
+        Scenario::preset_names()
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Scenario::from_json_str(text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn to_json(&self) -> String {
+        self.inner.to_json_string()
+    }
+
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+}
+
+#[pyclass(module = "afweging._core", name = "Model", frozen)]
+pub struct PyModel {
+    inner: Model,
+}
+
+#[pymethods]
+impl PyModel {
+    #[new]
+    fn new(py: Python<'_>, calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<Self> {
+        Model::new(calibration.inner.clone(), scenario.inner.clone())
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    #[getter]
+    fn calibration(&self) -> PyCalibration {
+        PyCalibration {
+            inner: self.inner.calibration().clone(),
+        }
+    }
+
+    #[getter]
+    fn scenario(&self) -> PyScenario {
+        PyScenario {
+            inner: self.inner.scenario().clone(),
+        }
+    }
+
+    fn r0(&self) -> f64 {
+        self.inner.r0()
+    }
+
+    fn growth_rate(&self) -> f64 {
+        self.inner.growth_rate()
+    }
+
+    /// Runs `days` days, with optional contact multipliers (`days x 4`: home, school, work,
+    /// community). The GIL is released while the engine runs.
+    #[pyo3(signature = (days, contact_multipliers=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        days: i64,
+        contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
+    ) -> PyResult<PyRun> {
+        let days = usize::try_from(days).map_err(|_| {
+            to_py(
+                py,
+                Error::Validation(vec![crate::FieldError {
+                    field: "days".into(),
+                    message: "must be a positive whole number".into(),
+                    value: days.to_string(),
+                }]),
+            )
+        })?;
+        let schedule: Option<Vec<Multipliers>> = match contact_multipliers {
+            None => None,
+            Some(array) => {
+                let view = array.as_array();
+                if view.shape() != [days, 4] {
+                    return Err(to_py(
+                        py,
+                        Error::Validation(vec![crate::FieldError {
+                            field: "contact_multipliers".into(),
+                            message: format!("must have shape ({days}, 4): days x settings (home, school, work, community)"),
+                            value: format!("shape {:?}", view.shape()),
+                        }]),
+                    ));
+                }
+                Some(view.rows().into_iter().map(|r| [r[0], r[1], r[2], r[3]]).collect())
+            }
+        };
+        let model = &self.inner;
+        let result = py.detach(|| match &schedule {
+            None => model.run(days),
+            Some(s) => model.run_with_multipliers(s),
+        });
+        result.map(|inner| PyRun { inner }).map_err(|e| to_py(py, e))
+    }
+
+    /// The prepared rates and matrices, for inspection and for independent re-implementations.
+    fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let m = &self.inner;
+        let n = m.groups;
+        let d = PyDict::new(py);
+        let contacts: Vec<Vec<f64>> = m.contacts.iter().map(|x| x.to_vec()).collect();
+        let contacts = Array2::from_shape_vec((4, n * n), contacts.concat())
+            .expect("shape")
+            .into_shape_with_order((4, n, n))
+            .expect("shape");
+        d.set_item("contacts", contacts.into_pyarray(py))?;
+        d.set_item("population", m.population.clone().into_pyarray(py))?;
+        d.set_item("beta0", m.beta0)?;
+        d.set_item("susceptibility", m.susceptibility.clone().into_pyarray(py))?;
+        d.set_item("hazard", m.hazard.to_vec().into_pyarray(py))?;
+        d.set_item("p_asym", m.p_asym.clone().into_pyarray(py))?;
+        let severe = Array2::from_shape_vec((n, 4), m.p_severe.concat()).expect("shape");
+        d.set_item("p_severe", severe.into_pyarray(py))?;
+        d.set_item("p_icu", m.p_icu.clone().into_pyarray(py))?;
+        d.set_item("q_ward", m.q_ward.clone().into_pyarray(py))?;
+        d.set_item("q_icu", m.q_icu.clone().into_pyarray(py))?;
+        d.set_item("q_overflow", m.q_overflow)?;
+        d.set_item("rho", m.rho)?;
+        for (key, value) in m.rates() {
+            d.set_item(key, value)?;
+        }
+        let init = Array2::from_shape_vec((n, c::SLOTS), m.initial_state()).expect("shape");
+        d.set_item("initial_state", init.into_pyarray(py))?;
+        d.set_item("steps_per_day", m.steps_per_day())?;
+        Ok(d)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let m = &slf.get().inner;
+        let args = (
+            PyCalibration {
+                inner: m.calibration().clone(),
+            },
+            PyScenario {
+                inner: m.scenario().clone(),
+            },
+        );
+        (slf.get_type(), args).into_pyobject(py)
+    }
+}
+
+#[pyclass(module = "afweging._core", name = "Run", frozen)]
+pub struct PyRun {
+    inner: Trajectory,
+}
+
+#[pymethods]
+impl PyRun {
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        crate::error::from_json::<Trajectory>("run", text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).expect("trajectory serialises")
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+
+    #[getter]
+    fn days(&self) -> usize {
+        self.inner.days()
+    }
+
+    #[getter]
+    fn age_bands(&self) -> Vec<String> {
+        self.inner.age_bands.clone()
+    }
+
+    #[getter]
+    fn compartment_names(&self) -> Vec<&'static str> {
+        c::NAMES.to_vec()
+    }
+
+    #[getter]
+    fn infections<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.infections().into_pyarray(py)
+    }
+
+    #[getter]
+    fn admissions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.admissions().into_pyarray(py)
+    }
+
+    #[getter]
+    fn icu_admissions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.icu_admissions().into_pyarray(py)
+    }
+
+    #[getter]
+    fn deaths<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.deaths().into_pyarray(py)
+    }
+
+    #[getter]
+    fn hospital_occupancy<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.hospital_occupancy().into_pyarray(py)
+    }
+
+    #[getter]
+    fn icu_occupancy<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.icu_occupancy().into_pyarray(py)
+    }
+
+    #[getter]
+    fn vaccinations<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.vaccinations.clone().into_pyarray(py)
+    }
+
+    #[getter]
+    fn contact_multipliers<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.multipliers.clone().into_pyarray(py)
+    }
+
+    /// `(days + 1) x groups x compartments`: persons per compartment at the start and after each day.
+    #[getter]
+    fn compartments<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray3<f64>> {
+        self.inner
+            .states
+            .slice(s![.., .., ..c::PEOPLE])
+            .to_owned()
+            .into_pyarray(py)
+    }
+
+    #[getter]
+    fn icu_capacity(&self) -> (f64, f64) {
+        (self.inner.icu_capacity[1], self.inner.icu_capacity[0])
+    }
+
+    #[getter]
+    fn hospital_capacity(&self) -> (f64, f64) {
+        (self.inner.hospital_capacity[1], self.inner.hospital_capacity[0])
+    }
+
+    fn virus_spread<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(&self.inner.virus_spread()).expect("summary serialises");
+        json_to_py(py, &text)
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyCalibration>()?;
+    m.add_class::<PyScenario>()?;
+    m.add_class::<PyModel>()?;
+    m.add_class::<PyRun>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

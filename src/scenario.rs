@@ -1,0 +1,262 @@
+//! The world the measures meet: the variant, the season, immunity at the start and vaccination.
+//! Presets mirror the Dutch long-term scenarios (cabinet letter of 1 April 2022, after the WRR/KNAW
+//! scenarios of September 2021); their parameter choices are documented in `data/scenarios.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{from_json, Error, Result};
+use crate::source::Sources;
+use crate::validate::Checker;
+
+/// The circulating variant, relative to the reference variant of the calibration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    /// Basic reproduction number: fully susceptible population, normal contacts, seasonal mean.
+    pub r0: f64,
+    /// Mean latent period (days), infection to infectiousness.
+    pub latent_days: f64,
+    /// Mean infectious period (days).
+    pub infectious_days: f64,
+    /// Multiplier on P(hospital admission | infection) of the calibration.
+    pub severity: f64,
+    /// Multiplier on P(ICU | admission).
+    pub icu_ratio: f64,
+    /// Multiplier on P(death | admission) and P(death | ICU).
+    pub fatality_ratio: f64,
+    /// Share (0-1) of protection against infection (from vaccination or earlier infection) that the
+    /// variant escapes; protection against severe disease given infection is kept.
+    pub immune_escape: f64,
+}
+
+/// Seasonal forcing of transmission: `beta(t) = beta0 * (1 + amplitude * cos(2 pi (doy - peak) / 365.25))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seasonality {
+    /// Relative amplitude (0 switches seasonality off).
+    pub amplitude: f64,
+    /// Day of the year (1-366) of peak transmission.
+    pub peak_day_of_year: f64,
+}
+
+/// The state at day 0, by age band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Initial {
+    /// Share of each band infected (latent or infectious) at day 0.
+    pub prevalence: f64,
+    /// Share of each band protected by vaccination (hybrid immunity counts here).
+    pub vaccinated: Vec<f64>,
+    /// Share of each band protected by earlier infection only.
+    pub recovered: Vec<f64>,
+    /// Share of each band with earlier immunity whose protection against infection has waned
+    /// (protection against severe disease remains, see `immunity.waned_severe_protection`).
+    pub waned: Vec<f64>,
+}
+
+/// Protection after infection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Immunity {
+    /// Share of the recovered protected against reinfection (all-or-nothing) until waning; the
+    /// others are at once susceptible again (waned).
+    pub infection_protection: f64,
+    /// Mean days until protection against infection wanes; `null` for no waning.
+    pub waning_days: Option<f64>,
+    /// Protection against severe disease kept after waning (0-1).
+    pub waned_severe_protection: f64,
+}
+
+/// The vaccine in use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vaccine {
+    /// Efficacy against infection (0-1), before immune escape.
+    pub infection_efficacy: f64,
+    /// Efficacy against hospital admission (0-1), must be at least the efficacy against infection.
+    pub severe_efficacy: f64,
+    /// Mean days until protection against infection wanes; `null` for no waning.
+    pub waning_days: Option<f64>,
+}
+
+/// Who is vaccinated first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Oldest band first, then the next.
+    OldestFirst,
+    /// All bands at once, in proportion to the people still to vaccinate.
+    Proportional,
+}
+
+/// A vaccination campaign (a round of primary or booster doses).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub name: String,
+    /// First day of the campaign (day 0 is the start of the run).
+    pub start_day: f64,
+    /// Doses given per day (persons reached per day).
+    pub doses_per_day: f64,
+    /// Share of each age band that accepts the vaccine in this campaign.
+    pub uptake: Vec<f64>,
+    pub priority: Priority,
+}
+
+/// A scenario: everything outside the policy that the future may bring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub variant: Variant,
+    pub seasonality: Seasonality,
+    /// Day of the year (1-366) on which the run starts.
+    pub start_day_of_year: f64,
+    pub initial: Initial,
+    pub immunity: Immunity,
+    pub vaccine: Vaccine,
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    /// Provenance of the parameter choices, keyed by field path.
+    #[serde(default)]
+    pub sources: Sources,
+}
+
+#[derive(Deserialize)]
+struct Presets {
+    scenarios: Vec<Scenario>,
+}
+
+const PRESETS: &str = include_str!("../data/scenarios.json");
+
+fn presets() -> Vec<Scenario> {
+    from_json::<Presets>("scenarios", PRESETS)
+        .expect("embedded scenarios parse")
+        .scenarios
+}
+
+impl Scenario {
+    /// Names of the presets, from most favourable to least.
+    pub fn preset_names() -> Vec<String> {
+        presets().into_iter().map(|s| s.name).collect()
+    }
+
+    /// A preset by name (`gunstig`, `centraal`, `ongunstig`, `zeer_ongunstig`).
+    pub fn preset(name: &str) -> Result<Scenario> {
+        let all = presets();
+        let valid = all.iter().map(|s| s.name.clone()).collect();
+        all.into_iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| Error::UnknownName {
+                field: "scenario".into(),
+                kind: "preset",
+                name: name.into(),
+                valid,
+            })
+    }
+
+    /// Parses a scenario from JSON text; the age-dependent fields are checked against a
+    /// calibration by [`Scenario::validate`] when a model is built.
+    pub fn from_json_str(text: &str) -> Result<Scenario> {
+        let sc: Scenario = from_json("scenario", text)?;
+        sc.validate(None)?;
+        Ok(sc)
+    }
+
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("scenario serialises")
+    }
+
+    /// Checks every rule; with `n_ages`, also the length of the per-age fields.
+    pub fn validate(&self, n_ages: Option<usize>) -> Result<()> {
+        let mut c = Checker::new();
+        let v = &self.variant;
+        c.positive("scenario.variant.r0", v.r0);
+        c.positive("scenario.variant.latent_days", v.latent_days);
+        c.positive("scenario.variant.infectious_days", v.infectious_days);
+        c.positive("scenario.variant.severity", v.severity);
+        c.non_negative("scenario.variant.icu_ratio", v.icu_ratio);
+        c.non_negative("scenario.variant.fatality_ratio", v.fatality_ratio);
+        c.share("scenario.variant.immune_escape", v.immune_escape);
+        c.within(
+            "scenario.seasonality.amplitude",
+            self.seasonality.amplitude,
+            0.0,
+            0.99,
+        );
+        c.within(
+            "scenario.seasonality.peak_day_of_year",
+            self.seasonality.peak_day_of_year,
+            1.0,
+            366.0,
+        );
+        c.within("scenario.start_day_of_year", self.start_day_of_year, 1.0, 366.0);
+        c.within("scenario.initial.prevalence", self.initial.prevalence, 0.0, 0.5);
+        c.each("scenario.initial.vaccinated", &self.initial.vaccinated, Checker::share);
+        c.each("scenario.initial.recovered", &self.initial.recovered, Checker::share);
+        c.each("scenario.initial.waned", &self.initial.waned, Checker::share);
+        let init = &self.initial;
+        for (i, ((vac, rec), waned)) in init
+            .vaccinated
+            .iter()
+            .zip(&init.recovered)
+            .zip(&init.waned)
+            .enumerate()
+        {
+            let total = vac + rec + waned + init.prevalence;
+            if total > 1.0 + 1e-12 {
+                c.fail(
+                    format!("scenario.initial.waned[{i}]"),
+                    format!(
+                        "vaccinated + recovered + waned + prevalence must be <= 1 (vaccinated {vac}, recovered {rec}, prevalence {})",
+                        init.prevalence
+                    ),
+                    format!("{waned}"),
+                );
+            }
+        }
+        let im = &self.immunity;
+        c.share("scenario.immunity.infection_protection", im.infection_protection);
+        c.share(
+            "scenario.immunity.waned_severe_protection",
+            im.waned_severe_protection,
+        );
+        if let Some(d) = im.waning_days {
+            c.positive("scenario.immunity.waning_days", d);
+        }
+        let vx = &self.vaccine;
+        c.share("scenario.vaccine.infection_efficacy", vx.infection_efficacy);
+        c.share("scenario.vaccine.severe_efficacy", vx.severe_efficacy);
+        if vx.severe_efficacy < vx.infection_efficacy {
+            c.fail(
+                "scenario.vaccine.severe_efficacy",
+                format!("must be >= infection_efficacy ({})", vx.infection_efficacy),
+                format!("{}", vx.severe_efficacy),
+            );
+        }
+        if let Some(d) = vx.waning_days {
+            c.positive("scenario.vaccine.waning_days", d);
+        }
+        for (k, camp) in self.campaigns.iter().enumerate() {
+            let f = format!("scenario.campaigns[{k}]");
+            c.non_negative(&format!("{f}.start_day"), camp.start_day);
+            c.non_negative(&format!("{f}.doses_per_day"), camp.doses_per_day);
+            c.each(&format!("{f}.uptake"), &camp.uptake, Checker::share);
+            if let Some(n) = n_ages {
+                c.length(&format!("{f}.uptake"), camp.uptake.len(), n, "age band");
+            }
+        }
+        let expected = n_ages.unwrap_or(init.vaccinated.len());
+        for (field, len) in [
+            ("scenario.initial.vaccinated", init.vaccinated.len()),
+            ("scenario.initial.recovered", init.recovered.len()),
+            ("scenario.initial.waned", init.waned.len()),
+        ] {
+            c.length(field, len, expected, "age band");
+        }
+        c.finish()
+    }
+}

@@ -1,0 +1,186 @@
+//! What a run produces: daily states by group, and the virus-spread dimension summarised from them.
+
+use ndarray::{s, Array1, Array2, Array3, Axis};
+use serde::{Deserialize, Serialize};
+
+use crate::compartments::{self as c, SLOTS};
+use crate::model::{Model, Multipliers};
+
+/// Daily record of a run. Day `d` covers the interval `[d, d + 1)`; stocks are taken at its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    pub age_bands: Vec<String>,
+    /// `(days + 1) x groups x SLOTS`: the state at the start of day 0, then at the end of each day.
+    pub states: Array3<f64>,
+    /// `days x groups`: persons vaccinated per day.
+    pub vaccinations: Array2<f64>,
+    /// `days x 4`: contact multipliers in force per setting (home, school, work, community).
+    pub multipliers: Array2<f64>,
+    /// ICU beds after scale-up and in normal operation (persons), for the summary.
+    pub icu_capacity: [f64; 2],
+    /// Clinical beds after scale-up and in normal operation (persons).
+    pub hospital_capacity: [f64; 2],
+    /// Remaining life expectancy per group (years), for life years lost.
+    pub life_expectancy: Vec<f64>,
+}
+
+impl Trajectory {
+    pub(crate) fn new(model: &Model, days: usize) -> Self {
+        let cal = model.calibration();
+        let groups = model.groups;
+        Trajectory {
+            age_bands: cal.age_bands.clone(),
+            states: Array3::zeros((days + 1, groups, SLOTS)),
+            vaccinations: Array2::zeros((days, groups)),
+            multipliers: Array2::zeros((days, 4)),
+            icu_capacity: [cal.capacity.icu_scaled, cal.capacity.icu_normal],
+            hospital_capacity: [cal.capacity.hospital_scaled, cal.capacity.hospital_normal],
+            life_expectancy: cal.life_expectancy.clone(),
+        }
+    }
+
+    pub(crate) fn record_state(&mut self, row: usize, y: &[f64]) {
+        let groups = self.states.shape()[1];
+        let mut slot = self.states.slice_mut(s![row, .., ..]);
+        for g in 0..groups {
+            for k in 0..SLOTS {
+                slot[[g, k]] = y[g * SLOTS + k];
+            }
+        }
+    }
+
+    pub(crate) fn record_day(&mut self, day: usize, y: &[f64], doses: &[f64], m: &Multipliers) {
+        self.record_state(day + 1, y);
+        self.vaccinations.row_mut(day).assign(&Array1::from(doses.to_vec()));
+        self.multipliers.row_mut(day).assign(&Array1::from(m.to_vec()));
+    }
+
+    pub fn days(&self) -> usize {
+        self.vaccinations.nrows()
+    }
+
+    /// `days x groups`: persons in compartment `slot` at the end of each day.
+    pub fn stock(&self, slot: usize) -> Array2<f64> {
+        self.states.slice(s![1.., .., slot]).to_owned()
+    }
+
+    /// `days x groups`: the increase of a running total (or of the dead) over each day.
+    pub fn daily(&self, slot: usize) -> Array2<f64> {
+        let all = self.states.slice(s![.., .., slot]);
+        &all.slice(s![1.., ..]) - &all.slice(s![..-1, ..])
+    }
+
+    /// New infections per day (persons).
+    pub fn infections(&self) -> Array2<f64> {
+        self.daily(c::CUM_INFECTIONS)
+    }
+
+    /// Hospital admissions per day, ward and ICU together (persons).
+    pub fn admissions(&self) -> Array2<f64> {
+        self.daily(c::CUM_ADMISSIONS)
+    }
+
+    /// ICU admissions per day (persons).
+    pub fn icu_admissions(&self) -> Array2<f64> {
+        self.daily(c::CUM_ICU_ADMISSIONS)
+    }
+
+    /// Deaths per day (persons).
+    pub fn deaths(&self) -> Array2<f64> {
+        self.daily(c::D)
+    }
+
+    /// COVID-19 patients in clinical (non-ICU) beds at the end of each day (persons).
+    pub fn hospital_occupancy(&self) -> Array2<f64> {
+        self.stock(c::H)
+    }
+
+    /// COVID-19 patients in ICU at the end of each day (persons).
+    pub fn icu_occupancy(&self) -> Array2<f64> {
+        self.stock(c::C)
+    }
+
+    /// Persons alive or dead per group at each recorded time (conserved).
+    pub fn people(&self) -> Array2<f64> {
+        self.states.slice(s![.., .., ..c::PEOPLE]).sum_axis(Axis(2))
+    }
+
+    /// The virus-spread dimension of the reference framework.
+    pub fn virus_spread(&self) -> VirusSpread {
+        let per_group = |a: Array2<f64>| a.sum_axis(Axis(0)).to_vec();
+        let infections = per_group(self.infections());
+        let admissions = per_group(self.admissions());
+        let icu_admissions = per_group(self.icu_admissions());
+        let deaths = per_group(self.deaths());
+        let hospital = self.hospital_occupancy().sum_axis(Axis(1));
+        let icu = self.icu_occupancy().sum_axis(Axis(1));
+        let peak = |series: &Array1<f64>| {
+            series
+                .iter()
+                .enumerate()
+                .fold((0, 0.0), |best, (d, &v)| if v > best.1 { (d, v) } else { best })
+        };
+        let (peak_hospital_day, peak_hospital) = peak(&hospital);
+        let (peak_icu_day, peak_icu) = peak(&icu);
+        let days_above = |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
+        let population: f64 = self.people().row(0).sum();
+        let life_years_lost = deaths
+            .iter()
+            .zip(&self.life_expectancy)
+            .map(|(d, e)| d * e)
+            .sum();
+        VirusSpread {
+            total_infections: infections.iter().sum(),
+            attack_rate: infections.iter().sum::<f64>() / population,
+            total_admissions: admissions.iter().sum(),
+            total_icu_admissions: icu_admissions.iter().sum(),
+            total_deaths: deaths.iter().sum(),
+            life_years_lost,
+            peak_hospital_occupancy: peak_hospital,
+            peak_hospital_day,
+            peak_icu_occupancy: peak_icu,
+            peak_icu_day,
+            days_hospital_above_normal: days_above(&hospital, self.hospital_capacity[1]),
+            days_hospital_above_scaled: days_above(&hospital, self.hospital_capacity[0]),
+            days_icu_above_normal: days_above(&icu, self.icu_capacity[1]),
+            days_icu_above_scaled: days_above(&icu, self.icu_capacity[0]),
+            infections,
+            admissions,
+            icu_admissions,
+            deaths,
+        }
+    }
+}
+
+/// Indicators of the virus-spread dimension over a whole run, in natural units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VirusSpread {
+    /// Infections (persons), reinfections included.
+    pub total_infections: f64,
+    /// Infections per inhabitant.
+    pub attack_rate: f64,
+    /// Hospital admissions (persons).
+    pub total_admissions: f64,
+    /// ICU admissions (persons).
+    pub total_icu_admissions: f64,
+    /// Deaths in hospital (persons).
+    pub total_deaths: f64,
+    /// Life years lost (years, undiscounted): deaths times remaining life expectancy.
+    pub life_years_lost: f64,
+    /// Highest number of COVID-19 patients in clinical beds (persons) and its day.
+    pub peak_hospital_occupancy: f64,
+    pub peak_hospital_day: usize,
+    /// Highest number of COVID-19 patients in ICU (persons) and its day.
+    pub peak_icu_occupancy: f64,
+    pub peak_icu_day: usize,
+    /// Days with more patients than beds (normal and scaled-up capacity).
+    pub days_hospital_above_normal: usize,
+    pub days_hospital_above_scaled: usize,
+    pub days_icu_above_normal: usize,
+    pub days_icu_above_scaled: usize,
+    /// Per age band (persons).
+    pub infections: Vec<f64>,
+    pub admissions: Vec<f64>,
+    pub icu_admissions: Vec<f64>,
+    pub deaths: Vec<f64>,
+}

@@ -1,0 +1,96 @@
+//! Field-naming checks shared by every input type. A [`Checker`] collects all problems of an input
+//! at once, so an analyst sees every bad field in one error rather than one per attempt.
+
+use crate::error::{Error, FieldError, Result};
+
+/// Collects [`FieldError`]s while an input is checked.
+#[derive(Debug, Default)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+/// Formats a number the way the error messages show it.
+fn show(value: f64) -> String {
+    format!("{value}")
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with `field`.
+    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>, value: String) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+            value,
+        });
+    }
+
+    /// `value` must be a finite number.
+    pub fn finite(&mut self, field: &str, value: f64) -> bool {
+        if value.is_finite() {
+            true
+        } else {
+            self.fail(field, "must be a finite number", show(value));
+            false
+        }
+    }
+
+    /// `value > 0`.
+    pub fn positive(&mut self, field: &str, value: f64) {
+        if self.finite(field, value) && value <= 0.0 {
+            self.fail(field, "must be > 0", show(value));
+        }
+    }
+
+    /// `value >= 0`.
+    pub fn non_negative(&mut self, field: &str, value: f64) {
+        if self.finite(field, value) && value < 0.0 {
+            self.fail(field, "must be >= 0", show(value));
+        }
+    }
+
+    /// `lo <= value <= hi`.
+    pub fn within(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
+        if self.finite(field, value) && !(lo..=hi).contains(&value) {
+            self.fail(field, format!("must be between {lo} and {hi}"), show(value));
+        }
+    }
+
+    /// A probability or share: `0 <= value <= 1`.
+    pub fn share(&mut self, field: &str, value: f64) {
+        self.within(field, value, 0.0, 1.0);
+    }
+
+    /// Applies `check` to every element, naming it `field[i]`.
+    pub fn each(&mut self, field: &str, values: &[f64], mut check: impl FnMut(&mut Self, &str, f64)) {
+        for (i, &v) in values.iter().enumerate() {
+            check(self, &format!("{field}[{i}]"), v);
+        }
+    }
+
+    /// `values` must have `expected` elements (one per age band, say).
+    pub fn length(&mut self, field: &str, len: usize, expected: usize, what: &str) -> bool {
+        if len == expected {
+            true
+        } else {
+            self.fail(
+                field,
+                format!("must have {expected} elements (one per {what})"),
+                format!("{len} elements"),
+            );
+            false
+        }
+    }
+
+    /// Ok when nothing was recorded, otherwise all recorded problems.
+    pub fn finish(self) -> Result<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.errors))
+        }
+    }
+}
