@@ -125,6 +125,9 @@ pub struct Calibration {
     pub sources: Sources,
 }
 
+/// A check applied to one number.
+type Rule = fn(&mut Checker, &str, f64);
+
 const NETHERLANDS: &str = include_str!("../data/netherlands/calibration.json");
 
 impl Calibration {
@@ -156,7 +159,11 @@ impl Calibration {
             c.fail("calibration.population", "must not be empty", "[]".into());
             return c.finish();
         }
-        c.each("calibration.population", &self.population, Checker::positive);
+        c.each(
+            "calibration.population",
+            &self.population,
+            Checker::positive,
+        );
         c.length(
             "calibration.age_bands",
             self.age_bands.len(),
@@ -175,7 +182,7 @@ impl Calibration {
                 }
             }
         }
-        let per_age: [(&str, &Vec<f64>, fn(&mut Checker, &str, f64)); 7] = [
+        let per_age: [(&str, &Vec<f64>, Rule); 7] = [
             (
                 "calibration.relative_susceptibility",
                 &self.relative_susceptibility,
@@ -228,8 +235,14 @@ impl Calibration {
         }
         c.positive("calibration.stays.ward_days", self.stays.ward_days);
         c.positive("calibration.stays.icu_days", self.stays.icu_days);
-        c.non_negative("calibration.capacity.hospital_normal", self.capacity.hospital_normal);
-        c.non_negative("calibration.capacity.hospital_scaled", self.capacity.hospital_scaled);
+        c.non_negative(
+            "calibration.capacity.hospital_normal",
+            self.capacity.hospital_normal,
+        );
+        c.non_negative(
+            "calibration.capacity.hospital_scaled",
+            self.capacity.hospital_scaled,
+        );
         c.non_negative("calibration.capacity.icu_normal", self.capacity.icu_normal);
         c.non_negative("calibration.capacity.icu_scaled", self.capacity.icu_scaled);
         if self.capacity.icu_scaled < self.capacity.icu_normal {
@@ -242,7 +255,10 @@ impl Calibration {
         if self.capacity.hospital_scaled < self.capacity.hospital_normal {
             c.fail(
                 "calibration.capacity.hospital_scaled",
-                format!("must be >= hospital_normal ({})", self.capacity.hospital_normal),
+                format!(
+                    "must be >= hospital_normal ({})",
+                    self.capacity.hospital_normal
+                ),
                 format!("{}", self.capacity.hospital_scaled),
             );
         }

@@ -46,13 +46,19 @@ mod tests {
                 for b in 0..n {
                     let lhs = m[a * n + b] * cal.population[a];
                     let rhs = m[b * n + a] * cal.population[b];
-                    assert!((lhs - rhs).abs() <= 1e-9 * lhs.max(1.0), "{setting:?} {a} {b}");
+                    assert!(
+                        (lhs - rhs).abs() <= 1e-9 * lhs.max(1.0),
+                        "{setting:?} {a} {b}"
+                    );
                 }
             }
             let raw: Vec<f64> = cal.contacts.get(*setting).concat();
             let before = mean_contacts(&raw, &cal.population);
             let after = mean_contacts(&m, &cal.population);
-            assert!((before - after).abs() < 1e-9, "{setting:?}: {before} vs {after}");
+            assert!(
+                (before - after).abs() < 1e-9,
+                "{setting:?}: {before} vs {after}"
+            );
         }
     }
 

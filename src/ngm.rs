@@ -22,7 +22,8 @@ pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {
     for a in 0..n {
         for b in 0..n {
             let contacts: f64 = model.contacts.iter().map(|m| m[a * n + b]).sum();
-            let infectiousness = model.rho * model.p_asym[b] + 1.0 - model.p_asym[b];
+            let p_asym = model.per_group[b].p_asym;
+            let infectiousness = model.rho * p_asym + 1.0 - p_asym;
             k[a * n + b] = model.susceptibility[a]
                 * contacts
                 * (model.population[a] / model.population[b])

@@ -40,10 +40,8 @@ pub fn source_for<'a>(sources: &'a Sources, path: &str) -> Option<&'a Source> {
 pub fn numeric_paths(value: &serde_json::Value) -> Vec<String> {
     fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<String>) {
         match value {
-            serde_json::Value::Number(_) => {
-                if out.last().map(String::as_str) != Some(path) {
-                    out.push(path.to_string());
-                }
+            serde_json::Value::Number(_) if out.last().map(String::as_str) != Some(path) => {
+                out.push(path.to_string());
             }
             serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, path, out)),
             serde_json::Value::Object(map) => {

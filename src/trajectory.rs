@@ -51,8 +51,12 @@ impl Trajectory {
 
     pub(crate) fn record_day(&mut self, day: usize, y: &[f64], doses: &[f64], m: &Multipliers) {
         self.record_state(day + 1, y);
-        self.vaccinations.row_mut(day).assign(&Array1::from(doses.to_vec()));
-        self.multipliers.row_mut(day).assign(&Array1::from(m.to_vec()));
+        self.vaccinations
+            .row_mut(day)
+            .assign(&Array1::from(doses.to_vec()));
+        self.multipliers
+            .row_mut(day)
+            .assign(&Array1::from(m.to_vec()));
     }
 
     pub fn days(&self) -> usize {
@@ -115,14 +119,15 @@ impl Trajectory {
         let hospital = self.hospital_occupancy().sum_axis(Axis(1));
         let icu = self.icu_occupancy().sum_axis(Axis(1));
         let peak = |series: &Array1<f64>| {
-            series
-                .iter()
-                .enumerate()
-                .fold((0, 0.0), |best, (d, &v)| if v > best.1 { (d, v) } else { best })
+            series.iter().enumerate().fold(
+                (0, 0.0),
+                |best, (d, &v)| if v > best.1 { (d, v) } else { best },
+            )
         };
         let (peak_hospital_day, peak_hospital) = peak(&hospital);
         let (peak_icu_day, peak_icu) = peak(&icu);
-        let days_above = |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
+        let days_above =
+            |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
         let population: f64 = self.people().row(0).sum();
         let life_years_lost = deaths
             .iter()

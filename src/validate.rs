@@ -65,7 +65,12 @@ impl Checker {
     }
 
     /// Applies `check` to every element, naming it `field[i]`.
-    pub fn each(&mut self, field: &str, values: &[f64], mut check: impl FnMut(&mut Self, &str, f64)) {
+    pub fn each(
+        &mut self,
+        field: &str,
+        values: &[f64],
+        mut check: impl FnMut(&mut Self, &str, f64),
+    ) {
         for (i, &v) in values.iter().enumerate() {
             check(self, &format!("{field}[{i}]"), v);
         }

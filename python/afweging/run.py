@@ -133,7 +133,7 @@ class Run:
         """The virus-spread dimension over the run: totals, peaks and days above capacity (units in
         :data:`SUMMARY_UNITS`), plus per-age totals under ``infections``, ``admissions``,
         ``icu_admissions`` and ``deaths``."""
-        return self._inner.virus_spread()  # type: ignore[no-any-return]
+        return self._inner.virus_spread()
 
     def summary(self) -> "pd.DataFrame":
         """The virus-spread dimension as a frame: indicator, value, unit."""
@@ -180,11 +180,12 @@ class Run:
         coords["setting"] = ["home", "school", "work", "community"]
         from . import __version__
 
-        return xr.Dataset(
+        dataset = xr.Dataset(
             data,
             coords=coords,
             attrs={"scenario": self.scenario_name, "afweging_version": __version__},
         )
+        return dataset  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
         return self._inner.to_json()

@@ -19,9 +19,7 @@ fn to_py(py: Python<'_>, err: Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let errors = serde_json::to_string(&err.field_errors()).expect("field errors serialise");
         let module = py.import("afweging.errors")?;
-        let exception = module
-            .getattr(class)?
-            .call1((err.to_string(), errors))?;
+        let exception = module.getattr(class)?.call1((err.to_string(), errors))?;
         Ok(PyErr::from_value(exception))
     };
     build().unwrap_or_else(|e| e)
@@ -179,7 +177,12 @@ impl PyModel {
                         }]),
                     ));
                 }
-                Some(view.rows().into_iter().map(|r| [r[0], r[1], r[2], r[3]]).collect())
+                Some(
+                    view.rows()
+                        .into_iter()
+                        .map(|r| [r[0], r[1], r[2], r[3]])
+                        .collect(),
+                )
             }
         };
         let model = &self.inner;
@@ -187,7 +190,9 @@ impl PyModel {
             None => model.run(days),
             Some(s) => model.run_with_multipliers(s),
         });
-        result.map(|inner| PyRun { inner }).map_err(|e| to_py(py, e))
+        result
+            .map(|inner| PyRun { inner })
+            .map_err(|e| to_py(py, e))
     }
 
     /// The prepared rates and matrices, for inspection and for independent re-implementations.
@@ -205,12 +210,15 @@ impl PyModel {
         d.set_item("beta0", m.beta0)?;
         d.set_item("susceptibility", m.susceptibility.clone().into_pyarray(py))?;
         d.set_item("hazard", m.hazard.to_vec().into_pyarray(py))?;
-        d.set_item("p_asym", m.p_asym.clone().into_pyarray(py))?;
-        let severe = Array2::from_shape_vec((n, 4), m.p_severe.concat()).expect("shape");
+        let rates = m.group_rates();
+        let column = |f: fn(&crate::model::GroupRates) -> f64| rates.iter().map(f).collect::<Vec<_>>();
+        d.set_item("p_asym", column(|r| r.p_asym).into_pyarray(py))?;
+        let severe: Vec<f64> = rates.iter().flat_map(|r| r.p_severe).collect();
+        let severe = Array2::from_shape_vec((n, 4), severe).expect("shape");
         d.set_item("p_severe", severe.into_pyarray(py))?;
-        d.set_item("p_icu", m.p_icu.clone().into_pyarray(py))?;
-        d.set_item("q_ward", m.q_ward.clone().into_pyarray(py))?;
-        d.set_item("q_icu", m.q_icu.clone().into_pyarray(py))?;
+        d.set_item("p_icu", column(|r| r.p_icu).into_pyarray(py))?;
+        d.set_item("q_ward", column(|r| r.q_ward).into_pyarray(py))?;
+        d.set_item("q_icu", column(|r| r.q_icu).into_pyarray(py))?;
         d.set_item("q_overflow", m.q_overflow)?;
         d.set_item("rho", m.rho)?;
         for (key, value) in m.rates() {
@@ -332,7 +340,10 @@ impl PyRun {
 
     #[getter]
     fn hospital_capacity(&self) -> (f64, f64) {
-        (self.inner.hospital_capacity[1], self.inner.hospital_capacity[0])
+        (
+            self.inner.hospital_capacity[1],
+            self.inner.hospital_capacity[0],
+        )
     }
 
     fn virus_spread<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
