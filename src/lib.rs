@@ -17,6 +17,7 @@ pub mod ngm;
 pub mod scenario;
 pub mod solver;
 pub mod source;
+pub mod stringency;
 pub mod trajectory;
 pub mod validate;
 

@@ -211,7 +211,8 @@ impl PyModel {
         d.set_item("susceptibility", m.susceptibility.clone().into_pyarray(py))?;
         d.set_item("hazard", m.hazard.to_vec().into_pyarray(py))?;
         let rates = m.group_rates();
-        let column = |f: fn(&crate::model::GroupRates) -> f64| rates.iter().map(f).collect::<Vec<_>>();
+        let column =
+            |f: fn(&crate::model::GroupRates) -> f64| rates.iter().map(f).collect::<Vec<_>>();
         d.set_item("p_asym", column(|r| r.p_asym).into_pyarray(py))?;
         let severe: Vec<f64> = rates.iter().flat_map(|r| r.p_severe).collect();
         let severe = Array2::from_shape_vec((n, 4), severe).expect("shape");
