@@ -1,7 +1,9 @@
-//! Criterion benchmarks of the engine: one 365-day run on the default Dutch calibration.
+//! Criterion benchmarks of the engine: one 365-day run on the default Dutch calibration, without
+//! measures, under a static package and under the signal-value trigger policy.
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use afweging::{Calibration, Model, Scenario};
+use afweging::policy::{self, Policy};
+use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 fn one_year(c: &mut Criterion) {
     let model = Model::new(
@@ -11,6 +13,23 @@ fn one_year(c: &mut Criterion) {
     .unwrap();
     c.bench_function("run_365_days_centraal", |b| {
         b.iter(|| model.run(std::hint::black_box(365)).unwrap())
+    });
+    let plans = SectorPlans::netherlands();
+    let mut package = Package::default();
+    package.rungs.insert("horeca".into(), 2);
+    let static_policy = Policy::Package(package);
+    c.bench_function("run_365_days_centraal_static_package", |b| {
+        b.iter(|| policy::run(&model, &plans, &static_policy, std::hint::black_box(365)).unwrap())
+    });
+    let trigger = plans
+        .policies
+        .iter()
+        .find(|p| p.name == "signal-values")
+        .unwrap()
+        .clone();
+    let trigger = Policy::Trigger(trigger);
+    c.bench_function("run_365_days_centraal_signal_values", |b| {
+        b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
     });
     c.bench_function("model_new_centraal", |b| {
         b.iter(|| {

@@ -11,9 +11,12 @@
 pub mod calibration;
 pub mod compartments;
 pub mod contacts;
+pub mod crash;
 pub mod error;
 pub mod model;
 pub mod ngm;
+pub mod plans;
+pub mod policy;
 pub mod scenario;
 pub mod solver;
 pub mod source;
@@ -26,6 +29,8 @@ mod python;
 
 pub use calibration::{Calibration, Setting};
 pub use error::{Error, FieldError, Result};
-pub use model::{Model, Multipliers};
+pub use model::{ContactModifiers, Model, Multipliers};
+pub use plans::{Package, SectorPlans};
+pub use policy::{Policy, TriggerPolicy};
 pub use scenario::Scenario;
 pub use trajectory::{Trajectory, VirusSpread};

@@ -37,6 +37,33 @@ use crate::validate::Checker;
 /// Contact multipliers per setting, in [`Setting::ALL`] order (1 = normal contacts).
 pub type Multipliers = [f64; 4];
 
+/// What measures and behaviour leave of contacts on one day: `m_s` per setting and, per setting,
+/// a factor `f_s,g` per group, so that `op_gh = sum_s m_s f_s,g f_s,h T^s_gh` (an age-targeted
+/// measure such as closing primary schools sets `f` of the pupils' band).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactModifiers {
+    pub setting: Multipliers,
+    pub age: [Vec<f64>; 4],
+}
+
+impl ContactModifiers {
+    /// Normal contacts: every factor 1.
+    pub fn none(groups: usize) -> Self {
+        Self {
+            setting: [1.0; 4],
+            age: std::array::from_fn(|_| vec![1.0; groups]),
+        }
+    }
+
+    /// Setting multipliers only.
+    pub fn settings(setting: Multipliers, groups: usize) -> Self {
+        Self {
+            setting,
+            ..Self::none(groups)
+        }
+    }
+}
+
 /// Probabilities of one group, kept together for the inner loop.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroupRates {
@@ -326,7 +353,7 @@ impl Model {
 
     /// Runs `days` days with normal contacts.
     pub fn run(&self, days: usize) -> Result<Trajectory> {
-        self.simulate(days, &mut |_, _| [1.0; 4])
+        self.simulate(days, &mut |_, _, _| {})
     }
 
     /// Runs with a fixed schedule of contact multipliers, one row per day.
@@ -338,15 +365,16 @@ impl Model {
             }
         }
         check.finish()?;
-        self.simulate(schedule.len(), &mut |day, _| schedule[day])
+        self.simulate(schedule.len(), &mut |day, _, m| m.setting = schedule[day])
     }
 
-    /// Runs `days` days; `control(day, state)` returns the contact multipliers for the day given
-    /// the state at its start. This is the hook through which measures and behaviour act.
+    /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
+    /// given the state at its start (slot-major, see [`crate::compartments`]); they stay as they
+    /// were the day before unless changed. This is the hook through which measures and behaviour act.
     pub fn simulate(
         &self,
         days: usize,
-        control: &mut dyn FnMut(usize, &[f64]) -> Multipliers,
+        control: &mut dyn FnMut(usize, &[f64], &mut ContactModifiers),
     ) -> Result<Trajectory> {
         if days == 0 || days > MAX_DAYS {
             return Err(Error::Validation(vec![crate::error::FieldError {
@@ -366,8 +394,9 @@ impl Model {
         let mut given = vec![vec![0.0; g]; self.scenario.campaigns.len()];
         let mut doses = vec![0.0; g];
         let h = 1.0 / self.steps_per_day as f64;
+        let mut m = ContactModifiers::none(g);
         for day in 0..days {
-            let m = control(day, &y);
+            control(day, &y, &mut m);
             self.contact_operator(&m, &mut op);
             self.vaccinate(day, &mut y, &mut given, &mut doses);
             let mut derivative = |t: f64, y: &[f64], dy: &mut [f64]| {
@@ -377,18 +406,22 @@ impl Model {
                 let t = day as f64 + step as f64 * h;
                 rk.advance(&mut derivative, t, h, &mut y)?;
             }
-            trajectory.record_day(day, &y, &doses, &m);
+            trajectory.record_day(day, &y, &doses, &m.setting);
         }
         Ok(trajectory)
     }
 
-    /// `op_gh = sum_s m_s T^s_gh`, the operator from infectious counts in group h to the force
-    /// of infection on group g, transposed like `transmission`.
-    fn contact_operator(&self, m: &Multipliers, op: &mut [f64]) {
+    /// `op_gh = sum_s m_s f_s,g f_s,h T^s_gh`, the operator from infectious counts in group h to
+    /// the force of infection on group g, transposed like `transmission`.
+    fn contact_operator(&self, m: &ContactModifiers, op: &mut [f64]) {
+        let n = self.groups;
         op.fill(0.0);
-        for (setting, &multiplier) in self.transmission.iter().zip(m) {
-            for (o, t) in op.iter_mut().zip(setting) {
-                *o += multiplier * t;
+        for ((setting, &scale), f) in self.transmission.iter().zip(&m.setting).zip(&m.age) {
+            for (h, column) in setting.chunks_exact(n).enumerate() {
+                let weight = scale * f[h];
+                for ((o, t), f_g) in op[h * n..(h + 1) * n].iter_mut().zip(column).zip(f) {
+                    *o += weight * f_g * t;
+                }
             }
         }
     }

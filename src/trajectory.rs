@@ -22,6 +22,9 @@ pub struct Trajectory {
     pub hospital_capacity: [f64; 2],
     /// Remaining life expectancy per group (years), for life years lost.
     pub life_expectancy: Vec<f64>,
+    /// What the policy did, for runs under a package or trigger policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::PolicyRecord>,
 }
 
 impl Trajectory {
@@ -36,6 +39,7 @@ impl Trajectory {
             icu_capacity: [cal.capacity.icu_scaled, cal.capacity.icu_normal],
             hospital_capacity: [cal.capacity.hospital_scaled, cal.capacity.hospital_normal],
             life_expectancy: cal.life_expectancy.clone(),
+            policy: None,
         }
     }
 

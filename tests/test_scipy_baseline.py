@@ -100,7 +100,7 @@ SCENARIOS["centraal+mixed_campaigns"] = _mixed_campaigns
 @pytest.fixture(scope="module", params=sorted(SCENARIOS))
 def pair(request):  # type: ignore[no-untyped-def]
     model = afweging.Model(CALIBRATION, SCENARIOS[request.param]())
-    return model, model.run(DAYS), sb.simulate(model, DAYS, rtol=1e-9, atol=1e-6)
+    return model, model.run(days=DAYS), sb.simulate(model, DAYS, rtol=1e-9, atol=1e-6)
 
 
 def test_initial_state_matches(pair) -> None:  # type: ignore[no-untyped-def]

@@ -98,11 +98,11 @@ def main() -> None:
     print(f"reference: scipy DOP853 rtol 1e-12; its change from rtol 1e-11: {max(error(check, reference)):.1e}")
 
     # Engine.
-    engine_error = error({k: getattr(model.run(days), k) for k in MEASURED}, reference)
+    engine_error = error({k: getattr(model.run(days=days), k) for k in MEASURED}, reference)
     target = max(engine_error)
     print(f"engine error: {target:.2e}")
-    model.run(days)  # warm-up
-    engine_s = median_seconds(lambda: model.run(days), args.engine_repeats)
+    model.run(days=days)  # warm-up
+    engine_s = median_seconds(lambda: model.run(days=days), args.engine_repeats)
 
     # Sweep of the baseline's tolerances.
     print()

@@ -12,6 +12,7 @@ from . import _core
 from ._inputs import Calibration, Scenario
 from .errors import AfwegingError, SolverError, ValidationError
 from .model import Model
+from .plans import CrashTest, Policy, SectorPlans, stringency_index
 from .run import Run
 
 __version__: str = _core.__version__
@@ -19,6 +20,10 @@ __version__: str = _core.__version__
 __all__ = [
     "AfwegingError",
     "Calibration",
+    "CrashTest",
+    "Policy",
+    "SectorPlans",
+    "stringency_index",
     "Model",
     "Run",
     "Scenario",

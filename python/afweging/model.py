@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _core
 from ._inputs import Calibration, Scenario
+from .plans import Policy
 from .run import Run
 
 
@@ -29,18 +30,30 @@ class Model:
         self.calibration = calibration
         self.scenario = scenario
 
-    def run(self, days: int = 365, contact_multipliers: Optional[np.ndarray] = None) -> Run:
+    def run(
+        self,
+        policy: Optional[Policy] = None,
+        days: int = 365,
+        contact_multipliers: Optional[np.ndarray] = None,
+    ) -> Run:
         """Simulates ``days`` days from the scenario's start.
 
-        ``contact_multipliers`` (optional, ``days x 4``, dimensionless) scales the contacts per day
-        in the settings home, school, work and community (1 = normal); this is the hook through
-        which measures and behaviour act. The GIL is released while the engine runs.
+        ``policy`` (optional): a package or trigger policy from :class:`SectorPlans`; the controller
+        runs inside the simulation and sets the rungs in force each day. Without it, no measures.
+        ``contact_multipliers`` (optional, ``days x 4``, dimensionless, not with a policy) scales
+        the contacts per day in the settings home, school, work and community (1 = normal).
+        The GIL is released while the engine runs.
         """
+        if isinstance(policy, (int, np.integer)) and not isinstance(policy, bool):
+            raise TypeError("policy: expected an afweging.Policy; pass the number of days as days=...")
+        if policy is not None and not isinstance(policy, Policy):
+            raise TypeError(f"policy: expected an afweging.Policy, got {type(policy).__name__}")
         if isinstance(days, bool) or not isinstance(days, (int, np.integer)):
             raise TypeError(f"days: expected a whole number, got {days!r}")
         if contact_multipliers is not None:
             contact_multipliers = np.ascontiguousarray(contact_multipliers, dtype=np.float64)
-        return Run(self._inner.run(int(days), contact_multipliers), self.scenario.name)
+        inner = self._inner.run(int(days), contact_multipliers, None if policy is None else policy._inner)
+        return Run(inner, self.scenario.name)
 
     def r0(self) -> float:
         """Basic reproduction number: spectral radius of the next-generation matrix (equals the

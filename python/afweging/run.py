@@ -3,6 +3,7 @@ pandas / named-dimension xarray views."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 import numpy as np
@@ -129,6 +130,46 @@ class Run:
         """Clinical beds for COVID-19 patients (persons): (normal, scaled-up)."""
         return self._inner.hospital_capacity
 
+    def _policy(self) -> Dict[str, Any]:
+        record = json.loads(self._inner.policy_record())
+        if record is None:
+            raise AttributeError("this run has no policy: pass one to Model.run(policy, ...)")
+        return record  # type: ignore[no-any-return]
+
+    @property
+    def sectors(self) -> List[str]:
+        """Sector keys, the columns of :attr:`rungs` (runs under a policy)."""
+        return list(self._policy()["sectors"])
+
+    @property
+    def rungs(self) -> np.ndarray:
+        """The rung in force per sector per day (0 = lowest), days x sectors (runs under a policy)."""
+        return np.asarray(self._policy()["rungs"], dtype=np.int64).reshape(self.days, -1)
+
+    @property
+    def stringency(self) -> np.ndarray:
+        """The OxCGRT stringency index (0-100) of the package in force, per day."""
+        return np.asarray(self._policy()["stringency"], dtype=np.float64)
+
+    @property
+    def policy_level(self) -> np.ndarray:
+        """The trigger-policy level in force per day (0 = lowest); names in :attr:`policy_levels`."""
+        return np.asarray(self._policy()["level"], dtype=np.int64)
+
+    @property
+    def policy_levels(self) -> List[str]:
+        return list(self._policy()["levels"])
+
+    @property
+    def signals(self) -> np.ndarray:
+        """Signal values read at the start of each day, days x signals (see ``afweging.plans.SIGNALS``)."""
+        return np.asarray(self._policy()["signals"], dtype=np.float64).reshape(self.days, -1)
+
+    @property
+    def decisions(self) -> List[Dict[str, Any]]:
+        """Every change of level: day decided, day in force, from and to level, and the reason."""
+        return list(self._policy()["decisions"])
+
     def virus_spread(self) -> Dict[str, Any]:
         """The virus-spread dimension over the run: totals, peaks and days above capacity (units in
         :data:`SUMMARY_UNITS`), plus per-age totals under ``infections``, ``admissions``,
@@ -167,8 +208,8 @@ class Run:
         """Dataset with dims ``day`` and ``age_band`` (and ``setting`` for contact multipliers),
         ``units`` and ``long_name`` attributes on every variable."""
         xr = _require("xarray", "xarray")
-        coords = {"day": np.arange(self.days), "age_band": self.age_bands}
-        data = {
+        coords: Dict[str, Any] = {"day": np.arange(self.days), "age_band": self.age_bands}
+        data: Dict[str, Any] = {
             name: (("day", "age_band"), getattr(self, name), {"units": unit, "long_name": long})
             for name, unit, long in INDICATORS
         }
@@ -178,6 +219,11 @@ class Run:
             {"units": "1", "long_name": "contact multiplier in force"},
         )
         coords["setting"] = ["home", "school", "work", "community"]
+        if json.loads(self._inner.policy_record()) is not None:
+            coords["sector"] = self.sectors
+            data["rung"] = (("day", "sector"), self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
+            data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
+            data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
         from . import __version__
 
         dataset = xr.Dataset(

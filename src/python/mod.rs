@@ -8,6 +8,8 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::compartments as c;
 use crate::error::Error;
+use crate::plans::{Package, SectorPlans};
+use crate::policy::Policy;
 use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
 
 /// Raises the Python exception class of `afweging.errors` that matches the engine error.
@@ -146,12 +148,13 @@ impl PyModel {
 
     /// Runs `days` days, with optional contact multipliers (`days x 4`: home, school, work,
     /// community). The GIL is released while the engine runs.
-    #[pyo3(signature = (days, contact_multipliers=None))]
+    #[pyo3(signature = (days, contact_multipliers=None, policy=None))]
     fn run(
         &self,
         py: Python<'_>,
         days: i64,
         contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
+        policy: Option<&PyPolicy>,
     ) -> PyResult<PyRun> {
         let days = usize::try_from(days).map_err(|_| {
             to_py(
@@ -186,9 +189,15 @@ impl PyModel {
             }
         };
         let model = &self.inner;
-        let result = py.detach(|| match &schedule {
-            None => model.run(days),
-            Some(s) => model.run_with_multipliers(s),
+        let result = py.detach(|| match (&schedule, policy) {
+            (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
+                field: "contact_multipliers".into(),
+                message: "cannot be combined with a policy (the policy sets the contacts)".into(),
+                value: String::new(),
+            }])),
+            (None, None) => model.run(days),
+            (Some(s), None) => model.run_with_multipliers(s),
+            (None, Some(p)) => crate::policy::run(model, &p.plans, &p.policy, days),
         });
         result
             .map(|inner| PyRun { inner })
@@ -347,14 +356,161 @@ impl PyRun {
         )
     }
 
+    /// The policy record as JSON (`null` for runs without a policy).
+    fn policy_record(&self) -> String {
+        serde_json::to_string(&self.inner.policy).expect("policy record serialises")
+    }
+
     fn virus_spread<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let text = serde_json::to_string(&self.inner.virus_spread()).expect("summary serialises");
         json_to_py(py, &text)
     }
 }
 
+#[pyclass(module = "afweging._core", name = "SectorPlans", frozen)]
+pub struct PySectorPlans {
+    inner: SectorPlans,
+}
+
+#[pymethods]
+impl PySectorPlans {
+    #[staticmethod]
+    fn netherlands() -> Self {
+        Self {
+            inner: SectorPlans::netherlands(),
+        }
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        SectorPlans::from_json_str(text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn to_json(&self) -> String {
+        self.inner.to_json_string()
+    }
+
+    /// A static package from JSON `{"rungs": {...}, "general": [...]}`.
+    fn package(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
+        crate::error::from_json::<Package>("package", text)
+            .and_then(|p| self.inner.package(p))
+            .map(|p| PyPolicy {
+                plans: self.inner.clone(),
+                policy: Policy::Package(p),
+            })
+            .map_err(|e| to_py(py, e))
+    }
+
+    /// A named trigger policy of the plans.
+    fn policy(&self, py: Python<'_>, name: &str) -> PyResult<PyPolicy> {
+        match self.inner.policies.iter().find(|p| p.name == name) {
+            Some(p) => Ok(PyPolicy {
+                plans: self.inner.clone(),
+                policy: Policy::Trigger(p.clone()),
+            }),
+            None => Err(to_py(
+                py,
+                Error::UnknownName {
+                    field: "policy".into(),
+                    kind: "policy",
+                    name: name.into(),
+                    valid: self.inner.policies.iter().map(|p| p.name.clone()).collect(),
+                },
+            )),
+        }
+    }
+
+    /// A trigger policy from JSON, checked against these plans.
+    fn policy_from_json(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
+        let policy = crate::error::from_json::<crate::policy::TriggerPolicy>("policy", text)
+            .and_then(|p| {
+                let mut c = crate::validate::Checker::new();
+                p.check(&self.inner, "policy", &mut c);
+                c.finish().map(|_| p)
+            })
+            .map_err(|e| to_py(py, e))?;
+        Ok(PyPolicy {
+            plans: self.inner.clone(),
+            policy: Policy::Trigger(policy),
+        })
+    }
+
+    /// The crash test as JSON: findings and the table of what applies where.
+    fn crash_test(&self) -> String {
+        serde_json::to_string(&crate::crash::crash_test(&self.inner))
+            .expect("crash test serialises")
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+}
+
+#[pyclass(module = "afweging._core", name = "Policy", frozen)]
+pub struct PyPolicy {
+    plans: SectorPlans,
+    policy: Policy,
+}
+
+#[pymethods]
+impl PyPolicy {
+    #[staticmethod]
+    fn restore(py: Python<'_>, plans: &str, policy: &str) -> PyResult<Self> {
+        let plans = SectorPlans::from_json_str(plans).map_err(|e| to_py(py, e))?;
+        let policy =
+            crate::error::from_json::<Policy>("policy", policy).map_err(|e| to_py(py, e))?;
+        Ok(Self { plans, policy })
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.policy).expect("policy serialises")
+    }
+
+    #[getter]
+    fn name(&self) -> String {
+        match &self.policy {
+            Policy::Package(_) => "package".into(),
+            Policy::Trigger(t) => t.name.clone(),
+        }
+    }
+
+    /// The OxCGRT stringency index of each level's package (one value for a static package).
+    fn stringency(&self) -> Vec<f64> {
+        match &self.policy {
+            Policy::Package(p) => vec![self.plans.stringency(p)],
+            Policy::Trigger(t) => t
+                .levels
+                .iter()
+                .map(|l| self.plans.stringency(&l.package))
+                .collect(),
+        }
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let restore = slf.get_type().getattr("restore")?;
+        let this = slf.get();
+        (restore, (this.plans.to_json_string(), this.to_json())).into_pyobject(slf.py())
+    }
+}
+
+/// The OxCGRT stringency index (0-100) of raw indicator levels, JSON `{"C1": {"value": 3, "flag": 1}, ...}`.
+#[pyfunction]
+fn stringency_index(py: Python<'_>, levels: &str) -> PyResult<f64> {
+    crate::error::from_json::<
+        std::collections::BTreeMap<crate::stringency::Indicator, crate::stringency::Level>,
+    >("stringency", levels)
+    .and_then(|l| crate::stringency::stringency_index(&l))
+    .map_err(|e| to_py(py, e))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySectorPlans>()?;
+    m.add_class::<PyPolicy>()?;
+    m.add_function(wrap_pyfunction!(stringency_index, m)?)?;
     m.add_class::<PyCalibration>()?;
     m.add_class::<PyScenario>()?;
     m.add_class::<PyModel>()?;
