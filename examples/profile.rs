@@ -1,17 +1,29 @@
 //! Repeats one 365-day run of the central preset N times (default 500) and prints the mean time;
-//! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark.
-use afweging::{Calibration, Model, Scenario};
+//! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark. With a second
+//! argument `signal-values` (or another policy name of the Dutch plans) it runs under that policy.
+use afweging::policy::{self, Policy};
+use afweging::{Calibration, Model, Scenario, SectorPlans};
+
 fn main() {
     let n: u32 = std::env::args().nth(1).map_or(500, |a| a.parse().unwrap());
+    let policy_name = std::env::args().nth(2);
     let model = Model::new(
         Calibration::netherlands(),
         Scenario::preset("centraal").unwrap(),
     )
     .unwrap();
+    let plans = SectorPlans::netherlands();
+    let policy = policy_name.map(|name| {
+        Policy::Trigger(plans.policies.iter().find(|p| p.name == name).unwrap().clone())
+    });
     let t = std::time::Instant::now();
     let mut total = 0.0;
     for _ in 0..n {
-        total += model.run(365).unwrap().virus_spread().total_deaths;
+        let run = match &policy {
+            None => model.run(365).unwrap(),
+            Some(p) => policy::run(&model, &plans, p, 365).unwrap(),
+        };
+        total += run.virus_spread().total_deaths;
     }
     println!(
         "{:?} per run (deaths {})",
