@@ -14,7 +14,14 @@ fn main() {
     .unwrap();
     let plans = SectorPlans::netherlands();
     let policy = policy_name.map(|name| {
-        Policy::Trigger(plans.policies.iter().find(|p| p.name == name).unwrap().clone())
+        Policy::Trigger(
+            plans
+                .policies
+                .iter()
+                .find(|p| p.name == name)
+                .unwrap()
+                .clone(),
+        )
     });
     let t = std::time::Instant::now();
     let mut total = 0.0;

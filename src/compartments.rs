@@ -57,9 +57,8 @@ pub const NAMES: [&str; PEOPLE] = [
 /// The immune classes infection can start from, in the order of their slots.
 pub const CLASSES: [usize; 4] = [S, V, R, W];
 
-/// Position of `slot` of `group` in a state (the `groups` argument keeps callers independent of
-/// the layout, which is group-major today).
+/// Position of `slot` of `group` in a state (group-major).
 #[inline]
-pub fn index(slot: usize, group: usize, _groups: usize) -> usize {
+pub fn index(slot: usize, group: usize) -> usize {
     group * SLOTS + slot
 }

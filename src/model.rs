@@ -272,8 +272,9 @@ impl Model {
         self.beta0
     }
 
-    /// The scalar rates (1/day) and capacities of the prepared model, by name.
-    pub fn rates(&self) -> [(&'static str, f64); 8] {
+    /// The scalar parameters of the prepared model by name: rates (1/day), the protected share
+    /// after recovery and the ICU capacity (persons).
+    pub fn scalars(&self) -> [(&'static str, f64); 8] {
         [
             ("latent_rate", self.latent_rate),
             ("recovery_rate", self.recovery_rate),

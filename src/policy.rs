@@ -197,11 +197,7 @@ struct SignalReader {
 impl SignalReader {
     fn read(&mut self, y: &[f64]) -> [f64; 6] {
         use crate::compartments as c;
-        let total = |slot: usize| {
-            (0..self.groups)
-                .map(|g| y[c::index(slot, g, self.groups)])
-                .sum::<f64>()
-        };
+        let total = |slot: usize| (0..self.groups).map(|g| y[c::index(slot, g)]).sum::<f64>();
         let cumulative = (total(c::CUM_ADMISSIONS), total(c::CUM_ICU_ADMISSIONS));
         if let Some(last) = self.last {
             self.admissions

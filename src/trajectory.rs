@@ -48,7 +48,7 @@ impl Trajectory {
         let mut slot = self.states.slice_mut(s![row, .., ..]);
         for g in 0..groups {
             for k in 0..SLOTS {
-                slot[[g, k]] = y[g * SLOTS + k];
+                slot[[g, k]] = y[c::index(k, g)];
             }
         }
     }

@@ -44,15 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benches" / "python
 import scipy_baseline as sb  # noqa: E402
 
 DAYS = 120
-FLOWS = (
-    "infections",
-    "admissions",
-    "icu_admissions",
-    "deaths",
-    "hospital_occupancy",
-    "icu_occupancy",
-    "vaccinations",
-)
+FLOWS = tuple(k for k in sb.KEYS if k != "compartments")
 #: Bounds on |engine - baseline|, times h^4 (h = 1 / steps_per_day), relative to each group's
 #: population and to the peak of each daily series (see the module docstring).
 POPULATION_SCALE = 4e-3

@@ -231,7 +231,7 @@ impl PyModel {
         d.set_item("q_icu", column(|r| r.q_icu).into_pyarray(py))?;
         d.set_item("q_overflow", m.q_overflow)?;
         d.set_item("rho", m.rho)?;
-        for (key, value) in m.rates() {
+        for (key, value) in m.scalars() {
             d.set_item(key, value)?;
         }
         let init = Array2::from_shape_vec((n, c::SLOTS), m.initial_state()).expect("shape");
