@@ -276,10 +276,10 @@ impl SectorPlans {
                 ),
                 Some(s) if rung >= s.rungs.len() => c.fail(
                     format!("{field}.rungs.{sector}"),
-                    format!(
-                        "must be between 0 and {} (rungs of {sector})",
-                        s.rungs.len() - 1
-                    ),
+                    match s.rungs.len() {
+                        0 => format!("sector {sector} has no rungs"),
+                        n => format!("must be between 0 and {} (rungs of {sector})", n - 1),
+                    },
                     format!("{rung}"),
                 ),
                 Some(_) => {}
