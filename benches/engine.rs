@@ -14,6 +14,12 @@ fn one_year(c: &mut Criterion) {
     c.bench_function("run_365_days_centraal", |b| {
         b.iter(|| model.run(std::hint::black_box(365)).unwrap())
     });
+    let mut uncoupled = Scenario::preset("centraal").unwrap();
+    uncoupled.behaviour = None;
+    let uncoupled = Model::new(Calibration::netherlands(), uncoupled).unwrap();
+    c.bench_function("run_365_days_centraal_without_behaviour", |b| {
+        b.iter(|| uncoupled.run(std::hint::black_box(365)).unwrap())
+    });
     let plans = SectorPlans::netherlands();
     let mut package = Package::default();
     package.rungs.insert("horeca".into(), 2);

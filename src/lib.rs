@@ -8,6 +8,7 @@
 //! dimensions are computed. The engine is plain Rust; the Python bindings live behind the `python`
 //! feature.
 
+pub mod behaviour;
 pub mod calibration;
 pub mod compartments;
 pub mod contacts;
@@ -18,6 +19,7 @@ pub mod ngm;
 pub mod plans;
 pub mod policy;
 pub mod scenario;
+pub mod signals;
 pub mod solver;
 pub mod source;
 pub mod stringency;
@@ -29,7 +31,7 @@ mod python;
 
 pub use calibration::{Calibration, Setting};
 pub use error::{Error, FieldError, Result};
-pub use model::{ContactModifiers, Model, Multipliers};
+pub use model::{DayEffects, Model, Multipliers};
 pub use plans::{Package, SectorPlans};
 pub use policy::{Policy, TriggerPolicy};
 pub use scenario::Scenario;

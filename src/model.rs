@@ -37,21 +37,26 @@ use crate::validate::Checker;
 /// Contact multipliers per setting, in [`Setting::ALL`] order (1 = normal contacts).
 pub type Multipliers = [f64; 4];
 
-/// What measures and behaviour leave of contacts on one day: `m_s` per setting and, per setting,
-/// a factor `f_s,g` per group, so that `op_gh = sum_s m_s f_s,g f_s,h T^s_gh` (an age-targeted
-/// measure such as closing primary schools sets `f` of the pupils' band).
+/// What measures and behaviour do on one day: of contacts they leave `m_s` per setting and, per
+/// setting, a factor `f_s,g` per group, so that `op_gh = sum_s m_s f_s,g f_s,h T^s_gh` (an
+/// age-targeted measure such as closing primary schools sets `f` of the pupils' band); and they may
+/// persuade a share of those who declined vaccination (`uptake_boost`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ContactModifiers {
+pub struct DayEffects {
     pub setting: Multipliers,
     pub age: [Vec<f64>; 4],
+    /// Share of those who declined vaccination who accept it after all (0-1): a campaign's uptake
+    /// `u` becomes `1 - (1 - u)(1 - uptake_boost)`.
+    pub uptake_boost: f64,
 }
 
-impl ContactModifiers {
-    /// Normal contacts: every factor 1.
+impl DayEffects {
+    /// Nothing done: every factor 1.
     pub fn none(groups: usize) -> Self {
         Self {
             setting: [1.0; 4],
             age: std::array::from_fn(|_| vec![1.0; groups]),
+            uptake_boost: 0.0,
         }
     }
 
@@ -352,12 +357,13 @@ impl Model {
         y
     }
 
-    /// Runs `days` days with normal contacts.
+    /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
     pub fn run(&self, days: usize) -> Result<Trajectory> {
-        self.simulate(days, &mut |_, _, _| {})
+        crate::behaviour::run(self, days, &mut |_, _, _| Default::default())
     }
 
-    /// Runs with a fixed schedule of contact multipliers, one row per day.
+    /// Runs with a fixed schedule of contact multipliers, one row per day (measures: behaviour, when
+    /// the scenario has it, scales them by compliance).
     pub fn run_with_multipliers(&self, schedule: &[Multipliers]) -> Result<Trajectory> {
         let mut check = Checker::new();
         for (d, row) in schedule.iter().enumerate() {
@@ -366,7 +372,10 @@ impl Model {
             }
         }
         check.finish()?;
-        self.simulate(schedule.len(), &mut |day, _, m| m.setting = schedule[day])
+        crate::behaviour::run(self, schedule.len(), &mut |day, _, m| {
+            m.setting = schedule[day];
+            Default::default()
+        })
     }
 
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
@@ -375,7 +384,7 @@ impl Model {
     pub fn simulate(
         &self,
         days: usize,
-        control: &mut dyn FnMut(usize, &[f64], &mut ContactModifiers),
+        control: &mut dyn FnMut(usize, &[f64], &mut DayEffects),
     ) -> Result<Trajectory> {
         if days == 0 || days > MAX_DAYS {
             return Err(Error::Validation(vec![crate::error::FieldError {
@@ -395,11 +404,11 @@ impl Model {
         let mut given = vec![vec![0.0; g]; self.scenario.campaigns.len()];
         let mut doses = vec![0.0; g];
         let h = 1.0 / self.steps_per_day as f64;
-        let mut m = ContactModifiers::none(g);
+        let mut m = DayEffects::none(g);
         for day in 0..days {
             control(day, &y, &mut m);
             self.contact_operator(&m, &mut op);
-            self.vaccinate(day, &mut y, &mut given, &mut doses);
+            self.vaccinate(day, m.uptake_boost, &mut y, &mut given, &mut doses);
             let mut derivative = |t: f64, y: &[f64], dy: &mut [f64]| {
                 self.derivative(t, y, &op, &mut pressure, &mut lambda, dy)
             };
@@ -414,7 +423,7 @@ impl Model {
 
     /// `op_gh = sum_s m_s f_s,g f_s,h T^s_gh`, the operator from infectious counts in group h to
     /// the force of infection on group g, transposed like `transmission`.
-    fn contact_operator(&self, m: &ContactModifiers, op: &mut [f64]) {
+    fn contact_operator(&self, m: &DayEffects, op: &mut [f64]) {
         let n = self.groups;
         op.fill(0.0);
         for ((setting, &scale), f) in self.transmission.iter().zip(&m.setting).zip(&m.age) {
@@ -519,7 +528,14 @@ impl Model {
     }
 
     /// Gives the day's doses of every active campaign, moving persons from S, W and R to V.
-    fn vaccinate(&self, day: usize, y: &mut [f64], given: &mut [Vec<f64>], doses: &mut [f64]) {
+    fn vaccinate(
+        &self,
+        day: usize,
+        uptake_boost: f64,
+        y: &mut [f64],
+        given: &mut [Vec<f64>],
+        doses: &mut [f64],
+    ) {
         doses.iter_mut().for_each(|d| *d = 0.0);
         let n = self.groups;
         for (campaign, given) in self.scenario.campaigns.iter().zip(given.iter_mut()) {
@@ -532,7 +548,8 @@ impl Model {
                 .map(|g| {
                     let s = &y[g * SLOTS..(g + 1) * SLOTS];
                     let eligible = s[c::S] + s[c::W] + s[c::R];
-                    (campaign.uptake[g] * self.population[g] - given[g])
+                    let uptake = 1.0 - (1.0 - campaign.uptake[g]) * (1.0 - uptake_boost);
+                    (uptake * self.population[g] - given[g])
                         .max(0.0)
                         .min(eligible)
                 })

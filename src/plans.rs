@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::{Calibration, Setting};
 use crate::error::{from_json, Error, Result};
-use crate::model::ContactModifiers;
+use crate::model::DayEffects;
 use crate::source::Sources;
 use crate::stringency::{self, Indicator, Level};
 use crate::validate::Checker;
@@ -121,6 +121,13 @@ pub struct GeneralMeasure {
     /// Share of contacts per setting that remain while the measure is in force.
     #[serde(default)]
     pub contacts_kept: SettingFactors,
+    /// Effect on compliance, support and vaccine uptake (behavioural levers; no direct effect on
+    /// contacts).
+    #[serde(default)]
+    pub behaviour: crate::behaviour::LeverEffect,
+    /// Cost while in force (EUR/day).
+    #[serde(default)]
+    pub cost_per_day: f64,
 }
 
 /// One rung per sector (unnamed sectors on rung 0) plus general measures.
@@ -251,6 +258,14 @@ impl SectorPlans {
             ] {
                 c.share(&format!("{f}.{name}"), v);
             }
+            let f = format!("plans.general[{i}]");
+            c.finite(&format!("{f}.behaviour.compliance"), g.behaviour.compliance);
+            c.finite(&format!("{f}.behaviour.support"), g.behaviour.support);
+            c.share(
+                &format!("{f}.behaviour.vaccine_uptake"),
+                g.behaviour.vaccine_uptake,
+            );
+            c.non_negative(&format!("{f}.cost_per_day"), g.cost_per_day);
         }
         for (i, p) in self.policies.iter().enumerate() {
             p.check(self, &format!("plans.policies[{i}]"), &mut c);
@@ -320,8 +335,8 @@ impl SectorPlans {
     }
 
     /// The contact effect of a (checked) package for a calibration's age bands.
-    pub fn contact_effect(&self, package: &Package, cal: &Calibration) -> Result<ContactModifiers> {
-        let mut effect = ContactModifiers::none(cal.n_ages());
+    pub fn contact_effect(&self, package: &Package, cal: &Calibration) -> Result<DayEffects> {
+        let mut effect = DayEffects::none(cal.n_ages());
         let mut reduction = [0.0; 4];
         for (sector, rung) in self.sectors.iter().zip(self.rungs_of(package)) {
             let kept = sector.rungs[rung].contacts_kept;
@@ -399,6 +414,17 @@ impl SectorPlans {
     pub fn stringency(&self, package: &Package) -> f64 {
         stringency::stringency_index(&self.oxcgrt_levels(package))
             .expect("catalogue levels are validated")
+    }
+
+    /// The behavioural levers of a package's general measures combined, and their cost (EUR/day).
+    pub fn levers(&self, package: &Package) -> (crate::behaviour::LeverEffect, f64) {
+        package
+            .general
+            .iter()
+            .filter_map(|name| self.general_measure(name))
+            .fold((Default::default(), 0.0), |(effect, cost), g| {
+                (effect.combine(g.behaviour), cost + g.cost_per_day)
+            })
     }
 
     /// Share of normal activity each sector keeps under a package, in sector order.

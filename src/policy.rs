@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::behaviour::MeasureDay;
 use crate::plans::{Package, SectorPlans};
+use crate::signals::Signals;
 use crate::validate::Checker;
 
 /// An indicator a trigger policy can watch.
@@ -179,49 +181,7 @@ pub struct PolicyRecord {
     pub rungs: Vec<Vec<usize>>,
     /// OxCGRT stringency index (0-100) per day.
     pub stringency: Vec<f64>,
-    /// `days x signals`: the signal values read at the start of each day ([`Signal::ALL`] order).
-    pub signals: Vec<[f64; 6]>,
     pub decisions: Vec<Decision>,
-}
-
-/// Reads the signals from the state at the start of a day, keeping 7 days of admissions.
-struct SignalReader {
-    groups: usize,
-    population: f64,
-    icu_capacity: f64,
-    hospital_capacity: f64,
-    last: Option<(f64, f64)>,
-    admissions: std::collections::VecDeque<(f64, f64)>,
-}
-
-impl SignalReader {
-    fn read(&mut self, y: &[f64]) -> [f64; 6] {
-        use crate::compartments as c;
-        let total = |slot: usize| (0..self.groups).map(|g| y[c::index(slot, g)]).sum::<f64>();
-        let cumulative = (total(c::CUM_ADMISSIONS), total(c::CUM_ICU_ADMISSIONS));
-        if let Some(last) = self.last {
-            self.admissions
-                .push_back((cumulative.0 - last.0, cumulative.1 - last.1));
-            if self.admissions.len() > 7 {
-                self.admissions.pop_front();
-            }
-        }
-        self.last = Some(cumulative);
-        let days = self.admissions.len().max(1) as f64;
-        let week: (f64, f64) = self
-            .admissions
-            .iter()
-            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
-        let icu = total(c::C);
-        [
-            week.0 / days,
-            week.1 / days,
-            week.0 / days * 7.0 / self.population * 1e5,
-            icu,
-            icu / self.icu_capacity,
-            total(c::H) / self.hospital_capacity,
-        ]
-    }
 }
 
 /// Runs a model under a policy: the controller sets the package in force each day (closed loop).
@@ -249,14 +209,7 @@ pub fn run(
         Policy::Trigger(t) => Some(t),
         Policy::Package(_) => None,
     };
-    let mut reader = SignalReader {
-        groups: cal.n_ages(),
-        population: cal.population.iter().sum(),
-        icu_capacity: cal.capacity.icu_scaled.max(f64::MIN_POSITIVE),
-        hospital_capacity: cal.capacity.hospital_scaled.max(f64::MIN_POSITIVE),
-        last: None,
-        admissions: Default::default(),
-    };
+    let levers: Vec<_> = levels.iter().map(|(_, p)| plans.levers(p)).collect();
     let mut level = 0;
     let mut since = 0; // day the current level took effect
     let mut pending: Option<Decision> = None;
@@ -267,12 +220,10 @@ pub fn run(
         level: Vec::with_capacity(days),
         rungs: Vec::with_capacity(days),
         stringency: Vec::with_capacity(days),
-        signals: Vec::with_capacity(days),
         decisions: Vec::new(),
     };
-    let mut control = |day: usize, y: &[f64], m: &mut crate::model::ContactModifiers| {
+    let mut control = |day: usize, signals: &Signals, m: &mut crate::model::DayEffects| {
         // A decision due today takes effect before the day is simulated.
-        let signals = reader.read(y);
         if let Some(t) = trigger {
             if pending.as_ref().is_some_and(|p| p.day_effective == day) {
                 let decision = pending.take().expect("pending decision");
@@ -281,7 +232,7 @@ pub fn run(
                 record.decisions.push(decision);
             }
             if pending.is_none() {
-                if let Some((to, reason)) = decide(t, level, &signals) {
+                if let Some((to, reason)) = decide(t, level, signals) {
                     // In force after the decision delay, and not before the current level has
                     // been in force for its minimum time.
                     let day_effective = (day + t.decision_delay_days as usize)
@@ -307,16 +258,20 @@ pub fn run(
         record.level.push(level);
         record.rungs.push(rungs[level].clone());
         record.stringency.push(stringency[level]);
-        record.signals.push(signals);
+        MeasureDay {
+            stringency: stringency[level],
+            levers: levers[level].0,
+            lever_cost: levers[level].1,
+        }
     };
-    let mut trajectory = model.simulate(days, &mut control)?;
+    let mut trajectory = crate::behaviour::run(model, days, &mut control)?;
     trajectory.policy = Some(record);
     Ok(trajectory)
 }
 
 /// The level the signals call for, if different from `level`, with the reason.
-fn decide(policy: &TriggerPolicy, level: usize, signals: &[f64; 6]) -> Option<(usize, String)> {
-    let value = |s: Signal| signals[Signal::ALL.iter().position(|x| *x == s).expect("signal")];
+fn decide(policy: &TriggerPolicy, level: usize, signals: &Signals) -> Option<(usize, String)> {
+    let value = |s: Signal| crate::signals::value(signals, s);
     for (to, candidate) in policy.levels.iter().enumerate().skip(level + 1).rev() {
         for (&signal, &threshold) in &candidate.enter_at {
             if value(signal) >= threshold {

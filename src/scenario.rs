@@ -120,6 +120,10 @@ pub struct Scenario {
     pub vaccine: Vaccine,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
+    /// distancing voluntarily.
+    #[serde(default)]
+    pub behaviour: Option<crate::behaviour::Behaviour>,
     /// Provenance of the parameter choices, keyed by field path.
     #[serde(default)]
     pub sources: Sources,
@@ -273,6 +277,9 @@ impl Scenario {
             if let Some(n) = n_ages {
                 c.length(&format!("{f}.uptake"), camp.uptake.len(), n, "age band");
             }
+        }
+        if let Some(b) = &self.behaviour {
+            b.validate(n_ages, &mut c);
         }
         if let Some(n) = n_ages {
             for (field, len) in [

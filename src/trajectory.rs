@@ -25,6 +25,12 @@ pub struct Trajectory {
     /// What the policy did, for runs under a package or trigger policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<crate::policy::PolicyRecord>,
+    /// The behavioural state per day, when the scenario has a behavioural model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<crate::behaviour::BehaviourRecord>,
+    /// `days x signals`: the indicators read at the start of each day ([`crate::policy::Signal::ALL`]).
+    #[serde(default)]
+    pub signals: Vec<[f64; 6]>,
 }
 
 impl Trajectory {
@@ -40,6 +46,8 @@ impl Trajectory {
             hospital_capacity: [cal.capacity.hospital_scaled, cal.capacity.hospital_normal],
             life_expectancy: cal.life_expectancy.clone(),
             policy: None,
+            behaviour: None,
+            signals: Vec::new(),
         }
     }
 

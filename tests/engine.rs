@@ -5,10 +5,11 @@ use afweging::compartments as c;
 use afweging::{contacts, Calibration, Model, Scenario, Trajectory};
 use proptest::prelude::*;
 
-/// The central preset with vaccination, waning and seasonality off, no prior immunity and full
-/// protection after recovery: the setting in which classical analytic results hold.
+/// The central preset with vaccination, waning, seasonality and behaviour off, no prior immunity
+/// and full protection after recovery: the setting in which classical analytic results hold.
 fn plain(r0: f64, prevalence: f64) -> Scenario {
     let mut sc = Scenario::preset("centraal").unwrap();
+    sc.behaviour = None;
     let n = 9;
     sc.variant.r0 = r0;
     sc.seasonality.amplitude = 0.0;

@@ -90,11 +90,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// A package at least as strict in every sector (and with a superset of general measures)
-    /// never gives more infections than a looser one, all else equal.
+    /// never gives more infections than a looser one, all else equal: behaviour is held fixed here,
+    /// because with feedback a stricter package can tire people into lower compliance.
     #[test]
     fn stricter_packages_never_give_more_infections((loose, strict, lg, sg) in strictness()) {
         let plans = SectorPlans::netherlands();
-        let m = model("ongunstig");
+        let mut sc = Scenario::preset("ongunstig").unwrap();
+        sc.behaviour = None;
+        let m = Model::new(Calibration::netherlands(), sc).unwrap();
         let make = |rungs: &[usize], general: &[bool]| Package {
             rungs: plans.sectors.iter().zip(rungs).map(|(s, &r)| (s.name.clone(), r)).collect(),
             general: plans.general.iter().zip(general).filter(|(_, &on)| on).map(|(g, _)| g.name.clone()).collect(),
@@ -198,12 +201,12 @@ fn occupancy_policy_runs_and_records_signals() {
     )
     .unwrap();
     let record = run.policy.clone().unwrap();
-    assert_eq!(record.signals.len(), 365);
+    assert_eq!(run.signals.len(), 365);
     // The ICU occupancy signal read on day d is the occupancy at the end of day d - 1.
     let icu = run.icu_occupancy();
     for d in 1..365 {
         let expected: f64 = icu.row(d - 1).sum();
-        assert!((record.signals[d][3] - expected).abs() <= 1e-9 * expected.max(1.0));
+        assert!((run.signals[d][3] - expected).abs() <= 1e-9 * expected.max(1.0));
     }
     assert!(
         record.level.iter().any(|&l| l > 0),

@@ -156,7 +156,7 @@ def test_run_arguments(cal, central):
 
 
 def test_fewer_contacts_fewer_infections(cal, central):
-    model = af.Model(cal, central)
+    model = af.Model(cal, central.replace(behaviour=None))
     totals = []
     for level in (1.0, 0.7, 0.4):
         m = np.tile([1.0, level, level, level], (200, 1))
@@ -164,6 +164,18 @@ def test_fewer_contacts_fewer_infections(cal, central):
         np.testing.assert_array_equal(run.contact_multipliers, m)
         totals.append(run.infections.sum())
     assert totals[0] > totals[1] > totals[2]
+
+
+def test_behaviour_scales_requested_multipliers(cal, central):
+    # Compliance below one leaves more contacts than asked for; voluntary distancing removes some.
+    m = np.tile([1.0, 0.5, 0.5, 0.5], (120, 1))
+    run = af.Model(cal, central).run(days=120, contact_multipliers=m)
+    in_force = run.contact_multipliers
+    assert (in_force[:, 1] > 0.5).all()  # school: no voluntary distancing, compliance < 1
+    assert (in_force <= 1.0).all()
+    assert run.voluntary_reduction.max() > 0
+    assert run.compliance.shape == (120, 9)
+    assert ((run.compliance > 0) & (run.compliance < 1)).all()
 
 
 def test_runs_are_deterministic_across_threads(cal, central):

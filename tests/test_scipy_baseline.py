@@ -62,6 +62,7 @@ def _mixed_campaigns() -> afweging.Scenario:
     """``centraal`` with two overlapping campaigns: a proportional one starting mid-day, with
     uptakes that cap it, and an oldest-first one (both priorities, fractional start)."""
     return afweging.Scenario.preset("centraal").replace(
+        behaviour=None,
         campaigns=[
             {
                 "name": "all ages, proportional",
@@ -82,7 +83,8 @@ def _mixed_campaigns() -> afweging.Scenario:
 
 
 def _preset(name: str) -> Callable[[], afweging.Scenario]:
-    return lambda: afweging.Scenario.preset(name)
+    # The baseline implements the epidemic equations; the behavioural module is switched off.
+    return lambda: afweging.Scenario.preset(name).replace(behaviour=None)
 
 
 SCENARIOS: Dict[str, Callable[[], afweging.Scenario]] = {name: _preset(name) for name in afweging.Scenario.presets()}
@@ -169,7 +171,7 @@ def test_beta0_gives_r0() -> None:
     with numpy from the contact matrices; infectious period 1/recovery_rate, asymptomatic
     infectiousness rho)."""
     for name in afweging.Scenario.presets():
-        model = afweging.Model(CALIBRATION, afweging.Scenario.preset(name))
+        model = afweging.Model(CALIBRATION, afweging.Scenario.preset(name).replace(behaviour=None))
         p = model.parameters()
         n = p["population"]
         infectiousness = p["rho"] * p["p_asym"] + 1.0 - p["p_asym"]

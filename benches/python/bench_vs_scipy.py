@@ -79,7 +79,9 @@ def main() -> None:
     args = parser.parse_args()
     days = args.days
 
-    model = afweging.Model(afweging.Calibration.netherlands(), afweging.Scenario.preset(args.scenario))
+    # The baseline implements the epidemic equations only, so the behavioural module is off here.
+    scenario = afweging.Scenario.preset(args.scenario).replace(behaviour=None)
+    model = afweging.Model(afweging.Calibration.netherlands(), scenario)
     params = model.parameters()
     groups = params["population"].size
     print(f"machine: {platform.platform()}, {platform.machine()} ({cpu_name()}), {os.cpu_count()} logical CPUs")

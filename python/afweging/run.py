@@ -162,8 +162,46 @@ class Run:
 
     @property
     def signals(self) -> np.ndarray:
-        """Signal values read at the start of each day, days x signals (see ``afweging.plans.SIGNALS``)."""
-        return np.asarray(self._policy()["signals"], dtype=np.float64).reshape(self.days, -1)
+        """Indicators read at the start of each day, days x signals (names and units in
+        ``afweging.plans.SIGNALS``): 7-day mean admissions, ICU occupancy and shares of capacity."""
+        return self._inner.signals
+
+    def _behaviour(self) -> Dict[str, Any]:
+        record = json.loads(self._inner.behaviour_record())
+        if record is None:
+            raise AttributeError("this run has no behavioural model: the scenario's behaviour is null")
+        return record  # type: ignore[no-any-return]
+
+    @property
+    def compliance(self) -> np.ndarray:
+        """Compliance with measures (0-1), days x age bands."""
+        return np.asarray(self._behaviour()["record"]["compliance"], dtype=np.float64).reshape(self.days, -1)
+
+    @property
+    def support(self) -> np.ndarray:
+        """Support for measures (0-1), days x age bands."""
+        return np.asarray(self._behaviour()["record"]["support"], dtype=np.float64).reshape(self.days, -1)
+
+    @property
+    def fatigue(self) -> np.ndarray:
+        """Pandemic fatigue (0-1), days x age bands."""
+        return np.asarray(self._behaviour()["record"]["fatigue"], dtype=np.float64).reshape(self.days, -1)
+
+    @property
+    def risk_perception(self) -> np.ndarray:
+        """Perceived risk (0-1) per day, following ICU pressure with a delay."""
+        return np.asarray(self._behaviour()["record"]["risk"], dtype=np.float64)
+
+    @property
+    def voluntary_reduction(self) -> np.ndarray:
+        """Voluntary contact reduction (0-1) per day, before weighting by setting."""
+        return np.asarray(self._behaviour()["record"]["voluntary"], dtype=np.float64)
+
+    def behaviour_summary(self) -> Dict[str, Any]:
+        """The behavioural dimension over the run: mean compliance and support, days with support
+        below one half, effectiveness lost through non-compliance, peak voluntary reduction and the
+        cost of behavioural levers (EUR)."""
+        return dict(self._behaviour()["summary"])
 
     @property
     def decisions(self) -> List[Dict[str, Any]]:
@@ -224,6 +262,11 @@ class Run:
             data["rung"] = (("day", "sector"), self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
             data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
             data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
+        if json.loads(self._inner.behaviour_record()) is not None:
+            for name, long in (("compliance", "compliance with measures"), ("support", "support for measures"), ("fatigue", "pandemic fatigue")):
+                data[name] = (("day", "age_band"), getattr(self, name), {"units": "1", "long_name": long})
+            data["risk_perception"] = (("day",), self.risk_perception, {"units": "1", "long_name": "perceived risk"})
+            data["voluntary_reduction"] = (("day",), self.voluntary_reduction, {"units": "1", "long_name": "voluntary contact reduction"})
         from . import __version__
 
         dataset = xr.Dataset(

@@ -356,6 +356,26 @@ impl PyRun {
         )
     }
 
+    /// The behavioural record and its summary as JSON (`null` without a behavioural model).
+    fn behaviour_record(&self) -> String {
+        let population = self.inner.people().row(0).to_vec();
+        let record = self
+            .inner
+            .behaviour
+            .as_ref()
+            .map(|b| serde_json::json!({"record": b, "summary": b.summary(&population)}));
+        serde_json::to_string(&record).expect("behaviour record serialises")
+    }
+
+    /// `days x signals`: the indicators read at the start of each day.
+    #[getter]
+    fn signals<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        let flat: Vec<f64> = self.inner.signals.iter().flatten().copied().collect();
+        Array2::from_shape_vec((self.inner.signals.len(), 6), flat)
+            .expect("shape")
+            .into_pyarray(py)
+    }
+
     /// The policy record as JSON (`null` for runs without a policy).
     fn policy_record(&self) -> String {
         serde_json::to_string(&self.inner.policy).expect("policy record serialises")

@@ -1,0 +1,509 @@
+//! The behavioural dimension, coupled into the daily system: fatigue, risk perception, compliance,
+//! support and voluntary distancing per age band.
+//!
+//! Updated once a day, before the day is simulated, from the stringency `s` (OxCGRT index / 100) of
+//! the package in force and the hospital pressure `p` (ICU occupancy as a share of the scaled-up
+//! capacity) read at the start of the day. With constant inputs over a day each equation is solved
+//! exactly, so every state stays in its range without clamping:
+//!
+//! ```text
+//! fatigue     dF_a/dt = k_a s (1 - F_a) - r (1 - s) F_a                 grows with stringency and
+//!                                                                       its duration, recovers when
+//!                                                                       measures relax
+//! risk        dR/dt   = (min(p / p_ref, 1) - R) / tau                   follows pressure with a delay
+//! compliance  C_a = logistic(logit(c0) - c_F F_a + c_R R + lever_c)
+//! support     U_a = logistic(logit(u0) - u_F F_a + u_R R - u_S s + lever_u)
+//! voluntary   V   = v_max R                                             distancing without measures
+//! ```
+//!
+//! Compliance scales the contact effect of every measure (a rule kept by a share `C` of people
+//! leaves `1 - C (1 - kept)` of the contacts), and voluntary distancing removes `V w_s` of the
+//! contacts in setting `s` on top (weights `w_s` per setting). Levers (communication campaigns,
+//! local initiatives and role models, options to stimulate vaccination) shift compliance and
+//! support on the logit scale and persuade a share of those who declined vaccination.
+//! No Dutch parametric fatigue model is published (RIVM behavioural unit; Petherick et al., Nat
+//! Hum Behav 2021): the parameters are documented assumptions with plausible ranges in
+//! `data/scenarios.json` and can be overridden.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{DayEffects, Model};
+use crate::plans::SettingFactors;
+use crate::policy::Signal;
+use crate::signals::{self, SignalReader, Signals};
+use crate::validate::Checker;
+use crate::{Result, Trajectory};
+
+/// Parameters of the behavioural model (a scenario field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// False switches the feedback off: compliance is `fixed_compliance` and nobody distances
+    /// voluntarily (for validation and to isolate the effect of behaviour).
+    pub feedback: bool,
+    /// Compliance with measures when feedback is off (0-1).
+    pub fixed_compliance: f64,
+    /// Compliance without fatigue and without perceived risk (0-1, exclusive).
+    pub baseline_compliance: f64,
+    /// Support for measures without fatigue, risk or measures (0-1, exclusive).
+    pub baseline_support: f64,
+    /// Rate at which fatigue builds under full stringency, per age band (1/day).
+    pub fatigue_rate: Vec<f64>,
+    /// Rate at which fatigue recovers without measures (1/day).
+    pub recovery_rate: f64,
+    /// Drop of compliance at full fatigue, on the logit scale.
+    pub fatigue_effect: f64,
+    /// Rise of compliance at full perceived risk, on the logit scale.
+    pub risk_effect: f64,
+    /// Drop of support at full fatigue, on the logit scale.
+    pub support_fatigue_effect: f64,
+    /// Rise of support at full perceived risk, on the logit scale.
+    pub support_risk_effect: f64,
+    /// Drop of support at full stringency, on the logit scale.
+    pub support_stringency_effect: f64,
+    /// ICU occupancy share at which perceived risk is full (R = 1).
+    pub pressure_reference: f64,
+    /// Mean delay of risk perception behind hospital pressure (days).
+    pub risk_delay_days: f64,
+    /// Largest voluntary reduction of contacts (0-1), reached at full perceived risk.
+    pub voluntary_max: f64,
+    /// How much of the voluntary reduction applies per setting (0-1).
+    pub voluntary_settings: SettingFactors,
+}
+
+impl Behaviour {
+    pub fn validate(&self, n_ages: Option<usize>, c: &mut Checker) {
+        let f = "scenario.behaviour";
+        c.share(&format!("{f}.fixed_compliance"), self.fixed_compliance);
+        for (name, v) in [
+            ("baseline_compliance", self.baseline_compliance),
+            ("baseline_support", self.baseline_support),
+        ] {
+            if c.finite(&format!("{f}.{name}"), v) && !(v > 0.0 && v < 1.0) {
+                c.fail(
+                    format!("{f}.{name}"),
+                    "must be strictly between 0 and 1",
+                    format!("{v}"),
+                );
+            }
+        }
+        c.each(
+            &format!("{f}.fatigue_rate"),
+            &self.fatigue_rate,
+            Checker::non_negative,
+        );
+        if let Some(n) = n_ages {
+            c.length(
+                &format!("{f}.fatigue_rate"),
+                self.fatigue_rate.len(),
+                n,
+                "age band",
+            );
+        }
+        for (name, v) in [
+            ("recovery_rate", self.recovery_rate),
+            ("fatigue_effect", self.fatigue_effect),
+            ("risk_effect", self.risk_effect),
+            ("support_fatigue_effect", self.support_fatigue_effect),
+            ("support_risk_effect", self.support_risk_effect),
+            ("support_stringency_effect", self.support_stringency_effect),
+        ] {
+            c.non_negative(&format!("{f}.{name}"), v);
+        }
+        c.positive(&format!("{f}.pressure_reference"), self.pressure_reference);
+        c.positive(&format!("{f}.risk_delay_days"), self.risk_delay_days);
+        c.share(&format!("{f}.voluntary_max"), self.voluntary_max);
+        let w = self.voluntary_settings;
+        for (name, v) in [
+            ("home", w.home),
+            ("school", w.school),
+            ("work", w.work),
+            ("community", w.community),
+        ] {
+            c.share(&format!("{f}.voluntary_settings.{name}"), v);
+        }
+    }
+}
+
+/// What behavioural levers in force do on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverEffect {
+    /// Shift of compliance on the logit scale.
+    #[serde(default)]
+    pub compliance: f64,
+    /// Shift of support on the logit scale.
+    #[serde(default)]
+    pub support: f64,
+    /// Share of those who declined vaccination who accept it after all (0-1).
+    #[serde(default)]
+    pub vaccine_uptake: f64,
+}
+
+impl LeverEffect {
+    /// Two levers together: logit shifts add, persuasion combines as independent chances.
+    pub fn combine(self, other: LeverEffect) -> LeverEffect {
+        LeverEffect {
+            compliance: self.compliance + other.compliance,
+            support: self.support + other.support,
+            vaccine_uptake: 1.0 - (1.0 - self.vaccine_uptake) * (1.0 - other.vaccine_uptake),
+        }
+    }
+}
+
+/// What the measures in force on a day contribute, as set by a policy controller.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MeasureDay {
+    /// OxCGRT stringency index of the package in force (0-100).
+    pub stringency: f64,
+    pub levers: LeverEffect,
+    /// Cost of the behavioural levers in force (EUR/day).
+    pub lever_cost: f64,
+}
+
+/// Daily behavioural state by age band, recorded over a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BehaviourRecord {
+    /// `days x age bands`, each in [0, 1].
+    pub compliance: Vec<Vec<f64>>,
+    pub support: Vec<Vec<f64>>,
+    pub fatigue: Vec<Vec<f64>>,
+    /// Perceived risk (0-1) and voluntary contact reduction (0-1) per day.
+    pub risk: Vec<f64>,
+    pub voluntary: Vec<f64>,
+    /// Cost of behavioural levers per day (EUR).
+    pub lever_cost: Vec<f64>,
+    /// Share of the measures' contact reduction that was realised per day (the population's mean
+    /// compliance); `None` on days without measures.
+    pub effectiveness: Vec<Option<f64>>,
+}
+
+/// Behaviour-dimension indicators over a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BehaviourSummary {
+    /// Population-weighted mean compliance over the run.
+    pub mean_compliance: f64,
+    /// Population-weighted mean support over the run.
+    pub mean_support: f64,
+    /// Days on which population-weighted support was below one half.
+    pub days_support_below_half: usize,
+    /// Mean loss of measure effectiveness through non-compliance on days with measures (0-1).
+    pub effectiveness_lost: f64,
+    /// Highest voluntary contact reduction (0-1).
+    pub peak_voluntary_reduction: f64,
+    /// Cost of behavioural levers (EUR).
+    pub lever_cost: f64,
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The behavioural state during a run.
+struct State {
+    fatigue: Vec<f64>,
+    risk: f64,
+    compliance: Vec<f64>,
+    support: Vec<f64>,
+    voluntary: f64,
+}
+
+impl State {
+    fn new(b: &Behaviour, groups: usize) -> Self {
+        let compliance = if b.feedback {
+            b.baseline_compliance
+        } else {
+            b.fixed_compliance
+        };
+        Self {
+            fatigue: vec![0.0; groups],
+            risk: 0.0,
+            compliance: vec![compliance; groups],
+            support: vec![b.baseline_support; groups],
+            voluntary: 0.0,
+        }
+    }
+
+    /// Advances one day with stringency `s` (0-1) and ICU occupancy share `pressure`.
+    fn step(&mut self, b: &Behaviour, s: f64, pressure: f64, levers: &LeverEffect) {
+        let target = (pressure / b.pressure_reference).min(1.0);
+        self.risk = target + (self.risk - target) * (-1.0 / b.risk_delay_days).exp();
+        for (a, f) in self.fatigue.iter_mut().enumerate() {
+            let (up, down) = (b.fatigue_rate[a] * s, b.recovery_rate * (1.0 - s));
+            let rate = up + down;
+            if rate > 0.0 {
+                let equilibrium = up / rate;
+                *f = equilibrium + (*f - equilibrium) * (-rate).exp();
+            }
+        }
+        if !b.feedback {
+            return;
+        }
+        for a in 0..self.fatigue.len() {
+            self.compliance[a] = logistic(
+                logit(b.baseline_compliance) - b.fatigue_effect * self.fatigue[a]
+                    + b.risk_effect * self.risk
+                    + levers.compliance,
+            );
+            self.support[a] = logistic(
+                logit(b.baseline_support) - b.support_fatigue_effect * self.fatigue[a]
+                    + b.support_risk_effect * self.risk
+                    - b.support_stringency_effect * s
+                    + levers.support,
+            );
+        }
+        self.voluntary = b.voluntary_max * self.risk;
+    }
+
+    /// The day's effects: measures scaled by compliance, then voluntary distancing.
+    fn apply(
+        &self,
+        b: &Behaviour,
+        measures: &DayEffects,
+        population: &[f64],
+        out: &mut DayEffects,
+    ) {
+        let mean_compliance = self.mean_compliance(population);
+        let weights = b.voluntary_settings.to_array();
+        let settings = out.setting.iter_mut().zip(&mut out.age);
+        for ((m, ages), ((&asked, asked_ages), w)) in
+            settings.zip(measures.setting.iter().zip(&measures.age).zip(weights))
+        {
+            *m = (1.0 - mean_compliance * (1.0 - asked)) * (1.0 - self.voluntary * w);
+            for ((o, &f), c) in ages.iter_mut().zip(asked_ages).zip(&self.compliance) {
+                *o = 1.0 - c * (1.0 - f);
+            }
+        }
+        out.uptake_boost = measures.uptake_boost;
+    }
+}
+
+/// Runs a model with the behavioural module (when the scenario has one) on top of the measures set
+/// each day by `measures(day, signals, effects)`; without a behavioural block the measures act
+/// as set. This is the one place where measures, behaviour and the engine meet.
+pub(crate) fn run(
+    model: &Model,
+    days: usize,
+    measures: &mut dyn FnMut(usize, &Signals, &mut DayEffects) -> MeasureDay,
+) -> Result<Trajectory> {
+    let cal = model.calibration();
+    let groups = cal.n_ages();
+    let mut reader = SignalReader::new(cal);
+    let mut by_measures = DayEffects::none(groups);
+    let behaviour = model.scenario().behaviour.as_ref();
+    let mut state = behaviour.map(|b| State::new(b, groups));
+    let mut record = behaviour.map(|_| BehaviourRecord {
+        compliance: Vec::with_capacity(days),
+        support: Vec::with_capacity(days),
+        fatigue: Vec::with_capacity(days),
+        risk: Vec::with_capacity(days),
+        voluntary: Vec::with_capacity(days),
+        lever_cost: Vec::with_capacity(days),
+        effectiveness: Vec::with_capacity(days),
+    });
+    let mut signal_log = Vec::with_capacity(days);
+    let mut control = |day: usize, y: &[f64], effects: &mut DayEffects| {
+        let signals = reader.read(y);
+        signal_log.push(signals);
+        let today = measures(day, &signals, &mut by_measures);
+        by_measures.uptake_boost = today.levers.vaccine_uptake;
+        match (behaviour, state.as_mut(), record.as_mut()) {
+            (Some(b), Some(state), Some(record)) => {
+                let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
+                state.step(b, today.stringency / 100.0, pressure, &today.levers);
+                state.apply(b, &by_measures, &cal.population, effects);
+                record.compliance.push(state.compliance.clone());
+                record.support.push(state.support.clone());
+                record.fatigue.push(state.fatigue.clone());
+                record.risk.push(state.risk);
+                record.voluntary.push(state.voluntary);
+                record.lever_cost.push(today.lever_cost);
+                let any_measure = by_measures.setting.iter().any(|&m| m < 1.0)
+                    || by_measures.age.iter().flatten().any(|&f| f < 1.0);
+                record
+                    .effectiveness
+                    .push(any_measure.then(|| state.mean_compliance(&cal.population)));
+            }
+            _ => effects.clone_from(&by_measures),
+        }
+    };
+    let mut trajectory = model.simulate(days, &mut control)?;
+    trajectory.behaviour = record;
+    trajectory.signals = signal_log;
+    Ok(trajectory)
+}
+
+impl State {
+    /// Population-weighted mean compliance.
+    fn mean_compliance(&self, population: &[f64]) -> f64 {
+        let total: f64 = population.iter().sum();
+        self.compliance
+            .iter()
+            .zip(population)
+            .map(|(c, n)| c * n)
+            .sum::<f64>()
+            / total
+    }
+}
+
+impl BehaviourRecord {
+    /// The behaviour-dimension indicators, weighting age bands by population.
+    pub fn summary(&self, population: &[f64]) -> BehaviourSummary {
+        let total: f64 = population.iter().sum();
+        let weighted =
+            |row: &Vec<f64>| row.iter().zip(population).map(|(v, n)| v * n).sum::<f64>() / total;
+        let days = self.compliance.len().max(1) as f64;
+        let support: Vec<f64> = self.support.iter().map(weighted).collect();
+        let with_measures: Vec<f64> = self.effectiveness.iter().flatten().copied().collect();
+        BehaviourSummary {
+            mean_compliance: self.compliance.iter().map(weighted).sum::<f64>() / days,
+            mean_support: support.iter().sum::<f64>() / days,
+            days_support_below_half: support.iter().filter(|&&u| u < 0.5).count(),
+            effectiveness_lost: if with_measures.is_empty() {
+                0.0
+            } else {
+                1.0 - with_measures.iter().sum::<f64>() / with_measures.len() as f64
+            },
+            peak_voluntary_reduction: self.voluntary.iter().cloned().fold(0.0, f64::max),
+            lever_cost: self.lever_cost.iter().sum(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn params() -> Behaviour {
+        crate::Scenario::preset("centraal")
+            .unwrap()
+            .behaviour
+            .unwrap()
+    }
+
+    #[test]
+    fn fatigue_builds_under_measures_and_recovers_after() {
+        let b = params();
+        let mut state = State::new(&b, 9);
+        let mut compliance = vec![];
+        for _ in 0..180 {
+            state.step(&b, 0.8, 0.0, &LeverEffect::default());
+            compliance.push(state.compliance[2]);
+        }
+        assert!(
+            compliance.windows(2).all(|w| w[1] < w[0]),
+            "compliance must fall under constant measures"
+        );
+        let tired = state.fatigue[2];
+        for _ in 0..120 {
+            state.step(&b, 0.0, 0.0, &LeverEffect::default());
+        }
+        assert!(
+            state.fatigue[2] < 0.2 * tired,
+            "fatigue {} did not recover from {tired}",
+            state.fatigue[2]
+        );
+        // The young tire faster than the old.
+        let mut state = State::new(&b, 9);
+        for _ in 0..60 {
+            state.step(&b, 1.0, 0.0, &LeverEffect::default());
+        }
+        assert!(state.fatigue[2] > state.fatigue[8]);
+    }
+
+    #[test]
+    fn pressure_raises_risk_compliance_and_voluntary_distancing() {
+        let b = params();
+        let run = |pressure: f64| {
+            let mut state = State::new(&b, 9);
+            for _ in 0..30 {
+                state.step(&b, 0.3, pressure, &LeverEffect::default());
+            }
+            (state.voluntary, state.compliance[4])
+        };
+        let (low_v, low_c) = run(0.2);
+        let (high_v, high_c) = run(0.9);
+        assert!(high_v > low_v && high_c > low_c);
+        assert!(high_v <= b.voluntary_max);
+    }
+
+    #[test]
+    fn levers_raise_compliance_and_support() {
+        let b = params();
+        let mut plain = State::new(&b, 9);
+        let mut helped = State::new(&b, 9);
+        let lever = LeverEffect {
+            compliance: 0.3,
+            support: 0.2,
+            vaccine_uptake: 0.0,
+        };
+        for _ in 0..60 {
+            plain.step(&b, 0.6, 0.3, &LeverEffect::default());
+            helped.step(&b, 0.6, 0.3, &lever);
+        }
+        assert!(helped.compliance[3] > plain.compliance[3]);
+        assert!(helped.support[3] > plain.support[3]);
+        let both = lever.combine(LeverEffect {
+            vaccine_uptake: 0.5,
+            ..Default::default()
+        });
+        assert_eq!(both.compliance, 0.3);
+        assert!((both.vaccine_uptake - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn compliance_scales_measures_and_voluntary_distancing_adds() {
+        let b = params();
+        let mut state = State::new(&b, 2);
+        state.compliance = vec![0.5, 1.0];
+        state.voluntary = 0.2;
+        let mut measures = DayEffects::none(2);
+        measures.setting = [1.0, 0.5, 0.4, 0.6];
+        measures.age[1] = vec![0.0, 1.0];
+        let mut out = DayEffects::none(2);
+        state.apply(&b, &measures, &[1.0, 3.0], &mut out);
+        // Mean compliance 0.875; work keeps 1 - 0.875 x 0.6 = 0.475, then voluntary 0.2 x 0.5.
+        assert!((out.setting[2] - 0.475 * 0.9).abs() < 1e-12);
+        assert!((out.setting[3] - (1.0 - 0.875 * 0.4) * 0.8).abs() < 1e-12);
+        assert_eq!(out.setting[0], 1.0);
+        assert_eq!(out.age[1], vec![0.5, 1.0]);
+    }
+
+    proptest! {
+        #[test]
+        fn states_stay_in_their_ranges(
+            c0 in 0.01..0.99f64, u0 in 0.01..0.99f64, rate in 0.0..0.5f64, recovery in 0.0..0.5f64,
+            effects in prop::collection::vec(0.0..6.0f64, 5), delay in 0.1..60.0f64, vmax in 0.0..1.0f64,
+            lever in -5.0..5.0f64,
+            days in prop::collection::vec((0.0..1.0f64, 0.0..5.0f64), 1..200),
+        ) {
+            let mut b = params();
+            b.baseline_compliance = c0;
+            b.baseline_support = u0;
+            b.fatigue_rate = vec![rate; 3];
+            b.recovery_rate = recovery;
+            b.fatigue_effect = effects[0];
+            b.risk_effect = effects[1];
+            b.support_fatigue_effect = effects[2];
+            b.support_risk_effect = effects[3];
+            b.support_stringency_effect = effects[4];
+            b.risk_delay_days = delay;
+            b.voluntary_max = vmax;
+            let lever = LeverEffect { compliance: lever, support: -lever, vaccine_uptake: 0.0 };
+            let mut state = State::new(&b, 3);
+            for (s, pressure) in days {
+                state.step(&b, s, pressure, &lever);
+                for v in state.compliance.iter().chain(&state.support).chain(&state.fatigue) {
+                    prop_assert!((0.0..=1.0).contains(v), "{v}");
+                }
+                prop_assert!((0.0..=1.0).contains(&state.risk));
+                prop_assert!((0.0..=vmax).contains(&state.voluntary));
+            }
+        }
+    }
+}
