@@ -57,6 +57,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         return run_command(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except (AfwegingError, OSError) as err:
         print(f"afweging: error: {err}", file=sys.stderr)
         return 2
