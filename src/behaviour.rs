@@ -13,12 +13,14 @@
 //! risk        dR/dt   = (min(p / p_ref, 1) - R) / tau                   follows pressure with a delay
 //! compliance  C_a = logistic(logit(c0) - c_F F_a + c_R R + lever_c)
 //! support     U_a = logistic(logit(u0) - u_F F_a + u_R R - u_S s + lever_u)
-//! voluntary   V   = v_max R                                             distancing without measures
+//! voluntary   V_a = v_max a_a R                                         distancing without measures,
+//!                                                                       more among the old
 //! ```
 //!
 //! Compliance scales the contact effect of every measure (a rule kept by a share `C` of people
-//! leaves `1 - C (1 - kept)` of the contacts), and voluntary distancing removes `V w_s` of the
-//! contacts in setting `s` on top (weights `w_s` per setting). Levers (communication campaigns,
+//! leaves `1 - C (1 - kept)` of the contacts), and voluntary distancing acts on top through the
+//! age factors: `f_s,g` is multiplied by `sqrt(1 - V_g w_s)` (weights `w_s` per setting), so a
+//! contact between two people who both distance loses `V w_s` of itself, as for school sectors. Levers (communication campaigns,
 //! local initiatives and role models, options to stimulate vaccination) shift compliance and
 //! support on the logit scale and persuade a share of those who declined vaccination.
 //! No Dutch parametric fatigue model is published (RIVM behavioural unit; Petherick et al., Nat
@@ -69,6 +71,8 @@ pub struct Behaviour {
     pub voluntary_max: f64,
     /// How much of the voluntary reduction applies per setting (0-1).
     pub voluntary_settings: SettingFactors,
+    /// How strongly each age band distances voluntarily, relative to the most careful (0-1).
+    pub voluntary_by_age: Vec<f64>,
 }
 
 impl Behaviour {
@@ -113,6 +117,19 @@ impl Behaviour {
         c.positive(&format!("{f}.pressure_reference"), self.pressure_reference);
         c.positive(&format!("{f}.risk_delay_days"), self.risk_delay_days);
         c.share(&format!("{f}.voluntary_max"), self.voluntary_max);
+        c.each(
+            &format!("{f}.voluntary_by_age"),
+            &self.voluntary_by_age,
+            Checker::share,
+        );
+        if let Some(n) = n_ages {
+            c.length(
+                &format!("{f}.voluntary_by_age"),
+                self.voluntary_by_age.len(),
+                n,
+                "age band",
+            );
+        }
         let w = self.voluntary_settings;
         for (name, v) in [
             ("home", w.home),
@@ -168,9 +185,10 @@ pub struct BehaviourRecord {
     pub compliance: Vec<Vec<f64>>,
     pub support: Vec<Vec<f64>>,
     pub fatigue: Vec<Vec<f64>>,
-    /// Perceived risk (0-1) and voluntary contact reduction (0-1) per day.
+    /// Perceived risk (0-1) per day.
     pub risk: Vec<f64>,
-    pub voluntary: Vec<f64>,
+    /// `days x age bands`: voluntary contact reduction (0-1).
+    pub voluntary: Vec<Vec<f64>>,
     /// Cost of behavioural levers per day (EUR).
     pub lever_cost: Vec<f64>,
     /// Share of the measures' contact reduction that was realised per day (the population's mean
@@ -189,7 +207,7 @@ pub struct BehaviourSummary {
     pub days_support_below_half: usize,
     /// Mean loss of measure effectiveness through non-compliance on days with measures (0-1).
     pub effectiveness_lost: f64,
-    /// Highest voluntary contact reduction (0-1).
+    /// Highest population-weighted voluntary contact reduction (0-1).
     pub peak_voluntary_reduction: f64,
     /// Cost of behavioural levers (EUR).
     pub lever_cost: f64,
@@ -209,7 +227,7 @@ struct State {
     risk: f64,
     compliance: Vec<f64>,
     support: Vec<f64>,
-    voluntary: f64,
+    voluntary: Vec<f64>,
 }
 
 impl State {
@@ -224,7 +242,7 @@ impl State {
             risk: 0.0,
             compliance: vec![compliance; groups],
             support: vec![b.baseline_support; groups],
-            voluntary: 0.0,
+            voluntary: vec![0.0; groups],
         }
     }
 
@@ -256,7 +274,9 @@ impl State {
                     + levers.support,
             );
         }
-        self.voluntary = b.voluntary_max * self.risk;
+        for (v, a) in self.voluntary.iter_mut().zip(&b.voluntary_by_age) {
+            *v = b.voluntary_max * a * self.risk;
+        }
     }
 
     /// The day's effects: measures scaled by compliance, then voluntary distancing.
@@ -273,9 +293,10 @@ impl State {
         for ((m, ages), ((&asked, asked_ages), w)) in
             settings.zip(measures.setting.iter().zip(&measures.age).zip(weights))
         {
-            *m = (1.0 - mean_compliance * (1.0 - asked)) * (1.0 - self.voluntary * w);
-            for ((o, &f), c) in ages.iter_mut().zip(asked_ages).zip(&self.compliance) {
-                *o = 1.0 - c * (1.0 - f);
+            *m = 1.0 - mean_compliance * (1.0 - asked);
+            let people = asked_ages.iter().zip(&self.compliance).zip(&self.voluntary);
+            for (o, ((&f, c), v)) in ages.iter_mut().zip(people) {
+                *o = (1.0 - c * (1.0 - f)) * (1.0 - v * w).sqrt();
             }
         }
         out.uptake_boost = measures.uptake_boost;
@@ -320,7 +341,7 @@ pub(crate) fn run(
                 record.support.push(state.support.clone());
                 record.fatigue.push(state.fatigue.clone());
                 record.risk.push(state.risk);
-                record.voluntary.push(state.voluntary);
+                record.voluntary.push(state.voluntary.clone());
                 record.lever_cost.push(today.lever_cost);
                 let any_measure = by_measures.setting.iter().any(|&m| m < 1.0)
                     || by_measures.age.iter().flatten().any(|&f| f < 1.0);
@@ -368,7 +389,7 @@ impl BehaviourRecord {
             } else {
                 1.0 - with_measures.iter().sum::<f64>() / with_measures.len() as f64
             },
-            peak_voluntary_reduction: self.voluntary.iter().cloned().fold(0.0, f64::max),
+            peak_voluntary_reduction: self.voluntary.iter().map(weighted).fold(0.0, f64::max),
             lever_cost: self.lever_cost.iter().sum(),
         }
     }
@@ -424,7 +445,7 @@ mod tests {
             for _ in 0..30 {
                 state.step(&b, 0.3, pressure, &LeverEffect::default());
             }
-            (state.voluntary, state.compliance[4])
+            (state.voluntary[8], state.compliance[4])
         };
         let (low_v, low_c) = run(0.2);
         let (high_v, high_c) = run(0.9);
@@ -461,17 +482,21 @@ mod tests {
         let b = params();
         let mut state = State::new(&b, 2);
         state.compliance = vec![0.5, 1.0];
-        state.voluntary = 0.2;
+        state.voluntary = vec![0.2, 0.0];
         let mut measures = DayEffects::none(2);
         measures.setting = [1.0, 0.5, 0.4, 0.6];
         measures.age[1] = vec![0.0, 1.0];
         let mut out = DayEffects::none(2);
         state.apply(&b, &measures, &[1.0, 3.0], &mut out);
-        // Mean compliance 0.875; work keeps 1 - 0.875 x 0.6 = 0.475, then voluntary 0.2 x 0.5.
-        assert!((out.setting[2] - 0.475 * 0.9).abs() < 1e-12);
-        assert!((out.setting[3] - (1.0 - 0.875 * 0.4) * 0.8).abs() < 1e-12);
+        // Mean compliance 0.875: work keeps 1 - 0.875 x 0.6 = 0.475. Voluntary distancing of the
+        // first band: sqrt(1 - 0.2 w_s) on its age factor (work weight 0.5, community 1).
+        assert!((out.setting[2] - 0.475).abs() < 1e-12);
+        assert!((out.setting[3] - (1.0 - 0.875 * 0.4)).abs() < 1e-12);
         assert_eq!(out.setting[0], 1.0);
         assert_eq!(out.age[1], vec![0.5, 1.0]);
+        assert!((out.age[2][0] - 0.9f64.sqrt()).abs() < 1e-12);
+        assert!((out.age[3][0] - 0.8f64.sqrt()).abs() < 1e-12);
+        assert_eq!(out.age[3][1], 1.0);
     }
 
     proptest! {
@@ -494,6 +519,7 @@ mod tests {
             b.support_stringency_effect = effects[4];
             b.risk_delay_days = delay;
             b.voluntary_max = vmax;
+            b.voluntary_by_age = vec![1.0, 0.5, 0.0];
             let lever = LeverEffect { compliance: lever, support: -lever, vaccine_uptake: 0.0 };
             let mut state = State::new(&b, 3);
             for (s, pressure) in days {
@@ -502,7 +528,7 @@ mod tests {
                     prop_assert!((0.0..=1.0).contains(v), "{v}");
                 }
                 prop_assert!((0.0..=1.0).contains(&state.risk));
-                prop_assert!((0.0..=vmax).contains(&state.voluntary));
+                prop_assert!(state.voluntary.iter().all(|v| (0.0..=vmax).contains(v)));
             }
         }
     }

@@ -20,6 +20,9 @@
 //! V -> W at 1/vaccine.waning_days, R -> W at 1/immunity.waning_days.
 //! ```
 //!
+//! Vaccination reaches S, W and R in proportion; the vaccinated in S and W move to V, those in R
+//! stay there (their protection is at least as strong).
+//!
 //! `beta0` is set so that the spectral radius of the next-generation matrix equals `R0`
 //! (Diekmann, Heesterbeek & Roberts, J R Soc Interface 2010). Vaccination is applied at the start
 //! of each day as a transfer of persons (operator splitting), so doses never exceed the eligible.
@@ -527,7 +530,7 @@ impl Model {
         }
     }
 
-    /// Gives the day's doses of every active campaign, moving persons from S, W and R to V.
+    /// Gives the day's doses of every active campaign, moving the vaccinated from S and W to V.
     fn vaccinate(
         &self,
         day: usize,
@@ -574,8 +577,10 @@ impl Model {
                 }
                 let s = &mut y[g * SLOTS..(g + 1) * SLOTS];
                 let eligible = s[c::S] + s[c::W] + s[c::R];
+                // Doses reach S, W and R alike (nobody knows who was infected); the recently
+                // recovered keep their (stronger, all-or-nothing) protection in R.
                 let fraction = dose / eligible;
-                for class in [c::S, c::W, c::R] {
+                for class in [c::S, c::W] {
                     let moved = s[class] * fraction;
                     s[class] -= moved;
                     s[c::V] += moved;

@@ -73,6 +73,7 @@ fn higher_hospital_load_gives_more_voluntary_distancing() {
             .unwrap()
             .voluntary
             .iter()
+            .flatten()
             .cloned()
             .fold(0.0, f64::max)
     };

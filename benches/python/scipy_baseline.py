@@ -32,8 +32,9 @@ The right-hand side is assembled from this list of flows as constant matrices (s
 one evaluation is a handful of matrix-vector products. Three running totals per group (infections, admissions, ICU admissions) are integrated along with
 the state, so that the daily flows are exact differences of the state at the day's bounds.
 
-Vaccination is operator-split: at the start of each day the day's doses are moved from S, W and R
-(in proportion to their size) to V, then the ODE is integrated over the day with
+Vaccination is operator-split: at the start of each day the day's doses reach S, W and R in
+proportion to their size; the vaccinated in S and W move to V (those in R stay), then the ODE is
+integrated over the day with
 :func:`scipy.integrate.solve_ivp`.
 """
 
@@ -242,8 +243,8 @@ def vaccinate(
     place. A campaign starting at a fractional ``start_day`` gives the part of its daily doses that
     falls in ``[day, day + 1)``. A group wants ``uptake x N`` doses in all minus those already given,
     never more than its eligible persons (S + W + R); ``oldest_first`` serves the oldest group
-    first, ``proportional`` gives every group the same share of what it wants. Doses move persons
-    from S, W and R to V in proportion to the size of each.
+    first, ``proportional`` gives every group the same share of what it wants. Doses reach S, W and
+    R in proportion to the size of each; the vaccinated in S and W move to V, those in R stay.
     """
     doses = np.zeros(y.shape[0])
     for c, campaign in enumerate(campaigns):
@@ -266,8 +267,8 @@ def vaccinate(
         else:
             raise ValueError(f"unknown priority {campaign['priority']!r}")
         fraction = np.divide(dose, eligible, out=np.zeros_like(dose), where=dose > 0.0)
-        moved = y[:, [S, W, R]] * fraction[:, None]
-        y[:, [S, W, R]] -= moved
+        moved = y[:, [S, W]] * fraction[:, None]
+        y[:, [S, W]] -= moved
         y[:, V] += moved.sum(axis=1)
         given[c] += dose
         doses += dose

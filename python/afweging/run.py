@@ -194,8 +194,8 @@ class Run:
 
     @property
     def voluntary_reduction(self) -> np.ndarray:
-        """Voluntary contact reduction (0-1) per day, before weighting by setting."""
-        return np.asarray(self._behaviour()["record"]["voluntary"], dtype=np.float64)
+        """Voluntary contact reduction (0-1), days x age bands, before weighting by setting."""
+        return np.asarray(self._behaviour()["record"]["voluntary"], dtype=np.float64).reshape(self.days, -1)
 
     def behaviour_summary(self) -> Dict[str, Any]:
         """The behavioural dimension over the run: mean compliance and support, days with support
@@ -263,10 +263,14 @@ class Run:
             data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
             data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
         if json.loads(self._inner.behaviour_record()) is not None:
-            for name, long in (("compliance", "compliance with measures"), ("support", "support for measures"), ("fatigue", "pandemic fatigue")):
+            for name, long in (
+                ("compliance", "compliance with measures"),
+                ("support", "support for measures"),
+                ("fatigue", "pandemic fatigue"),
+                ("voluntary_reduction", "voluntary contact reduction"),
+            ):
                 data[name] = (("day", "age_band"), getattr(self, name), {"units": "1", "long_name": long})
             data["risk_perception"] = (("day",), self.risk_perception, {"units": "1", "long_name": "perceived risk"})
-            data["voluntary_reduction"] = (("day",), self.voluntary_reduction, {"units": "1", "long_name": "voluntary contact reduction"})
         from . import __version__
 
         dataset = xr.Dataset(
