@@ -1,17 +1,18 @@
 //! Repeats one 365-day run of the central preset N times (default 500) and prints the mean time;
 //! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark. With a second
-//! argument `signal-values` (or another policy name of the Dutch plans) it runs under that policy.
+//! argument `signal-values` (or another policy name of the Dutch plans; `none` for none) it runs
+//! under that policy; a third argument `uncoupled` removes the behavioural module.
 use afweging::policy::{self, Policy};
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
 fn main() {
     let n: u32 = std::env::args().nth(1).map_or(500, |a| a.parse().unwrap());
-    let policy_name = std::env::args().nth(2);
-    let model = Model::new(
-        Calibration::netherlands(),
-        Scenario::preset("centraal").unwrap(),
-    )
-    .unwrap();
+    let policy_name = std::env::args().nth(2).filter(|p| p != "none");
+    let mut scenario = Scenario::preset("centraal").unwrap();
+    if std::env::args().nth(3).as_deref() == Some("uncoupled") {
+        scenario.behaviour = None;
+    }
+    let model = Model::new(Calibration::netherlands(), scenario).unwrap();
     let plans = SectorPlans::netherlands();
     let policy = policy_name.map(|name| {
         Policy::Trigger(

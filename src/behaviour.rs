@@ -228,6 +228,13 @@ struct State {
     compliance: Vec<f64>,
     support: Vec<f64>,
     voluntary: Vec<f64>,
+    /// Constants of the daily update: the baselines on the logit scale, the daily risk decay.
+    logit_compliance: f64,
+    logit_support: f64,
+    risk_decay: f64,
+    /// Per age band, fatigue's equilibrium and daily decay under the stringency of the last day
+    /// (stringency changes only when the package does, so the exponentials are reused).
+    fatigue_law: (f64, Vec<(f64, f64)>),
 }
 
 impl State {
@@ -243,32 +250,44 @@ impl State {
             compliance: vec![compliance; groups],
             support: vec![b.baseline_support; groups],
             voluntary: vec![0.0; groups],
+            logit_compliance: logit(b.baseline_compliance),
+            logit_support: logit(b.baseline_support),
+            risk_decay: (-1.0 / b.risk_delay_days).exp(),
+            fatigue_law: (f64::NAN, Vec::with_capacity(groups)),
         }
     }
 
     /// Advances one day with stringency `s` (0-1) and ICU occupancy share `pressure`.
     fn step(&mut self, b: &Behaviour, s: f64, pressure: f64, levers: &LeverEffect) {
         let target = (pressure / b.pressure_reference).min(1.0);
-        self.risk = target + (self.risk - target) * (-1.0 / b.risk_delay_days).exp();
-        for (a, f) in self.fatigue.iter_mut().enumerate() {
-            let (up, down) = (b.fatigue_rate[a] * s, b.recovery_rate * (1.0 - s));
-            let rate = up + down;
-            if rate > 0.0 {
-                let equilibrium = up / rate;
-                *f = equilibrium + (*f - equilibrium) * (-rate).exp();
-            }
+        self.risk = target + (self.risk - target) * self.risk_decay;
+        if self.fatigue_law.0 != s {
+            let law = b.fatigue_rate.iter().map(|&k| {
+                let (up, down) = (k * s, b.recovery_rate * (1.0 - s));
+                let rate = up + down;
+                // With no rate at all fatigue stays where it is: decay 1 around any equilibrium.
+                if rate > 0.0 {
+                    (up / rate, (-rate).exp())
+                } else {
+                    (0.0, 1.0)
+                }
+            });
+            self.fatigue_law = (s, law.collect());
+        }
+        for (f, &(equilibrium, decay)) in self.fatigue.iter_mut().zip(&self.fatigue_law.1) {
+            *f = equilibrium + (*f - equilibrium) * decay;
         }
         if !b.feedback {
             return;
         }
         for a in 0..self.fatigue.len() {
             self.compliance[a] = logistic(
-                logit(b.baseline_compliance) - b.fatigue_effect * self.fatigue[a]
+                self.logit_compliance - b.fatigue_effect * self.fatigue[a]
                     + b.risk_effect * self.risk
                     + levers.compliance,
             );
             self.support[a] = logistic(
-                logit(b.baseline_support) - b.support_fatigue_effect * self.fatigue[a]
+                self.logit_support - b.support_fatigue_effect * self.fatigue[a]
                     + b.support_risk_effect * self.risk
                     - b.support_stringency_effect * s
                     + levers.support,

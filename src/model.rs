@@ -62,14 +62,6 @@ impl DayEffects {
             uptake_boost: 0.0,
         }
     }
-
-    /// Setting multipliers only.
-    pub fn settings(setting: Multipliers, groups: usize) -> Self {
-        Self {
-            setting,
-            ..Self::none(groups)
-        }
-    }
 }
 
 /// Probabilities of one group, kept together for the inner loop.
@@ -365,8 +357,9 @@ impl Model {
         crate::behaviour::run(self, days, &mut |_, _, _| Default::default())
     }
 
-    /// Runs with a fixed schedule of contact multipliers, one row per day (measures: behaviour, when
-    /// the scenario has it, scales them by compliance).
+    /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
+    /// behaviour, when the scenario has it, scales them by compliance; they carry no OxCGRT
+    /// stringency, so they build no fatigue (use a package for that).
     pub fn run_with_multipliers(&self, schedule: &[Multipliers]) -> Result<Trajectory> {
         let mut check = Checker::new();
         for (d, row) in schedule.iter().enumerate() {
