@@ -130,15 +130,8 @@ impl Behaviour {
                 "age band",
             );
         }
-        let w = self.voluntary_settings;
-        for (name, v) in [
-            ("home", w.home),
-            ("school", w.school),
-            ("work", w.work),
-            ("community", w.community),
-        ] {
-            c.share(&format!("{f}.voluntary_settings.{name}"), v);
-        }
+        self.voluntary_settings
+            .check_shares(&format!("{f}.voluntary_settings"), c);
     }
 }
 

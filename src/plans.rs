@@ -63,6 +63,13 @@ impl SettingFactors {
     pub fn to_array(self) -> [f64; 4] {
         [self.home, self.school, self.work, self.community]
     }
+
+    /// Every factor must be a share (0-1); errors name `field.home` etc.
+    pub fn check_shares(&self, field: &str, c: &mut Checker) {
+        for (setting, v) in Setting::ALL.iter().zip(self.to_array()) {
+            c.share(&format!("{field}.{}", setting.name()), v);
+        }
+    }
 }
 
 /// A measure in the catalogue, with the OxCGRT indicator levels it implies when in force.
@@ -248,17 +255,9 @@ impl SectorPlans {
             }
         }
         for (i, g) in self.general.iter().enumerate() {
-            let f = format!("plans.general[{i}].contacts_kept");
-            let k = g.contacts_kept;
-            for (name, v) in [
-                ("home", k.home),
-                ("school", k.school),
-                ("work", k.work),
-                ("community", k.community),
-            ] {
-                c.share(&format!("{f}.{name}"), v);
-            }
             let f = format!("plans.general[{i}]");
+            g.contacts_kept
+                .check_shares(&format!("{f}.contacts_kept"), &mut c);
             c.finite(&format!("{f}.behaviour.compliance"), g.behaviour.compliance);
             c.finite(&format!("{f}.behaviour.support"), g.behaviour.support);
             c.share(
