@@ -187,6 +187,8 @@ pub struct BehaviourRecord {
     /// Share of the measures' contact reduction that was realised per day (the population's mean
     /// compliance); `None` on days without measures.
     pub effectiveness: Vec<Option<f64>>,
+    /// The same share had nobody been tired (compliance without fatigue); `None` without measures.
+    pub rested_effectiveness: Vec<Option<f64>>,
 }
 
 /// Behaviour-dimension indicators over a run.
@@ -200,6 +202,9 @@ pub struct BehaviourSummary {
     pub days_support_below_half: usize,
     /// Mean loss of measure effectiveness through non-compliance on days with measures (0-1).
     pub effectiveness_lost: f64,
+    /// The part of that loss due to fatigue: mean relative drop of compliance against compliance
+    /// without fatigue, on days with measures (0-1).
+    pub effectiveness_lost_to_fatigue: f64,
     /// Highest population-weighted voluntary contact reduction (0-1).
     pub peak_voluntary_reduction: f64,
     /// Cost of behavioural levers (EUR).
@@ -219,6 +224,8 @@ struct State {
     fatigue: Vec<f64>,
     risk: f64,
     compliance: Vec<f64>,
+    /// Compliance had there been no fatigue.
+    rested: Vec<f64>,
     support: Vec<f64>,
     voluntary: Vec<f64>,
     /// Constants of the daily update: the baselines on the logit scale, the daily risk decay.
@@ -241,6 +248,7 @@ impl State {
             fatigue: vec![0.0; groups],
             risk: 0.0,
             compliance: vec![compliance; groups],
+            rested: vec![compliance; groups],
             support: vec![b.baseline_support; groups],
             voluntary: vec![0.0; groups],
             logit_compliance: logit(b.baseline_compliance),
@@ -273,12 +281,10 @@ impl State {
         if !b.feedback {
             return;
         }
+        let rested = self.logit_compliance + b.risk_effect * self.risk + levers.compliance;
         for a in 0..self.fatigue.len() {
-            self.compliance[a] = logistic(
-                self.logit_compliance - b.fatigue_effect * self.fatigue[a]
-                    + b.risk_effect * self.risk
-                    + levers.compliance,
-            );
+            self.compliance[a] = logistic(rested - b.fatigue_effect * self.fatigue[a]);
+            self.rested[a] = logistic(rested);
             self.support[a] = logistic(
                 self.logit_support - b.support_fatigue_effect * self.fatigue[a]
                     + b.support_risk_effect * self.risk
@@ -299,7 +305,7 @@ impl State {
         population: &[f64],
         out: &mut DayEffects,
     ) {
-        let mean_compliance = self.mean_compliance(population);
+        let mean_compliance = weighted_mean(&self.compliance, population);
         let weights = b.voluntary_settings.to_array();
         let settings = out.setting.iter_mut().zip(&mut out.age);
         for ((m, ages), ((&asked, asked_ages), w)) in
@@ -337,6 +343,7 @@ pub(crate) fn run(
         voluntary: Vec::with_capacity(days),
         lever_cost: Vec::with_capacity(days),
         effectiveness: Vec::with_capacity(days),
+        rested_effectiveness: Vec::with_capacity(days),
     });
     let mut signal_log = Vec::with_capacity(days);
     let mut control = |day: usize, y: &[f64], effects: &mut DayEffects| {
@@ -357,9 +364,13 @@ pub(crate) fn run(
                 record.lever_cost.push(today.lever_cost);
                 let any_measure = by_measures.setting.iter().any(|&m| m < 1.0)
                     || by_measures.age.iter().flatten().any(|&f| f < 1.0);
+                let mean = |c: &[f64]| weighted_mean(c, &cal.population);
                 record
                     .effectiveness
-                    .push(any_measure.then(|| state.mean_compliance(&cal.population)));
+                    .push(any_measure.then(|| mean(&state.compliance)));
+                record
+                    .rested_effectiveness
+                    .push(any_measure.then(|| mean(&state.rested)));
             }
             _ => effects.clone_from(&by_measures),
         }
@@ -370,28 +381,37 @@ pub(crate) fn run(
     Ok(trajectory)
 }
 
-impl State {
-    /// Population-weighted mean compliance.
-    fn mean_compliance(&self, population: &[f64]) -> f64 {
-        let total: f64 = population.iter().sum();
-        self.compliance
-            .iter()
-            .zip(population)
-            .map(|(c, n)| c * n)
-            .sum::<f64>()
-            / total
-    }
+/// Mean of a value per age band, weighted by population.
+fn weighted_mean(values: &[f64], population: &[f64]) -> f64 {
+    let total: f64 = population.iter().sum();
+    values
+        .iter()
+        .zip(population)
+        .map(|(v, n)| v * n)
+        .sum::<f64>()
+        / total
 }
 
 impl BehaviourRecord {
     /// The behaviour-dimension indicators, weighting age bands by population.
     pub fn summary(&self, population: &[f64]) -> BehaviourSummary {
-        let total: f64 = population.iter().sum();
-        let weighted =
-            |row: &Vec<f64>| row.iter().zip(population).map(|(v, n)| v * n).sum::<f64>() / total;
+        let weighted = |row: &Vec<f64>| weighted_mean(row, population);
         let days = self.compliance.len().max(1) as f64;
         let support: Vec<f64> = self.support.iter().map(weighted).collect();
         let with_measures: Vec<f64> = self.effectiveness.iter().flatten().copied().collect();
+        let lost_to_fatigue: Vec<f64> = self
+            .effectiveness
+            .iter()
+            .zip(&self.rested_effectiveness)
+            .filter_map(|(e, r)| Some(1.0 - (*e)? / (*r)?))
+            .collect();
+        let mean_or_zero = |v: &[f64]| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v.iter().sum::<f64>() / v.len() as f64
+            }
+        };
         BehaviourSummary {
             mean_compliance: self.compliance.iter().map(weighted).sum::<f64>() / days,
             mean_support: support.iter().sum::<f64>() / days,
@@ -399,8 +419,9 @@ impl BehaviourRecord {
             effectiveness_lost: if with_measures.is_empty() {
                 0.0
             } else {
-                1.0 - with_measures.iter().sum::<f64>() / with_measures.len() as f64
+                1.0 - mean_or_zero(&with_measures)
             },
+            effectiveness_lost_to_fatigue: mean_or_zero(&lost_to_fatigue),
             peak_voluntary_reduction: self.voluntary.iter().map(weighted).fold(0.0, f64::max),
             lever_cost: self.lever_cost.iter().sum(),
         }

@@ -62,6 +62,12 @@ fn longer_strict_measures_end_with_lower_compliance() {
     assert!(mean(59) < mean(0));
     let summary = record.summary(&Calibration::netherlands().population);
     assert!(summary.effectiveness_lost > 0.2, "{summary:?}");
+    // Fatigue accounts for part of the loss; the rest is baseline non-compliance.
+    assert!(summary.effectiveness_lost_to_fatigue > 0.05, "{summary:?}");
+    assert!(
+        summary.effectiveness_lost_to_fatigue < summary.effectiveness_lost,
+        "{summary:?}"
+    );
 }
 
 #[test]

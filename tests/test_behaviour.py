@@ -23,6 +23,7 @@ def test_behaviour_outputs_under_a_trigger_policy():
         "mean_support",
         "days_support_below_half",
         "effectiveness_lost",
+        "effectiveness_lost_to_fatigue",
         "peak_voluntary_reduction",
         "lever_cost",
     }

@@ -199,7 +199,8 @@ class Run:
 
     def behaviour_summary(self) -> Dict[str, Any]:
         """The behavioural dimension over the run: mean compliance and support, days with support
-        below one half, effectiveness lost through non-compliance, peak voluntary reduction and the
+        below one half, effectiveness lost through non-compliance and the part of it due to fatigue,
+        peak voluntary reduction and the
         cost of behavioural levers (EUR)."""
         return dict(self._behaviour()["summary"])
 
