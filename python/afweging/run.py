@@ -4,7 +4,7 @@ pandas / named-dimension xarray views."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -280,6 +280,16 @@ class Run:
             attrs={"scenario": self.scenario_name, "afweging_version": __version__},
         )
         return dataset  # type: ignore[no-any-return]
+
+    def plot(self, kind: str = "care", ax: Optional[Any] = None) -> Any:
+        """Plots the run and returns the matplotlib axes: ``"care"`` (ICU and clinical occupancy
+        against capacity, policy levels shaded), ``"rungs"`` (rung per sector per day) or
+        ``"behaviour"`` (compliance, support, risk perception, voluntary distancing)."""
+        from . import plot
+
+        if kind not in plot.KINDS:
+            raise ValueError(f"kind: must be one of {', '.join(plot.KINDS)}, got {kind!r}")
+        return getattr(plot, kind)(self, ax=ax)
 
     def to_json(self) -> str:
         return self._inner.to_json()
