@@ -137,6 +137,10 @@ mod tests {
             rk.advance(&mut f, 0.0, 1.0, &mut y),
             Err(Error::Solver(_))
         ));
-        assert!((y[0] - 0.05).abs() < 1e-12 || y[0] >= 0.0);
+        assert!(
+            y[0] >= 0.0,
+            "a refused step left a negative state: {}",
+            y[0]
+        );
     }
 }

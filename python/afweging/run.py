@@ -55,11 +55,13 @@ class Run:
     """A simulated course of the epidemic. Day ``d`` covers ``[d, d + 1)``; flows are totals over
     the day, occupancies are taken at its end. Arrays are ``days x age bands`` unless stated."""
 
-    __slots__ = ("_inner", "scenario_name")
+    __slots__ = ("_inner", "scenario_name", "_records")
 
     def __init__(self, inner: _core.Run, scenario_name: str = "") -> None:
         self._inner = inner
         self.scenario_name = scenario_name
+        # Parsed policy and behaviour records, by kind: a run never changes, so each is read once.
+        self._records: Dict[str, Any] = {}
 
     @property
     def days(self) -> int:
@@ -130,8 +132,15 @@ class Run:
         """Clinical beds for COVID-19 patients (persons): (normal, scaled-up)."""
         return self._inner.hospital_capacity
 
+    def _record(self, kind: str) -> Any:
+        """The parsed ``policy`` or ``behaviour`` record (``None`` when the run has none)."""
+        if kind not in self._records:
+            text = self._inner.policy_record() if kind == "policy" else self._inner.behaviour_record()
+            self._records[kind] = json.loads(text)
+        return self._records[kind]
+
     def _policy(self) -> Dict[str, Any]:
-        record = json.loads(self._inner.policy_record())
+        record = self._record("policy")
         if record is None:
             raise AttributeError("this run has no policy: pass one to Model.run(policy, ...)")
         return record  # type: ignore[no-any-return]
@@ -167,7 +176,7 @@ class Run:
         return self._inner.signals
 
     def _behaviour(self) -> Dict[str, Any]:
-        record = json.loads(self._inner.behaviour_record())
+        record = self._record("behaviour")
         if record is None:
             raise AttributeError("this run has no behavioural model: the scenario's behaviour is null")
         return record  # type: ignore[no-any-return]
@@ -258,12 +267,12 @@ class Run:
             {"units": "1", "long_name": "contact multiplier in force"},
         )
         coords["setting"] = ["home", "school", "work", "community"]
-        if json.loads(self._inner.policy_record()) is not None:
+        if self._record("policy") is not None:
             coords["sector"] = self.sectors
             data["rung"] = (("day", "sector"), self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
             data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
             data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
-        if json.loads(self._inner.behaviour_record()) is not None:
+        if self._record("behaviour") is not None:
             for name, long in (
                 ("compliance", "compliance with measures"),
                 ("support", "support for measures"),
