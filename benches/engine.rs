@@ -37,6 +37,13 @@ fn one_year(c: &mut Criterion) {
     c.bench_function("run_365_days_centraal_signal_values", |b| {
         b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
     });
+    let cal = Calibration::netherlands();
+    let traj = policy::run(&model, &plans, &trigger, 365).unwrap();
+    c.bench_function("impacts_365_days_centraal_signal_values", |b| {
+        b.iter(|| {
+            afweging::impacts::compute(&cal, Some(&plans), std::hint::black_box(&traj)).unwrap()
+        })
+    });
     c.bench_function("model_new_centraal", |b| {
         b.iter(|| {
             Model::new(

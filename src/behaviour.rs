@@ -382,7 +382,7 @@ pub(crate) fn run(
 }
 
 /// Mean of a value per age band, weighted by population.
-fn weighted_mean(values: &[f64], population: &[f64]) -> f64 {
+pub(crate) fn weighted_mean(values: &[f64], population: &[f64]) -> f64 {
     let total: f64 = population.iter().sum();
     values
         .iter()

@@ -120,6 +120,10 @@ pub struct Calibration {
     pub capacity: Capacity,
     /// Remaining life expectancy (years) at the middle of each age band, for life years lost.
     pub life_expectancy: Vec<f64>,
+    /// Data for the socio-economic and societal dimensions and the breakdown by group; without it
+    /// a run has no impacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impacts: Option<crate::impacts::ImpactData>,
     /// Provenance of every figure, keyed by field path.
     #[serde(default)]
     pub sources: Sources,
@@ -129,11 +133,19 @@ pub struct Calibration {
 type Rule = fn(&mut Checker, &str, f64);
 
 const NETHERLANDS: &str = include_str!("../data/netherlands/calibration.json");
+const NETHERLANDS_IMPACTS: &str = include_str!("../data/netherlands/impacts.json");
 
 impl Calibration {
-    /// The embedded Dutch calibration.
+    /// The embedded Dutch calibration, with the impact data of `data/netherlands/impacts.json`.
     pub fn netherlands() -> Calibration {
-        Calibration::from_json_str(NETHERLANDS).expect("embedded calibration is valid")
+        let mut cal: Calibration =
+            from_json("calibration", NETHERLANDS).expect("embedded calibration parses");
+        cal.impacts = Some(
+            from_json("calibration.impacts", NETHERLANDS_IMPACTS)
+                .expect("embedded impact data parses"),
+        );
+        cal.validate().expect("embedded calibration is valid");
+        cal
     }
 
     /// Parses and validates a calibration from JSON text.
@@ -243,6 +255,9 @@ impl Calibration {
             "calibration.capacity.hospital_scaled",
             self.capacity.hospital_scaled,
         );
+        if let Some(impacts) = &self.impacts {
+            impacts.check("calibration.impacts", n, &mut c);
+        }
         c.non_negative("calibration.capacity.icu_normal", self.capacity.icu_normal);
         c.non_negative("calibration.capacity.icu_scaled", self.capacity.icu_scaled);
         if self.capacity.icu_scaled < self.capacity.icu_normal {

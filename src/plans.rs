@@ -116,6 +116,14 @@ pub struct Sector {
     pub ages: Vec<String>,
     /// Rungs from lightest (0) to heaviest.
     pub rungs: Vec<Rung>,
+    /// The part of the economy the sector is: share of each NACE section's value added and jobs
+    /// (section code -> share, 0-1) whose output follows the rung's `activity_kept`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub economy: BTreeMap<String, f64>,
+    /// Pupils or students taught in the sector (persons); when given, the rung's `activity_kept`
+    /// is the share of normal learning kept and learning loss is counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pupils: Option<f64>,
 }
 
 /// A measure that cuts across sectors (masks, working from home, curfew, ...).
@@ -135,6 +143,20 @@ pub struct GeneralMeasure {
     /// Cost while in force (EUR/day).
     #[serde(default)]
     pub cost_per_day: f64,
+    /// Flanking policy switched on while the measure is in force (its terms are country data, in
+    /// the calibration's economy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub support: Vec<Support>,
+}
+
+/// A flanking subsidy that a general measure switches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Support {
+    /// Wage subsidy (NOW): keeps workers on the payroll.
+    WageSubsidy,
+    /// Fixed-cost subsidy (TVL): pays part of rent and other fixed costs.
+    FixedCostSubsidy,
 }
 
 /// One rung per sector (unnamed sectors on rung 0) plus general measures.
@@ -231,6 +253,12 @@ impl SectorPlans {
                     "[]".into(),
                 );
             }
+            for (code, share) in &s.economy {
+                c.share(&format!("{f}.economy.{code}"), *share);
+            }
+            if let Some(pupils) = s.pupils {
+                c.non_negative(&format!("{f}.pupils"), pupils);
+            }
             for (r, rung) in s.rungs.iter().enumerate() {
                 c.share(&format!("{f}.rungs[{r}].contacts_kept"), rung.contacts_kept);
                 c.share(&format!("{f}.rungs[{r}].activity_kept"), rung.activity_kept);
@@ -250,6 +278,21 @@ impl SectorPlans {
                 c.fail(
                     format!("plans.sectors (setting {})", setting.name()),
                     "contact shares of the sectors in one setting must add up to at most 1",
+                    format!("{total}"),
+                );
+            }
+        }
+        let mut covered: BTreeMap<&str, f64> = BTreeMap::new();
+        for s in &self.sectors {
+            for (code, share) in &s.economy {
+                *covered.entry(code.as_str()).or_default() += share;
+            }
+        }
+        for (code, total) in covered {
+            if total > 1.0 + 1e-9 {
+                c.fail(
+                    format!("plans.sectors (economy section {code})"),
+                    "the sectors' shares of one NACE section must add up to at most 1",
                     format!("{total}"),
                 );
             }
@@ -424,6 +467,18 @@ impl SectorPlans {
             .fold((Default::default(), 0.0), |(effect, cost), g| {
                 (effect.combine(g.behaviour), cost + g.cost_per_day)
             })
+    }
+
+    /// The flanking subsidies switched on by a list of general measures.
+    pub fn support(&self, general: &[String]) -> Vec<Support> {
+        let mut on: Vec<Support> = general
+            .iter()
+            .filter_map(|name| self.general_measure(name))
+            .flat_map(|g| g.support.iter().copied())
+            .collect();
+        on.sort();
+        on.dedup();
+        on
     }
 
     /// Share of normal activity each sector keeps under a package, in sector order.

@@ -175,6 +175,9 @@ pub struct PolicyRecord {
     pub sectors: Vec<String>,
     /// Level names.
     pub levels: Vec<String>,
+    /// General measures of each level (parallel to `levels`).
+    #[serde(default)]
+    pub general: Vec<Vec<String>>,
     /// Level in force per day.
     pub level: Vec<usize>,
     /// `days x sectors`: the rung in force per sector per day.
@@ -217,6 +220,7 @@ pub fn run(
         name: trigger.map_or_else(|| "package".into(), |t| t.name.clone()),
         sectors: plans.sectors.iter().map(|s| s.name.clone()).collect(),
         levels: levels.iter().map(|(n, _)| n.clone()).collect(),
+        general: levels.iter().map(|(_, p)| p.general.clone()).collect(),
         level: Vec::with_capacity(days),
         rungs: Vec::with_capacity(days),
         stringency: Vec::with_capacity(days),

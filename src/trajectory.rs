@@ -31,6 +31,9 @@ pub struct Trajectory {
     /// `days x signals`: the indicators read at the start of each day ([`crate::policy::Signal::ALL`]).
     #[serde(default)]
     pub signals: Vec<[f64; 6]>,
+    /// The four dimensions, when computed ([`crate::impacts::attach`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impacts: Option<crate::impacts::Impacts>,
 }
 
 impl Trajectory {
@@ -48,6 +51,7 @@ impl Trajectory {
             policy: None,
             behaviour: None,
             signals: Vec::new(),
+            impacts: None,
         }
     }
 
@@ -121,15 +125,30 @@ impl Trajectory {
         self.states.slice(s![.., .., ..c::PEOPLE]).sum_axis(Axis(2))
     }
 
+    /// Per group: the increase of a running total (or of the dead) over the whole run.
+    pub fn total_by_group(&self, slot: usize) -> Vec<f64> {
+        let last = self.states.shape()[0] - 1;
+        (0..self.states.shape()[1])
+            .map(|g| self.states[[last, g, slot]] - self.states[[0, g, slot]])
+            .collect()
+    }
+
+    /// Per group: a stock summed over the ends of all days (patient-days, for occupancy slots).
+    pub fn stock_days_by_group(&self, slot: usize) -> Vec<f64> {
+        self.states
+            .slice(s![1.., .., slot])
+            .sum_axis(Axis(0))
+            .to_vec()
+    }
+
     /// The virus-spread dimension of the reference framework.
     pub fn virus_spread(&self) -> VirusSpread {
-        let per_group = |a: Array2<f64>| a.sum_axis(Axis(0)).to_vec();
-        let infections = per_group(self.infections());
-        let admissions = per_group(self.admissions());
-        let icu_admissions = per_group(self.icu_admissions());
-        let deaths = per_group(self.deaths());
-        let hospital = self.hospital_occupancy().sum_axis(Axis(1));
-        let icu = self.icu_occupancy().sum_axis(Axis(1));
+        let infections = self.total_by_group(c::CUM_INFECTIONS);
+        let admissions = self.total_by_group(c::CUM_ADMISSIONS);
+        let icu_admissions = self.total_by_group(c::CUM_ICU_ADMISSIONS);
+        let deaths = self.total_by_group(c::D);
+        let hospital = self.states.slice(s![1.., .., c::H]).sum_axis(Axis(1));
+        let icu = self.states.slice(s![1.., .., c::C]).sum_axis(Axis(1));
         let peak = |series: &Array1<f64>| {
             series.iter().enumerate().fold(
                 (0, 0.0),
@@ -140,7 +159,7 @@ impl Trajectory {
         let (peak_icu_day, peak_icu) = peak(&icu);
         let days_above =
             |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
-        let population: f64 = self.people().row(0).sum();
+        let population: f64 = self.states.slice(s![0, .., ..c::PEOPLE]).sum();
         let life_years_lost = deaths
             .iter()
             .zip(&self.life_expectancy)

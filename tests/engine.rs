@@ -197,6 +197,7 @@ fn one_group_final_size_is_classical() {
     sev.p_death_given_admission = vec![0.1];
     sev.p_death_given_icu = vec![0.3];
     cal.life_expectancy = vec![40.0];
+    cal.impacts = None; // the impact data is for nine age bands
     let mut sc = plain(2.5, 1e-7);
     for v in [
         &mut sc.initial.vaccinated,

@@ -10,6 +10,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 
 from . import _core
 from ._inputs import Calibration, Scenario
+from .impacts import Impacts
 from .errors import AfwegingError, SolverError, ValidationError
 from .model import Model
 from .plans import CrashTest, Policy, SectorPlans, stringency_index
@@ -21,6 +22,7 @@ __all__ = [
     "AfwegingError",
     "Calibration",
     "CrashTest",
+    "Impacts",
     "Policy",
     "SectorPlans",
     "stringency_index",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
+from .impacts import Impacts
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -138,6 +139,20 @@ class Run:
             text = self._inner.policy_record() if kind == "policy" else self._inner.behaviour_record()
             self._records[kind] = json.loads(text)
         return self._records[kind]
+
+    @property
+    def impacts(self) -> "Impacts":
+        """The four dimensions of the reference framework over this run, in natural units, each
+        split by group (see :class:`afweging.Impacts`). Runs under a policy count the measures'
+        cost; a run without one counts only what the epidemic and voluntary distancing cost."""
+        if "impacts" not in self._records:
+            data = json.loads(self._inner.impacts())
+            if data is None:
+                raise AttributeError(
+                    "this run has no impacts: its calibration has no impact data (calibration.impacts)"
+                )
+            self._records["impacts"] = Impacts(data)
+        return self._records["impacts"]  # type: ignore[no-any-return]
 
     def _policy(self) -> Dict[str, Any]:
         record = self._record("policy")

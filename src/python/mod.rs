@@ -189,15 +189,23 @@ impl PyModel {
             }
         };
         let model = &self.inner;
-        let result = py.detach(|| match (&schedule, policy) {
-            (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
-                field: "contact_multipliers".into(),
-                message: "cannot be combined with a policy (the policy sets the contacts)".into(),
-                value: String::new(),
-            }])),
-            (None, None) => model.run(days),
-            (Some(s), None) => model.run_with_multipliers(s),
-            (None, Some(p)) => crate::policy::run(model, &p.plans, &p.policy, days),
+        let result = py.detach(|| {
+            match (&schedule, policy) {
+                (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
+                    field: "contact_multipliers".into(),
+                    message: "cannot be combined with a policy (the policy sets the contacts)"
+                        .into(),
+                    value: String::new(),
+                }])),
+                (None, None) => model.run(days),
+                (Some(s), None) => model.run_with_multipliers(s),
+                (None, Some(p)) => crate::policy::run(model, &p.plans, &p.policy, days),
+            }
+            .and_then(|mut traj| {
+                let plans = policy.map(|p| &p.plans);
+                crate::impacts::attach(model.calibration(), plans, &mut traj)?;
+                Ok(traj)
+            })
         });
         result
             .map(|inner| PyRun { inner })
@@ -377,6 +385,11 @@ impl PyRun {
     }
 
     /// The policy record as JSON (`null` for runs without a policy).
+    /// The four dimensions as JSON (`null` when the calibration had no impact data).
+    fn impacts(&self) -> String {
+        serde_json::to_string(&self.inner.impacts).expect("impacts serialise")
+    }
+
     fn policy_record(&self) -> String {
         serde_json::to_string(&self.inner.policy).expect("policy record serialises")
     }

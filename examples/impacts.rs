@@ -1,0 +1,29 @@
+//! Prints the four dimensions of one run: `cargo run --release --example impacts [scenario] [policy|none]`.
+use afweging::{impacts, policy, Calibration, Model, Policy, Scenario, SectorPlans};
+
+fn main() -> afweging::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let scenario = args.get(1).map_or("centraal", String::as_str);
+    let policy_name = args.get(2).map_or("signal-values", String::as_str);
+    let cal = Calibration::netherlands();
+    let model = Model::new(cal.clone(), Scenario::preset(scenario)?)?;
+    let plans = SectorPlans::netherlands();
+    let traj = if policy_name == "none" {
+        model.run(365)?
+    } else {
+        let p = plans
+            .policies
+            .iter()
+            .find(|p| p.name == policy_name)
+            .expect("known policy");
+        policy::run(&model, &plans, &Policy::Trigger(p.clone()), 365)?
+    };
+    let result = impacts::compute(&cal, Some(&plans), &traj)?;
+    for i in &result.indicators {
+        println!(
+            "{:?} {:<32} {:>16.2} {}",
+            i.dimension, i.name, i.total, i.unit
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,862 @@
+//! The four dimensions of the reference framework, computed from a run: each a set of indicators
+//! in natural units, each split over the groups that bear it (see [`crate::distribution`]).
+//!
+//! - virus spread: infections, hospital and ICU admissions, deaths, life years lost;
+//! - socio-economic ([`crate::economy`]): value added lost, unemployment, bankruptcies, households in
+//!   problematic debt, fiscal cost of flanking policy;
+//! - societal ([`crate::society`]): learning loss and lifetime earnings, mental health, loneliness,
+//!   postponed regular care;
+//! - behavioural: compliance, support, fatigue, voluntary distancing (means over the run).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::Calibration;
+use crate::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
+use crate::economy::{EconomicDay, Economy};
+use crate::error::{Error, FieldError, Result};
+use crate::plans::{SectorPlans, Support};
+use crate::society::Society;
+use crate::source::Sources;
+use crate::trajectory::Trajectory;
+use crate::validate::Checker;
+
+/// The country data behind the socio-economic and societal dimensions and the group breakdown.
+/// The Dutch defaults are in `data/netherlands/impacts.json`, every figure with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactData {
+    pub economy: Economy,
+    pub society: Society,
+    pub groups: Groups,
+    /// Provenance of every figure, keyed by field path below `impacts`.
+    #[serde(default)]
+    pub sources: Sources,
+}
+
+impl ImpactData {
+    pub fn check(&self, field: &str, n_ages: usize, c: &mut Checker) {
+        self.economy.check(&format!("{field}.economy"), c);
+        self.society.check(&format!("{field}.society"), n_ages, c);
+        self.groups.check(&format!("{field}.groups"), n_ages, c);
+        for (i, s) in self.economy.sections.iter().enumerate() {
+            for (grouping, shares) in &s.workers {
+                let f = format!("{field}.economy.sections[{i}].workers.{grouping}");
+                let n = if grouping == crate::distribution::AGE_BAND {
+                    Some(n_ages)
+                } else {
+                    self.groups.grouping(grouping).map(|g| g.labels.len())
+                };
+                match n {
+                    None => c.fail(f, "unknown grouping", format!("{grouping:?}")),
+                    Some(n) => {
+                        if c.length(&f, shares.len(), n, "group") {
+                            crate::distribution::check_shares(c, &f, shares);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The dimension of the reference framework an indicator belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    VirusSpread,
+    SocioEconomic,
+    Societal,
+    Behavioural,
+}
+
+/// How an indicator's groups relate to its total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    /// The groups add up to the total (persons, EUR, QALYs).
+    Sum,
+    /// Each group holds its mean per person; the population-weighted mean of the groups is the
+    /// total.
+    Mean,
+    /// A figure for the whole population only (a peak, a count of days).
+    Whole,
+}
+
+/// One indicator of one dimension, in natural units, with its split over groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub dimension: Dimension,
+    pub name: String,
+    pub unit: String,
+    pub description: String,
+    pub aggregate: Aggregate,
+    pub total: f64,
+    /// Per grouping (`age_band`, `income_quintile`, `education`, `section`): value per group.
+    pub by_group: BTreeMap<String, Vec<f64>>,
+    /// Per grouping, for [`Aggregate::Sum`] indicators: inequality of the burden per person.
+    pub inequality: BTreeMap<String, Inequality>,
+}
+
+/// A grouping as the results use it: labels and the persons in each group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupingInfo {
+    pub name: String,
+    pub labels: Vec<String>,
+    /// Persons per group (workers for sections).
+    pub population: Vec<f64>,
+    pub ordered: bool,
+}
+
+/// Daily series behind the indicators, for plots.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DailyImpacts {
+    /// Value added lost (EUR/day).
+    pub value_added_lost: Vec<f64>,
+    /// Extra unemployed (persons).
+    pub unemployed: Vec<f64>,
+    /// Population share with excess poor mental health, and with excess loneliness.
+    pub mental_health: Vec<f64>,
+    pub loneliness: Vec<f64>,
+}
+
+/// The four dimensions of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Impacts {
+    pub groupings: Vec<GroupingInfo>,
+    pub indicators: Vec<Indicator>,
+    pub daily: DailyImpacts,
+}
+
+impl Impacts {
+    pub fn get(&self, name: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.name == name)
+    }
+}
+
+/// What was in force: level per day; per level the activity of each plan sector and the
+/// subsidies; stringency per day.
+type InForce = (Vec<usize>, Vec<Vec<f64>>, Vec<Vec<Support>>, Vec<f64>);
+
+/// Builds indicators and their splits over the groupings.
+struct Builder<'a> {
+    groups: &'a Groups,
+    groupings: Vec<GroupingInfo>,
+    indicators: Vec<Indicator>,
+}
+
+impl Builder<'_> {
+    fn info(&self, name: &str) -> &GroupingInfo {
+        self.groupings
+            .iter()
+            .find(|g| g.name == name)
+            .expect("grouping is built")
+    }
+
+    /// The population split of a grouping as shares.
+    fn shares(&self, grouping: &str) -> Vec<f64> {
+        let p = &self.info(grouping).population;
+        let total: f64 = p.iter().sum();
+        p.iter().map(|x| x / total).collect()
+    }
+
+    // The arguments are the indicator's fields, named at every call site.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        dimension: Dimension,
+        name: &str,
+        unit: &str,
+        description: &str,
+        aggregate: Aggregate,
+        total: f64,
+        by_group: BTreeMap<String, Vec<f64>>,
+    ) {
+        let inequality = match aggregate {
+            Aggregate::Sum => by_group
+                .iter()
+                .map(|(g, burden)| {
+                    let info = self.info(g);
+                    (
+                        g.clone(),
+                        inequality(burden, &info.population, info.ordered),
+                    )
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        self.indicators.push(Indicator {
+            dimension,
+            name: name.into(),
+            unit: unit.into(),
+            description: description.into(),
+            aggregate,
+            total,
+            by_group,
+            inequality,
+        });
+    }
+
+    /// A burden known by age band, split over the other groupings by population and profile.
+    fn by_age(&self, by_age: &[f64], profile: &str) -> BTreeMap<String, Vec<f64>> {
+        let total: f64 = by_age.iter().sum();
+        let mut out = BTreeMap::new();
+        out.insert(AGE_BAND.to_string(), by_age.to_vec());
+        for g in &self.groups.groupings {
+            let p = self.groups.profile(profile, &g.name, g.labels.len());
+            out.insert(g.name.clone(), split(total, &g.population_share, &p));
+        }
+        out
+    }
+
+    /// A burden known by section, split over every grouping by the workers of each section (or
+    /// the population when a section does not say) and a profile.
+    fn by_section(
+        &self,
+        economy: &Economy,
+        by_section: &[f64],
+        profile: &str,
+    ) -> BTreeMap<String, Vec<f64>> {
+        let mut out = BTreeMap::new();
+        out.insert(SECTION.to_string(), by_section.to_vec());
+        let names: Vec<String> = std::iter::once(AGE_BAND.to_string())
+            .chain(self.groups.groupings.iter().map(|g| g.name.clone()))
+            .collect();
+        for name in names {
+            let shares = self.shares(&name);
+            let p = self.groups.profile(profile, &name, shares.len());
+            let mut sum = vec![0.0; shares.len()];
+            for (sec, &value) in economy.sections.iter().zip(by_section) {
+                let base = sec.workers.get(&name).unwrap_or(&shares);
+                for (acc, part) in sum.iter_mut().zip(split(value, base, &p)) {
+                    *acc += part;
+                }
+            }
+            out.insert(name, sum);
+        }
+        out
+    }
+}
+
+fn validation(field: String, message: String, value: String) -> Error {
+    Error::Validation(vec![FieldError {
+        field,
+        message,
+        value,
+    }])
+}
+
+/// Computes the impacts of a run and keeps them with it, when the calibration has impact data.
+pub fn attach(cal: &Calibration, plans: Option<&SectorPlans>, traj: &mut Trajectory) -> Result<()> {
+    if cal.impacts.is_some() {
+        traj.impacts = Some(compute(cal, plans, traj)?);
+    }
+    Ok(())
+}
+
+/// Computes the four dimensions of a run. `plans` must be the sector plans the run's policy came
+/// from (it is not needed for a run without a policy).
+pub fn compute(
+    cal: &Calibration,
+    plans: Option<&SectorPlans>,
+    traj: &Trajectory,
+) -> Result<Impacts> {
+    let data = cal.impacts.as_ref().ok_or_else(|| {
+        validation(
+            "calibration.impacts".into(),
+            "is missing: impacts need the economy, society and groups data (Calibration.netherlands() has them)".into(),
+            "null".into(),
+        )
+    })?;
+    let economy = &data.economy;
+    let population = &cal.population;
+    let days = traj.vaccinations.nrows();
+    let spread = traj.virus_spread();
+
+    // What was in force: the level per day and, per level, the activity each plan sector kept and
+    // the flanking subsidies (a policy has few levels, so the daily loops below only index).
+    let sectors = plans.map_or(&[][..], |p| &p.sectors[..]);
+    let no_policy = (
+        vec![0; days],
+        vec![Vec::new()],
+        vec![Vec::new()],
+        vec![0.0; days],
+    );
+    let (level, activity, support, stringency): InForce = match (&traj.policy, plans) {
+        (None, _) => no_policy,
+        (Some(_), None) => {
+            return Err(validation(
+                "plans".into(),
+                "the run has a policy, so impacts need the sector plans it came from".into(),
+                "None".into(),
+            ))
+        }
+        (Some(record), Some(plans)) => {
+            let mut activity = vec![vec![1.0; plans.sectors.len()]; record.levels.len()];
+            for (&l, rungs) in record.level.iter().zip(&record.rungs) {
+                for ((a, s), &r) in activity[l].iter_mut().zip(&plans.sectors).zip(rungs) {
+                    *a = s.rungs[r].activity_kept;
+                }
+            }
+            let support = record.general.iter().map(|g| plans.support(g)).collect();
+            (
+                record.level.clone(),
+                activity,
+                support,
+                record.stringency.clone(),
+            )
+        }
+    };
+
+    // Plan sectors -> NACE sections.
+    let mut shares: Vec<Vec<(usize, f64)>> = Vec::with_capacity(sectors.len());
+    for (p, sector) in sectors.iter().enumerate() {
+        let mut row = Vec::new();
+        for (code, &share) in &sector.economy {
+            let s = economy.section(code).ok_or_else(|| {
+                validation(
+                    format!("plans.sectors[{p}].economy.{code}"),
+                    format!(
+                        "unknown NACE section; the calibration has: {}",
+                        economy
+                            .sections
+                            .iter()
+                            .map(|s| s.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!("{code:?}"),
+                )
+            })?;
+            row.push((s, share));
+        }
+        shares.push(row);
+    }
+    let kept: Vec<Vec<f64>> = activity
+        .iter()
+        .map(|at_level| {
+            let mut k = vec![1.0; economy.sections.len()];
+            for (a, row) in at_level.iter().zip(&shares) {
+                for &(s, share) in row {
+                    k[s] -= share * (1.0 - a);
+                }
+            }
+            k
+        })
+        .collect();
+    let voluntary: Vec<f64> = match &traj.behaviour {
+        Some(b) => b
+            .voluntary
+            .iter()
+            .map(|row| crate::behaviour::weighted_mean(row, population))
+            .collect(),
+        None => vec![0.0; days],
+    };
+    let subsidies: Vec<(bool, bool)> = support
+        .iter()
+        .map(|on| {
+            (
+                on.contains(&Support::WageSubsidy),
+                on.contains(&Support::FixedCostSubsidy),
+            )
+        })
+        .collect();
+    let econ = economy.outcome((0..days).map(|d| EconomicDay {
+        kept: &kept[level[d]],
+        voluntary: voluntary[d],
+        wage_subsidy: subsidies[level[d]].0,
+        fixed_cost_subsidy: subsidies[level[d]].1,
+    }));
+
+    let schools: Vec<usize> = (0..sectors.len())
+        .filter(|&p| sectors[p].pupils.is_some())
+        .collect();
+    let mut days_at_level = vec![0.0; activity.len()];
+    for &l in &level {
+        days_at_level[l] += 1.0;
+    }
+    // School years lost per pupil: sum over days of (1 - learning kept) / 365 (see crate::society).
+    let years_lost_per_pupil: Vec<f64> = schools
+        .iter()
+        .map(|&p| {
+            activity
+                .iter()
+                .zip(&days_at_level)
+                .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
+                .sum()
+        })
+        .collect();
+    let ward_by_age = traj.stock_days_by_group(crate::compartments::H);
+    let icu_by_age = traj.stock_days_by_group(crate::compartments::C);
+    let society = &data.society;
+    let soc = society.outcome(
+        years_lost_per_pupil,
+        &stringency,
+        population,
+        ward_by_age.iter().sum(),
+        icu_by_age.iter().sum(),
+    );
+
+    let total_population: f64 = population.iter().sum();
+    let mut groupings = vec![GroupingInfo {
+        name: AGE_BAND.into(),
+        labels: cal.age_bands.clone(),
+        population: population.clone(),
+        ordered: false,
+    }];
+    for g in &data.groups.groupings {
+        groupings.push(GroupingInfo {
+            name: g.name.clone(),
+            labels: g.labels.clone(),
+            population: g
+                .population_share
+                .iter()
+                .map(|s| s * total_population)
+                .collect(),
+            ordered: g.ordered,
+        });
+    }
+    groupings.push(GroupingInfo {
+        name: SECTION.into(),
+        labels: economy.sections.iter().map(|s| s.code.clone()).collect(),
+        population: economy.sections.iter().map(|s| s.employment).collect(),
+        ordered: false,
+    });
+    let mut b = Builder {
+        groups: &data.groups,
+        groupings,
+        indicators: Vec::new(),
+    };
+    use Aggregate::{Mean, Sum, Whole};
+    use Dimension::*;
+
+    // Virus spread.
+    let life_years: Vec<f64> = spread
+        .deaths
+        .iter()
+        .zip(&cal.life_expectancy)
+        .map(|(d, e)| d * e)
+        .collect();
+    for (name, unit, description, by_age, profile) in [
+        (
+            "infections",
+            "persons",
+            "infections, reinfections included",
+            &spread.infections,
+            "infection",
+        ),
+        (
+            "hospital_admissions",
+            "persons",
+            "hospital admissions (ward and ICU)",
+            &spread.admissions,
+            "severe",
+        ),
+        (
+            "icu_admissions",
+            "persons",
+            "ICU admissions",
+            &spread.icu_admissions,
+            "severe",
+        ),
+        (
+            "deaths",
+            "persons",
+            "deaths in hospital",
+            &spread.deaths,
+            "severe",
+        ),
+        (
+            "life_years_lost",
+            "years",
+            "life years lost to deaths (undiscounted)",
+            &life_years,
+            "severe",
+        ),
+        (
+            "hospital_bed_days",
+            "patient-days",
+            "COVID-19 patient-days in clinical beds",
+            &ward_by_age,
+            "severe",
+        ),
+        (
+            "icu_bed_days",
+            "patient-days",
+            "COVID-19 patient-days in ICU",
+            &icu_by_age,
+            "severe",
+        ),
+    ] {
+        let groups = b.by_age(by_age, profile);
+        b.push(
+            VirusSpread,
+            name,
+            unit,
+            description,
+            Sum,
+            by_age.iter().sum(),
+            groups,
+        );
+    }
+    b.push(
+        VirusSpread,
+        "peak_icu_occupancy",
+        "persons",
+        "highest number of COVID-19 patients in ICU",
+        Whole,
+        spread.peak_icu_occupancy,
+        BTreeMap::new(),
+    );
+    b.push(
+        VirusSpread,
+        "days_icu_above_scaled",
+        "days",
+        "days with more ICU patients than scaled-up ICU beds",
+        Whole,
+        spread.days_icu_above_scaled as f64,
+        BTreeMap::new(),
+    );
+
+    // Socio-economic.
+    let lost: Vec<f64> = econ
+        .value_added_lost_measures
+        .iter()
+        .zip(&econ.value_added_lost_fear)
+        .map(|(m, f)| m + f)
+        .collect();
+    let fiscal: Vec<f64> = econ
+        .wage_subsidy_cost
+        .iter()
+        .zip(&econ.fixed_cost_subsidy_cost)
+        .map(|(w, f)| w + f)
+        .collect();
+    for (name, unit, description, by_section, profile) in [
+        (
+            "value_added_lost",
+            "EUR",
+            "gross value added lost (measures and fear-driven demand loss)",
+            &lost,
+            "value_added",
+        ),
+        (
+            "value_added_lost_to_measures",
+            "EUR",
+            "value added lost to closures and capacity limits",
+            &econ.value_added_lost_measures,
+            "value_added",
+        ),
+        (
+            "value_added_lost_to_fear",
+            "EUR",
+            "value added lost to fear-driven demand loss",
+            &econ.value_added_lost_fear,
+            "value_added",
+        ),
+        (
+            "unemployment",
+            "person-years",
+            "extra unemployment",
+            &econ.unemployment_years,
+            "job_loss",
+        ),
+        (
+            "bankruptcies",
+            "firms",
+            "extra bankruptcies (groups: by the workers of the sections)",
+            &econ.bankruptcies,
+            "job_loss",
+        ),
+    ] {
+        let groups = b.by_section(economy, by_section, profile);
+        b.push(
+            SocioEconomic,
+            name,
+            unit,
+            description,
+            Sum,
+            by_section.iter().sum(),
+            groups,
+        );
+    }
+    let unemployment_groups = b
+        .indicators
+        .iter()
+        .find(|i| i.name == "unemployment")
+        .map(|i| i.by_group.clone());
+    let debt_total = economy.debt_per_unemployed_year * econ.unemployment_years.iter().sum::<f64>();
+    let mut debt = BTreeMap::new();
+    for (grouping, base) in unemployment_groups.unwrap_or_default() {
+        let p = data.groups.profile("debt", &grouping, base.len());
+        let profile = if grouping == SECTION {
+            vec![1.0; base.len()]
+        } else {
+            p
+        };
+        debt.insert(grouping, split(debt_total, &base, &profile));
+    }
+    b.push(
+        SocioEconomic,
+        "households_in_debt",
+        "households",
+        "households entering problematic debt (debt restructuring)",
+        Sum,
+        debt_total,
+        debt,
+    );
+    for (name, description, by_section) in [
+        (
+            "wage_subsidy_cost",
+            "wage subsidy paid (NOW)",
+            &econ.wage_subsidy_cost,
+        ),
+        (
+            "fixed_cost_subsidy_cost",
+            "fixed-cost subsidy paid (TVL)",
+            &econ.fixed_cost_subsidy_cost,
+        ),
+        (
+            "fiscal_cost",
+            "fiscal cost of flanking policy (both subsidies)",
+            &fiscal,
+        ),
+    ] {
+        let groups = BTreeMap::from([(SECTION.to_string(), by_section.clone())]);
+        b.push(
+            SocioEconomic,
+            name,
+            "EUR",
+            description,
+            Sum,
+            by_section.iter().sum(),
+            groups,
+        );
+    }
+    let peak_unemployed = econ.daily_unemployed.iter().copied().fold(0.0, f64::max);
+    b.push(
+        SocioEconomic,
+        "peak_unemployment_rate",
+        "share of labour force",
+        "highest extra unemployment as a share of the labour force",
+        Whole,
+        peak_unemployed / economy.labour_force,
+        BTreeMap::new(),
+    );
+    if let Some(beh) = &traj.behaviour {
+        b.push(
+            SocioEconomic,
+            "lever_cost",
+            "EUR",
+            "cost of behavioural levers",
+            Whole,
+            beh.lever_cost.iter().sum(),
+            BTreeMap::new(),
+        );
+    }
+
+    // Societal.
+    let mut pupils_by_age = vec![0.0; population.len()];
+    let mut pupil_years_by_age = vec![0.0; population.len()];
+    for (&p, years) in schools.iter().zip(&soc.years_lost_per_pupil) {
+        let sector = &sectors[p];
+        let bands: Vec<usize> = sector
+            .ages
+            .iter()
+            .filter_map(|a| cal.age_bands.iter().position(|b| b == a))
+            .collect();
+        let in_bands: f64 = bands.iter().map(|&g| population[g]).sum();
+        for &g in &bands {
+            let pupils = sector.pupils.unwrap_or(0.0) * population[g] / in_bands;
+            pupils_by_age[g] += pupils;
+            pupil_years_by_age[g] += pupils * years;
+        }
+    }
+    let pupils: f64 = pupils_by_age.iter().sum();
+    let years_lost: f64 = pupil_years_by_age.iter().sum();
+    let years_groups = b.by_age(&pupil_years_by_age, "learning");
+    // Mean loss per pupil by group: the group's pupil-years over its pupils (pupils spread over
+    // income and education groups as the population is).
+    let sd = society.learning.sd_per_school_year;
+    let per_pupil: BTreeMap<String, Vec<f64>> = years_groups
+        .iter()
+        .map(|(grouping, years)| {
+            let group_pupils: Vec<f64> = if grouping == AGE_BAND {
+                pupils_by_age.clone()
+            } else {
+                b.shares(grouping).iter().map(|s| s * pupils).collect()
+            };
+            let mean = years
+                .iter()
+                .zip(&group_pupils)
+                .map(|(y, p)| if *p > 0.0 { sd * y / p } else { 0.0 })
+                .collect();
+            (grouping.clone(), mean)
+        })
+        .collect();
+    let pv = society.learning.present_value_of_earnings() * society.learning.return_per_school_year;
+    let earnings_groups = years_groups
+        .iter()
+        .map(|(g, years)| (g.clone(), years.iter().map(|y| y * pv).collect()))
+        .collect();
+    b.push(
+        Societal,
+        "school_years_lost",
+        "pupil-years",
+        "school years of learning lost",
+        Sum,
+        years_lost,
+        years_groups,
+    );
+    b.push(
+        Societal,
+        "learning_loss",
+        "SD",
+        "mean learning loss per pupil (standard deviations of test scores)",
+        Mean,
+        if pupils > 0.0 {
+            sd * years_lost / pupils
+        } else {
+            0.0
+        },
+        per_pupil,
+    );
+    b.push(
+        Societal,
+        "lifetime_earnings_lost",
+        "EUR",
+        "present value of the lifetime earnings lost to learning loss",
+        Sum,
+        years_lost * pv,
+        earnings_groups,
+    );
+    for (name, unit, description, by_age, profile) in [
+        (
+            "mental_health_person_years",
+            "person-years",
+            "excess person-years of poor mental health",
+            &soc.mental_health_years,
+            "mental_health",
+        ),
+        (
+            "mental_health_qalys_lost",
+            "QALY",
+            "QALYs lost to poor mental health",
+            &soc.mental_health_qalys,
+            "mental_health",
+        ),
+        (
+            "loneliness_person_years",
+            "person-years",
+            "excess person-years of emotional loneliness",
+            &soc.loneliness_years,
+            "loneliness",
+        ),
+        (
+            "loneliness_qalys_lost",
+            "QALY",
+            "QALYs lost to loneliness",
+            &soc.loneliness_qalys,
+            "loneliness",
+        ),
+    ] {
+        let groups = b.by_age(by_age, profile);
+        b.push(
+            Societal,
+            name,
+            unit,
+            description,
+            Sum,
+            by_age.iter().sum(),
+            groups,
+        );
+    }
+    let care_by_age: Vec<f64> = society
+        .postponed_care
+        .patient_age_share
+        .iter()
+        .map(|s| s * soc.postponed_care_qalys)
+        .collect();
+    let care_groups = b.by_age(&care_by_age, "postponed_care");
+    b.push(
+        Societal,
+        "postponed_care_qalys_lost",
+        "QALY",
+        "QALYs lost to regular care displaced by COVID-19 patients",
+        Sum,
+        soc.postponed_care_qalys,
+        care_groups,
+    );
+
+    // Behavioural.
+    if let Some(beh) = &traj.behaviour {
+        let summary = beh.summary(population);
+        let over_days = |rows: &[Vec<f64>]| -> Vec<f64> {
+            let n = rows.len().max(1) as f64;
+            (0..population.len())
+                .map(|g| rows.iter().map(|r| r[g]).sum::<f64>() / n)
+                .collect()
+        };
+        for (name, description, rows, total) in [
+            (
+                "compliance",
+                "mean compliance with measures (0-1)",
+                &beh.compliance,
+                summary.mean_compliance,
+            ),
+            (
+                "support",
+                "mean support for measures (0-1)",
+                &beh.support,
+                summary.mean_support,
+            ),
+            (
+                "fatigue",
+                "mean fatigue (0-1)",
+                &beh.fatigue,
+                crate::behaviour::weighted_mean(&over_days(&beh.fatigue), population),
+            ),
+        ] {
+            let groups = BTreeMap::from([(AGE_BAND.to_string(), over_days(rows))]);
+            b.push(Behavioural, name, "share", description, Mean, total, groups);
+        }
+        b.push(
+            Behavioural,
+            "days_support_below_half",
+            "days",
+            "days on which support for measures was below one half",
+            Whole,
+            summary.days_support_below_half as f64,
+            BTreeMap::new(),
+        );
+        b.push(
+            Behavioural,
+            "effectiveness_lost",
+            "share",
+            "mean share of the measures' effect lost through non-compliance",
+            Whole,
+            summary.effectiveness_lost,
+            BTreeMap::new(),
+        );
+        b.push(
+            Behavioural,
+            "peak_voluntary_reduction",
+            "share",
+            "highest voluntary contact reduction (population mean)",
+            Whole,
+            summary.peak_voluntary_reduction,
+            BTreeMap::new(),
+        );
+    }
+
+    Ok(Impacts {
+        groupings: b.groupings,
+        indicators: b.indicators,
+        daily: DailyImpacts {
+            value_added_lost: econ.daily_value_added_lost,
+            unemployed: econ.daily_unemployed,
+            mental_health: soc.daily_mental_health,
+            loneliness: soc.daily_loneliness,
+        },
+    })
+}
