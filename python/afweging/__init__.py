@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core
+from . import _core, decision
 from ._inputs import Calibration, Scenario
 from .errors import AfwegingError, SolverError, ValidationError
 from .model import Model
@@ -21,6 +21,7 @@ __all__ = [
     "AfwegingError",
     "Calibration",
     "CrashTest",
+    "decision",
     "Policy",
     "SectorPlans",
     "stringency_index",
