@@ -120,6 +120,9 @@ fn check_table(c: &mut Checker, field: &str, values: ArrayView2<'_, f64>, what: 
 /// table full of NaN gives a readable message. Formats only the bad ones.
 fn check_finite(c: &mut Checker, field: &str, values: ndarray::ArrayViewD<'_, f64>) {
     const SHOWN: usize = 10;
+    if values.iter().all(|v| v.is_finite()) {
+        return; // the common case, without building dynamic indices
+    }
     let mut bad = 0usize;
     for (index, &v) in values.indexed_iter() {
         if !v.is_finite() {
@@ -185,6 +188,19 @@ fn argmin_all(values: impl Iterator<Item = f64>) -> Vec<usize> {
     at
 }
 
+/// Index of the first minimum of a non-empty sequence (no allocation: runs once per draw).
+fn first_argmin(values: impl Iterator<Item = f64>) -> usize {
+    let mut best = f64::INFINITY;
+    let mut at = 0;
+    for (i, v) in values.enumerate() {
+        if v < best {
+            best = v;
+            at = i;
+        }
+    }
+    at
+}
+
 /// The decision tree core on a validated loss table and weights that add up to one. Shared by
 /// [`decision_tree`] (scenario probabilities) and the draw-based functions (equal weights).
 fn tree_of_losses(loss: ArrayView2<'_, f64>, weights: &[f64], sign: f64) -> DecisionTree {
@@ -199,7 +215,7 @@ fn tree_of_losses(loss: ArrayView2<'_, f64>, weights: &[f64], sign: f64) -> Deci
     let mut best_per_scenario = Vec::with_capacity(n_sc);
     let mut column_min = Vec::with_capacity(n_sc);
     for column in loss.columns() {
-        let at = argmin_all(column.iter().copied())[0];
+        let at = first_argmin(column.iter().copied());
         best_per_scenario.push(at);
         column_min.push(column[at]);
     }
@@ -237,7 +253,7 @@ fn tree_of_losses(loss: ArrayView2<'_, f64>, weights: &[f64], sign: f64) -> Deci
 /// The decision tree over scenarios: `values` is alternatives x scenarios, `probabilities` one
 /// per scenario (non-negative, adding up to one within 1e-9).
 ///
-/// Errors name the field: `costs[1][2]: must be a finite number, got NaN`,
+/// Errors name the field: `values[1][2]: must be a finite number, got NaN`,
 /// `probabilities: must add up to 1 (within 1e-9), got sum 0.9`.
 pub fn decision_tree(
     values: ArrayView2<'_, f64>,
@@ -245,7 +261,7 @@ pub fn decision_tree(
     orientation: Orientation,
 ) -> Result<DecisionTree> {
     let mut c = Checker::new();
-    check_table(&mut c, "costs", values, ["alternative", "scenario"]);
+    check_table(&mut c, "values", values, ["alternative", "scenario"]);
     check_probabilities(&mut c, "probabilities", probabilities, values.ncols());
     c.finish()?;
     let sign = orientation.sign();
@@ -290,13 +306,13 @@ pub fn opportunity_cost(
     ] {
         if n == 0 {
             c.fail(
-                "costs",
+                "values",
                 format!("must have at least one {what}"),
                 format!("shape ({n_alt}, {n_sc}, {n_dim})"),
             );
         }
     }
-    check_finite(&mut c, "costs", values.into_dyn());
+    check_finite(&mut c, "values", values.into_dyn());
     c.finish()?;
     let sign = orientation.sign();
     let loss = values.mapv(|v| sign * v);
@@ -307,7 +323,7 @@ pub fn opportunity_cost(
     let mut by_dimension = Array3::zeros((n_alt, n_sc, n_dim));
     let mut best_by_dimension = Array2::zeros((n_sc, n_dim));
     for s in 0..n_sc {
-        let b = argmin_all(total_loss.column(s).iter().copied())[0];
+        let b = first_argmin(total_loss.column(s).iter().copied());
         best_total.push(b);
         for a in 0..n_alt {
             total[(a, s)] = total_loss[(a, s)] - total_loss[(b, s)];
@@ -316,7 +332,7 @@ pub fn opportunity_cost(
             }
         }
         for d in 0..n_dim {
-            let bd = argmin_all((0..n_alt).map(|a| loss[(a, s, d)]))[0];
+            let bd = first_argmin((0..n_alt).map(|a| loss[(a, s, d)]));
             best_by_dimension[(s, d)] = bd;
             for a in 0..n_alt {
                 by_dimension[(a, s, d)] = loss[(a, s, d)] - loss[(bd, s, d)];
@@ -357,11 +373,19 @@ pub fn prob_best(values: ArrayView3<'_, f64>, orientation: Orientation) -> Resul
     let mut out = Array2::zeros((n_batch, n_alt));
     let share = 1.0 / n_draw as f64;
     for (table, mut row) in values.outer_iter().zip(out.rows_mut()) {
+        // Two passes per draw (minimum, then the tied ones) instead of collecting the ties:
+        // this runs once per draw of every table, so it stays allocation-free.
         for column in table.columns() {
-            let tied = argmin_all(column.iter().map(|v| sign * v));
-            let part = share / tied.len() as f64;
-            for a in tied {
-                row[a] += part;
+            let best = column
+                .iter()
+                .map(|v| sign * v)
+                .fold(f64::INFINITY, f64::min);
+            let tied = column.iter().filter(|&&v| sign * v == best).count();
+            let part = share / tied as f64;
+            for (a, &v) in column.iter().enumerate() {
+                if sign * v == best {
+                    row[a] += part;
+                }
             }
         }
     }

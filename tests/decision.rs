@@ -111,7 +111,7 @@ fn evpi_is_zero_when_one_alternative_is_best_everywhere() {
 fn bad_input_names_the_field_and_the_value() {
     let costs = array![[1.0, 2.0], [3.0, f64::NAN]];
     let e = message(decision_tree(costs.view(), &[0.5, 0.5], Orientation::Cost).unwrap_err());
-    assert_eq!(e, "costs[1][1]: must be a finite number, got NaN");
+    assert_eq!(e, "values[1][1]: must be a finite number, got NaN");
 
     let ok = array![[1.0, 2.0], [3.0, 4.0]];
     let e = message(decision_tree(ok.view(), &[0.5, 0.4], Orientation::Cost).unwrap_err());
@@ -143,7 +143,7 @@ fn bad_input_names_the_field_and_the_value() {
     let e = message(decision_tree(empty.view(), &[0.5, 0.5], Orientation::Cost).unwrap_err());
     assert_eq!(
         e,
-        "costs: must have at least one alternative, got shape (0, 2)"
+        "values: must have at least one alternative, got shape (0, 2)"
     );
 
     // Within the tolerance is fine.
