@@ -420,7 +420,16 @@ class DecisionTree:
             color = "tab:green" if a == best else "grey"
             lw = 2.2 if a == best else 1.0
             ax.plot([0, 1], [root, centres[a]], color=color, lw=lw)
-            ax.text(0.5, (root + centres[a]) / 2 + 0.12, alt, ha="center", va="bottom", fontsize=9, color=color)
+            ax.text(
+                0.5,
+                (root + centres[a]) / 2,
+                alt,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=color,
+                bbox={"fc": "white", "ec": "none", "pad": 1.0},
+            )
             ax.plot([1], [centres[a]], "o", ms=11, color=color, mec="black", zorder=3)
             ax.text(1.0, centres[a] - 0.35, f"E = {_fmt(self.expected[a])}", ha="center", va="top", fontsize=8)
             for s, sc in enumerate(self.scenarios):
