@@ -1,7 +1,7 @@
 //! Decision analysis over scenarios: the decision tree (expected value, regret, minimax regret,
 //! expected value of perfect information), opportunity cost per dimension, the same questions
 //! answered from parameter draws (probability best, EVPI), net-monetary-benefit acceptability
-//! curves, and Pareto dominance.
+//! curves, the cost-effectiveness frontier with ICERs, and Pareto dominance.
 //!
 //! # Orientation
 //! Everything is computed on a **loss** (lower is better). Inputs that are benefits (net monetary
@@ -471,6 +471,120 @@ pub fn acceptability(
         expected_nmb,
         frontier: trees.iter().map(|t| t.best).collect(),
         evpi: trees.iter().map(|t| t.evpi).collect(),
+    })
+}
+
+/// Where an alternative stands on the cost-effectiveness plane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CeStatus {
+    /// On the cost-effectiveness frontier (dampack's "ND", non-dominated).
+    Frontier,
+    /// Strongly dominated: another alternative costs no more and gives at least as much effect,
+    /// and is strictly better on one of the two (dampack's "D").
+    Dominated,
+    /// Extendedly dominated: a mix of two frontier neighbours would give more effect for the same
+    /// cost, i.e. its ICER is higher than that of the next more effective alternative ("ED").
+    ExtendedlyDominated,
+}
+
+/// The cost-effectiveness frontier with incremental cost-effectiveness ratios (ICERs), as
+/// dampack's `calculate_icers` gives them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Icers {
+    /// Status of each alternative (input order).
+    pub status: Vec<CeStatus>,
+    /// The frontier alternatives from cheapest to most expensive (and most effective).
+    pub frontier: Vec<usize>,
+    /// For frontier alternatives after the first: incremental cost, effect and ICER against
+    /// the previous frontier alternative; NaN elsewhere.
+    pub incremental_cost: Vec<f64>,
+    pub incremental_effect: Vec<f64>,
+    pub icer: Vec<f64>,
+    /// For a strongly dominated alternative, the first alternative that dominates it.
+    pub dominated_by: Vec<Option<usize>>,
+    /// For an exact duplicate (same cost and effect) of an earlier alternative, that
+    /// alternative; a duplicate shares its status and figures (ties are kept, not broken).
+    pub same_as: Vec<Option<usize>>,
+}
+
+/// The cost-effectiveness frontier of alternatives with `costs` (lower is better) and `effects`
+/// (higher is better, e.g. QALYs gained): strong dominance first, then extended dominance
+/// removed one at a time (the first alternative whose ICER exceeds the next one's), until the
+/// ICERs along the frontier increase. Equal ICERs are kept on the frontier.
+pub fn icers(costs: &[f64], effects: &[f64]) -> Result<Icers> {
+    let n = costs.len();
+    let mut c = Checker::new();
+    if n == 0 {
+        c.fail("costs", "must have at least one alternative", String::new());
+    }
+    c.length("effects", effects.len(), n, "alternative");
+    c.each("costs", costs, |c, f, v| {
+        c.finite(f, v);
+    });
+    c.each("effects", effects, |c, f, v| {
+        c.finite(f, v);
+    });
+    c.finish()?;
+    let same_as: Vec<Option<usize>> = (0..n)
+        .map(|i| (0..i).find(|&j| costs[j] == costs[i] && effects[j] == effects[i]))
+        .collect();
+    let reps: Vec<usize> = (0..n).filter(|&i| same_as[i].is_none()).collect();
+    let dominates = |k: usize, i: usize| {
+        costs[k] <= costs[i]
+            && effects[k] >= effects[i]
+            && (costs[k] < costs[i] || effects[k] > effects[i])
+    };
+    let mut dominated_by = vec![None; n];
+    for &i in &reps {
+        dominated_by[i] = reps.iter().copied().find(|&k| dominates(k, i));
+    }
+    let mut status = vec![CeStatus::Dominated; n];
+    // Non-dominated alternatives have distinct costs and effects that rise together.
+    let mut frontier: Vec<usize> = reps
+        .iter()
+        .copied()
+        .filter(|&i| dominated_by[i].is_none())
+        .collect();
+    frontier.sort_by(|&a, &b| costs[a].total_cmp(&costs[b]));
+    let icer_at = |f: &[usize], k: usize| {
+        (costs[f[k]] - costs[f[k - 1]]) / (effects[f[k]] - effects[f[k - 1]])
+    };
+    while let Some(k) = (1..frontier.len().saturating_sub(1))
+        .find(|&k| icer_at(&frontier, k) > icer_at(&frontier, k + 1))
+    {
+        status[frontier[k]] = CeStatus::ExtendedlyDominated;
+        frontier.remove(k);
+    }
+    let mut incremental_cost = vec![f64::NAN; n];
+    let mut incremental_effect = vec![f64::NAN; n];
+    let mut icer = vec![f64::NAN; n];
+    for (k, &i) in frontier.iter().enumerate() {
+        status[i] = CeStatus::Frontier;
+        if k > 0 {
+            let prev = frontier[k - 1];
+            incremental_cost[i] = costs[i] - costs[prev];
+            incremental_effect[i] = effects[i] - effects[prev];
+            icer[i] = incremental_cost[i] / incremental_effect[i];
+        }
+    }
+    for i in 0..n {
+        if let Some(j) = same_as[i] {
+            status[i] = status[j];
+            incremental_cost[i] = incremental_cost[j];
+            incremental_effect[i] = incremental_effect[j];
+            icer[i] = icer[j];
+            dominated_by[i] = dominated_by[j];
+        }
+    }
+    Ok(Icers {
+        status,
+        frontier,
+        incremental_cost,
+        incremental_effect,
+        icer,
+        dominated_by,
+        same_as,
     })
 }
 

@@ -3,8 +3,8 @@
 //! hand-computed and published worked examples.
 
 use afweging::decision::{
-    self, acceptability, decision_tree, opportunity_cost, pareto, prob_best, trees_from_draws,
-    Direction, Orientation,
+    self, acceptability, decision_tree, icers, opportunity_cost, pareto, prob_best,
+    trees_from_draws, CeStatus, Direction, Orientation,
 };
 use afweging::mcda::{self, mcda, rank_acceptability, Method, Normalisation, Preference};
 use afweging::Error;
@@ -547,4 +547,46 @@ proptest! {
 #[test]
 fn decision_module_reexports_orientation_default() {
     assert_eq!(decision::Orientation::default(), Orientation::Cost);
+}
+
+/// Cost-effectiveness frontier, hand-computed. Costs (0, 100, 150, 300, 250), effects
+/// (0, 1, 0.5, 1.5, 1.2) for A..E. C is strongly dominated by B (costs more, gives less).
+/// Sorted by cost the rest is A, B, E, D with ICERs B 100/1 = 100, E 150/0.2 = 750,
+/// D 50/0.3 = 166.7: E's ICER exceeds D's, so E is extendedly dominated. Then A, B, D with
+/// ICERs 100 and 200/0.5 = 400: increasing, done. F duplicates B and shares its figures.
+#[test]
+fn icers_hand_computed_with_strong_and_extended_dominance() {
+    let costs = [0.0, 100.0, 150.0, 300.0, 250.0, 100.0];
+    let effects = [0.0, 1.0, 0.5, 1.5, 1.2, 1.0];
+    let r = icers(&costs, &effects).unwrap();
+    use CeStatus::*;
+    assert_eq!(
+        r.status,
+        vec![
+            Frontier,
+            Frontier,
+            Dominated,
+            Frontier,
+            ExtendedlyDominated,
+            Frontier
+        ]
+    );
+    assert_eq!(r.frontier, vec![0, 1, 3]);
+    assert!(r.icer[0].is_nan() && r.icer[2].is_nan() && r.icer[4].is_nan());
+    assert_eq!(r.icer[1], 100.0);
+    assert_eq!(r.icer[3], 400.0);
+    assert_eq!(r.icer[5], 100.0);
+    assert_eq!(r.incremental_cost[3], 200.0);
+    assert_eq!(r.incremental_effect[3], 0.5);
+    assert_eq!(r.dominated_by[2], Some(1));
+    assert_eq!(r.same_as[5], Some(1));
+    // Cost-saving and more effective: the new alternative dominates the old one.
+    let r = icers(&[10.0, 5.0], &[1.0, 2.0]).unwrap();
+    assert_eq!(r.status, vec![Dominated, Frontier]);
+    assert_eq!(r.frontier, vec![1]);
+    let e = message(icers(&[1.0, 2.0], &[1.0]).unwrap_err());
+    assert_eq!(
+        e,
+        "effects: must have 2 elements (one per alternative), got 1 elements"
+    );
 }

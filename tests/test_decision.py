@@ -157,6 +157,24 @@ def test_acceptability_curve():
     plt.close("all")
 
 
+def test_icers_like_dampack():
+    # Hand-computed in tests/decision.rs: C dominated by B, E extendedly dominated, frontier A, B, D.
+    costs = pd.Series({"A": 0.0, "B": 100.0, "C": 150.0, "D": 300.0, "E": 250.0})
+    effects = {"E": 1.2, "D": 1.5, "C": 0.5, "B": 1.0, "A": 0.0}
+    ce = dec.icers(costs, effects)
+    assert ce.frontier == ["A", "B", "D"]
+    assert ce.status == ["frontier", "frontier", "dominated", "frontier", "extendedly dominated"]
+    assert ce.dominated_by["C"] == "B"
+    table = ce.to_pandas()
+    assert list(table.index) == ["A", "B", "C", "E", "D"]
+    assert table.loc["D", "icer"] == 400.0 and np.isnan(table.loc["A", "icer"])
+    assert "extendedly dominated" in ce._repr_html_()
+    ax = ce.plot()
+    ax.figure.canvas.draw()
+    plt.close("all")
+    _raises(lambda: dec.icers([1.0, np.inf], [1.0, 2.0]), "costs[1]", "inf")
+
+
 def test_pareto_with_labels_and_ties():
     m = pd.DataFrame(
         {"deaths": [10, 8, 8, 12, 12], "value_added": [5, 5, 5, 9, 4]},

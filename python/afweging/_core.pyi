@@ -8,7 +8,7 @@ import numpy.typing as npt
 
 __version__: str
 __all__ = ["Calibration", "Scenario", "Model", "Run", "SectorPlans", "Policy", "stringency_index", "__version__"]
-__all__ += ["decision_tree", "opportunity_cost", "draws_summary", "acceptability", "pareto", "mcda", "rank_acceptability"]
+__all__ += ["decision_tree", "opportunity_cost", "draws_summary", "acceptability", "icers", "pareto", "mcda", "rank_acceptability"]
 
 @final
 class Calibration:
@@ -126,6 +126,7 @@ def draws_summary(values: npt.NDArray[np.float64], orientation: str = "cost") ->
 def acceptability(
     costs: npt.NDArray[np.float64], effects: npt.NDArray[np.float64], wtp: npt.NDArray[np.float64]
 ) -> Dict[str, Any]: ...
+def icers(costs: npt.NDArray[np.float64], effects: npt.NDArray[np.float64]) -> Dict[str, Any]: ...
 def pareto(matrix: npt.NDArray[np.float64], directions: List[str]) -> Dict[str, Any]: ...
 def mcda(
     matrix: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], directions: List[str], method: str

@@ -1,7 +1,7 @@
 """Decision analysis on a table of outcomes: the decision tree over scenarios (expected value,
 regret = opportunity cost, minimax regret, expected value of perfect information), opportunity cost
-per dimension, probability best and EVPI from parameter draws, acceptability curves, Pareto
-dominance, and multi-criteria analysis (weighted sum, TOPSIS, PROMETHEE II) with a stochastic
+per dimension, probability best and EVPI from parameter draws, acceptability curves, the
+cost-effectiveness frontier with ICERs, Pareto dominance, and multi-criteria analysis (weighted sum, TOPSIS, PROMETHEE II) with a stochastic
 weight-sensitivity analysis (SMAA rank acceptability).
 
 The arithmetic is in Rust (``afweging._core``); this module only converts labelled inputs
@@ -649,6 +649,105 @@ def acceptability(costs: Any, effects: Any, wtp: Any, over: str = "policy", dim:
     return Acceptability(raw, w, labels)
 
 
+def _series(data: Any, field: str) -> Tuple[Array, Optional[List[str]]]:
+    labels = [str(x) for x in data.index] if type(data).__name__ == "Series" else None
+    if isinstance(data, Mapping):
+        labels = [str(k) for k in data]
+        data = list(data.values())
+    values = np.ascontiguousarray(np.asarray(data, dtype=float), dtype=np.float64)
+    if values.ndim != 1:
+        raise _invalid(field, "must be 1-dimensional (one value per alternative)", f"shape {values.shape}")
+    return values, labels
+
+
+class CostEffectiveness:
+    """The cost-effectiveness frontier with incremental cost-effectiveness ratios, as dampack's
+    ``calculate_icers``: ``status`` per alternative (``frontier``, ``dominated`` = another costs
+    no more and gives at least as much effect, ``extendedly dominated`` = its ICER exceeds the
+    next more effective alternative's), ``frontier`` (cheapest first), and for frontier
+    alternatives after the first ``incremental_cost``, ``incremental_effect`` and ``icer`` against
+    the previous one (NaN elsewhere). Exact duplicates share the first one's figures."""
+
+    __slots__ = ("alternatives", "costs", "effects", "status", "frontier", "incremental_cost", "incremental_effect", "icer", "dominated_by")
+
+    def __init__(self, raw: Dict[str, Any], costs: Array, effects: Array, alternatives: List[str]) -> None:
+        self.alternatives = alternatives
+        self.costs = costs
+        self.effects = effects
+        self.status: List[str] = list(raw["status"])
+        self.frontier: List[str] = [alternatives[i] for i in raw["frontier"]]
+        self.incremental_cost: Array = raw["incremental_cost"]
+        self.incremental_effect: Array = raw["incremental_effect"]
+        self.icer: Array = raw["icer"]
+        self.dominated_by: Dict[str, Optional[str]] = {
+            a: (alternatives[d] if d is not None else None) for a, d in zip(alternatives, raw["dominated_by"])
+        }
+
+    def to_pandas(self) -> Any:
+        """dampack's table: cost, effect, incremental cost and effect, ICER and status, sorted
+        by cost (then effect)."""
+        pd = _pandas()
+        frame = pd.DataFrame(
+            {
+                "cost": self.costs,
+                "effect": self.effects,
+                "incremental_cost": self.incremental_cost,
+                "incremental_effect": self.incremental_effect,
+                "icer": self.icer,
+                "status": self.status,
+            },
+            index=pd.Index(self.alternatives, name="alternative"),
+        )
+        return frame.sort_values(["cost", "effect"], kind="stable")
+
+    def __repr__(self) -> str:
+        return f"CostEffectiveness(frontier {self.frontier})"
+
+    def _repr_html_(self) -> str:
+        order = sorted(range(len(self.alternatives)), key=lambda i: (self.costs[i], self.effects[i], i))
+        rows = [
+            [self.alternatives[i], float(self.costs[i]), float(self.effects[i]), float(self.incremental_cost[i]),
+             float(self.incremental_effect[i]), float(self.icer[i]), self.status[i]]
+            for i in order
+        ]
+        return _html_table("Cost-effectiveness frontier", ["alternative", "cost", "effect", "Δ cost", "Δ effect", "ICER", "status"], rows)
+
+    def plot(self, ax: Optional[Any] = None) -> Any:
+        """The cost-effectiveness plane (effect on x, cost on y) with the frontier drawn."""
+        ax = _axes(ax, (7, 5))
+        idx = [self.alternatives.index(a) for a in self.frontier]
+        ax.plot(self.effects[idx], self.costs[idx], "-", color="tab:green", lw=1.5, label="frontier")
+        for status, style in (("frontier", ("D", "tab:green")), ("extendedly dominated", ("s", "tab:orange")), ("dominated", ("o", "grey"))):
+            sel = np.array([s == status for s in self.status])
+            if sel.any():
+                ax.scatter(self.effects[sel], self.costs[sel], marker=style[0], color=style[1], label=status, zorder=3)
+        for i, a in enumerate(self.alternatives):
+            ax.annotate(a, (self.effects[i], self.costs[i]), fontsize=8, xytext=(4, 4), textcoords="offset points")
+        ax.set_xlabel("effect")
+        ax.set_ylabel("cost")
+        ax.set_title("cost-effectiveness plane")
+        ax.legend(fontsize=8)
+        return ax
+
+
+def icers(costs: Any, effects: Any, *, alternatives: Optional[Sequence[str]] = None) -> CostEffectiveness:
+    """The cost-effectiveness frontier and ICERs of alternatives with ``costs`` (lower is
+    better) and ``effects`` (higher is better, e.g. QALYs gained or deaths averted): sequences,
+    mappings or Series keyed by alternative. See :class:`CostEffectiveness`."""
+    c, labels = _series(costs, "costs")
+    e, labels_e = _series(effects, "effects")
+    if labels is not None and labels_e is not None and labels_e != labels:
+        if sorted(labels_e) != sorted(labels):
+            raise _invalid("effects", f"must have the alternatives of costs ({', '.join(labels)})", labels_e)
+        e = e[[labels_e.index(a) for a in labels]]
+    found = labels if labels is not None else labels_e
+    if alternatives is None and found is not None:
+        names = found
+    else:
+        names = _names(alternatives, len(c), "alternatives", "alternative ")
+    return CostEffectiveness(_core.icers(c, e), c, e, names)
+
+
 # --------------------------------------------------------------------------------------------
 # Pareto and MCDA
 
@@ -730,6 +829,10 @@ def pareto(
     return Pareto(_core.pareto(m, dirs), m, alts, crits, dirs)
 
 
+def _preference(p: Any) -> Dict[str, Any]:
+    return {"type": p} if isinstance(p, str) else dict(p)
+
+
 def _method_json(method: str, normalisation: str, preference: Any, criteria: Sequence[str]) -> str:
     if method not in METHODS:
         raise _invalid("method", f"must be one of {', '.join(METHODS)}", method)
@@ -743,13 +846,13 @@ def _method_json(method: str, normalisation: str, preference: Any, criteria: Seq
             missing = [c for c in criteria if c not in preference]
             if missing:
                 raise _invalid("preference", "must give a preference function per criterion", f"missing {missing}")
-            spec["preference"] = [dict(preference[c]) for c in criteria]
+            spec["preference"] = [_preference(preference[c]) for c in criteria]
         elif isinstance(preference, Mapping):
             spec["preference"] = [dict(preference)]
         elif isinstance(preference, str):
             spec["preference"] = [{"type": preference}]
         else:
-            spec["preference"] = [{"type": p} if isinstance(p, str) else dict(p) for p in preference]
+            spec["preference"] = [_preference(p) for p in preference]
     return json.dumps(spec)
 
 
@@ -928,6 +1031,7 @@ def weight_sensitivity(
 
 __all__ = [
     "Acceptability",
+    "CostEffectiveness",
     "DecisionTree",
     "MCDA",
     "OpportunityCost",
@@ -936,6 +1040,7 @@ __all__ = [
     "acceptability",
     "decision_tree",
     "evpi",
+    "icers",
     "mcda",
     "opportunity_cost",
     "pareto",

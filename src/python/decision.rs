@@ -154,6 +154,35 @@ fn acceptability<'py>(
     Ok(d)
 }
 
+/// The cost-effectiveness frontier with ICERs (dampack's `calculate_icers`).
+#[pyfunction]
+fn icers<'py>(
+    py: Python<'py>,
+    costs: PyReadonlyArray1<'py, f64>,
+    effects: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (c, e) = (costs.as_array().to_vec(), effects.as_array().to_vec());
+    let r = decision::icers(&c, &e).map_err(|e| to_py(py, e))?;
+    let d = PyDict::new(py);
+    let status: Vec<&str> = r
+        .status
+        .iter()
+        .map(|s| match s {
+            decision::CeStatus::Frontier => "frontier",
+            decision::CeStatus::Dominated => "dominated",
+            decision::CeStatus::ExtendedlyDominated => "extendedly dominated",
+        })
+        .collect();
+    d.set_item("status", status)?;
+    d.set_item("frontier", r.frontier)?;
+    d.set_item("incremental_cost", r.incremental_cost.into_pyarray(py))?;
+    d.set_item("incremental_effect", r.incremental_effect.into_pyarray(py))?;
+    d.set_item("icer", r.icer.into_pyarray(py))?;
+    d.set_item("dominated_by", r.dominated_by)?;
+    d.set_item("same_as", r.same_as)?;
+    Ok(d)
+}
+
 /// Pareto dominance of `matrix` (alternatives x criteria).
 #[pyfunction]
 fn pareto<'py>(
@@ -242,6 +271,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(opportunity_cost, m)?)?;
     m.add_function(wrap_pyfunction!(draws_summary, m)?)?;
     m.add_function(wrap_pyfunction!(acceptability, m)?)?;
+    m.add_function(wrap_pyfunction!(icers, m)?)?;
     m.add_function(wrap_pyfunction!(pareto, m)?)?;
     m.add_function(wrap_pyfunction!(mcda, m)?)?;
     m.add_function(wrap_pyfunction!(rank_acceptability, m)?)?;
