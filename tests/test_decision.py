@@ -345,3 +345,21 @@ def test_plots_render():
     ax.figure.canvas.draw()
     assert ax.get_xlabel() == "C2 (cost)"
     plt.close("all")
+
+
+def test_results_pickle_and_edge_cases():
+    import pickle
+
+    tree = dec.decision_tree([[1.0, 2.0], [2.0, 1.0]], [0.5, 0.5], alternatives=["a", "b"])
+    back = pickle.loads(pickle.dumps(tree))
+    assert back.best == tree.best and back.evpi == tree.evpi
+    np.testing.assert_array_equal(back.regret, tree.regret)
+    # One alternative, one scenario: nothing to choose, nothing to learn.
+    one = dec.decision_tree([[3.0]], [1.0])
+    assert one.evpi == 0.0 and one.best == "alternative 0"
+    for method in ("topsis", "weighted_sum", "promethee"):
+        r = dec.mcda([[1.0, 2.0]], [1, 1], "cost", method=method)
+        assert list(r.ranks) == [1]
+    # Identical alternatives tie: both rank first in every weight sample.
+    a = dec.weight_sensitivity([[1.0, 2.0], [1.0, 2.0], [3.0, 0.0]], ["cost", "benefit"], n=200)
+    np.testing.assert_array_equal(a.acceptability[:2, 0], [1.0, 1.0])
