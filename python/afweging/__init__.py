@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core
+from . import _core, decision
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import AfwegingError, SolverError, ValidationError
@@ -23,6 +23,7 @@ __all__ = [
     "Calibration",
     "CrashTest",
     "Impacts",
+    "decision",
     "Policy",
     "SectorPlans",
     "stringency_index",

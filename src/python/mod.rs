@@ -12,8 +12,10 @@ use crate::plans::{Package, SectorPlans};
 use crate::policy::Policy;
 use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
 
+mod decision;
+
 /// Raises the Python exception class of `afweging.errors` that matches the engine error.
-fn to_py(py: Python<'_>, err: Error) -> PyErr {
+pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
     let class = match err {
         Error::Validation(_) | Error::UnknownName { .. } => "ValidationError",
         Error::Solver(_) => "SolverError",
@@ -548,6 +550,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_class::<PyModel>()?;
     m.add_class::<PyRun>()?;
+    decision::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
