@@ -23,7 +23,9 @@ pub mod signals;
 pub mod solver;
 pub mod source;
 pub mod stringency;
+pub mod sweep;
 pub mod trajectory;
+pub mod uncertainty;
 pub mod validate;
 
 #[cfg(feature = "python")]
@@ -35,4 +37,6 @@ pub use model::{DayEffects, Model, Multipliers};
 pub use plans::{Package, SectorPlans};
 pub use policy::{Policy, TriggerPolicy};
 pub use scenario::Scenario;
+pub use sweep::Sweep;
 pub use trajectory::{Trajectory, VirusSpread};
+pub use uncertainty::Uncertainty;
