@@ -29,7 +29,9 @@ pub mod society;
 pub mod solver;
 pub mod source;
 pub mod stringency;
+pub mod sweep;
 pub mod trajectory;
+pub mod uncertainty;
 pub mod validate;
 
 #[cfg(feature = "python")]
@@ -41,4 +43,6 @@ pub use model::{DayEffects, Model, Multipliers};
 pub use plans::{Package, SectorPlans};
 pub use policy::{Policy, TriggerPolicy};
 pub use scenario::Scenario;
+pub use sweep::Sweep;
 pub use trajectory::{Trajectory, VirusSpread};
+pub use uncertainty::Uncertainty;

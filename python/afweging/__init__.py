@@ -15,6 +15,8 @@ from .errors import AfwegingError, SolverError, ValidationError
 from .model import Model
 from .plans import CrashTest, Policy, SectorPlans, stringency_index
 from .run import Run
+from .sweep import sweep, sweep_frame
+from .uncertainty import Uncertainty
 
 __version__: str = _core.__version__
 
@@ -30,6 +32,9 @@ __all__ = [
     "Model",
     "Run",
     "Scenario",
+    "sweep",
+    "sweep_frame",
+    "Uncertainty",
     "SolverError",
     "ValidationError",
     "__version__",

@@ -6,6 +6,8 @@ use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+mod sweep;
+
 use crate::compartments as c;
 use crate::error::Error;
 use crate::plans::{Package, SectorPlans};
@@ -551,6 +553,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyModel>()?;
     m.add_class::<PyRun>()?;
     decision::register(m)?;
+    sweep::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,0 +1,424 @@
+//! The pyo3 layer of uncertainty and sweeps: converts, validates at the boundary, runs the sweep
+//! with the GIL released while the calling thread reports progress and watches for Ctrl-C.
+
+use std::time::Duration;
+
+use ndarray::{Array2, ArrayD, IxDyn};
+use numpy::{IntoPyArray, PyArray2};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use super::{to_py, PyCalibration, PyPolicy, PyScenario};
+use crate::error::{Error, FieldError};
+use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, Sweep};
+use crate::uncertainty::Uncertainty;
+
+fn invalid(py: Python<'_>, field: &str, message: &str, value: String) -> PyErr {
+    to_py(
+        py,
+        Error::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+            value,
+        }]),
+    )
+}
+
+/// A whole number from Python, or a `ValidationError` naming the argument.
+fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
+    value: &Bound<'_, PyAny>,
+    field: &str,
+    range: &str,
+) -> PyResult<T> {
+    let py = value.py();
+    let text = || value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+    if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid(
+            py,
+            field,
+            &format!("must be a whole number {range}"),
+            text(),
+        ));
+    }
+    value.extract::<T>().map_err(|_| {
+        invalid(
+            py,
+            field,
+            &format!("must be a whole number {range}"),
+            text(),
+        )
+    })
+}
+
+#[pyclass(module = "afweging._core", name = "Uncertainty", frozen)]
+#[derive(Clone)]
+pub struct PyUncertainty {
+    inner: Uncertainty,
+}
+
+#[pymethods]
+impl PyUncertainty {
+    #[staticmethod]
+    fn netherlands() -> Self {
+        Self {
+            inner: Uncertainty::netherlands(),
+        }
+    }
+
+    #[staticmethod]
+    fn none() -> Self {
+        Self {
+            inner: Uncertainty::none(),
+        }
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Uncertainty::from_json_str(text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn to_json(&self) -> String {
+        self.inner.to_json_string()
+    }
+
+    #[getter]
+    fn paths(&self) -> Vec<String> {
+        self.inner.paths()
+    }
+
+    /// `draws x parameters`: the values drawn for draws `start .. start + draws` (the factor for
+    /// parameters that scale).
+    #[pyo3(signature = (draws, seed, start=None))]
+    fn sample<'py>(
+        &self,
+        py: Python<'py>,
+        draws: &Bound<'py, PyAny>,
+        seed: &Bound<'py, PyAny>,
+        start: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let draws: usize = whole(draws, "draws", ">= 0")?;
+        let seed: u64 = whole(seed, "seed", "between 0 and 2**64 - 1")?;
+        let start: u64 = start.map_or(Ok(0), |s| whole(s, "start", ">= 0"))?;
+        let end = start.checked_add(draws as u64).ok_or_else(|| {
+            invalid(
+                py,
+                "start",
+                "start + draws must be below 2**64",
+                start.to_string(),
+            )
+        })?;
+        let u = &self.inner;
+        let values = py
+            .detach(|| {
+                (start..end)
+                    .map(|d| u.draw(seed, d))
+                    .collect::<crate::Result<Vec<_>>>()
+            })
+            .map_err(|e| to_py(py, e))?;
+        Ok(
+            Array2::from_shape_vec((draws, u.parameters.len()), values.concat())
+                .expect("shape")
+                .into_pyarray(py),
+        )
+    }
+
+    /// Checks the parameters against a calibration and scenario: paths exist, and every value a
+    /// distribution can reach gives valid inputs.
+    fn check(
+        &self,
+        py: Python<'_>,
+        calibration: &PyCalibration,
+        scenario: &PyScenario,
+    ) -> PyResult<()> {
+        self.inner
+            .prepare(&calibration.inner, &scenario.inner)
+            .map(|_| ())
+            .map_err(|e| to_py(py, e))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+}
+
+#[pyclass(module = "afweging._core", name = "Sweep", frozen)]
+pub struct PySweep {
+    inner: Sweep,
+}
+
+impl PySweep {
+    fn checked(py: Python<'_>, inner: Sweep) -> PyResult<Self> {
+        py.detach(|| inner.prepare().map(|_| ()))
+            .map_err(|e| to_py(py, e))?;
+        Ok(Self { inner })
+    }
+}
+
+#[pymethods]
+impl PySweep {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        calibration: &PyCalibration,
+        scenarios: Vec<(String, PyRef<'_, PyScenario>)>,
+        policies: Vec<(String, Option<PyRef<'_, PyPolicy>>)>,
+        uncertainty: &PyUncertainty,
+        draws: &Bound<'_, PyAny>,
+        seed: &Bound<'_, PyAny>,
+        days: &Bound<'_, PyAny>,
+        mode: &str,
+    ) -> PyResult<Self> {
+        let mode = match mode {
+            "summary" => Mode::Summary,
+            "trajectory" => Mode::Trajectory,
+            other => {
+                return Err(to_py(
+                    py,
+                    Error::UnknownName {
+                        field: "mode".into(),
+                        kind: "mode",
+                        name: other.into(),
+                        valid: vec!["summary".into(), "trajectory".into()],
+                    },
+                ))
+            }
+        };
+        let inner = Sweep {
+            calibration: calibration.inner.clone(),
+            scenarios: scenarios
+                .into_iter()
+                .map(|(name, s)| NamedScenario {
+                    name,
+                    scenario: s.inner.clone(),
+                })
+                .collect(),
+            policies: policies
+                .into_iter()
+                .map(|(name, p)| NamedPolicy {
+                    name,
+                    plans: p.as_ref().map(|p| p.plans.clone()),
+                    policy: p.as_ref().map(|p| p.policy.clone()),
+                })
+                .collect(),
+            uncertainty: uncertainty.inner.clone(),
+            draws: whole(draws, "draws", ">= 1")?,
+            seed: whole(seed, "seed", "between 0 and 2**64 - 1")?,
+            days: whole(days, "days", ">= 1")?,
+            mode,
+        };
+        Self::checked(py, inner)
+    }
+
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let inner = crate::error::from_json::<Sweep>("sweep", text).map_err(|e| to_py(py, e))?;
+        Self::checked(py, inner)
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).expect("sweep serialises")
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+    }
+
+    /// Every per-run indicator: `(name, unit, long_name, dimension)`, in the order of the
+    /// indicator axis of [`Sweep.run`]'s result.
+    #[staticmethod]
+    fn indicators() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+        sweep::indicators()
+            .into_iter()
+            .map(|(dim, i)| (i.name, i.unit, i.long_name, dim))
+            .collect()
+    }
+
+    /// The daily series of trajectory mode: `(name, unit, long_name)`.
+    #[staticmethod]
+    fn series() -> Vec<(&'static str, &'static str, &'static str)> {
+        sweep::SERIES
+            .iter()
+            .map(|i| (i.name, i.unit, i.long_name))
+            .collect()
+    }
+
+    /// The thread count a run would use: `threads`, else `AFWEGING_THREADS`, else all cores.
+    #[staticmethod]
+    #[pyo3(signature = (threads=None))]
+    fn thread_count(py: Python<'_>, threads: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+        let requested = threads
+            .map(|t| whole::<usize>(t, "threads", ">= 1"))
+            .transpose()?;
+        sweep::thread_count(requested).map_err(|e| to_py(py, e))
+    }
+
+    #[getter]
+    fn scenarios(&self) -> Vec<String> {
+        self.inner
+            .scenarios
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    #[getter]
+    fn policies(&self) -> Vec<String> {
+        self.inner.policies.iter().map(|p| p.name.clone()).collect()
+    }
+
+    #[getter]
+    fn parameters(&self) -> Vec<(String, &'static str)> {
+        self.inner
+            .uncertainty
+            .parameters
+            .iter()
+            .map(|p| (p.path.clone(), p.apply.name()))
+            .collect()
+    }
+
+    #[getter]
+    fn uncertainty(&self) -> PyUncertainty {
+        PyUncertainty {
+            inner: self.inner.uncertainty.clone(),
+        }
+    }
+
+    #[getter]
+    fn calibration_name(&self) -> String {
+        self.inner.calibration.name.clone()
+    }
+
+    #[getter]
+    fn draws(&self) -> usize {
+        self.inner.draws
+    }
+
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.inner.seed
+    }
+
+    #[getter]
+    fn days(&self) -> usize {
+        self.inner.days
+    }
+
+    #[getter]
+    fn mode(&self) -> &'static str {
+        match self.inner.mode {
+            Mode::Summary => "summary",
+            Mode::Trajectory => "trajectory",
+        }
+    }
+
+    /// Runs draws `start..stop` on `threads` threads (default: `AFWEGING_THREADS`, else all
+    /// cores) with the GIL released. `progress(runs_done)` is called from the calling thread about
+    /// every 0.1 s; Ctrl-C stops the sweep. Returns `indicators` (policy x scenario x draw x
+    /// indicator), `series` (policy x scenario x draw x series x day, or None) and `parameters`
+    /// (draw x parameter).
+    #[pyo3(signature = (start, stop, threads=None, progress=None))]
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        stop: &Bound<'py, PyAny>,
+        threads: Option<&Bound<'py, PyAny>>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let start: usize = whole(start, "start", ">= 0")?;
+        let stop: usize = whole(stop, "stop", ">= 0")?;
+        let requested = threads
+            .map(|t| whole::<usize>(t, "threads", ">= 1"))
+            .transpose()?;
+        let threads = sweep::thread_count(requested).map_err(|e| to_py(py, e))?;
+        let sweep = &self.inner;
+        let watch = Progress::new();
+        let (result, interrupted) = py.detach(|| {
+            std::thread::scope(|scope| {
+                let caller = std::thread::current();
+                let watch = &watch;
+                let worker = scope.spawn(move || {
+                    let result = sweep.run(start..stop, threads, watch);
+                    caller.unpark();
+                    result
+                });
+                let mut interrupted: Option<PyErr> = None;
+                let mut reported = usize::MAX;
+                while !worker.is_finished() {
+                    std::thread::park_timeout(Duration::from_millis(100));
+                    if interrupted.is_some() || worker.is_finished() {
+                        continue;
+                    }
+                    let done = watch.done();
+                    let report = Python::attach(|py| -> PyResult<()> {
+                        py.check_signals()?;
+                        match &progress {
+                            Some(callback) if done != reported => {
+                                callback.call1(py, (done,)).map(|_| ())
+                            }
+                            _ => Ok(()),
+                        }
+                    });
+                    reported = done;
+                    if let Err(e) = report {
+                        watch.cancel();
+                        interrupted = Some(e);
+                    }
+                }
+                (worker.join(), interrupted)
+            })
+        });
+        if let Some(e) = interrupted {
+            return Err(e);
+        }
+        let output = match result {
+            Ok(r) => r.map_err(|e| to_py(py, e))?,
+            Err(_) => {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "afweging sweep: a worker thread failed (please report this as a bug)",
+                ))
+            }
+        };
+        let (n_pol, n_sc, n_draws) = (
+            sweep.policies.len(),
+            sweep.scenarios.len(),
+            output.draws.len(),
+        );
+        let n_ind = sweep::indicators().len();
+        let d = PyDict::new(py);
+        let array = |shape: &[usize], data: Vec<f64>| {
+            ArrayD::from_shape_vec(IxDyn(shape), data)
+                .expect("shape")
+                .into_pyarray(py)
+        };
+        d.set_item(
+            "indicators",
+            array(&[n_pol, n_sc, n_draws, n_ind], output.indicators),
+        )?;
+        match output.series {
+            Some(series) => d.set_item(
+                "series",
+                array(
+                    &[n_pol, n_sc, n_draws, sweep::SERIES.len(), sweep.days],
+                    series,
+                ),
+            )?,
+            None => d.set_item("series", py.None())?,
+        }
+        let n_par = sweep.uncertainty.parameters.len();
+        d.set_item("parameters", array(&[n_draws, n_par], output.parameters))?;
+        Ok(d)
+    }
+}
+
+/// Adds the uncertainty and sweep classes to `afweging._core`.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyUncertainty>()?;
+    m.add_class::<PySweep>()?;
+    Ok(())
+}

@@ -1,0 +1,665 @@
+//! Sweeps: many runs over policies x scenarios x parameter draws, in parallel, with per-run
+//! indicators and (for small sweeps) daily series.
+//!
+//! Each work item is one (scenario, draw): its inputs are the scenario with the draw's parameter
+//! values applied ([`crate::uncertainty`]), prepared once by [`Model::new`] and run under every
+//! policy by [`crate::policy::run`] (common random numbers: every policy meets the same draw).
+//! Items run on a local rayon pool (rayon's global pool does not survive `fork`, which Dask and
+//! multiprocessing use) and write into preallocated rows, so the results do not depend on the
+//! number of threads or on the order in which items finish, and a summary sweep keeps only its
+//! indicators: memory grows by `policies x indicators x 8` bytes per draw, never by a trajectory.
+//!
+//! The indicators are defined once, here, in [`GROUPS`]: each group names its indicators (with
+//! units) and computes them from a finished run. A new dimension of impacts is added by appending
+//! a group; sweeps, the Python Dataset and the documentation pick it up.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, FieldError, Result};
+use crate::plans::SectorPlans;
+use crate::policy::Policy;
+use crate::uncertainty::{Prepared, Uncertainty};
+use crate::validate::Checker;
+use crate::{Calibration, Model, Scenario, Trajectory};
+
+/// One indicator: its name (the Dataset variable), unit and a long name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub long_name: &'static str,
+}
+
+const fn ind(name: &'static str, unit: &'static str, long_name: &'static str) -> Indicator {
+    Indicator {
+        name,
+        unit,
+        long_name,
+    }
+}
+
+/// What an indicator group sees of a finished run.
+pub struct RunOutput<'a> {
+    pub model: &'a Model,
+    /// The plans of the policy, for runs under one.
+    pub plans: Option<&'a SectorPlans>,
+    pub trajectory: &'a Trajectory,
+}
+
+/// A group of indicators of one dimension, computed together from a run.
+pub struct IndicatorGroup {
+    /// The dimension of the reference framework (or `policy` for what the policy did).
+    pub dimension: &'static str,
+    pub indicators: &'static [Indicator],
+    /// Appends exactly `indicators.len()` values, in order.
+    pub compute: fn(&RunOutput<'_>, &mut Vec<f64>),
+}
+
+/// Every per-run indicator, by group, in the order of a sweep's indicator axis. Append groups here
+/// (and only here) to add indicators to sweeps.
+pub const GROUPS: &[IndicatorGroup] = &[
+    IndicatorGroup {
+        dimension: "virus_spread",
+        indicators: &[
+            ind(
+                "infections",
+                "persons",
+                "infections over the run (reinfections included)",
+            ),
+            ind("attack_rate", "1", "infections per inhabitant"),
+            ind(
+                "admissions",
+                "persons",
+                "hospital admissions (ward and ICU)",
+            ),
+            ind("icu_admissions", "persons", "ICU admissions"),
+            ind("deaths", "persons", "deaths in hospital"),
+            ind(
+                "life_years_lost",
+                "years",
+                "life years lost: deaths x remaining life expectancy, undiscounted",
+            ),
+            ind(
+                "peak_hospital_occupancy",
+                "persons",
+                "highest number of COVID-19 patients in clinical beds",
+            ),
+            ind(
+                "peak_icu_occupancy",
+                "persons",
+                "highest number of COVID-19 patients in ICU",
+            ),
+            ind(
+                "peak_icu_day",
+                "day",
+                "day of the highest ICU occupancy (0 = first day)",
+            ),
+            ind(
+                "days_hospital_above_normal",
+                "days",
+                "days with more clinical COVID-19 patients than normal capacity",
+            ),
+            ind(
+                "days_hospital_above_scaled",
+                "days",
+                "days with more clinical COVID-19 patients than scaled-up capacity",
+            ),
+            ind(
+                "days_icu_above_normal",
+                "days",
+                "days with more ICU COVID-19 patients than normal capacity",
+            ),
+            ind(
+                "days_icu_above_scaled",
+                "days",
+                "days with more ICU COVID-19 patients than scaled-up capacity",
+            ),
+        ],
+        compute: virus_spread,
+    },
+    IndicatorGroup {
+        dimension: "policy",
+        indicators: &[
+            ind(
+                "mean_stringency",
+                "index (0-100)",
+                "mean OxCGRT stringency index of the measures in force",
+            ),
+            ind(
+                "days_with_measures",
+                "days",
+                "days with any measure in force (stringency above 0)",
+            ),
+            ind(
+                "days_escalated",
+                "days",
+                "days above the policy's lowest level",
+            ),
+            ind(
+                "level_changes",
+                "count",
+                "changes of level taken by the trigger policy",
+            ),
+            ind(
+                "highest_level",
+                "level",
+                "highest level in force (0 = lowest)",
+            ),
+        ],
+        compute: policy_indicators,
+    },
+    IndicatorGroup {
+        dimension: "behavioural",
+        indicators: &[
+            ind(
+                "mean_compliance",
+                "1",
+                "population-weighted mean compliance (NaN without a behavioural model)",
+            ),
+            ind(
+                "mean_support",
+                "1",
+                "population-weighted mean support for measures",
+            ),
+            ind(
+                "days_support_below_half",
+                "days",
+                "days on which support was below one half",
+            ),
+            ind(
+                "effectiveness_lost",
+                "1",
+                "mean loss of measure effectiveness through non-compliance, on days with measures",
+            ),
+            ind(
+                "effectiveness_lost_to_fatigue",
+                "1",
+                "part of that loss due to fatigue",
+            ),
+            ind(
+                "peak_voluntary_reduction",
+                "1",
+                "highest population-weighted voluntary contact reduction",
+            ),
+            ind("lever_cost", "EUR", "cost of behavioural levers"),
+        ],
+        compute: behaviour_indicators,
+    },
+];
+
+fn virus_spread(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    let v = run.trajectory.virus_spread();
+    out.extend([
+        v.total_infections,
+        v.attack_rate,
+        v.total_admissions,
+        v.total_icu_admissions,
+        v.total_deaths,
+        v.life_years_lost,
+        v.peak_hospital_occupancy,
+        v.peak_icu_occupancy,
+        v.peak_icu_day as f64,
+        v.days_hospital_above_normal as f64,
+        v.days_hospital_above_scaled as f64,
+        v.days_icu_above_normal as f64,
+        v.days_icu_above_scaled as f64,
+    ]);
+}
+
+fn policy_indicators(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    match &run.trajectory.policy {
+        Some(p) => {
+            let days = p.stringency.len().max(1) as f64;
+            out.extend([
+                p.stringency.iter().sum::<f64>() / days,
+                p.stringency.iter().filter(|&&s| s > 0.0).count() as f64,
+                p.level.iter().filter(|&&l| l > 0).count() as f64,
+                p.decisions.len() as f64,
+                p.level.iter().copied().max().unwrap_or(0) as f64,
+            ]);
+        }
+        None => out.extend([0.0; 5]),
+    }
+}
+
+fn behaviour_indicators(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    match &run.trajectory.behaviour {
+        Some(b) => {
+            let s = b.summary(&run.model.calibration().population);
+            out.extend([
+                s.mean_compliance,
+                s.mean_support,
+                s.days_support_below_half as f64,
+                s.effectiveness_lost,
+                s.effectiveness_lost_to_fatigue,
+                s.peak_voluntary_reduction,
+                s.lever_cost,
+            ]);
+        }
+        None => out.extend([
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            0.0,
+        ]),
+    }
+}
+
+/// Every indicator, in order, with its dimension.
+pub fn indicators() -> Vec<(&'static str, Indicator)> {
+    GROUPS
+        .iter()
+        .flat_map(|g| g.indicators.iter().map(|i| (g.dimension, *i)))
+        .collect()
+}
+
+/// The indicators of one run, in the order of [`indicators`].
+pub fn compute_indicators(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    for group in GROUPS {
+        let before = out.len();
+        (group.compute)(run, out);
+        debug_assert_eq!(
+            out.len() - before,
+            group.indicators.len(),
+            "{}",
+            group.dimension
+        );
+    }
+}
+
+/// The daily series kept in trajectory mode (summed over age bands).
+pub const SERIES: &[Indicator] = &[
+    ind("infections_per_day", "persons/day", "new infections"),
+    ind(
+        "admissions_per_day",
+        "persons/day",
+        "hospital admissions (ward and ICU)",
+    ),
+    ind("icu_admissions_per_day", "persons/day", "ICU admissions"),
+    ind("deaths_per_day", "persons/day", "deaths in hospital"),
+    ind(
+        "hospital_occupancy",
+        "persons",
+        "COVID-19 patients in clinical beds at the end of the day",
+    ),
+    ind(
+        "icu_occupancy",
+        "persons",
+        "COVID-19 patients in ICU at the end of the day",
+    ),
+    ind(
+        "stringency",
+        "index (0-100)",
+        "OxCGRT stringency index in force",
+    ),
+    ind(
+        "compliance",
+        "1",
+        "population-weighted compliance (NaN without a behavioural model)",
+    ),
+];
+
+/// Writes the [`SERIES`] of a run into `out` (`series x days`).
+fn write_series(run: &RunOutput<'_>, out: &mut [f64]) {
+    use ndarray::Axis;
+    let t = run.trajectory;
+    let days = t.days();
+    let totals = [
+        t.infections(),
+        t.admissions(),
+        t.icu_admissions(),
+        t.deaths(),
+        t.hospital_occupancy(),
+        t.icu_occupancy(),
+    ];
+    let mut rows = out.chunks_exact_mut(days);
+    for daily in totals {
+        let row = rows.next().expect("series rows");
+        for (o, v) in row.iter_mut().zip(daily.sum_axis(Axis(1))) {
+            *o = v;
+        }
+    }
+    let row = rows.next().expect("stringency row");
+    match &t.policy {
+        Some(p) => row.copy_from_slice(&p.stringency),
+        None => row.fill(0.0),
+    }
+    let row = rows.next().expect("compliance row");
+    match &t.behaviour {
+        Some(b) => {
+            let population = &run.model.calibration().population;
+            let total: f64 = population.iter().sum();
+            for (o, c) in row.iter_mut().zip(&b.compliance) {
+                *o = c.iter().zip(population).map(|(c, n)| c * n).sum::<f64>() / total;
+            }
+        }
+        None => row.fill(f64::NAN),
+    }
+}
+
+/// A scenario with the name it has in the sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedScenario {
+    pub name: String,
+    pub scenario: Scenario,
+}
+
+/// A policy with the name it has in the sweep; without `policy`, no measures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedPolicy {
+    pub name: String,
+    #[serde(default)]
+    pub plans: Option<SectorPlans>,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+}
+
+/// Summary mode keeps per-run indicators; trajectory mode also the daily [`SERIES`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Summary,
+    Trajectory,
+}
+
+/// Everything a sweep runs; serialisable, so it can be sent to other processes in pieces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sweep {
+    pub calibration: Calibration,
+    pub scenarios: Vec<NamedScenario>,
+    pub policies: Vec<NamedPolicy>,
+    pub uncertainty: Uncertainty,
+    /// Number of draws (draw indices `0..draws`).
+    pub draws: usize,
+    pub seed: u64,
+    pub days: usize,
+    #[serde(default)]
+    pub mode: Mode,
+}
+
+/// Most draws a sweep accepts (the draw index is a ChaCha stream number).
+pub const MAX_DRAWS: usize = 1 << 40;
+
+/// Runs done and a cancellation flag, shared with whoever watches the sweep.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs finished so far (one per policy per scenario per draw).
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Asks the sweep to stop: items not yet started are skipped and the sweep returns an error.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Results of draws `draws` of a sweep, in C order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub draws: Range<usize>,
+    /// `policies x scenarios x draws x indicators`.
+    pub indicators: Vec<f64>,
+    /// `policies x scenarios x draws x series x days`, in trajectory mode.
+    pub series: Option<Vec<f64>>,
+    /// `draws x parameters`: the drawn values (factors for `scale`).
+    pub parameters: Vec<f64>,
+}
+
+/// The number of worker threads: `requested`, else the environment variable `AFWEGING_THREADS`,
+/// else the machine's available parallelism.
+pub fn thread_count(requested: Option<usize>) -> Result<usize> {
+    let fail = |field: &str, value: String| {
+        Err(Error::Validation(vec![FieldError {
+            field: field.into(),
+            message: "must be a whole number >= 1".into(),
+            value,
+        }]))
+    };
+    match requested {
+        Some(0) => fail("threads", "0".into()),
+        Some(n) => Ok(n),
+        None => match std::env::var("AFWEGING_THREADS") {
+            Ok(text) if !text.trim().is_empty() => match text.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => fail("AFWEGING_THREADS", format!("{text:?}")),
+            },
+            _ => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        },
+    }
+}
+
+impl Sweep {
+    /// Checks the whole sweep (names, sizes, every policy against its plans, and the uncertainty
+    /// against every scenario) and prepares each scenario's parameters.
+    pub fn prepare(&self) -> Result<Vec<Prepared>> {
+        let mut c = Checker::new();
+        for (axis, names) in [
+            (
+                "scenarios",
+                self.scenarios
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "policies",
+                self.policies.iter().map(|p| p.name.as_str()).collect(),
+            ),
+        ] {
+            if names.is_empty() {
+                c.fail(format!("sweep.{axis}"), "must not be empty", "[]".into());
+            }
+            for (i, name) in names.iter().enumerate() {
+                if name.is_empty() || names[..i].contains(name) {
+                    c.fail(
+                        format!("sweep.{axis}[{i}].name"),
+                        "must be non-empty and unique",
+                        format!("{name:?}"),
+                    );
+                }
+            }
+        }
+        if self.draws == 0 || self.draws > MAX_DRAWS {
+            c.fail(
+                "sweep.draws",
+                format!("must be between 1 and {MAX_DRAWS}"),
+                self.draws.to_string(),
+            );
+        }
+        if self.days == 0 || self.days > crate::model::MAX_DAYS {
+            c.fail(
+                "sweep.days",
+                format!("must be between 1 and {}", crate::model::MAX_DAYS),
+                self.days.to_string(),
+            );
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            let f = format!("sweep.policies[{i}]");
+            match (&p.plans, &p.policy) {
+                (Some(plans), Some(Policy::Package(pkg))) => {
+                    plans.check_package(pkg, &format!("{f}.policy"), &mut c)
+                }
+                (Some(plans), Some(Policy::Trigger(t))) => {
+                    t.check(plans, &format!("{f}.policy"), &mut c)
+                }
+                (None, Some(_)) => c.fail(
+                    format!("{f}.plans"),
+                    "a policy needs the sector plans it refers to",
+                    String::new(),
+                ),
+                (_, None) => {}
+            }
+        }
+        c.finish()?;
+        self.calibration.validate()?;
+        self.scenarios
+            .iter()
+            .map(|s| {
+                Model::new(self.calibration.clone(), s.scenario.clone())?;
+                self.uncertainty
+                    .prepare(&self.calibration, &s.scenario)
+                    .map_err(|e| in_scenario(e, &s.name))
+            })
+            .collect()
+    }
+
+    /// Runs draws `draws` (a sub-range of `0..self.draws`) on `threads` threads, counting
+    /// finished runs in `progress`. The result of a draw depends only on the sweep and the draw
+    /// index: the same whatever the range it is run in and however many threads run it.
+    pub fn run(&self, draws: Range<usize>, threads: usize, progress: &Progress) -> Result<Output> {
+        let prepared = self.prepare()?;
+        if draws.start > draws.end || draws.end > self.draws {
+            return Err(Error::Validation(vec![FieldError {
+                field: "draws".into(),
+                message: format!("must be a range within 0..{}", self.draws),
+                value: format!("{}..{}", draws.start, draws.end),
+            }]));
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("afweging-sweep-{i}"))
+            .build()
+            .map_err(|e| {
+                Error::Validation(vec![FieldError {
+                    field: "threads".into(),
+                    message: format!("could not start the worker threads: {e}"),
+                    value: threads.to_string(),
+                }])
+            })?;
+        let n_draws = draws.len();
+        let parameters: Vec<Vec<f64>> = draws
+            .clone()
+            .map(|d| self.uncertainty.draw(self.seed, d as u64))
+            .collect::<Result<_>>()?;
+        let (n_pol, n_sc) = (self.policies.len(), self.scenarios.len());
+        let n_ind = indicators().len();
+        let series_len = match self.mode {
+            Mode::Summary => 0,
+            Mode::Trajectory => SERIES.len() * self.days,
+        };
+        // Rows by (scenario, draw), each holding every policy: one work item writes one row.
+        let mut rows = vec![0.0; n_sc * n_draws * n_pol * n_ind];
+        let mut series_rows = vec![0.0; n_sc * n_draws * n_pol * series_len];
+        let item = |k: usize, row: &mut [f64], series: &mut [f64]| -> Result<()> {
+            if progress.cancelled() {
+                return Err(cancelled());
+            }
+            let (s, d) = (k / n_draws, k % n_draws);
+            let draw = draws.start + d;
+            let in_draw = |e: Error| in_scenario(in_draw(e, draw), &self.scenarios[s].name);
+            let (cal, sc) = prepared[s].inputs(&parameters[d]).map_err(in_draw)?;
+            let model = Model::new(cal, sc).map_err(in_draw)?;
+            let mut values = Vec::with_capacity(n_ind);
+            for (p, policy) in self.policies.iter().enumerate() {
+                let trajectory = match (&policy.plans, &policy.policy) {
+                    (Some(plans), Some(pol)) => crate::policy::run(&model, plans, pol, self.days),
+                    _ => model.run(self.days),
+                }
+                .map_err(in_draw)?;
+                let run = RunOutput {
+                    model: &model,
+                    plans: policy.plans.as_ref(),
+                    trajectory: &trajectory,
+                };
+                values.clear();
+                compute_indicators(&run, &mut values);
+                row[p * n_ind..(p + 1) * n_ind].copy_from_slice(&values);
+                if series_len > 0 {
+                    write_series(&run, &mut series[p * series_len..(p + 1) * series_len]);
+                }
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        };
+        let errors: Vec<(usize, Error)> = pool.install(|| {
+            let rows = rows.par_chunks_mut(n_pol * n_ind).enumerate();
+            if series_len > 0 {
+                rows.zip(series_rows.par_chunks_mut(n_pol * series_len))
+                    .filter_map(|((k, row), series)| item(k, row, series).err().map(|e| (k, e)))
+                    .collect()
+            } else {
+                rows.filter_map(|(k, row)| item(k, row, &mut []).err().map(|e| (k, e)))
+                    .collect()
+            }
+        });
+        // The first failing item in sweep order, whatever thread found it first.
+        if let Some((_, e)) = errors.into_iter().min_by_key(|(k, _)| *k) {
+            return Err(e);
+        }
+        // (scenario, draw, policy, x) -> (policy, scenario, draw, x)
+        let reorder = |data: &[f64], width: usize| -> Vec<f64> {
+            let mut out = Vec::with_capacity(data.len());
+            for p in 0..n_pol {
+                for k in 0..n_sc * n_draws {
+                    let at = (k * n_pol + p) * width;
+                    out.extend_from_slice(&data[at..at + width]);
+                }
+            }
+            out
+        };
+        Ok(Output {
+            draws,
+            indicators: reorder(&rows, n_ind),
+            series: (series_len > 0).then(|| reorder(&series_rows, series_len)),
+            parameters: parameters.concat(),
+        })
+    }
+}
+
+fn cancelled() -> Error {
+    Error::Validation(vec![FieldError {
+        field: "sweep".into(),
+        message: "cancelled".into(),
+        value: String::new(),
+    }])
+}
+
+/// Prefixes every field error's message with where in the sweep it happened.
+fn prefixed(e: Error, prefix: &str) -> Error {
+    match e {
+        Error::Solver(m) => Error::Solver(format!("{prefix}: {m}")),
+        other => Error::Validation(
+            other
+                .field_errors()
+                .into_iter()
+                .map(|mut fe| {
+                    fe.message = format!("{prefix}: {}", fe.message);
+                    fe
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn in_draw(e: Error, draw: usize) -> Error {
+    prefixed(e, &format!("in draw {draw}"))
+}
+
+fn in_scenario(e: Error, name: &str) -> Error {
+    prefixed(e, &format!("in scenario {name:?}"))
+}

@@ -1,0 +1,758 @@
+//! Parameter uncertainty for probabilistic sensitivity analysis: named distributions on any numeric
+//! field of the calibration or the scenario, addressed by path, drawn from a seeded counter-based
+//! stream so that a draw depends only on `(seed, parameter path, draw index)`.
+//!
+//! A parameter either **sets** a field to the drawn value (`scenario.variant.r0`,
+//! `calibration.severity.p_hospital_given_infection[3]`) or **scales** it: the drawn value is a
+//! factor that multiplies the number, or every number of a vector or matrix at the path
+//! (`calibration.severity.p_hospital_given_infection` scaled as a whole keeps the age profile's
+//! shape; its bands move together, perfectly correlated). Scaling is also how one uncertainty set
+//! serves several scenarios: a factor on `scenario.variant.r0` keeps each scenario's own R0 as the
+//! centre.
+//!
+//! **Determinism and common random numbers.** The value of parameter `p` in draw `d` is sampled
+//! from ChaCha12 keyed by the seed and the FNV-1a hash of `p`'s path, on stream `d` (Bernstein's
+//! ChaCha as in `rand_chacha`; 2^64 independent streams per key). Nothing else enters, so a draw is
+//! the same whatever the number of threads or workers, whatever order runs finish in, in every
+//! policy and every scenario of a sweep (common random numbers: differences between policies are
+//! not blurred by different draws), and adding or removing another parameter leaves it unchanged.
+//! Samplers are those of `rand_distr` with its portable `libm` maths, so draws are identical across
+//! platforms too.
+//!
+//! **Validity.** Parameters of the distributions are checked (a negative sd, a beta with a
+//! non-positive shape, `low > high`), paths must exist and hold numbers, a beta may only *set* a
+//! share (its draws lie in [0, 1]), and the values a distribution can reach must pass the model's own
+//! validation: the bounds of its support (beyond 5 standard deviations for unbounded tails, which
+//! a draw passes with probability below 6e-7), or of its truncation, are applied one parameter at a
+//! time and checked by [`Model::new`]. A combination of several parameters that breaks a rule
+//! across fields is reported with its draw index when it occurs.
+
+use std::collections::BTreeSet;
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha12Rng;
+use rand_distr::Distribution as _;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{from_json, Error, FieldError, Result};
+use crate::source::Sources;
+use crate::validate::Checker;
+use crate::{Calibration, Model, Scenario};
+
+/// A distribution of one uncertain value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Distribution {
+    /// Normal with mean and standard deviation.
+    Normal { mean: f64, sd: f64 },
+    /// Log-normal: `exp(N(mu, sigma))`; the median is `exp(mu)` (`mu = 0` for a factor around 1).
+    Lognormal { mu: f64, sigma: f64 },
+    /// Beta on [0, 1] with shapes `alpha` and `beta` (mean `alpha / (alpha + beta)`).
+    Beta { alpha: f64, beta: f64 },
+    /// Gamma with `shape` k and `scale` theta (mean k theta, variance k theta^2).
+    Gamma { shape: f64, scale: f64 },
+    /// Uniform on [low, high].
+    Uniform { low: f64, high: f64 },
+    /// Triangular on [low, high] with its peak at `mode`.
+    Triangular { low: f64, mode: f64, high: f64 },
+    /// Always `value` (to pin a parameter without removing it).
+    Fixed { value: f64 },
+}
+
+/// Standard deviations at which an unbounded tail is probed for validity.
+const TAIL_SDS: f64 = 5.0;
+
+impl Distribution {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Distribution::Normal { .. } => "normal",
+            Distribution::Lognormal { .. } => "lognormal",
+            Distribution::Beta { .. } => "beta",
+            Distribution::Gamma { .. } => "gamma",
+            Distribution::Uniform { .. } => "uniform",
+            Distribution::Triangular { .. } => "triangular",
+            Distribution::Fixed { .. } => "fixed",
+        }
+    }
+
+    /// E.g. `normal(mean 0.3, sd 0.1)`, for messages.
+    pub fn describe(&self) -> String {
+        let args = match *self {
+            Distribution::Normal { mean, sd } => format!("mean {mean}, sd {sd}"),
+            Distribution::Lognormal { mu, sigma } => format!("mu {mu}, sigma {sigma}"),
+            Distribution::Beta { alpha, beta } => format!("alpha {alpha}, beta {beta}"),
+            Distribution::Gamma { shape, scale } => format!("shape {shape}, scale {scale}"),
+            Distribution::Uniform { low, high } => format!("low {low}, high {high}"),
+            Distribution::Triangular { low, mode, high } => {
+                format!("low {low}, mode {mode}, high {high}")
+            }
+            Distribution::Fixed { value } => format!("value {value}"),
+        };
+        format!("{}({args})", self.name())
+    }
+
+    /// Checks the distribution's own parameters; `field` is the distribution's path.
+    pub fn check(&self, field: &str, c: &mut Checker) {
+        let f = |name: &str| format!("{field}.{name}");
+        match *self {
+            Distribution::Normal { mean, sd } => {
+                c.finite(&f("mean"), mean);
+                c.non_negative(&f("sd"), sd);
+            }
+            Distribution::Lognormal { mu, sigma } => {
+                c.finite(&f("mu"), mu);
+                c.non_negative(&f("sigma"), sigma);
+            }
+            Distribution::Beta { alpha, beta } => {
+                c.positive(&f("alpha"), alpha);
+                c.positive(&f("beta"), beta);
+            }
+            Distribution::Gamma { shape, scale } => {
+                c.positive(&f("shape"), shape);
+                c.positive(&f("scale"), scale);
+            }
+            Distribution::Uniform { low, high } => {
+                if c.finite(&f("low"), low) && c.finite(&f("high"), high) && low > high {
+                    c.fail(
+                        f("high"),
+                        format!("must be >= low ({low})"),
+                        format!("{high}"),
+                    );
+                }
+            }
+            Distribution::Triangular { low, mode, high } => {
+                let ok = c.finite(&f("low"), low)
+                    & c.finite(&f("mode"), mode)
+                    & c.finite(&f("high"), high);
+                if ok && !(low <= mode && mode <= high) {
+                    c.fail(
+                        f("mode"),
+                        format!("must lie between low ({low}) and high ({high})"),
+                        format!("{mode}"),
+                    );
+                }
+            }
+            Distribution::Fixed { value } => {
+                c.finite(&f("value"), value);
+            }
+        }
+    }
+
+    /// One draw (the distribution must have passed [`Distribution::check`]).
+    fn draw(&self, rng: &mut ChaCha12Rng) -> f64 {
+        // Parameters were checked, so the constructors cannot fail; a degenerate spread
+        // (sd 0, low == high) gives its single value.
+        match *self {
+            Distribution::Normal { mean, sd } => {
+                rand_distr::Normal::new(mean, sd).map_or(mean, |d| d.sample(rng))
+            }
+            Distribution::Lognormal { mu, sigma } => {
+                rand_distr::LogNormal::new(mu, sigma).map_or(mu.exp(), |d| d.sample(rng))
+            }
+            Distribution::Beta { alpha, beta } => {
+                rand_distr::Beta::new(alpha, beta).map_or(alpha / (alpha + beta), |d| d.sample(rng))
+            }
+            Distribution::Gamma { shape, scale } => {
+                rand_distr::Gamma::new(shape, scale).map_or(shape * scale, |d| d.sample(rng))
+            }
+            Distribution::Uniform { low, high } => {
+                rand_distr::Uniform::new_inclusive(low, high).map_or(low, |d| d.sample(rng))
+            }
+            Distribution::Triangular { low, mode, high } => {
+                rand_distr::Triangular::new(low, high, mode).map_or(mode, |d| d.sample(rng))
+            }
+            Distribution::Fixed { value } => value,
+        }
+    }
+
+    /// Mean and variance, for tests and summaries.
+    pub fn moments(&self) -> (f64, f64) {
+        match *self {
+            Distribution::Normal { mean, sd } => (mean, sd * sd),
+            Distribution::Lognormal { mu, sigma } => {
+                let s2 = sigma * sigma;
+                (
+                    (mu + s2 / 2.0).exp(),
+                    (s2.exp() - 1.0) * (2.0 * mu + s2).exp(),
+                )
+            }
+            Distribution::Beta { alpha, beta } => {
+                let n = alpha + beta;
+                (alpha / n, alpha * beta / (n * n * (n + 1.0)))
+            }
+            Distribution::Gamma { shape, scale } => (shape * scale, shape * scale * scale),
+            Distribution::Uniform { low, high } => {
+                ((low + high) / 2.0, (high - low).powi(2) / 12.0)
+            }
+            Distribution::Triangular { low, mode, high } => (
+                (low + mode + high) / 3.0,
+                (low * low + mode * mode + high * high - low * mode - low * high - mode * high)
+                    / 18.0,
+            ),
+            Distribution::Fixed { value } => (value, 0.0),
+        }
+    }
+
+    /// The smallest and largest values a draw can take, each with how it was found: the support's
+    /// bounds, or `TAIL_SDS` standard deviations out for an unbounded tail (on the log scale for
+    /// the log-normal; by the Wilson-Hilferty cube-root approximation for the gamma).
+    fn reach(&self) -> [(f64, String); 2] {
+        let z = TAIL_SDS;
+        match *self {
+            Distribution::Normal { mean, sd } => [
+                (mean - z * sd, format!("mean - {z} sd")),
+                (mean + z * sd, format!("mean + {z} sd")),
+            ],
+            Distribution::Lognormal { mu, sigma } => [
+                ((mu - z * sigma).exp(), format!("exp(mu - {z} sigma)")),
+                ((mu + z * sigma).exp(), format!("exp(mu + {z} sigma)")),
+            ],
+            Distribution::Beta { .. } => [
+                (0.0, "its lower bound".into()),
+                (1.0, "its upper bound".into()),
+            ],
+            Distribution::Gamma { shape, scale } => {
+                let c = 1.0 / (9.0 * shape);
+                let q = |z: f64| shape * scale * (1.0 - c + z * c.sqrt()).max(0.0).powi(3);
+                [
+                    (
+                        q(-z).max(f64::MIN_POSITIVE),
+                        format!("{z} sd below the mean"),
+                    ),
+                    (q(z), format!("{z} sd above the mean")),
+                ]
+            }
+            Distribution::Uniform { low, high } | Distribution::Triangular { low, high, .. } => {
+                [(low, "low".into()), (high, "high".into())]
+            }
+            Distribution::Fixed { value } => [(value, "value".into()), (value, "value".into())],
+        }
+    }
+}
+
+/// What a drawn value does to the field at the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Apply {
+    /// The field becomes the drawn value (the path must name one number).
+    #[default]
+    Set,
+    /// The drawn value multiplies the number, or every number of the vector or matrix, at the path.
+    Scale,
+}
+
+impl Apply {
+    pub fn name(self) -> &'static str {
+        match self {
+            Apply::Set => "set",
+            Apply::Scale => "scale",
+        }
+    }
+}
+
+/// Bounds within which draws are kept (draws outside are redrawn from the same stream, which
+/// gives the distribution truncated to the bounds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Truncate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+/// Draws tried before a truncated distribution gives up (the bounds then keep almost nothing).
+const MAX_TRIES: usize = 10_000;
+
+/// One uncertain parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// `calibration.` or `scenario.` followed by the field path, with `[i]` for elements:
+    /// `scenario.variant.r0`, `calibration.severity.p_hospital_given_infection[8]`.
+    pub path: String,
+    #[serde(default)]
+    pub apply: Apply,
+    pub distribution: Distribution,
+    /// Optional truncation of the drawn value (of the factor, for `scale`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate: Option<Truncate>,
+}
+
+impl Parameter {
+    /// The drawn value (the factor for `scale`) in draw `draw` of `seed`; `None` when a
+    /// truncation kept none of [`MAX_TRIES`] draws.
+    pub fn value(&self, seed: u64, draw: u64) -> Option<f64> {
+        let mut rng = stream(seed, &self.path, draw);
+        let Some(t) = self.truncate else {
+            return Some(self.distribution.draw(&mut rng));
+        };
+        let (low, high) = (
+            t.low.unwrap_or(f64::NEG_INFINITY),
+            t.high.unwrap_or(f64::INFINITY),
+        );
+        (0..MAX_TRIES)
+            .map(|_| self.distribution.draw(&mut rng))
+            .find(|x| (low..=high).contains(x))
+    }
+
+    /// The values a draw can reach (see [`Distribution::reach`]), within the truncation.
+    fn reach(&self) -> Vec<(f64, String)> {
+        let mut out = self.distribution.reach().to_vec();
+        if let Some(t) = self.truncate {
+            if let Some(low) = t.low {
+                if low > out[0].0 {
+                    out[0] = (low, "truncate.low".into());
+                }
+            }
+            if let Some(high) = t.high {
+                if high < out[1].0 {
+                    out[1] = (high, "truncate.high".into());
+                }
+            }
+        }
+        if out[0].0 == out[1].0 {
+            out.pop();
+        }
+        out
+    }
+}
+
+/// The ChaCha12 stream of one parameter in one draw: key = (seed, FNV-1a of the path), stream =
+/// draw index. Every draw of every parameter has its own independent stream.
+fn stream(seed: u64, path: &str, draw: u64) -> ChaCha12Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&fnv1a(path).to_le_bytes());
+    key[16..24].copy_from_slice(b"afweging");
+    let mut rng = ChaCha12Rng::from_seed(key);
+    rng.set_stream(draw);
+    rng
+}
+
+/// 64-bit FNV-1a (Fowler, Noll, Vo): a fixed, platform-independent hash of a path.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A set of uncertain parameters, with the sources of their distributions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    /// Provenance of each distribution, keyed by the parameter's path.
+    #[serde(default)]
+    pub sources: Sources,
+}
+
+const NETHERLANDS: &str = include_str!("../data/netherlands/uncertainty.json");
+
+/// Which input a path starts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Calibration,
+    Scenario,
+}
+
+/// A path parsed into its root and a JSON pointer below it.
+fn parse_path(path: &str) -> std::result::Result<(Root, String), String> {
+    let (root, rest) = path
+        .split_once('.')
+        .ok_or("must start with `calibration.` or `scenario.` and name a field")?;
+    let root = match root {
+        "calibration" => Root::Calibration,
+        "scenario" => Root::Scenario,
+        _ => return Err("must start with `calibration.` or `scenario.`".into()),
+    };
+    let mut pointer = String::new();
+    for part in rest.split('.') {
+        let (name, mut indices) = part.split_once('[').map_or((part, ""), |(n, i)| (n, i));
+        let valid_name =
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid_name {
+            return Err(format!("has an invalid part {part:?}"));
+        }
+        pointer.push('/');
+        pointer.push_str(name);
+        while !indices.is_empty() {
+            let (index, after) = indices
+                .split_once(']')
+                .ok_or_else(|| format!("has an unclosed `[` in {part:?}"))?;
+            let index: usize = index
+                .parse()
+                .map_err(|_| format!("has an invalid index {index:?} in {part:?}"))?;
+            pointer.push('/');
+            pointer.push_str(&index.to_string());
+            indices = after.strip_prefix('[').unwrap_or(after);
+            if !after.is_empty() && !after.starts_with('[') {
+                return Err(format!("has text after `]` in {part:?}"));
+            }
+        }
+    }
+    Ok((root, pointer))
+}
+
+/// Applies `x` at `pointer` in `doc`, by `apply`.
+fn apply_at(
+    doc: &mut Value,
+    pointer: &str,
+    apply: Apply,
+    x: f64,
+) -> std::result::Result<(), String> {
+    let node = doc.pointer_mut(pointer).ok_or("no such field")?;
+    match apply {
+        Apply::Set => {
+            if !node.is_number() {
+                return Err(if node.is_array() {
+                    "is a vector: name one element (`[i]`) to set it, or scale the whole vector with \"apply\": \"scale\"".into()
+                } else {
+                    format!("is not a number (it is {})", kind(node))
+                });
+            }
+            *node = number(x);
+        }
+        Apply::Scale => scale(node, x)?,
+    }
+    Ok(())
+}
+
+fn scale(node: &mut Value, x: f64) -> std::result::Result<(), String> {
+    match node {
+        Value::Number(n) => {
+            *node = number(n.as_f64().unwrap_or(f64::NAN) * x);
+            Ok(())
+        }
+        Value::Array(items) if !items.is_empty() => items.iter_mut().try_for_each(|v| scale(v, x)),
+        other => Err(format!(
+            "is not a number or a vector of numbers (it is {})",
+            kind(other)
+        )),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "an empty or mixed list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON number; non-finite values (which validation then rejects) become null.
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// Deserialises a typed input from an edited JSON value, naming the field of a type error.
+fn typed<T: serde::de::DeserializeOwned>(root: &str, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        Error::Validation(vec![FieldError {
+            field: format!("{root}.{}", e.path()),
+            message: format!("does not accept the drawn value: {}", e.inner()),
+            value: String::new(),
+        }])
+    })
+}
+
+/// JSON of an input without its `sources` (they do not enter a run and are most of the text).
+fn bare<T: Serialize>(input: &T) -> Value {
+    let mut v = serde_json::to_value(input).expect("inputs serialise");
+    if let Some(map) = v.as_object_mut() {
+        map.remove("sources");
+    }
+    v
+}
+
+impl Uncertainty {
+    /// The embedded default for the Netherlands (`data/netherlands/uncertainty.json`).
+    pub fn netherlands() -> Uncertainty {
+        Uncertainty::from_json_str(NETHERLANDS).expect("embedded uncertainty is valid")
+    }
+
+    /// No uncertain parameter: every draw is the base inputs.
+    pub fn none() -> Uncertainty {
+        Uncertainty {
+            name: "none".into(),
+            description: String::new(),
+            parameters: Vec::new(),
+            sources: Sources::new(),
+        }
+    }
+
+    /// Parses and checks (see [`Uncertainty::validate`]).
+    pub fn from_json_str(text: &str) -> Result<Uncertainty> {
+        let u: Uncertainty = from_json("uncertainty", text)?;
+        u.validate()?;
+        Ok(u)
+    }
+
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("uncertainty serialises")
+    }
+
+    /// The parameter paths, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.parameters.iter().map(|p| p.path.clone()).collect()
+    }
+
+    /// Checks what can be checked without inputs: distribution parameters, truncation bounds and
+    /// the syntax of the paths (unique, under `calibration.` or `scenario.`).
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checker::new();
+        let mut seen = BTreeSet::new();
+        for (i, p) in self.parameters.iter().enumerate() {
+            let f = format!("uncertainty.parameters[{i}]");
+            if let Err(message) = parse_path(&p.path) {
+                c.fail(format!("{f}.path"), message, format!("{:?}", p.path));
+            }
+            if !seen.insert(p.path.as_str()) {
+                c.fail(
+                    format!("{f}.path"),
+                    "appears twice (give each field one distribution)",
+                    format!("{:?}", p.path),
+                );
+            }
+            p.distribution.check(&format!("{f}.distribution"), &mut c);
+            if let Some(t) = p.truncate {
+                let (lo, hi) = (
+                    t.low.unwrap_or(f64::NEG_INFINITY),
+                    t.high.unwrap_or(f64::INFINITY),
+                );
+                if t.low.is_some_and(f64::is_nan) || t.high.is_some_and(f64::is_nan) || lo >= hi {
+                    c.fail(
+                        format!("{f}.truncate"),
+                        "must have low < high",
+                        format!("[{lo}, {hi}]"),
+                    );
+                }
+                let reach = p.distribution.reach();
+                if hi < reach[0].0 || lo > reach[1].0 {
+                    c.fail(
+                        format!("{f}.truncate"),
+                        format!("leaves nothing of {}", p.distribution.describe()),
+                        format!("[{lo}, {hi}]"),
+                    );
+                }
+            }
+        }
+        c.finish()
+    }
+
+    /// The drawn values (factors for `scale`), one per parameter, of draw `draw`.
+    pub fn draw(&self, seed: u64, draw: u64) -> Result<Vec<f64>> {
+        let values = self.parameters.iter().enumerate().map(|(i, p)| {
+            p.value(seed, draw).ok_or_else(|| {
+                Error::Validation(vec![FieldError {
+                    field: format!("uncertainty.parameters[{i}].truncate"),
+                    message: format!(
+                        "keeps almost none of {}: {MAX_TRIES} tries in draw {draw} fell outside",
+                        p.distribution.describe()
+                    ),
+                    value: format!("{:?}", p.truncate),
+                }])
+            })
+        });
+        values.collect()
+    }
+
+    /// Prepares the parameters for a calibration and scenario, checking that every path exists
+    /// and that every value a distribution can reach gives valid inputs.
+    pub fn prepare(&self, calibration: &Calibration, scenario: &Scenario) -> Result<Prepared> {
+        self.validate()?;
+        let prepared = Prepared {
+            parameters: self
+                .parameters
+                .iter()
+                .map(|p| {
+                    let (root, pointer) = parse_path(&p.path).expect("validated");
+                    (root, pointer, p.apply)
+                })
+                .collect(),
+            calibration: calibration.clone(),
+            scenario: scenario.clone(),
+            calibration_json: bare(calibration),
+            scenario_json: bare(scenario),
+        };
+        let mut c = Checker::new();
+        let mut failed = Vec::new();
+        for (i, (p, (root, pointer, apply))) in
+            self.parameters.iter().zip(&prepared.parameters).enumerate()
+        {
+            let f = format!("uncertainty.parameters[{i}]");
+            let doc = match root {
+                Root::Calibration => &prepared.calibration_json,
+                Root::Scenario => &prepared.scenario_json,
+            };
+            let Some(node) = doc.pointer(pointer) else {
+                c.fail(
+                    format!("{f}.path"),
+                    "no such field",
+                    format!("{:?}", p.path),
+                );
+                continue;
+            };
+            let mut probe = node.clone();
+            if let Err(message) = apply_at(&mut probe, "", *apply, 1.0) {
+                c.fail(
+                    format!("{f}.path"),
+                    format!("{}: {message}", p.path),
+                    kind(node).into(),
+                );
+                continue;
+            }
+            if let (Distribution::Beta { .. }, Apply::Set) = (&p.distribution, apply) {
+                let v = node.as_f64().unwrap_or(f64::NAN);
+                if !(0.0..=1.0).contains(&v) {
+                    c.fail(
+                        format!("{f}.distribution"),
+                        format!("a beta draws shares in [0, 1], but {} is not a share; scale it (\"apply\": \"scale\") or use another distribution", p.path),
+                        format!("{v}"),
+                    );
+                    continue;
+                }
+            }
+            for (x, how) in p.reach() {
+                let mut one = vec![f64::NAN; self.parameters.len()];
+                one[i] = x;
+                if let Err(e) = prepared
+                    .inputs_with(&one, Some(i))
+                    .and_then(|(cal, sc)| Model::new(cal, sc))
+                {
+                    for fe in e.field_errors() {
+                        failed.push(FieldError {
+                            field: fe.field,
+                            message: format!(
+                                "{f} ({} {}) reaches {x} at {how}, where it {}{}; truncate the distribution (\"truncate\": {{\"low\": ..., \"high\": ...}}) or narrow it",
+                                apply.name(),
+                                p.distribution.describe(),
+                                fe.message,
+                                if fe.value.is_empty() { String::new() } else { format!(" (got {})", fe.value) },
+                            ),
+                            value: format!("{x}"),
+                        });
+                    }
+                    break;
+                }
+            }
+        }
+        let mut result = c.finish();
+        if !failed.is_empty() {
+            let mut all = match result {
+                Err(Error::Validation(v)) => v,
+                _ => Vec::new(),
+            };
+            all.extend(failed);
+            result = Err(Error::Validation(all));
+        }
+        result.map(|_| prepared)
+    }
+}
+
+/// Uncertain parameters bound to one calibration and scenario, ready to give each draw's inputs.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    parameters: Vec<(Root, String, Apply)>,
+    calibration: Calibration,
+    scenario: Scenario,
+    calibration_json: Value,
+    scenario_json: Value,
+}
+
+impl Prepared {
+    /// The calibration and scenario with the drawn `values` applied (one per parameter).
+    pub fn inputs(&self, values: &[f64]) -> Result<(Calibration, Scenario)> {
+        self.inputs_with(values, None)
+    }
+
+    /// As [`Prepared::inputs`]; with `only`, applies that parameter alone.
+    fn inputs_with(&self, values: &[f64], only: Option<usize>) -> Result<(Calibration, Scenario)> {
+        let mut cal: Option<Value> = None;
+        let mut sc: Option<Value> = None;
+        for (i, ((root, pointer, apply), &x)) in self.parameters.iter().zip(values).enumerate() {
+            if only.is_some_and(|k| k != i) {
+                continue;
+            }
+            let doc = match root {
+                Root::Calibration => cal.get_or_insert_with(|| self.calibration_json.clone()),
+                Root::Scenario => sc.get_or_insert_with(|| self.scenario_json.clone()),
+            };
+            apply_at(doc, pointer, *apply, x).map_err(|message| {
+                Error::Validation(vec![FieldError {
+                    field: format!("uncertainty.parameters[{i}].path"),
+                    message,
+                    value: pointer.clone(),
+                }])
+            })?;
+        }
+        let cal = match cal {
+            Some(v) => typed("calibration", v)?,
+            None => self.calibration.clone(),
+        };
+        let sc = match sc {
+            Some(v) => typed("scenario", v)?,
+            None => self.scenario.clone(),
+        };
+        Ok((cal, sc))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_parse_to_pointers() {
+        assert_eq!(
+            parse_path("calibration.severity.p_icu_given_admission[3]"),
+            Ok((
+                Root::Calibration,
+                "/severity/p_icu_given_admission/3".into()
+            ))
+        );
+        assert_eq!(
+            parse_path("calibration.contacts.home[1][2]"),
+            Ok((Root::Calibration, "/contacts/home/1/2".into()))
+        );
+        assert_eq!(
+            parse_path("scenario.campaigns[0].doses_per_day"),
+            Ok((Root::Scenario, "/campaigns/0/doses_per_day".into()))
+        );
+        for bad in [
+            "model.r0",
+            "scenario",
+            "scenario.variant..r0",
+            "scenario.x[a]",
+            "scenario.x[1",
+        ] {
+            assert!(parse_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fnv1a_matches_reference_values() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(fnv1a(""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a("a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a("foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn gamma_reach_brackets_the_mean() {
+        let d = Distribution::Gamma {
+            shape: 16.0,
+            scale: 1.0 / 16.0,
+        };
+        let [(lo, _), (hi, _)] = d.reach();
+        assert!(lo > 0.0 && lo < 0.5 && hi > 1.5 && hi < 3.0, "{lo} {hi}");
+    }
+}
