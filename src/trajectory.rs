@@ -147,8 +147,8 @@ impl Trajectory {
         let admissions = self.total_by_group(c::CUM_ADMISSIONS);
         let icu_admissions = self.total_by_group(c::CUM_ICU_ADMISSIONS);
         let deaths = self.total_by_group(c::D);
-        let hospital = self.states.slice(s![1.., .., c::H]).sum_axis(Axis(1));
-        let icu = self.states.slice(s![1.., .., c::C]).sum_axis(Axis(1));
+        let hospital = self.hospital_occupancy().sum_axis(Axis(1));
+        let icu = self.icu_occupancy().sum_axis(Axis(1));
         let peak = |series: &Array1<f64>| {
             series.iter().enumerate().fold(
                 (0, 0.0),
