@@ -69,6 +69,26 @@ impl Groups {
             .unwrap_or_else(|| vec![1.0; n])
     }
 
+    /// The number of groups of `grouping` (age bands included), or a failure on `field` when the
+    /// grouping is unknown: lists given per group are checked against it.
+    pub fn per_group(
+        &self,
+        c: &mut Checker,
+        field: &str,
+        grouping: &str,
+        n_ages: usize,
+    ) -> Option<usize> {
+        let n = if grouping == AGE_BAND {
+            Some(n_ages)
+        } else {
+            self.grouping(grouping).map(|g| g.labels.len())
+        };
+        if n.is_none() {
+            c.fail(field, "unknown grouping", format!("{grouping:?}"));
+        }
+        n
+    }
+
     pub fn check(&self, field: &str, n_ages: usize, c: &mut Checker) {
         for (i, g) in self.groupings.iter().enumerate() {
             let f = format!("{field}.groupings[{i}]");
@@ -91,17 +111,9 @@ impl Groups {
         for (impact, by) in &self.profiles {
             for (grouping, values) in by {
                 let f = format!("{field}.profiles.{impact}.{grouping}");
-                let n = if grouping == AGE_BAND {
-                    Some(n_ages)
-                } else {
-                    self.grouping(grouping).map(|g| g.labels.len())
-                };
-                match n {
-                    None => c.fail(f, "unknown grouping", format!("{grouping:?}")),
-                    Some(n) => {
-                        if c.length(&f, values.len(), n, "group") {
-                            c.each(&f, values, Checker::non_negative);
-                        }
+                if let Some(n) = self.per_group(c, &f, grouping, n_ages) {
+                    if c.length(&f, values.len(), n, "group") {
+                        c.each(&f, values, Checker::non_negative);
                     }
                 }
             }

@@ -52,6 +52,15 @@ fn join(errors: &[FieldError]) -> String {
 }
 
 impl Error {
+    /// A validation error on one field.
+    pub fn field(field: String, message: String, value: String) -> Error {
+        Error::Validation(vec![FieldError {
+            field,
+            message,
+            value,
+        }])
+    }
+
     /// The field errors behind this error (one synthetic entry for non-validation errors).
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {

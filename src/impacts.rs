@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::Calibration;
 use crate::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
 use crate::economy::{EconomicDay, Economy};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::plans::{SectorPlans, Support};
 use crate::society::Society;
 use crate::source::Sources;
@@ -43,17 +43,9 @@ impl ImpactData {
         for (i, s) in self.economy.sections.iter().enumerate() {
             for (grouping, shares) in &s.workers {
                 let f = format!("{field}.economy.sections[{i}].workers.{grouping}");
-                let n = if grouping == crate::distribution::AGE_BAND {
-                    Some(n_ages)
-                } else {
-                    self.groups.grouping(grouping).map(|g| g.labels.len())
-                };
-                match n {
-                    None => c.fail(f, "unknown grouping", format!("{grouping:?}")),
-                    Some(n) => {
-                        if c.length(&f, shares.len(), n, "group") {
-                            crate::distribution::check_shares(c, &f, shares);
-                        }
+                if let Some(n) = self.groups.per_group(c, &f, grouping, n_ages) {
+                    if c.length(&f, shares.len(), n, "group") {
+                        crate::distribution::check_shares(c, &f, shares);
                     }
                 }
             }
@@ -198,6 +190,29 @@ impl Builder<'_> {
         });
     }
 
+    /// A summed indicator known by age band (see [`Builder::by_age`]).
+    fn push_by_age(
+        &mut self,
+        dimension: Dimension,
+        name: &str,
+        unit: &str,
+        description: &str,
+        by_age: &[f64],
+        profile: &str,
+    ) {
+        let groups = self.by_age(by_age, profile);
+        let total = by_age.iter().sum();
+        self.push(
+            dimension,
+            name,
+            unit,
+            description,
+            Aggregate::Sum,
+            total,
+            groups,
+        );
+    }
+
     /// A burden known by age band, split over the other groupings by population and profile.
     fn by_age(&self, by_age: &[f64], profile: &str) -> BTreeMap<String, Vec<f64>> {
         let total: f64 = by_age.iter().sum();
@@ -239,14 +254,6 @@ impl Builder<'_> {
     }
 }
 
-fn validation(field: String, message: String, value: String) -> Error {
-    Error::Validation(vec![FieldError {
-        field,
-        message,
-        value,
-    }])
-}
-
 /// Computes the impacts of a run and keeps them with it, when the calibration has impact data.
 pub fn attach(cal: &Calibration, plans: Option<&SectorPlans>, traj: &mut Trajectory) -> Result<()> {
     if cal.impacts.is_some() {
@@ -263,7 +270,7 @@ pub fn compute(
     traj: &Trajectory,
 ) -> Result<Impacts> {
     let data = cal.impacts.as_ref().ok_or_else(|| {
-        validation(
+        Error::field(
             "calibration.impacts".into(),
             "is missing: impacts need the economy, society and groups data (Calibration.netherlands() has them)".into(),
             "null".into(),
@@ -286,7 +293,7 @@ pub fn compute(
     let (level, activity, support, stringency): InForce = match (&traj.policy, plans) {
         (None, _) => no_policy,
         (Some(_), None) => {
-            return Err(validation(
+            return Err(Error::field(
                 "plans".into(),
                 "the run has a policy, so impacts need the sector plans it came from".into(),
                 "None".into(),
@@ -315,7 +322,7 @@ pub fn compute(
         let mut row = Vec::new();
         for (code, &share) in &sector.economy {
             let s = economy.section(code).ok_or_else(|| {
-                validation(
+                Error::field(
                     format!("plans.sectors[{p}].economy.{code}"),
                     format!(
                         "unknown NACE section; the calibration has: {}",
@@ -489,16 +496,7 @@ pub fn compute(
             "severe",
         ),
     ] {
-        let groups = b.by_age(by_age, profile);
-        b.push(
-            VirusSpread,
-            name,
-            unit,
-            description,
-            Sum,
-            by_age.iter().sum(),
-            groups,
-        );
+        b.push_by_age(VirusSpread, name, unit, description, by_age, profile);
     }
     b.push(
         VirusSpread,
@@ -760,16 +758,7 @@ pub fn compute(
             "loneliness",
         ),
     ] {
-        let groups = b.by_age(by_age, profile);
-        b.push(
-            Societal,
-            name,
-            unit,
-            description,
-            Sum,
-            by_age.iter().sum(),
-            groups,
-        );
+        b.push_by_age(Societal, name, unit, description, by_age, profile);
     }
     let care_by_age: Vec<f64> = society
         .postponed_care
