@@ -130,3 +130,23 @@ def test_sample_arguments_are_validated():
         with pytest.raises(af.ValidationError) as err:
             unc.sample(**kwargs)
         assert err.value.errors()[0]["field"] == field
+
+
+def test_the_readme_example_is_valid_in_every_preset(cal):
+    mine = af.Uncertainty.from_json(
+        {
+            "name": "mine",
+            "parameters": [
+                {"path": "scenario.variant.r0", "apply": "scale", "distribution": {"type": "triangular", "low": 0.85, "mode": 1.0, "high": 1.15}},
+                {"path": "calibration.severity.p_hospital_given_infection[8]", "distribution": {"type": "beta", "alpha": 4.6, "beta": 95}},
+                {
+                    "path": "scenario.vaccine.infection_efficacy",
+                    "distribution": {"type": "normal", "mean": 0.8, "sd": 0.05},
+                    "truncate": {"low": 0.5, "high": 0.95},
+                },
+            ],
+            "sources": {"scenario.variant.r0": {"source": "...", "year": 2022, "assumption": True}},
+        }
+    )
+    for name in af.Scenario.presets():
+        mine.check(cal, af.Scenario.preset(name))
