@@ -391,6 +391,10 @@ pub struct Sweep {
 /// Most draws a sweep accepts (the draw index is a ChaCha stream number).
 pub const MAX_DRAWS: usize = 1 << 40;
 
+/// Largest amount of daily series a trajectory-mode sweep may hold (bytes): beyond it, summary mode
+/// (which keeps no series) is the tool.
+pub const MAX_SERIES_BYTES: usize = 4 << 30;
+
 /// Runs done and a cancellation flag, shared with whoever watches the sweep.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -496,6 +500,20 @@ impl Sweep {
                 "sweep.days",
                 format!("must be between 1 and {}", crate::model::MAX_DAYS),
                 self.days.to_string(),
+            );
+        }
+        let series_bytes = (self.policies.len() * self.scenarios.len())
+            .saturating_mul(self.draws)
+            .saturating_mul(SERIES.len() * self.days * 8);
+        if self.mode == Mode::Trajectory && series_bytes > MAX_SERIES_BYTES {
+            c.fail(
+                "sweep.mode",
+                format!(
+                    "trajectory mode would hold {:.1} GiB of daily series (at most {} GiB); use summary mode, fewer draws or fewer days",
+                    series_bytes as f64 / (1u64 << 30) as f64,
+                    MAX_SERIES_BYTES >> 30
+                ),
+                "\"trajectory\"".into(),
             );
         }
         for (i, p) in self.policies.iter().enumerate() {
