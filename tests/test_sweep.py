@@ -175,6 +175,7 @@ def test_bad_arguments_name_the_field(cal, central):
     bad("sweep.days", model_or_calibration=model, days=0, progress=False)
     bad("mode", model_or_calibration=model, mode="full", progress=False)
     bad("threads", model_or_calibration=model, threads=0, progress=False)
+    bad("threads", model_or_calibration=model, threads=5000, progress=False)
     bad("scenarios", model_or_calibration=cal, progress=False)
     bad("sweep.policies[0].name", model_or_calibration=model, policies={"": None}, progress=False)
     # An uncertainty path the gunstig scenario lacks (it has no vaccination campaign).

@@ -6,6 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import afweging as af
@@ -150,3 +152,17 @@ def test_the_readme_example_is_valid_in_every_preset(cal):
     )
     for name in af.Scenario.presets():
         mine.check(cal, af.Scenario.preset(name))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    start=st.integers(0, 2**40),
+    low=st.floats(-2.0, 1.0),
+    width=st.floats(0.5, 5.0),
+)
+def test_truncated_draws_stay_inside_and_slices_agree(seed, start, low, width):
+    unc = single({"type": "normal", "mean": 0.0, "sd": 1.0}, truncate={"low": low, "high": low + width})
+    x = unc.sample(20, seed=seed, start=start)[:, 0]
+    assert ((x >= low) & (x <= low + width)).all()
+    assert np.array_equal(x[5:], unc.sample(15, seed=seed, start=start + 5)[:, 0])
