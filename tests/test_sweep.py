@@ -147,6 +147,9 @@ def test_progress_reporting(cal, central, capsys):
     assert calls[-1] == (1, 1)
     af.sweep(af.Model(cal, central), days=20, progress=False)
     assert capsys.readouterr().err == ""
+    # On request: tqdm when installed, else one line on stderr; never a warning (warnings are errors here).
+    af.sweep(af.Model(cal, central), days=20, progress=True)
+    assert "afweging sweep" in capsys.readouterr().err
 
 
 def test_an_error_in_the_progress_callback_stops_the_sweep(cal, central):
