@@ -391,6 +391,10 @@ pub struct Sweep {
 /// Most draws a sweep accepts (the draw index is a ChaCha stream number).
 pub const MAX_DRAWS: usize = 1 << 40;
 
+/// Largest amount of daily series a trajectory-mode sweep may hold (bytes): beyond it, summary mode
+/// (which keeps no series) is the tool.
+pub const MAX_SERIES_BYTES: usize = 4 << 30;
+
 /// Runs done and a cancellation flag, shared with whoever watches the sweep.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -430,22 +434,25 @@ pub struct Output {
     pub parameters: Vec<f64>,
 }
 
+/// Most worker threads a sweep starts.
+pub const MAX_THREADS: usize = 1024;
+
 /// The number of worker threads: `requested`, else the environment variable `AFWEGING_THREADS`,
 /// else the machine's available parallelism.
 pub fn thread_count(requested: Option<usize>) -> Result<usize> {
     let fail = |field: &str, value: String| {
         Err(Error::Validation(vec![FieldError {
             field: field.into(),
-            message: "must be a whole number >= 1".into(),
+            message: format!("must be a whole number between 1 and {MAX_THREADS}"),
             value,
         }]))
     };
     match requested {
-        Some(0) => fail("threads", "0".into()),
+        Some(n) if n == 0 || n > MAX_THREADS => fail("threads", n.to_string()),
         Some(n) => Ok(n),
         None => match std::env::var("AFWEGING_THREADS") {
             Ok(text) if !text.trim().is_empty() => match text.trim().parse::<usize>() {
-                Ok(n) if n >= 1 => Ok(n),
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
                 _ => fail("AFWEGING_THREADS", format!("{text:?}")),
             },
             _ => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
@@ -496,6 +503,20 @@ impl Sweep {
                 "sweep.days",
                 format!("must be between 1 and {}", crate::model::MAX_DAYS),
                 self.days.to_string(),
+            );
+        }
+        let series_bytes = (self.policies.len() * self.scenarios.len())
+            .saturating_mul(self.draws)
+            .saturating_mul(SERIES.len() * self.days * 8);
+        if self.mode == Mode::Trajectory && series_bytes > MAX_SERIES_BYTES {
+            c.fail(
+                "sweep.mode",
+                format!(
+                    "trajectory mode would hold {:.1} GiB of daily series (at most {} GiB); use summary mode, fewer draws or fewer days",
+                    series_bytes as f64 / (1u64 << 30) as f64,
+                    MAX_SERIES_BYTES >> 30
+                ),
+                "\"trajectory\"".into(),
             );
         }
         for (i, p) in self.policies.iter().enumerate() {
@@ -552,10 +573,11 @@ impl Sweep {
                 }])
             })?;
         let n_draws = draws.len();
-        let parameters: Vec<Vec<f64>> = draws
-            .clone()
-            .map(|d| self.uncertainty.draw(self.seed, d as u64))
-            .collect::<Result<_>>()?;
+        let n_par = self.uncertainty.parameters.len();
+        let mut parameters = Vec::with_capacity(n_draws * n_par);
+        for d in draws.clone() {
+            parameters.extend(self.uncertainty.draw(self.seed, d as u64)?);
+        }
         let (n_pol, n_sc) = (self.policies.len(), self.scenarios.len());
         let n_ind = indicators().len();
         let series_len = match self.mode {
@@ -572,7 +594,8 @@ impl Sweep {
             let (s, d) = (k / n_draws, k % n_draws);
             let draw = draws.start + d;
             let in_draw = |e: Error| in_scenario(in_draw(e, draw), &self.scenarios[s].name);
-            let (cal, sc) = prepared[s].inputs(&parameters[d]).map_err(in_draw)?;
+            let values = &parameters[d * n_par..(d + 1) * n_par];
+            let (cal, sc) = prepared[s].inputs(values).map_err(in_draw)?;
             let model = Model::new(cal, sc).map_err(in_draw)?;
             let mut values = Vec::with_capacity(n_ind);
             for (p, policy) in self.policies.iter().enumerate() {
@@ -626,7 +649,7 @@ impl Sweep {
             draws,
             indicators: reorder(&rows, n_ind),
             series: (series_len > 0).then(|| reorder(&series_rows, series_len)),
-            parameters: parameters.concat(),
+            parameters,
         })
     }
 }

@@ -22,8 +22,8 @@
 //! **Validity.** Parameters of the distributions are checked (a negative sd, a beta with a
 //! non-positive shape, `low > high`), paths must exist and hold numbers, a beta may only *set* a
 //! share (its draws lie in [0, 1]), and the values a distribution can reach must pass the model's own
-//! validation: the bounds of its support (beyond 5 standard deviations for unbounded tails, which
-//! a draw passes with probability below 6e-7), or of its truncation, are applied one parameter at a
+//! validation: the bounds of its support (5 standard deviations out for long tails: a normal
+//! draw passes them with probability 6e-7), or of its truncation, are applied one parameter at a
 //! time and checked by [`Model::new`]. A combination of several parameters that breaks a rule
 //! across fields is reported with its draw index when it occurs.
 
@@ -195,8 +195,9 @@ impl Distribution {
     }
 
     /// The smallest and largest values a draw can take, each with how it was found: the support's
-    /// bounds, or `TAIL_SDS` standard deviations out for an unbounded tail (on the log scale for
-    /// the log-normal; by the Wilson-Hilferty cube-root approximation for the gamma).
+    /// bounds, or `TAIL_SDS` standard deviations out for a long tail (on the log scale for the
+    /// log-normal; by the Wilson-Hilferty cube-root approximation for the gamma; within [0, 1]
+    /// for the beta).
     fn reach(&self) -> [(f64, String); 2] {
         let z = TAIL_SDS;
         match *self {
@@ -208,10 +209,19 @@ impl Distribution {
                 ((mu - z * sigma).exp(), format!("exp(mu - {z} sigma)")),
                 ((mu + z * sigma).exp(), format!("exp(mu + {z} sigma)")),
             ],
-            Distribution::Beta { .. } => [
-                (0.0, "its lower bound".into()),
-                (1.0, "its upper bound".into()),
-            ],
+            Distribution::Beta { .. } => {
+                let (mean, var) = self.moments();
+                [
+                    (
+                        (mean - z * var.sqrt()).max(0.0),
+                        format!("mean - {z} sd (at least 0)"),
+                    ),
+                    (
+                        (mean + z * var.sqrt()).min(1.0),
+                        format!("mean + {z} sd (at most 1)"),
+                    ),
+                ]
+            }
             Distribution::Gamma { shape, scale } => {
                 let c = 1.0 / (9.0 * shape);
                 let q = |z: f64| shape * scale * (1.0 - c + z * c.sqrt()).max(0.0).powi(3);
@@ -578,8 +588,15 @@ impl Uncertainty {
                     (root, pointer, p.apply)
                 })
                 .collect(),
-            calibration: calibration.clone(),
-            scenario: scenario.clone(),
+            // Without their sources (which no run reads), so each draw's copy is cheap.
+            calibration: Calibration {
+                sources: Sources::new(),
+                ..calibration.clone()
+            },
+            scenario: Scenario {
+                sources: Sources::new(),
+                ..scenario.clone()
+            },
             calibration_json: bare(calibration),
             scenario_json: bare(scenario),
         };
@@ -632,13 +649,12 @@ impl Uncertainty {
                         failed.push(FieldError {
                             field: fe.field,
                             message: format!(
-                                "{f} ({} {}) reaches {x} at {how}, where it {}{}; truncate the distribution (\"truncate\": {{\"low\": ..., \"high\": ...}}) or narrow it",
+                                "{f} ({} {}; truncate or narrow it) reaches {x} at {how}, where it {}",
                                 apply.name(),
                                 p.distribution.describe(),
                                 fe.message,
-                                if fe.value.is_empty() { String::new() } else { format!(" (got {})", fe.value) },
                             ),
-                            value: format!("{x}"),
+                            value: if fe.value.is_empty() { format!("{x}") } else { fe.value },
                         });
                     }
                     break;

@@ -385,6 +385,15 @@ fn bad_sweeps_name_the_field() {
             .any(|(f, m)| f == "uncertainty.parameters[0].path" && m.contains("\"gunstig\"")),
         "{e:?}"
     );
+    // Trajectory mode refuses to hold more daily series than fit in memory.
+    let mut s = sweep(100_000_000, 10, Mode::Trajectory);
+    s.uncertainty = Uncertainty::none();
+    let e = field_errors(s.prepare().unwrap_err());
+    assert!(
+        e.iter()
+            .any(|(f, m)| f == "sweep.mode" && m.contains("summary mode")),
+        "{e:?}"
+    );
     assert_eq!(afweging::sweep::thread_count(Some(3)).unwrap(), 3);
     assert!(afweging::sweep::thread_count(Some(0)).is_err());
 }

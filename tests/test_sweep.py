@@ -100,6 +100,12 @@ def test_summary_and_trajectory_modes_agree(one_thread, setup):
     np.testing.assert_allclose(traj["admissions_per_day"].sum("day"), one_thread["admissions"], rtol=1e-9)
     assert np.array_equal(traj["icu_occupancy"].max("day"), one_thread["peak_icu_occupancy"])
     np.testing.assert_allclose(traj["stringency"].mean("day"), one_thread["mean_stringency"], rtol=1e-12)
+    wide = af.sweep_frame(one_thread, parameters=True)
+    assert list(wide.columns[:6]) == ["policy", "scenario", "draw", "indicator", "value", "unit"]
+    assert len(wide) == 3 * 2 * 6 * len(_core.Sweep.indicators())
+    row = wide[(wide.draw == 4) & (wide.indicator == "deaths") & (wide.policy == "none") & (wide.scenario == "centraal")]
+    assert row["scenario.variant.r0"].item() == one_thread["parameter_value"].sel(draw=4, parameter="scenario.variant.r0").item()
+    assert row["value"].item() == one_thread["deaths"].sel(draw=4, policy="none", scenario="centraal").item()
     frame = af.sweep_frame(traj, series=True)
     assert list(frame.columns) == ["policy", "scenario", "draw", "day", "indicator", "value", "unit"]
     assert len(frame) == 3 * 2 * 6 * DAYS * len(_core.Sweep.series())
@@ -141,6 +147,9 @@ def test_progress_reporting(cal, central, capsys):
     assert calls[-1] == (1, 1)
     af.sweep(af.Model(cal, central), days=20, progress=False)
     assert capsys.readouterr().err == ""
+    # On request: tqdm when installed, else one line on stderr; never a warning (warnings are errors here).
+    af.sweep(af.Model(cal, central), days=20, progress=True)
+    assert "afweging sweep" in capsys.readouterr().err
 
 
 def test_an_error_in_the_progress_callback_stops_the_sweep(cal, central):
@@ -169,6 +178,7 @@ def test_bad_arguments_name_the_field(cal, central):
     bad("sweep.days", model_or_calibration=model, days=0, progress=False)
     bad("mode", model_or_calibration=model, mode="full", progress=False)
     bad("threads", model_or_calibration=model, threads=0, progress=False)
+    bad("threads", model_or_calibration=model, threads=5000, progress=False)
     bad("scenarios", model_or_calibration=cal, progress=False)
     bad("sweep.policies[0].name", model_or_calibration=model, policies={"": None}, progress=False)
     # An uncertainty path the gunstig scenario lacks (it has no vaccination campaign).

@@ -6,6 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import afweging as af
@@ -130,3 +132,37 @@ def test_sample_arguments_are_validated():
         with pytest.raises(af.ValidationError) as err:
             unc.sample(**kwargs)
         assert err.value.errors()[0]["field"] == field
+
+
+def test_the_readme_example_is_valid_in_every_preset(cal):
+    mine = af.Uncertainty.from_json(
+        {
+            "name": "mine",
+            "parameters": [
+                {"path": "scenario.variant.r0", "apply": "scale", "distribution": {"type": "triangular", "low": 0.85, "mode": 1.0, "high": 1.15}},
+                {"path": "calibration.severity.p_hospital_given_infection[8]", "distribution": {"type": "beta", "alpha": 4.6, "beta": 95}},
+                {
+                    "path": "scenario.vaccine.infection_efficacy",
+                    "distribution": {"type": "normal", "mean": 0.8, "sd": 0.05},
+                    "truncate": {"low": 0.5, "high": 0.95},
+                },
+            ],
+            "sources": {"scenario.variant.r0": {"source": "...", "year": 2022, "assumption": True}},
+        }
+    )
+    for name in af.Scenario.presets():
+        mine.check(cal, af.Scenario.preset(name))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    start=st.integers(0, 2**40),
+    low=st.floats(-2.0, 1.0),
+    width=st.floats(0.5, 5.0),
+)
+def test_truncated_draws_stay_inside_and_slices_agree(seed, start, low, width):
+    unc = single({"type": "normal", "mean": 0.0, "sd": 1.0}, truncate={"low": low, "high": low + width})
+    x = unc.sample(20, seed=seed, start=start)[:, 0]
+    assert ((x >= low) & (x <= low + width)).all()
+    assert np.array_equal(x[5:], unc.sample(15, seed=seed, start=start + 5)[:, 0])

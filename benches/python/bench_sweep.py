@@ -21,9 +21,10 @@ import tracemalloc
 import afweging as af
 
 
-def sweep(runs: int, threads: int) -> float:
+def sweep(runs: int, threads: int) -> "tuple[float, float]":
+    """Wall-clock and CPU seconds (all threads of the process) of one sweep of `runs` runs."""
     plans = af.SectorPlans.netherlands()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     af.sweep(
         af.Calibration.netherlands(),
         policies={"signal-values": plans.policy("signal-values")},
@@ -35,7 +36,7 @@ def sweep(runs: int, threads: int) -> float:
         threads=threads,
         progress=False,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu_start
 
 
 def cpu() -> str:
@@ -59,17 +60,24 @@ def main() -> None:
     print(f"afweging {af.__version__}; {cpu()}; {resource.getpagesize()} B pages")
     if args.memory:
         tracemalloc.start()
-        seconds = sweep(args.memory, 0 or _core_threads())
+        seconds, _ = sweep(args.memory, _core_threads())
         _, peak_python = tracemalloc.get_traced_memory()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{args.memory:,} runs in {seconds:.1f} s; peak RSS {rss:.0f} MiB; peak Python allocations {peak_python / 2**20:.1f} MiB")
         return
+    sweep(10, 1)  # warm-up: imports xarray, loads the data
     medians = {}
     for threads in [int(t) for t in args.threads.split(",")]:
-        times = [sweep(args.runs, threads) for _ in range(args.repeat)]
+        results = [sweep(args.runs, threads) for _ in range(args.repeat)]
+        times = [wall for wall, _ in results]
         medians[threads] = statistics.median(times)
         spread = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{args.runs:,} runs on {threads} thread(s): median {medians[threads]:.2f} s ({spread}); {1e3 * medians[threads] / args.runs:.3f} ms/run")
+        # CPU seconds over wall seconds: how many cores the sweep actually got (the machine is shared).
+        cores = ", ".join(f"{c / w:.2f}" for w, c in results)
+        print(
+            f"{args.runs:,} runs on {threads} thread(s): median {medians[threads]:.2f} s ({spread}); "
+            f"{1e3 * medians[threads] / args.runs:.3f} ms/run; cores busy {cores}"
+        )
     if 1 in medians:
         for threads, t in medians.items():
             if threads > 1:

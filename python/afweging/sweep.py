@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -16,6 +17,7 @@ from ._inputs import Calibration, Scenario
 from .errors import ValidationError
 from .model import Model
 from .plans import Policy
+from .run import _require
 from .uncertainty import Uncertainty
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,13 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
 ProgressArg = Union[None, bool, Callable[[int, int], Any]]
-
-
-def _require(module: str, extra: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(f"{module} is needed for this; install it with `pip install afweging[{extra}]`") from err
 
 
 def _invalid(field: str, message: str, value: Any) -> ValidationError:
@@ -148,7 +143,9 @@ def _run_dask(core: _core.Sweep, client: Any, threads: Optional[int], chunk_draw
     # result depends on nothing else, so equal keys are equal results and distinct chunks never
     # collide (Dask would otherwise de-duplicate calls it believes identical).
     token = hashlib.sha256((_core.__version__ + core.to_json()).encode()).hexdigest()[:20]
-    [shared] = client.scatter([core], broadcast=True)
+    # Scattered once under a fresh key (hash=False), so a later sweep never waits on data this one
+    # is releasing.
+    [shared] = client.scatter([core], broadcast=True, hash=False)
     futures = {}
     for start in range(0, draws, chunk_draws):
         stop = min(draws, start + chunk_draws)
@@ -161,8 +158,9 @@ def _run_dask(core: _core.Sweep, client: Any, threads: Optional[int], chunk_draw
             part = future.result()
             parts[futures[future]] = part
             bar(bar.done + part["indicators"].shape[2] * runs_per_draw)
-    finally:
-        client.cancel(list(futures))
+    except BaseException:
+        client.cancel(list(futures))  # stop the chunks still queued (Ctrl-C, a failed chunk)
+        raise
     ordered = [parts[s] for s in sorted(parts)]
     series_parts = [p["series"] for p in ordered]
     return {
@@ -214,7 +212,11 @@ def sweep(
     else:
         raise TypeError(f"model_or_calibration: expected an afweging.Model or Calibration, got {type(model_or_calibration).__name__}")
     if uncertainty is None:
-        if not isinstance(draws, bool) and isinstance(draws, int) and draws > 1:
+        try:
+            many = not isinstance(draws, bool) and operator.index(draws) > 1
+        except TypeError:
+            many = False  # the engine names the bad value
+        if many:
             raise _invalid(
                 "draws",
                 "more than one draw needs an uncertainty (e.g. uncertainty=af.Uncertainty.netherlands()); without one every draw is the same run",
@@ -276,10 +278,14 @@ def _dataset(xr: Any, core: _core.Sweep, out: Mapping[str, Any]) -> "xr.Dataset"
     return xr.Dataset(data, coords=coords, attrs=attrs)  # type: ignore[no-any-return]
 
 
-def sweep_frame(ds: "xr.Dataset", series: bool = False) -> "pd.DataFrame":
+def sweep_frame(ds: "xr.Dataset", series: bool = False, parameters: bool = False) -> "pd.DataFrame":
     """A tidy (long) pandas frame of a sweep: ``policy, scenario, draw, indicator, value, unit``
     for the per-run indicators; with ``series=True`` the daily series instead
-    (``policy, scenario, draw, day, indicator, value, unit``)."""
+    (``policy, scenario, draw, day, indicator, value, unit``); with ``parameters=True`` one more
+    column per uncertain parameter holding the draw's value (for meta-models and regressions).
+
+    (``ds.to_dataframe()`` works too, but broadcasts ``parameter_value`` over every policy and
+    scenario; ``ds.drop_vars("parameter_value").to_dataframe()`` gives the wide frame.)"""
     _require("pandas", "pandas")
     wanted = {"policy", "scenario", "draw", "day"} if series else {"policy", "scenario", "draw"}
     names = [str(n) for n in ds.data_vars if set(ds[n].dims) == wanted]
@@ -289,6 +295,10 @@ def sweep_frame(ds: "xr.Dataset", series: bool = False) -> "pd.DataFrame":
     frame = ds[names].to_dataframe().reset_index()
     frame = frame[ids + names].melt(id_vars=ids, var_name="indicator", value_name="value")
     frame["unit"] = frame["indicator"].map({n: ds[n].attrs.get("units", "") for n in names})
+    if parameters and ds.sizes.get("parameter", 0):
+        values = ds["parameter_value"].to_pandas()
+        values.columns = [str(c) for c in values.columns]
+        frame = frame.merge(values, left_on="draw", right_index=True, how="left")
     return frame
 
 
