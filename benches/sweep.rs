@@ -37,15 +37,11 @@ fn parts(c: &mut Criterion) {
         b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
     });
     let trajectory = policy::run(&model, &plans, &trigger, 365).unwrap();
-    let run = RunOutput {
-        model: &model,
-        plans: Some(&plans),
-        trajectory: &trajectory,
-    };
     c.bench_function("sweep_indicators", |b| {
         b.iter(|| {
+            let run = RunOutput::new(&model, Some(&plans), std::hint::black_box(&trajectory));
             let mut out = Vec::new();
-            sweep::compute_indicators(std::hint::black_box(&run), &mut out);
+            sweep::compute_indicators(&run, &mut out);
             out
         })
     });

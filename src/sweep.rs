@@ -13,6 +13,7 @@
 //! units) and computes them from a finished run. A new dimension of impacts is added by appending
 //! a group; sweeps, the Python Dataset and the documentation pick it up.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
+use crate::impacts::Impacts;
 use crate::plans::SectorPlans;
 use crate::policy::Policy;
 use crate::uncertainty::{Prepared, Uncertainty};
@@ -48,6 +50,33 @@ pub struct RunOutput<'a> {
     /// The plans of the policy, for runs under one.
     pub plans: Option<&'a SectorPlans>,
     pub trajectory: &'a Trajectory,
+    /// The run's impacts, computed on first use and shared by the groups that read them.
+    impacts: OnceCell<Option<Impacts>>,
+}
+
+impl<'a> RunOutput<'a> {
+    pub fn new(
+        model: &'a Model,
+        plans: Option<&'a SectorPlans>,
+        trajectory: &'a Trajectory,
+    ) -> Self {
+        RunOutput {
+            model,
+            plans,
+            trajectory,
+            impacts: OnceCell::new(),
+        }
+    }
+
+    /// The four dimensions of the run ([`crate::impacts::compute`]); `None` when they cannot be
+    /// computed (a calibration without impact data), so that their indicators are NaN.
+    pub fn impacts(&self) -> Option<&Impacts> {
+        self.impacts
+            .get_or_init(|| {
+                crate::impacts::compute(self.model.calibration(), self.plans, self.trajectory).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// A group of indicators of one dimension, computed together from a run.
@@ -189,7 +218,107 @@ pub const GROUPS: &[IndicatorGroup] = &[
         ],
         compute: behaviour_indicators,
     },
+    IndicatorGroup {
+        dimension: "socio_economic",
+        indicators: SOCIO_ECONOMIC,
+        compute: socio_economic,
+    },
+    IndicatorGroup {
+        dimension: "societal",
+        indicators: SOCIETAL,
+        compute: societal,
+    },
 ];
+
+/// Totals of the socio-economic impacts ([`crate::impacts`]; names and units as there).
+const SOCIO_ECONOMIC: &[Indicator] = &[
+    ind(
+        "value_added_lost",
+        "EUR",
+        "gross value added lost (measures and fear-driven demand loss)",
+    ),
+    ind(
+        "value_added_lost_to_measures",
+        "EUR",
+        "value added lost to closures and capacity limits",
+    ),
+    ind(
+        "value_added_lost_to_fear",
+        "EUR",
+        "value added lost to fear-driven demand loss",
+    ),
+    ind("unemployment", "person-years", "extra unemployment"),
+    ind(
+        "peak_unemployment_rate",
+        "share of labour force",
+        "highest extra unemployment as a share of the labour force",
+    ),
+    ind("bankruptcies", "firms", "extra bankruptcies"),
+    ind(
+        "households_in_debt",
+        "households",
+        "households entering problematic debt (debt restructuring)",
+    ),
+    ind("wage_subsidy_cost", "EUR", "wage subsidy paid (NOW)"),
+    ind(
+        "fixed_cost_subsidy_cost",
+        "EUR",
+        "fixed-cost subsidy paid (TVL)",
+    ),
+    ind(
+        "fiscal_cost",
+        "EUR",
+        "fiscal cost of flanking policy (both subsidies)",
+    ),
+];
+
+/// Totals of the societal impacts ([`crate::impacts`]; names and units as there).
+const SOCIETAL: &[Indicator] = &[
+    ind(
+        "school_years_lost",
+        "pupil-years",
+        "school years of learning lost",
+    ),
+    ind(
+        "learning_loss",
+        "SD",
+        "mean learning loss per pupil (standard deviations of test scores)",
+    ),
+    ind(
+        "lifetime_earnings_lost",
+        "EUR",
+        "present value of the lifetime earnings lost to learning loss",
+    ),
+    ind(
+        "mental_health_qalys_lost",
+        "QALY",
+        "QALYs lost to poor mental health",
+    ),
+    ind("loneliness_qalys_lost", "QALY", "QALYs lost to loneliness"),
+    ind(
+        "postponed_care_qalys_lost",
+        "QALY",
+        "QALYs lost to regular care displaced by COVID-19 patients",
+    ),
+];
+
+fn socio_economic(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    impact_totals(run, SOCIO_ECONOMIC, out);
+}
+
+fn societal(run: &RunOutput<'_>, out: &mut Vec<f64>) {
+    impact_totals(run, SOCIETAL, out);
+}
+
+/// The totals of the named impact indicators, NaN where the run has no impacts.
+fn impact_totals(run: &RunOutput<'_>, names: &[Indicator], out: &mut Vec<f64>) {
+    let impacts = run.impacts();
+    out.extend(names.iter().map(|i| {
+        impacts
+            .and_then(|im| im.get(i.name))
+            .map_or(f64::NAN, |x| x.total)
+    }));
+}
 
 fn virus_spread(run: &RunOutput<'_>, out: &mut Vec<f64>) {
     let v = run.trajectory.virus_spread();
@@ -604,11 +733,7 @@ impl Sweep {
                     _ => model.run(self.days),
                 }
                 .map_err(in_draw)?;
-                let run = RunOutput {
-                    model: &model,
-                    plans: policy.plans.as_ref(),
-                    trajectory: &trajectory,
-                };
+                let run = RunOutput::new(&model, policy.plans.as_ref(), &trajectory);
                 values.clear();
                 compute_indicators(&run, &mut values);
                 row[p * n_ind..(p + 1) * n_ind].copy_from_slice(&values);

@@ -206,6 +206,55 @@ fn summary_and_trajectory_modes_agree() {
 }
 
 #[test]
+fn impact_indicators_are_the_runs_impacts() {
+    let mut s = sweep(1, 120, Mode::Summary);
+    s.uncertainty = uncertainty(serde_json::json!([])).unwrap();
+    let out = s.run(0..1, 2, &Progress::new()).unwrap();
+    let all = indicators();
+    let n_ind = all.len();
+    let mut checked = 0;
+    for (si, named) in s.scenarios.iter().enumerate() {
+        let model = afweging::Model::new(s.calibration.clone(), named.scenario.clone()).unwrap();
+        for (pi, p) in s.policies.iter().enumerate() {
+            let traj = match (&p.plans, &p.policy) {
+                (Some(plans), Some(pol)) => afweging::policy::run(&model, plans, pol, s.days),
+                _ => model.run(s.days),
+            }
+            .unwrap();
+            let impacts =
+                afweging::impacts::compute(&s.calibration, p.plans.as_ref(), &traj).unwrap();
+            // (policy, scenario, draw) order, one draw.
+            let row = &out.indicators[(pi * s.scenarios.len() + si) * n_ind..][..n_ind];
+            for (k, (dimension, ind)) in all.iter().enumerate() {
+                if *dimension != "socio_economic" && *dimension != "societal" {
+                    continue;
+                }
+                let expected = impacts.get(ind.name).expect(ind.name);
+                assert_eq!(expected.unit, ind.unit, "{}", ind.name);
+                assert_eq!(row[k], expected.total, "{}", ind.name);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 16);
+    // Stricter than nothing: the signal-value policy costs value added and learning.
+    let va = all
+        .iter()
+        .position(|(_, i)| i.name == "value_added_lost_to_measures")
+        .unwrap();
+    assert_eq!(out.indicators[va], 0.0);
+    assert!(out.indicators[2 * n_ind + va] > 0.0);
+
+    // Without impact data the impact indicators are NaN, the others are not.
+    s.calibration.impacts = None;
+    let out = s.run(0..1, 1, &Progress::new()).unwrap();
+    for (k, (dimension, ind)) in all.iter().enumerate() {
+        let impact = *dimension == "socio_economic" || *dimension == "societal";
+        assert_eq!(out.indicators[k].is_nan(), impact, "{}", ind.name);
+    }
+}
+
+#[test]
 fn progress_counts_runs_and_cancel_stops() {
     let s = sweep(2, 10, Mode::Summary);
     let progress = Progress::new();

@@ -8,6 +8,7 @@ import pytest
 
 import afweging as af
 from afweging import _core
+from afweging import decision as dec
 
 DAYS = 90
 
@@ -133,6 +134,32 @@ def test_a_sweep_run_is_the_model_run_with_the_drawn_inputs(cal, central, plans)
             cell = ds.sel(policy=name, scenario="centraal", draw=d)
             assert cell["deaths"].item() == expected["total_deaths"]
             assert cell["peak_icu_occupancy"].item() == expected["peak_icu_occupancy"]
+            impacts = model.run(pol, days=60).impacts.totals
+            for v in ["value_added_lost", "fiscal_cost", "school_years_lost", "postponed_care_qalys_lost"]:
+                assert cell[v].item() == impacts[v], v
+
+
+def test_impact_indicators_and_probability_best_from_the_draws(one_thread):
+    """The socio-economic and societal totals are in the Dataset; decision analysis reads the draws."""
+    ds = one_thread
+    assert ds["value_added_lost"].attrs["units"] == "EUR"
+    assert ds["value_added_lost"].attrs["dimension"] == "socio_economic"
+    assert ds["school_years_lost"].attrs["dimension"] == "societal"
+    assert (ds["value_added_lost_to_measures"].sel(policy="none") == 0).all()
+    assert (ds["value_added_lost_to_measures"].sel(policy="horeca") > 0).all()
+    # A loss that weighs deaths against output: which policy is best, draw by draw?
+    loss = ds["deaths"] * 1e6 + ds["value_added_lost"]
+    pb = dec.prob_best(loss, over="policy", dim="draw")
+    values = loss.transpose("scenario", "draw", "policy").values
+    best = values.argmin(axis=-1)
+    for s, scenario in enumerate(ds.scenario.values):
+        for p, policy in enumerate(ds.policy.values):
+            assert pb.sel(scenario=scenario, policy=policy).item() == pytest.approx((best[s] == p).mean())
+    ev = dec.evpi(loss, over="policy", dim="draw")
+    # min over policies of the expected loss, less the expected loss of the best policy per draw
+    expected = values.mean(axis=1).min(axis=-1) - values.min(axis=-1).mean(axis=-1)
+    np.testing.assert_allclose(ev.values, expected, rtol=1e-12)
+    assert (ev.values >= 0).all()
 
 
 def test_one_run_without_uncertainty(cal, central):
