@@ -1,7 +1,8 @@
 //! Repeats one 365-day run of the central preset N times (default 500) and prints the mean time;
 //! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark. With a second
 //! argument `signal-values` (or another policy name of the Dutch plans; `none` for none) it runs
-//! under that policy; a third argument `uncoupled` removes the behavioural module.
+//! under that policy; further arguments: `uncoupled` removes the behavioural module, `impacts`
+//! also computes each run's impacts (as a sweep does).
 use afweging::policy::{self, Policy};
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
@@ -9,7 +10,9 @@ fn main() {
     let n: u32 = std::env::args().nth(1).map_or(500, |a| a.parse().unwrap());
     let policy_name = std::env::args().nth(2).filter(|p| p != "none");
     let mut scenario = Scenario::preset("centraal").unwrap();
-    if std::env::args().nth(3).as_deref() == Some("uncoupled") {
+    let flags: Vec<String> = std::env::args().skip(3).collect();
+    let with_impacts = flags.iter().any(|f| f == "impacts");
+    if flags.iter().any(|f| f == "uncoupled") {
         scenario.behaviour = None;
     }
     let model = Model::new(Calibration::netherlands(), scenario).unwrap();
@@ -32,6 +35,11 @@ fn main() {
             Some(p) => policy::run(&model, &plans, p, 365).unwrap(),
         };
         total += run.virus_spread().total_deaths;
+        if with_impacts {
+            let plans = policy.as_ref().map(|_| &plans);
+            let impacts = afweging::impacts::compute(model.calibration(), plans, &run).unwrap();
+            total += impacts.indicators.len() as f64 * 0.0;
+        }
     }
     println!(
         "{:?} per run (deaths {})",
