@@ -22,7 +22,7 @@ fn parts(c: &mut Criterion) {
     );
     let prepared = unc.prepare(&cal, &sc).unwrap();
     let values = unc.draw(7, 3).unwrap();
-    c.bench_function("sweep_draw_13_parameters", |b| {
+    c.bench_function("sweep_draw_default_parameters", |b| {
         b.iter(|| unc.draw(7, std::hint::black_box(3)).unwrap())
     });
     c.bench_function("sweep_apply_draw", |b| {

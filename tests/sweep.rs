@@ -159,7 +159,8 @@ fn results_do_not_depend_on_threads_or_chunks() {
             }
         }
     }
-    assert_eq!(&one.parameters[2 * 13..], &part.parameters[..]);
+    let n_par = s.uncertainty.parameters.len();
+    assert_eq!(&one.parameters[2 * n_par..], &part.parameters[..]);
     // The draws change the outcome, and the parameters are shared by the policies (common random
     // numbers): the no-measures run of each draw is the model run with that draw's inputs.
     let deaths = indicators()

@@ -48,7 +48,7 @@ def identical(a, b):
 
 def test_dataset_layout(one_thread, setup):
     ds = one_thread
-    assert dict(ds.sizes) == {"policy": 3, "scenario": 2, "draw": 6, "parameter": 13}
+    assert dict(ds.sizes) == {"policy": 3, "scenario": 2, "draw": 6, "parameter": 16}
     assert list(ds.policy.values) == ["none", "signal-values", "horeca"]
     assert ds["deaths"].dims == ("policy", "scenario", "draw")
     assert ds["deaths"].attrs["units"] == "persons"

@@ -70,7 +70,7 @@ def test_default_uncertainty_has_a_source_for_every_parameter(cal):
     for name in af.Scenario.presets():
         unc.check(cal, af.Scenario.preset(name))
     assert "scenario.variant.r0" in unc._repr_html_()
-    assert repr(unc) == "Uncertainty('netherlands', 13 parameters)"
+    assert repr(unc) == "Uncertainty('netherlands', 16 parameters)"
 
 
 def test_pickle_and_json_round_trip():
