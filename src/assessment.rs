@@ -36,8 +36,9 @@ pub struct Assessment {
     pub days: usize,
     /// The indicators of the scorecard (union over runs, first-seen order).
     pub indicators: Vec<Column>,
-    /// Alternatives x scenarios x indicators, natural units; NaN where a run lacks the indicator.
-    pub scorecard: Array3<f64>,
+    /// Alternatives x scenarios x indicators, natural units; `None` where a run lacks the
+    /// indicator (e.g. behaviour in a scenario without a behavioural model).
+    pub scorecard: Array3<Option<f64>>,
     /// Alternatives x scenarios: the monetisation of each run.
     pub costs: Vec<Vec<Monetisation>>,
     /// Alternatives x scenarios x dimensions (order of [`crate::valuation::DIMENSIONS`]), EUR.
@@ -158,7 +159,7 @@ pub fn assess(
     }
     // Order by dimension of the framework, keeping the engine's order within a dimension.
     indicators.sort_by_key(|c| crate::valuation::dimension_index(c.dimension));
-    let mut scorecard = Array3::from_elem((n_alt, n_sc, indicators.len()), f64::NAN);
+    let mut scorecard = Array3::from_elem((n_alt, n_sc, indicators.len()), None);
     let mut costs = Vec::with_capacity(n_alt);
     let mut cost_by_dimension = Array3::zeros((n_alt, n_sc, 4));
     let mut total_cost = Array2::zeros((n_alt, n_sc));
@@ -170,7 +171,7 @@ pub fn assess(
             let imp = impacts(a, s)?;
             for (k, col) in indicators.iter().enumerate() {
                 if let Some(i) = imp.get(&col.name) {
-                    scorecard[(a, s, k)] = i.total;
+                    scorecard[(a, s, k)] = Some(i.total);
                 }
             }
             let m = valuation.monetise(imp, runs.calibrations[s])?;

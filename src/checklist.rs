@@ -500,7 +500,9 @@ fn answer(
             };
         }
     };
-    let evidence = evidence.expect("set above");
+    let Some(evidence) = evidence.filter(|x| x.is_finite()) else {
+        return unavailable(q, "the figure is not finite (a zero reference)");
+    };
     let (answer, flag) = match q.yes_when.zip(q.threshold) {
         Some((w, t)) => {
             let yes = crosses(w, evidence, t);

@@ -103,6 +103,7 @@ pub struct Line {
 /// Euros per group of one grouping, and how much of the total they cover.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupCost {
+    pub labels: Vec<String>,
     pub eur: Vec<f64>,
     /// Persons per group.
     pub population: Vec<f64>,
@@ -316,6 +317,7 @@ impl Valuation {
             by_group.insert(
                 g.name.clone(),
                 GroupCost {
+                    labels: g.labels.clone(),
                     eur,
                     population: g.population.clone(),
                     covered: if total != 0.0 { covered / total } else { 1.0 },

@@ -273,7 +273,7 @@ fn decision_tree_and_opportunity_cost_by_hand() {
         .unwrap();
     let (_, cells) = runs();
     assert_eq!(
-        a.scorecard[(1, 1, k)],
+        a.scorecard[(1, 1, k)].unwrap(),
         cells[1][1]
             .impacts
             .as_ref()
