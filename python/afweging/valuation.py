@@ -28,7 +28,7 @@ def _pandas() -> Any:
 
 def _number(value: float, unit: str) -> str:
     if unit.startswith("EUR/") and unit != "EUR/EUR":
-        return f"{value:,.2f}" if value < 1000 else f"{value:,.0f}"
+        return f"{value:,.2f}" if value < 10_000 else f"{value:,.0f}"
     return f"{value:g}"
 
 
