@@ -8,8 +8,10 @@
 //! dimensions are computed. The engine is plain Rust; the Python bindings live behind the `python`
 //! feature.
 
+pub mod assessment;
 pub mod behaviour;
 pub mod calibration;
+pub mod checklist;
 pub mod compartments;
 pub mod contacts;
 pub mod crash;
@@ -33,6 +35,7 @@ pub mod sweep;
 pub mod trajectory;
 pub mod uncertainty;
 pub mod validate;
+pub mod valuation;
 
 #[cfg(feature = "python")]
 mod python;
@@ -46,3 +49,4 @@ pub use scenario::Scenario;
 pub use sweep::Sweep;
 pub use trajectory::{Trajectory, VirusSpread};
 pub use uncertainty::Uncertainty;
+pub use valuation::Valuation;

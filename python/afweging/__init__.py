@@ -17,11 +17,18 @@ from .plans import CrashTest, Policy, SectorPlans, stringency_index
 from .run import Run
 from .sweep import sweep, sweep_frame
 from .uncertainty import Uncertainty
+from .valuation import Checklist, Valuation
+from .assess import Assessment, ChecklistAnswers, assess
 
 __version__: str = _core.__version__
 
 __all__ = [
     "AfwegingError",
+    "Assessment",
+    "assess",
+    "Checklist",
+    "ChecklistAnswers",
+    "Valuation",
     "Calibration",
     "CrashTest",
     "Impacts",

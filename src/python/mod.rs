@@ -14,6 +14,7 @@ use crate::plans::{Package, SectorPlans};
 use crate::policy::Policy;
 use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
 
+mod assess;
 mod decision;
 
 /// Raises the Python exception class of `afweging.errors` that matches the engine error.
@@ -553,6 +554,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyModel>()?;
     m.add_class::<PyRun>()?;
     decision::register(m)?;
+    assess::register(m)?;
     sweep::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
