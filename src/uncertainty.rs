@@ -1137,7 +1137,7 @@ mod tests {
         for x in [0.1, 1.0, 3.0, 10.0] {
             assert!(close(
                 lower_gamma(2.0, x),
-                1.0 - (-x as f64).exp() * (1.0 + x),
+                1.0 - (-x).exp() * (1.0 + x),
                 1e-13
             ));
         }
