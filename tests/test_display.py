@@ -43,6 +43,8 @@ def test_scenario_display():
     assert "R0 4.0" in repr(sc)
     no_behaviour = sc.replace(behaviour=None)
     assert "no behavioural model" in no_behaviour._repr_html_()
+    for name in af.Scenario.presets():
+        _check(af.Scenario.preset(name), f"Scenario {name}", "R0")
 
 
 def test_sector_plans_and_ladder_display(plans):
@@ -69,6 +71,8 @@ def test_trigger_policy_display(plans):
     text = _check(pol, "Trigger policy signal-values", "waakzaam", "zeer_ernstig", "hospital admissions per day &ge; 40",
                   "stringency", "description")
     assert "decision takes effect after 7 days" in text
+    for name in plans.policies:
+        _check(plans.policy(name), f"Trigger policy {name}")
     assert repr(pol).startswith("Policy('signal-values': levels waakzaam")
 
 
