@@ -194,6 +194,103 @@ impl Distribution {
         }
     }
 
+    /// The cumulative distribution function `P(X <= x)`.
+    pub fn cdf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        match *self {
+            Distribution::Normal { mean, sd } => {
+                step_or(sd, x, mean, || normal_cdf((x - mean) / sd))
+            }
+            Distribution::Lognormal { mu, sigma } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    step_or(sigma, x.ln(), mu, || normal_cdf((x.ln() - mu) / sigma))
+                }
+            }
+            Distribution::Beta { alpha, beta } => {
+                if x <= 0.0 {
+                    0.0
+                } else if x >= 1.0 {
+                    1.0
+                } else {
+                    incomplete_beta(alpha, beta, x)
+                }
+            }
+            Distribution::Gamma { shape, scale } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    lower_gamma(shape, x / scale)
+                }
+            }
+            Distribution::Uniform { low, high } => step_or(high - low, x, low, || {
+                ((x - low) / (high - low)).clamp(0.0, 1.0)
+            }),
+            Distribution::Triangular { low, mode, high } => step_or(high - low, x, low, || {
+                if x <= low {
+                    0.0
+                } else if x >= high {
+                    1.0
+                } else if x <= mode {
+                    (x - low).powi(2) / ((high - low) * (mode - low))
+                } else {
+                    1.0 - (high - x).powi(2) / ((high - low) * (high - mode))
+                }
+            }),
+            Distribution::Fixed { value } => {
+                if x < value {
+                    0.0
+                } else {
+                    1.0
+                }
+            }
+        }
+    }
+
+    /// The quantile function (inverse of [`Distribution::cdf`]): the smallest `x` with
+    /// `P(X <= x) >= p`, for `p` in [0, 1] (NaN outside). Closed forms for the normal and
+    /// log-normal (through the standard normal quantile), uniform, triangular and fixed; bisection
+    /// on the CDF (regularised incomplete beta and gamma functions) for the beta and the gamma.
+    /// Unbounded tails give infinities at `p = 0` or `p = 1`.
+    pub fn quantile(&self, p: f64) -> f64 {
+        if !(0.0..=1.0).contains(&p) {
+            return f64::NAN;
+        }
+        match *self {
+            Distribution::Normal { mean, sd } => mean + sd * normal_quantile(p),
+            Distribution::Lognormal { mu, sigma } => (mu + sigma * normal_quantile(p)).exp(),
+            Distribution::Beta { alpha, beta } => {
+                bisect(0.0, 1.0, p, |x| incomplete_beta(alpha, beta, x))
+            }
+            Distribution::Gamma { shape, scale } => {
+                if p == 1.0 {
+                    return f64::INFINITY;
+                }
+                let mut high = shape.max(1.0);
+                while lower_gamma(shape, high) < p {
+                    high *= 2.0;
+                }
+                scale * bisect(0.0, high, p, |y| lower_gamma(shape, y))
+            }
+            Distribution::Uniform { low, high } => low + p * (high - low),
+            Distribution::Triangular { low, mode, high } => {
+                let width = high - low;
+                if width == 0.0 {
+                    return low;
+                }
+                if p * width < mode - low {
+                    low + (p * width * (mode - low)).sqrt()
+                } else {
+                    high - ((1.0 - p) * width * (high - mode)).sqrt()
+                }
+            }
+            Distribution::Fixed { value } => value,
+        }
+    }
+
     /// The smallest and largest values a draw can take, each with how it was found: the support's
     /// bounds, or `TAIL_SDS` standard deviations out for a long tail (on the log scale for the
     /// log-normal; by the Wilson-Hilferty cube-root approximation for the gamma; within [0, 1]
@@ -239,6 +336,212 @@ impl Distribution {
             Distribution::Fixed { value } => [(value, "value".into()), (value, "value".into())],
         }
     }
+}
+
+/// The CDF of a distribution that may be degenerate: a step at `at` when `spread` is 0.
+fn step_or(spread: f64, x: f64, at: f64, f: impl FnOnce() -> f64) -> f64 {
+    if spread > 0.0 {
+        f()
+    } else if x < at {
+        0.0
+    } else {
+        1.0
+    }
+}
+
+/// Standard normal CDF, `erfc(-z / sqrt 2) / 2`, through the incomplete gamma function
+/// (`erfc(t) = Q(1/2, t^2)` for `t >= 0`), accurate to about 1e-15.
+fn normal_cdf(z: f64) -> f64 {
+    let t = z * std::f64::consts::FRAC_1_SQRT_2;
+    let tail = 0.5 * upper_gamma(0.5, t * t);
+    if z < 0.0 {
+        tail
+    } else {
+        1.0 - tail
+    }
+}
+
+/// Standard normal quantile: bisection on [`normal_cdf`] (exact to the last bits; the tails use
+/// the symmetric upper tail so that small `p` keep their precision).
+fn normal_quantile(p: f64) -> f64 {
+    if p == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    if p == 0.5 {
+        return 0.0;
+    }
+    if p > 0.5 {
+        return -normal_quantile(1.0 - p);
+    }
+    // Lower half: P(Z <= -t) = Q(1/2, t^2/2) / 2 falls with t; find where it reaches p, keeping
+    // the precision of small p (no `1 - p`).
+    -bisect(0.0, 40.0, -p, |t| -0.5 * upper_gamma(0.5, t * t / 2.0))
+}
+
+/// The smallest `x` in `[low, high]` with `f(x) >= p` for a non-decreasing `f`, by bisection to
+/// the resolution of floating point.
+fn bisect(mut low: f64, mut high: f64, p: f64, f: impl Fn(f64) -> f64) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (low + high);
+        if mid <= low || mid >= high {
+            break;
+        }
+        if f(mid) >= p {
+            high = mid;
+        } else {
+            low = mid;
+        }
+    }
+    high
+}
+
+/// `ln Gamma(x)` for `x > 0` (Lanczos, g = 7, nine coefficients; relative error about 1e-15).
+fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum = G[1..]
+        .iter()
+        .enumerate()
+        .fold(G[0], |acc, (i, g)| acc + g / (x + i as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+const EPS: f64 = 1e-16;
+const TINY: f64 = 1e-300;
+
+/// Regularised lower incomplete gamma `P(a, x)` (series below `a + 1`, continued fraction above;
+/// Press et al., Numerical Recipes, 3rd ed., 6.2).
+fn lower_gamma(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        0.0
+    } else if x < a + 1.0 {
+        gamma_series(a, x)
+    } else {
+        1.0 - gamma_fraction(a, x)
+    }
+}
+
+/// Regularised upper incomplete gamma `Q(a, x) = 1 - P(a, x)`, without cancellation in the tail.
+fn upper_gamma(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        1.0
+    } else if x < a + 1.0 {
+        1.0 - gamma_series(a, x)
+    } else {
+        gamma_fraction(a, x)
+    }
+}
+
+fn gamma_series(a: f64, x: f64) -> f64 {
+    let (mut ap, mut term) = (a, 1.0 / a);
+    let mut sum = term;
+    for _ in 0..10_000 {
+        ap += 1.0;
+        term *= x / ap;
+        sum += term;
+        if term.abs() < sum.abs() * EPS {
+            break;
+        }
+    }
+    sum * (-x + a * x.ln() - ln_gamma(a)).exp()
+}
+
+fn gamma_fraction(a: f64, x: f64) -> f64 {
+    // Modified Lentz.
+    let mut b = x + 1.0 - a;
+    let mut c = 1.0 / TINY;
+    let mut d = 1.0 / b;
+    let mut h = d;
+    for i in 1..10_000 {
+        let an = -(i as f64) * (i as f64 - a);
+        b += 2.0;
+        d = an * d + b;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = b + an / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let delta = d * c;
+        h *= delta;
+        if (delta - 1.0).abs() < EPS {
+            break;
+        }
+    }
+    (-x + a * x.ln() - ln_gamma(a)).exp() * h
+}
+
+/// Regularised incomplete beta `I_x(a, b)` (continued fraction, on the side where it converges
+/// fast; Numerical Recipes 6.4).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..10_000 {
+        let m = m as f64;
+        let m2 = 2.0 * m;
+        for aa in [
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ] {
+            d = 1.0 + aa * d;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = 1.0 + aa / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            h *= d * c;
+        }
+        if (d * c - 1.0).abs() < EPS {
+            break;
+        }
+    }
+    h
 }
 
 /// What a drawn value does to the field at the path.
@@ -305,6 +608,25 @@ impl Parameter {
         (0..MAX_TRIES)
             .map(|_| self.distribution.draw(&mut rng))
             .find(|x| (low..=high).contains(x))
+    }
+
+    /// The `p`-quantile of the drawn value (the factor for `scale`), truncation included: the
+    /// distribution's quantile at `F(low) + p (F(high) - F(low))`, kept within the bounds.
+    pub fn quantile(&self, p: f64) -> f64 {
+        let d = &self.distribution;
+        let Some(t) = self.truncate else {
+            return d.quantile(p);
+        };
+        if !(0.0..=1.0).contains(&p) {
+            return f64::NAN;
+        }
+        let f_low = t.low.map_or(0.0, |x| d.cdf(x));
+        let f_high = t.high.map_or(1.0, |x| d.cdf(x));
+        let x = d.quantile(f_low + p * (f_high - f_low));
+        x.clamp(
+            t.low.unwrap_or(f64::NEG_INFINITY),
+            t.high.unwrap_or(f64::INFINITY),
+        )
     }
 
     /// The values a draw can reach (see [`Distribution::reach`]), within the truncation.
@@ -575,6 +897,28 @@ impl Uncertainty {
         values.collect()
     }
 
+    /// The quantiles `probabilities` of every parameter (the factor for `scale`; truncation
+    /// included), one row per parameter. Each probability must lie strictly between 0 and 1 (the
+    /// tails of unbounded distributions reach infinity at 0 and 1).
+    pub fn quantiles(&self, probabilities: &[f64]) -> Result<Vec<Vec<f64>>> {
+        let mut c = Checker::new();
+        for (i, &p) in probabilities.iter().enumerate() {
+            if !(p > 0.0 && p < 1.0) {
+                c.fail(
+                    format!("quantiles[{i}]"),
+                    "must lie strictly between 0 and 1",
+                    format!("{p}"),
+                );
+            }
+        }
+        c.finish()?;
+        Ok(self
+            .parameters
+            .iter()
+            .map(|par| probabilities.iter().map(|&p| par.quantile(p)).collect())
+            .collect())
+    }
+
     /// Prepares the parameters for a calibration and scenario, checking that every path exists
     /// and that every value a distribution can reach gives valid inputs.
     pub fn prepare(&self, calibration: &Calibration, scenario: &Scenario) -> Result<Prepared> {
@@ -760,6 +1104,179 @@ mod tests {
         assert_eq!(fnv1a(""), 0xcbf29ce484222325);
         assert_eq!(fnv1a("a"), 0xaf63dc4c8601ec8c);
         assert_eq!(fnv1a("foobar"), 0x85944171f73967e8);
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn special_functions_match_reference_values() {
+        // ln Gamma(1/2) = ln sqrt(pi), ln Gamma(10) = ln 9!.
+        assert!(close(ln_gamma(0.5), 0.572_364_942_924_700_1, 1e-14));
+        assert!(close(ln_gamma(10.0), 362_880f64.ln(), 1e-14));
+        // Phi(1.96) and the standard normal quantiles (Abramowitz & Stegun, 26.2).
+        assert!(close(normal_cdf(1.96), 0.975_002_104_851_779_5, 1e-14));
+        assert!(close(normal_cdf(-1.96), 0.024_997_895_148_220_435, 1e-13));
+        assert!(close(normal_quantile(0.975), 1.959_963_984_540_054, 1e-12));
+        assert!(close(
+            normal_quantile(0.05),
+            -1.644_853_626_951_472_2,
+            1e-12
+        ));
+        assert!(close(
+            normal_quantile(0.25),
+            -0.674_489_750_196_081_7,
+            1e-12
+        ));
+        assert_eq!(normal_quantile(0.5), 0.0);
+        assert!(close(normal_quantile(1e-10), -6.361_340_902_404_056, 1e-10));
+        // I_0.5(2, 3) = 11/16 (binomial sum).
+        assert!(close(incomplete_beta(2.0, 3.0, 0.5), 0.6875, 1e-14));
+        // P(2, x) = 1 - exp(-x) (1 + x).
+        for x in [0.1, 1.0, 3.0, 10.0] {
+            assert!(close(
+                lower_gamma(2.0, x),
+                1.0 - (-x).exp() * (1.0 + x),
+                1e-13
+            ));
+        }
+    }
+
+    #[test]
+    fn quantiles_have_closed_forms_where_known() {
+        let q = |d: Distribution, p: f64| d.quantile(p);
+        // Exponential (gamma with shape 1): -scale ln(1 - p).
+        for p in [0.05, 0.5, 0.95] {
+            let g = Distribution::Gamma {
+                shape: 1.0,
+                scale: 2.0,
+            };
+            assert!(close(q(g, p), -2.0 * (1.0 - p).ln(), 1e-12), "{p}");
+            // Beta(a, 1): p^(1/a); Beta(1, b): 1 - (1 - p)^(1/b).
+            let b = Distribution::Beta {
+                alpha: 3.0,
+                beta: 1.0,
+            };
+            assert!(close(q(b, p), p.powf(1.0 / 3.0), 1e-12));
+            let b = Distribution::Beta {
+                alpha: 1.0,
+                beta: 4.0,
+            };
+            assert!(close(q(b, p), 1.0 - (1.0 - p).powf(0.25), 1e-12));
+        }
+        let ln = Distribution::Lognormal {
+            mu: 0.0,
+            sigma: 0.25,
+        };
+        assert!(close(
+            q(ln.clone(), 0.95),
+            (0.25 * 1.644_853_626_951_472_2f64).exp(),
+            1e-12
+        ));
+        assert_eq!(q(ln, 0.5), 1.0);
+        let u = Distribution::Uniform {
+            low: 0.6,
+            high: 0.9,
+        };
+        assert!(close(q(u, 0.05), 0.615, 1e-14));
+        let t = Distribution::Triangular {
+            low: 0.85,
+            mode: 1.0,
+            high: 1.15,
+        };
+        assert!(close(q(t.clone(), 0.5), 1.0, 1e-14));
+        assert!(close(q(t, 0.125), 0.925, 1e-14)); // (x - low)^2 / (0.3 x 0.15) = 1/8
+        assert_eq!(q(Distribution::Fixed { value: 3.0 }, 0.3), 3.0);
+        assert!(q(Distribution::Fixed { value: 3.0 }, 1.5).is_nan());
+    }
+
+    #[test]
+    fn quantile_inverts_the_cdf() {
+        let all = [
+            Distribution::Normal {
+                mean: 0.8,
+                sd: 0.05,
+            },
+            Distribution::Lognormal {
+                mu: 0.1,
+                sigma: 0.3,
+            },
+            Distribution::Beta {
+                alpha: 32.0,
+                beta: 8.0,
+            },
+            Distribution::Beta {
+                alpha: 0.5,
+                beta: 0.7,
+            },
+            Distribution::Gamma {
+                shape: 9.0,
+                scale: 1.0 / 9.0,
+            },
+            Distribution::Gamma {
+                shape: 0.4,
+                scale: 3.0,
+            },
+            Distribution::Uniform {
+                low: 0.1,
+                high: 0.4,
+            },
+            Distribution::Triangular {
+                low: 0.1,
+                mode: 0.3,
+                high: 0.5,
+            },
+        ];
+        for d in &all {
+            let mut last = f64::NEG_INFINITY;
+            for k in 1..100 {
+                let p = f64::from(k) / 100.0;
+                let x = d.quantile(p);
+                assert!(x >= last, "{} not increasing at {p}", d.describe());
+                assert!(
+                    close(d.cdf(x), p, 1e-9),
+                    "{} at {p}: cdf {}",
+                    d.describe(),
+                    d.cdf(x)
+                );
+                last = x;
+            }
+        }
+    }
+
+    #[test]
+    fn truncated_quantiles_stay_within_the_bounds() {
+        let p = Parameter {
+            path: "scenario.vaccine.infection_efficacy".into(),
+            apply: Apply::Set,
+            distribution: Distribution::Normal {
+                mean: 0.8,
+                sd: 0.05,
+            },
+            truncate: Some(Truncate {
+                low: None,
+                high: Some(0.8),
+            }),
+        };
+        // Cut at the mean: the median of what is left is the normal's quartile.
+        assert!(close(
+            p.quantile(0.5),
+            0.8 - 0.05 * 0.674_489_750_196_081_7,
+            1e-12
+        ));
+        assert!(p.quantile(0.999_999) <= 0.8);
+        let u = Uncertainty::netherlands();
+        let q = u.quantiles(&[0.05, 0.5, 0.95]).unwrap();
+        assert_eq!(q.len(), u.parameters.len());
+        for (row, par) in q.iter().zip(&u.parameters) {
+            assert!(row[0] < row[1] && row[1] < row[2], "{}: {row:?}", par.path);
+        }
+        let err = u.quantiles(&[0.5, 1.0]).unwrap_err().to_string();
+        assert!(
+            err.contains("quantiles[1]: must lie strictly between 0 and 1"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ def test_quick_start(cal, central, year_run):
     assert vs["total_deaths"] == pytest.approx(run.deaths.sum())
     assert vs["peak_icu_occupancy"] == pytest.approx(run.icu_occupancy.sum(axis=1).max())
     assert "Run('centraal', 365 days" in repr(run)
-    assert "<table>" in run._repr_html_()
+    assert "<table" in run._repr_html_()
 
 
 def test_people_are_conserved_in_python(year_run):

@@ -8,13 +8,14 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core, decision
+from . import _core, decision, plot
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import AfwegingError, SolverError, ValidationError
 from .model import Model
-from .plans import CrashTest, Policy, SectorPlans, stringency_index
+from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
+from .sensitivity import OneWay, one_way
 from .sweep import sweep, sweep_frame
 from .uncertainty import Uncertainty
 from .valuation import Checklist, Valuation
@@ -33,10 +34,14 @@ __all__ = [
     "CrashTest",
     "Impacts",
     "decision",
+    "Ladder",
     "Policy",
     "SectorPlans",
     "stringency_index",
     "Model",
+    "OneWay",
+    "one_way",
+    "plot",
     "Run",
     "Scenario",
     "sweep",

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Union
+from typing import Any, Callable, Dict, List, Mapping, Tuple, Union
 
 from . import _core
+from ._display import details, esc, num, pct, table
 from .errors import ValidationError
 
 JsonSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
@@ -49,16 +50,12 @@ def _replaced(data: Dict[str, Any], changes: Mapping[str, Any], root: str) -> Di
     return data
 
 
-def _sources_html(sources: Mapping[str, Mapping[str, Any]]) -> str:
-    rows = "".join(
-        f"<tr><td>{key}</td><td>{s.get('source', '')}</td><td>{s.get('year', '')}</td>"
-        f"<td>{'yes' if s.get('assumption') else ''}</td></tr>"
+def _sources_html(sources: Mapping[str, Mapping[str, Any]], summary: str = "sources") -> str:
+    rows = (
+        [esc(key), esc(s.get("source", "")), esc(s.get("year", "")), "yes" if s.get("assumption") else ""]
         for key, s in sources.items()
     )
-    return (
-        "<details><summary>sources</summary><table><tr><th>field</th><th>source</th><th>year</th>"
-        f"<th>assumption</th></tr>{rows}</table></details>"
-    )
+    return details(summary, table(["field", "source", "year", "assumption"], rows))
 
 
 class Calibration:
@@ -125,24 +122,33 @@ class Calibration:
 
     def _repr_html_(self) -> str:
         d = self.to_dict()
-        sev = d["severity"]
-        head = "".join(f"<th>{b}</th>" for b in d["age_bands"])
-
-        def row(label: str, values: List[float], fmt: str) -> str:
-            return f"<tr><td>{label}</td>" + "".join(f"<td>{v:{fmt}}</td>" for v in values) + "</tr>"
-
+        sev, cap, stays = d["severity"], d["capacity"], d["stays"]
+        bands = d["age_bands"]
+        contacts = [sum(sum(d["contacts"][k][i]) for k in ("home", "school", "work", "community")) for i in range(len(bands))]
+        rows: List[Tuple[str, str, List[float], Callable[[float], str]]] = [
+            ("population", "persons", d["population"], num),
+            ("contacts", "per person per day", contacts, lambda x: f"{x:.1f}"),
+            ("P(admission | infection)", "", sev["p_hospital_given_infection"], lambda x: f"{x:.4f}"),
+            ("P(ICU | admission)", "", sev["p_icu_given_admission"], lambda x: f"{x:.3f}"),
+            ("P(death | admission)", "", sev["p_death_given_admission"], lambda x: f"{x:.3f}"),
+            ("life expectancy", "years", d["life_expectancy"], lambda x: f"{x:.1f}"),
+        ]
+        body = table(
+            ["", "unit"] + [esc(b) for b in bands],
+            ([esc(label), esc(unit)] + [fmt(v) for v in values] for label, unit, values, fmt in rows),
+            right=range(2, 2 + len(bands)),
+        )
+        n_sources = len(d["sources"])
+        assumed = sum(1 for v in d["sources"].values() if v.get("assumption"))
         return (
-            f"<b>Calibration {d['name']}</b> &mdash; population {sum(d['population']):,.0f}"
-            f"<table><tr><th></th>{head}</tr>"
-            + row("population (persons)", d["population"], ",.0f")
-            + row("P(admission | infection)", sev["p_hospital_given_infection"], ".4f")
-            + row("P(ICU | admission)", sev["p_icu_given_admission"], ".3f")
-            + row("P(death | admission)", sev["p_death_given_admission"], ".3f")
-            + "</table>"
-            + f"capacity (beds): clinical {d['capacity']['hospital_normal']:,.0f} normal / "
-            f"{d['capacity']['hospital_scaled']:,.0f} scaled; ICU {d['capacity']['icu_normal']:,.0f} / "
-            f"{d['capacity']['icu_scaled']:,.0f}"
-            + _sources_html(d["sources"])
+            f"<b>Calibration {esc(d['name'])}</b> &mdash; {len(bands)} age bands, population "
+            f"{sum(d['population']):,.0f}"
+            + body
+            + f"<small>COVID-19 beds (persons): clinical {cap['hospital_normal']:,.0f} normal / "
+            f"{cap['hospital_scaled']:,.0f} scaled up; ICU {cap['icu_normal']:,.0f} / {cap['icu_scaled']:,.0f}. "
+            f"Mean stay: ward {stays['ward_days']:g} d, ICU {stays['icu_days']:g} d. "
+            f"ICU overflow mortality {sev['p_death_icu_overflow']:g}.</small>"
+            + _sources_html(d["sources"], f"sources ({n_sources} fields, {assumed} assumptions)")
         )
 
 
@@ -204,13 +210,34 @@ class Scenario:
 
     def _repr_html_(self) -> str:
         d = self.to_dict()
-        v = d["variant"]
-        rows = "".join(
-            f"<tr><td>{k}</td><td>{val}</td></tr>" for k, val in v.items()
-        )
+        v, season, imm, vac = d["variant"], d["seasonality"], d["immunity"], d["vaccine"]
+        facts = [
+            ("variant", esc(v.get("name", "")), ""),
+            ("R0", f"{v['r0']:g}", "basic reproduction number"),
+            ("generation", f"{v['latent_days']:g} + {v['infectious_days']:g}", "days latent + infectious"),
+            ("severity", f"x {v['severity']:g}", "admission risk per infection against the reference"),
+            ("ICU ratio / fatality ratio", f"x {v['icu_ratio']:g} / x {v['fatality_ratio']:g}", "against the reference"),
+            ("immune escape", pct(v["immune_escape"]), "of immunity from before the run"),
+            ("seasonality", f"&plusmn;{pct(season['amplitude'])}", f"peak on day of year {season['peak_day_of_year']:g}"),
+            ("start", f"day of year {d['start_day_of_year']:g}", f"prevalence {pct(d['initial']['prevalence'])}" if d["initial"]["prevalence"] >= 0.01 else f"prevalence {d['initial']['prevalence']:g}"),
+            ("immunity after infection", pct(imm["infection_protection"]), f"wanes in {imm['waning_days']:g} d on average"),
+            ("vaccine", f"{pct(vac['infection_efficacy'])} / {pct(vac['severe_efficacy'])}", f"against infection / severe disease; wanes in {vac['waning_days']:g} d"),
+        ]
+        for c in d["campaigns"]:
+            facts.append(
+                ("campaign", esc(c["name"]), f"from day {c['start_day']:g}, {c['doses_per_day']:,.0f} doses/day, {esc(c['priority']).replace('_', ' ')}")
+            )
+        b = d.get("behaviour")
+        if b:
+            state = "coupled" if b["feedback"] else f"fixed compliance {b['fixed_compliance']:g}"
+            facts.append(
+                ("behaviour", state, f"baseline compliance {pct(b['baseline_compliance'])}, support {pct(b['baseline_support'])}, voluntary distancing up to {pct(b['voluntary_max'])}")
+            )
+        else:
+            facts.append(("behaviour", "none", "no behavioural model"))
+        body = table(None, ([f"<b>{a}</b>", b_, f"<small>{c}</small>"] for a, b_, c in facts))
         return (
-            f"<b>Scenario {d['name']}</b><p>{d['description']}</p>"
-            f"<table><tr><th>variant</th><th></th></tr>{rows}</table>"
-            f"seasonality amplitude {d['seasonality']['amplitude']}, "
-            f"{len(d['campaigns'])} vaccination campaign(s)" + _sources_html(d["sources"])
+            f"<b>Scenario {esc(d['name'])}</b><p style='max-width:60em'>{esc(d['description'])}</p>"
+            + body
+            + _sources_html(d["sources"], f"sources ({len(d['sources'])} fields)")
         )

@@ -4,9 +4,10 @@ stringency index."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from . import _core
+from ._display import details, esc, num, pct, table
 from ._inputs import JsonSource, _json_text
 from .errors import ValidationError
 
@@ -56,10 +57,64 @@ class Policy:
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (Policy, (self._inner,))
 
+    def _plans(self) -> Dict[str, Any]:
+        return json.loads(self._inner.plans_json())  # type: ignore[no-any-return]
+
+    def _package_cells(self, package: Mapping[str, Any], plans: Mapping[str, Any]) -> List[str]:
+        """One cell per sector of the plans: the rung's name (bold above the lowest rung)."""
+        cells = []
+        for sector in plans["sectors"]:
+            k = int(package["rungs"].get(sector["name"], 0))
+            name = esc(sector["rungs"][k]["name"]) if k < len(sector["rungs"]) else str(k)
+            cells.append(f"<b>{name}</b>" if k > 0 else f"<span style='color:#888'>{name}</span>")
+        return cells
+
+    def _repr_html_(self) -> str:
+        d = self.to_dict()
+        plans = self._plans()
+        sectors = [esc(s["name"]) for s in plans["sectors"]]
+        labels = {g["name"]: g.get("label", g["name"]) for g in plans["general"]}
+
+        def general(names: Sequence[str]) -> str:
+            return ", ".join(f"<span title='{esc(labels.get(n, n))}'>{esc(n)}</span>" for n in names) or "&ndash;"
+
+        stringency = self.stringency()
+        if "package" in d:
+            pkg = d["package"]
+            rows = [[sec, cell] for sec, cell in zip(sectors, self._package_cells(pkg, plans))]
+            return (
+                f"<b>Package</b> &mdash; OxCGRT stringency {stringency[0]:.1f} (0-100)"
+                + table(["sector", "rung"], rows)
+                + f"<small>general measures: {general(pkg.get('general', []))}</small>"
+            )
+        t = d["trigger"]
+
+        def signals(values: Mapping[str, float]) -> str:
+            return "<br>".join(f"{esc(k).replace('_', ' ')} &ge; {v:g}" for k, v in values.items()) or "&ndash;"
+
+        header = ["level", "enter when", "stringency"] + sectors + ["general measures"]
+        rows = []
+        for level, sv in zip(t["levels"], stringency):
+            rows.append(
+                [f"<b>{esc(level['name'])}</b>", f"<small>{signals(level['enter_at'])}</small>", f"{sv:.1f}"]
+                + self._package_cells(level["package"], plans)
+                + [f"<small>{general(level['package'].get('general', []))}</small>"]
+            )
+        return (
+            f"<b>Trigger policy {esc(t['name'])}</b> &mdash; {len(t['levels'])} levels; a decision takes effect after "
+            f"{t['decision_delay_days']} days, a level stays at least {t['min_days_at_level']} days; the worst signal "
+            "decides; stepping down needs every signal below the level's <i>leave below</i> values"
+            + table(header, rows, right=[2])
+            + details("description", f"<p style='max-width:60em'>{esc(t.get('description', ''))}</p>")
+        )
+
     def __repr__(self) -> str:
         d = self.to_dict()
         if "package" in d:
-            return f"Policy(package {d['package']}, stringency {self.stringency()[0]:.1f})"
+            pkg = d["package"]
+            raised = ", ".join(f"{k} {v}" for k, v in pkg["rungs"].items() if v) or "every sector at rung 0"
+            extra = f"; general {', '.join(pkg.get('general', []))}" if pkg.get("general") else ""
+            return f"Policy(package: {raised}{extra}; stringency {self.stringency()[0]:.1f})"
         t = d["trigger"]
         names = ", ".join(level["name"] for level in t["levels"])
         return f"Policy({t['name']!r}: levels {names}; delay {t['decision_delay_days']} d, minimum {t['min_days_at_level']} d)"
@@ -97,6 +152,73 @@ class CrashTest:
             f"<tr><td>{f['kind']}</td><td>{f['location']}</td><td>{f['message']}</td></tr>" for f in self.findings
         ) or "<tr><td colspan=3>no incoherence found</td></tr>"
         return f"<b>Crash test</b><table><tr><th>kind</th><th>where</th><th>what</th></tr>{rows}</table>"
+
+
+class Ladder:
+    """One sector's measure ladder (``plans["horeca"]`` or :meth:`SectorPlans.ladder`): rungs from
+    prevention to intervention, each with its measures, the share of the sector's contacts and
+    activity kept, and an optional capacity limit (persons)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    @property
+    def name(self) -> str:
+        return str(self._data["name"])
+
+    @property
+    def label(self) -> str:
+        return str(self._data.get("label", ""))
+
+    @property
+    def rungs(self) -> List[Dict[str, Any]]:
+        """The rungs, lowest first: ``name``, ``measures``, ``contacts_kept``, ``activity_kept`` (0-1)
+        and ``capacity_limit`` (persons) where set."""
+        return [dict(r) for r in self._data["rungs"]]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dict(self._data)
+
+    def to_pandas(self) -> Any:
+        """One row per rung: rung, contacts_kept, activity_kept, capacity_limit, measures."""
+        pd = _require_pandas()
+        return pd.DataFrame(
+            [
+                {
+                    "rung": r["name"],
+                    "contacts_kept": r["contacts_kept"],
+                    "activity_kept": r["activity_kept"],
+                    "capacity_limit": r.get("capacity_limit"),
+                    "measures": ", ".join(r["measures"]),
+                }
+                for r in self._data["rungs"]
+            ]
+        ).set_index("rung")
+
+    def __repr__(self) -> str:
+        steps = ", ".join(f"{r['name']} ({r['contacts_kept']:.0%}/{r['activity_kept']:.0%})" for r in self._data["rungs"])
+        return f"Ladder({self.name!r}: {steps}; contacts/activity kept)"
+
+    def _repr_html_(self) -> str:
+        d = self._data
+        previous: Set[str] = set()
+        rows = []
+        for k, r in enumerate(d["rungs"]):
+            new = [m for m in r["measures"] if m not in previous]
+            kept = [m for m in r["measures"] if m in previous]
+            measures = ", ".join(f"<b>{esc(m)}</b>" for m in new) + (f" <span style='color:#888'>+ {len(kept)} from below</span>" if kept else "")
+            previous = set(r["measures"])
+            limit = r.get("capacity_limit")
+            rows.append([str(k), f"<b>{esc(r['name'])}</b>", pct(r["contacts_kept"]), pct(r["activity_kept"]), "" if limit is None else f"{limit:g}", measures])
+        where = f"{pct(d.get('contact_share', 0))} of {esc(d.get('setting', ''))} contacts"
+        if d.get("ages"):
+            where = f"the pupils' age bands {', '.join(esc(a) for a in d['ages'])}"
+        return (
+            f"<b>Ladder {esc(d['name'])}</b> &mdash; {esc(d.get('label', ''))}; holds {where}"
+            + table(["", "rung", "contacts kept", "activity kept", "capacity limit (persons)", "measures (new on this rung in bold)"], rows, right=[2, 3, 4])
+        )
 
 
 class SectorPlans:
@@ -175,6 +297,17 @@ class SectorPlans:
             return Policy(self._inner.policy_from_json(json.dumps(name)))
         return Policy(self._inner.policy(name))
 
+    def ladder(self, sector: str) -> Ladder:
+        """The measure ladder of one sector (also ``plans[sector]``)."""
+        for sec in self.to_dict()["sectors"]:
+            if sec["name"] == sector:
+                return Ladder(sec)
+        valid = ", ".join(self.sectors)
+        raise KeyError(f"unknown sector {sector!r}; valid: {valid}")
+
+    def __getitem__(self, sector: str) -> Ladder:
+        return self.ladder(sector)
+
     def crash_test(self) -> CrashTest:
         """Checks the ladders for incoherence (a higher rung less strict, unknown measures, sectors
         out of step at one policy level) and tabulates what applies where."""
@@ -190,15 +323,23 @@ class SectorPlans:
     def _repr_html_(self) -> str:
         d = self.to_dict()
         width = max(len(s["rungs"]) for s in d["sectors"])
-        head = "".join(f"<th>rung {i}</th>" for i in range(width))
-        rows = ""
-        for s in d["sectors"]:
-            cells = "".join(
-                f"<td><b>{r['name']}</b><br>contacts {r['contacts_kept']:.0%}, activity {r['activity_kept']:.0%}</td>"
-                for r in s["rungs"]
-            )
-            rows += f"<tr><td>{s['name']}<br><small>{s['label']}</small></td>{cells}</tr>"
-        return f"<b>Sector plans</b> (share of contacts and activity kept per rung)<table><tr><th>sector</th>{head}</tr>{rows}</table>"
+        rows = []
+        for sec in d["sectors"]:
+            cells = [
+                f"<b>{esc(r['name'])}</b> {pct(r['contacts_kept'])} / {pct(r['activity_kept'])}"
+                for r in sec["rungs"]
+            ] + [""] * (width - len(sec["rungs"]))
+            where = f"{esc(sec.get('setting', ''))} {pct(sec.get('contact_share', 0))}" if not sec.get("ages") else "pupils"
+            rows.append([f"<span title='{esc(sec.get('label', ''))}'>{esc(sec['name'])}</span>", where] + cells)
+        policies = ", ".join(esc(p["name"]) for p in d["policies"]) or "&ndash;"
+        return (
+            f"<b>Sector plans</b> &mdash; {len(d['sectors'])} sectors, {len(d['general'])} general measures, "
+            f"{len(d['measures'])} measures in the catalogue; policies: {policies}"
+            + table(["sector", "contacts held"] + [f"rung {i}" for i in range(width)], rows)
+            + "<small>per rung: contacts kept / activity kept (share of normal). <code>plans[sector]</code> "
+            "shows one ladder with its measures; <code>plans.policy(name)</code> a policy; "
+            "<code>plans.crash_test()</code> checks the ladders.</small>"
+        )
 
 
 def stringency_index(levels: Mapping[str, Union[int, Tuple[int, Optional[int]], Mapping[str, Any]]]) -> float:

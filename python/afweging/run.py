@@ -306,9 +306,11 @@ class Run:
         return dataset  # type: ignore[no-any-return]
 
     def plot(self, kind: str = "care", ax: Optional[Any] = None) -> Any:
-        """Plots the run and returns the matplotlib axes: ``"care"`` (ICU and clinical occupancy
-        against capacity, policy levels shaded), ``"rungs"`` (rung per sector per day) or
-        ``"behaviour"`` (compliance, support, risk perception, voluntary distancing)."""
+        """Plots the run (matplotlib, ``afweging[plot]``): ``"care"`` (ICU and clinical occupancy
+        against capacity, policy levels shaded), ``"rungs"`` (rung per sector per day),
+        ``"behaviour"`` (compliance, support, risk perception, voluntary distancing) each return
+        the axes; ``"overview"`` stacks the three and returns the figure. See
+        :mod:`afweging.plot`."""
         from . import plot
 
         if kind not in plot.KINDS:
@@ -334,12 +336,44 @@ class Run:
         )
 
     def _repr_html_(self) -> str:
+        from ._display import esc, num, sparkline, table
+
         vs = self.virus_spread()
-        rows = "".join(
-            f"<tr><td>{k.replace('_', ' ')}</td><td style='text-align:right'>{vs[k]:,.{3 if k == 'attack_rate' else 0}f}</td><td>{u}</td></tr>"
-            for k, u in SUMMARY_UNITS.items()
-        )
+        rows = [
+            ("infections", vs["total_infections"], "persons", f"attack rate {vs['attack_rate']:.2f}"),
+            ("hospital admissions", vs["total_admissions"], "persons", ""),
+            ("ICU admissions", vs["total_icu_admissions"], "persons", ""),
+            ("deaths", vs["total_deaths"], "persons", f"{num(vs['life_years_lost'])} life years lost"),
+            ("clinical beds, peak", vs["peak_hospital_occupancy"], "persons", f"day {vs['peak_hospital_day']:.0f}; above scaled-up capacity {vs['days_hospital_above_scaled']:.0f} d"),
+            ("ICU, peak", vs["peak_icu_occupancy"], "persons", f"day {vs['peak_icu_day']:.0f}; above normal capacity {vs['days_icu_above_normal']:.0f} d, above scaled-up {vs['days_icu_above_scaled']:.0f} d"),
+        ]
+        body = table(["virus spread", "value", "unit", ""], ([k, num(v), u, f"<small>{n}</small>"] for k, v, u, n in rows), right=[1])
+        policy = self._record("policy")
+        shade = None
+        extra = []
+        if policy is not None:
+            level = self.policy_level
+            names = self.policy_levels
+            shade = level / max(int(level.max()), 1)
+            days_at = ", ".join(f"{esc(n)} {int((level == k).sum())} d" for k, n in enumerate(names) if (level == k).any())
+            extra.append(
+                f"measures: mean OxCGRT stringency {self.stringency.mean():.1f}; {len(self.decisions)} level changes; days per level: {days_at}"
+            )
+        if self._record("behaviour") is not None:
+            b = self.behaviour_summary()
+            extra.append(
+                f"behaviour: mean compliance {b['mean_compliance']:.2f}, support {b['mean_support']:.2f}, "
+                f"{b['days_support_below_half']} days with support below 1/2, peak voluntary reduction {b['peak_voluntary_reduction']:.2f}"
+            )
+        icu = self.icu_occupancy.sum(axis=1)
+        normal, scaled = self.icu_capacity
+        spark = sparkline([icu], ["#d62728"], lines=[normal, scaled], shade=shade)
+        notes = "".join(f"<br><small>{e}</small>" for e in extra)
         return (
-            f"<b>Run</b> scenario <i>{self.scenario_name}</i>, {self.days} days &mdash; virus spread"
-            f"<table><tr><th>indicator</th><th>value</th><th>unit</th></tr>{rows}</table>"
+            f"<b>Run</b> scenario <i>{esc(self.scenario_name)}</i>, {self.days} days"
+            f"<div style='display:flex;gap:1.5em;align-items:flex-start'><div>{body}</div>"
+            f"<div><small>ICU patients per day against normal and scaled-up capacity"
+            f"{' (grey: policy level)' if shade is not None else ''}</small><br>{spark}</div></div>"
+            f"{notes}<br><small><code>run.impacts</code>: all four dimensions; <code>run.plot(\"overview\")</code>; "
+            "<code>run.to_pandas()</code>, <code>run.to_xarray()</code></small>"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -82,6 +82,13 @@ class Uncertainty:
         ``"scale"`` parameters the factor), exactly as a sweep with this seed uses them."""
         return self._inner.sample(draws, seed, start)
 
+    def quantiles(self, probabilities: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
+        """``parameters x probabilities``: the quantiles of each distribution (the factor for
+        ``"scale"`` parameters), truncation included, computed exactly by the engine (closed
+        forms, or bisection on the incomplete beta and gamma functions). Each probability must lie
+        strictly between 0 and 1. :func:`afweging.one_way` uses them as low and high values."""
+        return self._inner.quantiles([float(p) for p in probabilities])
+
     def check(self, calibration: Calibration, scenario: Scenario) -> None:
         """Raises :class:`ValidationError` unless every path exists in these inputs and every
         value a distribution can reach (beyond 5 sd for unbounded tails) gives valid inputs."""
@@ -99,7 +106,8 @@ class Uncertainty:
     def _repr_html_(self) -> str:
         d = self.to_dict()
         rows = ""
-        for p in d["parameters"]:
+        ranges = self.quantiles((0.05, 0.5, 0.95)) if d["parameters"] else np.zeros((0, 3))
+        for p, (q05, q50, q95) in zip(d["parameters"], ranges):
             dist = dict(p["distribution"])
             kind = dist.pop("type")
             args = ", ".join(f"{k} {v:g}" for k, v in dist.items())
@@ -111,11 +119,12 @@ class Uncertainty:
             flag = "yes" if src and src.get("assumption") else ""
             rows += (
                 f"<tr><td>{html.escape(p['path'])}</td><td>{p.get('apply', 'set')}</td>"
-                f"<td>{kind}({args})</td><td>{source}</td><td>{flag}</td></tr>"
+                f"<td>{kind}({args})</td><td style='text-align:right'>{q50:.3g}</td>"
+                f"<td style='text-align:right'>{q05:.3g} &ndash; {q95:.3g}</td><td>{source}</td><td>{flag}</td></tr>"
             )
         return (
             f"<b>Uncertainty {html.escape(d['name'])}</b> &mdash; {len(d['parameters'])} parameters"
-            "<table><tr><th>path</th><th>apply</th><th>distribution</th><th>source</th>"
+            "<table><tr><th>path</th><th>apply</th><th>distribution</th><th>median</th><th>90% range</th><th>source</th>"
             f"<th>assumption</th></tr>{rows}</table>"
         )
 

@@ -507,6 +507,11 @@ impl PyPolicy {
         serde_json::to_string_pretty(&self.policy).expect("policy serialises")
     }
 
+    /// The sector plans the policy was made from (JSON), for displays that name sectors and rungs.
+    fn plans_json(&self) -> String {
+        self.plans.to_json_string()
+    }
+
     #[getter]
     fn name(&self) -> String {
         match &self.policy {

@@ -124,6 +124,24 @@ impl PyUncertainty {
         )
     }
 
+    /// `parameters x probabilities`: the quantiles of each parameter's distribution (the factor
+    /// for parameters that scale), truncation included.
+    fn quantiles<'py>(
+        &self,
+        py: Python<'py>,
+        probabilities: Vec<f64>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let rows = self
+            .inner
+            .quantiles(&probabilities)
+            .map_err(|e| to_py(py, e))?;
+        Ok(
+            Array2::from_shape_vec((rows.len(), probabilities.len()), rows.concat())
+                .expect("shape")
+                .into_pyarray(py),
+        )
+    }
+
     /// Checks the parameters against a calibration and scenario: paths exist, and every value a
     /// distribution can reach gives valid inputs.
     fn check(
