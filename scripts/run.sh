@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install afweging and print the virus-spread dimension of the
-# central Dutch scenario for one year on the embedded default data.
+# The main job on a fresh machine: install afweging (with the report extra: pandas, matplotlib)
+# and write the HTML report that weighs the default alternatives over the four Dutch scenarios on
+# the embedded default data (afweging-report.html). Arguments go on to `afweging report`
+# (--output, --scenarios, --alternatives, --calibration, --plans, --valuation, --days, --title).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-.venv/bin/afweging run --scenario centraal --days 365 "$@"
+bash scripts/setup.sh report
+.venv/bin/afweging report "$@"

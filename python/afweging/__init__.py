@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core, decision, plot
+from . import _core, decision, plot, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import AfwegingError, SolverError, ValidationError
@@ -20,6 +20,7 @@ from .sweep import sweep, sweep_frame
 from .uncertainty import Uncertainty
 from .valuation import Checklist, Valuation
 from .assess import Assessment, ChecklistAnswers, assess
+from .report import write_report
 
 __version__: str = _core.__version__
 
@@ -42,6 +43,8 @@ __all__ = [
     "OneWay",
     "one_way",
     "plot",
+    "report",
+    "write_report",
     "Run",
     "Scenario",
     "sweep",

@@ -1,5 +1,6 @@
-"""Command line: ``afweging run`` prints the virus-spread dimension of a scenario on the default
-(or a JSON) calibration. ``python -m afweging run --help`` lists the options."""
+"""Command line: ``afweging report`` writes a self-contained HTML report that weighs alternatives
+over scenarios (default: the embedded Dutch data); ``afweging run`` prints the virus-spread
+dimension of a scenario. ``python -m afweging report --help`` lists the options."""
 
 from __future__ import annotations
 
@@ -54,14 +55,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     run.add_argument("--scenario-json", help="path of a scenario JSON file (overrides --scenario)")
     run.add_argument("--calibration", help="path of a calibration JSON file (default: the Netherlands)")
     run.add_argument("--days", type=int, default=365, help="days to simulate (default 365)")
+    report = sub.add_parser("report", help="write an HTML report weighing alternatives over scenarios")
+    report.add_argument("--output", "-o", default="afweging-report.html", help="path of the HTML file (default afweging-report.html)")
+    report.add_argument("--scenarios", help='JSON file: {"name": probability} or {"name": {"probability": p, "preset" | "scenario": ...}}')
+    report.add_argument("--alternatives", help='JSON file: {"name": null | {"policy": ...} | {"package": {...}, "general": [...]}}')
+    report.add_argument("--calibration", help="calibration JSON file (default: the Netherlands)")
+    report.add_argument("--plans", help="sector plans JSON file (default: the Dutch plans)")
+    report.add_argument("--valuation", help="valuation JSON file (default: the Dutch values)")
+    report.add_argument("--days", type=int, default=365, help="days to simulate (default 365)")
+    report.add_argument("--title", help="title of the report")
     args = parser.parse_args(argv)
     try:
+        if args.command == "report":
+            from .report import report_command
+
+            return report_command(args)
         return run_command(args)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except (AfwegingError, OSError) as err:
-        print(f"afweging: error: {err}", file=sys.stderr)
+    except (AfwegingError, OSError, ImportError) as err:
+        message = " ".join(str(err).split())  # one line, whatever the error's layout
+        print(f"afweging: error: {message}", file=sys.stderr)
         return 2
 
 

@@ -162,7 +162,11 @@ def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "&ndash;"
     a = abs(x)
-    if a != 0 and (a >= 1e6 or a < 1e-3):
+    if a >= 1e9:
+        return f"{x / 1e9:,.2f} bn"
+    if a >= 1e6:
+        return f"{x / 1e6:,.2f} mln"
+    if a != 0 and a < 1e-3:
         return f"{x:.4g}"
     return f"{x:,.4f}".rstrip("0").rstrip(".") if a < 1000 else f"{x:,.1f}"
 

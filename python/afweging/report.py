@@ -33,10 +33,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import __version__
+from . import _core
 from ._inputs import Calibration, JsonSource, Scenario, _json_text
 from .errors import ValidationError
 from .plans import Policy, SectorPlans
+from .run import _require
 
 #: The sections of a report, in order: (id, title).
 SECTIONS: Tuple[Tuple[str, str], ...] = (
@@ -61,6 +62,12 @@ def _fail(field: str, message: str, value: Any) -> ValidationError:
     return ValidationError(f"{field}: {message}, got {shown}", [{"field": field, "message": message, "value": shown}])
 
 
+def _within(field: str, err: ValidationError) -> ValidationError:
+    """``err`` located in the input ``field`` (e.g. ``alternatives.x``)."""
+    errors = [{**e, "field": f"{field}.{e['field']}"} for e in err.errors()]
+    return ValidationError(f"{field}: {err}", errors)  # type: ignore[arg-type]
+
+
 def _load_object(source: JsonSource, field: str) -> Dict[str, Any]:
     try:
         data = json.loads(_json_text(source, field))
@@ -78,48 +85,64 @@ def load_scenarios(source: Union[JsonSource, None] = None) -> Dict[str, Tuple[Sc
     for name, spec in data.items():
         field = f"scenarios.{name}"
         if isinstance(spec, (int, float)) and not isinstance(spec, bool):
-            out[name] = (Scenario.preset(name), float(spec))
+            try:
+                out[name] = (Scenario.preset(name), float(spec))
+            except ValidationError as err:
+                raise _within(field, err) from None
             continue
         if not isinstance(spec, dict) or "probability" not in spec:
             raise _fail(field, "must be a probability or an object with a probability", spec)
         p = spec["probability"]
         if isinstance(p, bool) or not isinstance(p, (int, float)):
             raise _fail(f"{field}.probability", "must be a number", p)
-        if "scenario" in spec:
-            scenario = Scenario.from_json(spec["scenario"])
-        else:
-            scenario = Scenario.preset(spec.get("preset", name))
+        try:
+            if "scenario" in spec:
+                scenario = Scenario.from_json(spec["scenario"])
+            else:
+                scenario = Scenario.preset(spec.get("preset", name))
+        except ValidationError as err:
+            raise _within(field, err) from None
         out[name] = (scenario, float(p))
     return out
 
 
 def load_alternatives(plans: SectorPlans, source: Union[JsonSource, None] = None) -> Dict[str, Optional[Policy]]:
     """Alternatives by name, from JSON (see the module docs) or the defaults: no measures, the
-    Dutch trigger policies, and a package with the highest rung in every sector."""
+    trigger policies of the plans, and ``lockdown``: the highest rung in every sector for the whole
+    run, with the wage and fixed-cost subsidies."""
     if source is None:
         alternatives: Dict[str, Optional[Policy]] = {"no measures": None}
         for name in plans.policies:
             alternatives[name] = plans.policy(name)
         top = {s["name"]: len(s["rungs"]) - 1 for s in plans.to_dict()["sectors"]}
-        alternatives["lockdown"] = plans.package(top)
+        # The Dutch trigger policies carry the wage and fixed-cost subsidies at every level; so does this.
+        support = [g for g in ("loonkostensubsidie_now", "vaste_lasten_tvl") if g in plans.general_measures]
+        alternatives["lockdown"] = plans.package(top, support)
         return alternatives
     out: Dict[str, Optional[Policy]] = {}
     for name, spec in _load_object(source, "alternatives").items():
-        field = f"alternatives.{name}"
-        if spec is None:
-            out[name] = None
-        elif isinstance(spec, dict) and set(spec) == {"policy"}:
-            out[name] = plans.policy(spec["policy"])
-        elif isinstance(spec, dict) and "package" in spec and set(spec) <= {"package", "general"}:
-            rungs, general = spec["package"], spec.get("general", [])
-            if not isinstance(rungs, dict):
-                raise _fail(f"{field}.package", "must be an object of sector: rung", rungs)
-            if not isinstance(general, list):
-                raise _fail(f"{field}.general", "must be a list of general measure names", general)
-            out[name] = plans.package(rungs, general)
-        else:
-            raise _fail(field, 'must be null, {"policy": ...} or {"package": {...}, "general": [...]}', spec)
+        try:
+            out[name] = _alternative(plans, f"alternatives.{name}", spec)
+        except ValidationError as err:
+            if err.errors() and err.errors()[0]["field"].startswith("alternatives."):
+                raise
+            raise _within(f"alternatives.{name}", err) from None
     return out
+
+
+def _alternative(plans: SectorPlans, field: str, spec: Any) -> Optional[Policy]:
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and set(spec) == {"policy"}:
+        return plans.policy(spec["policy"])
+    if isinstance(spec, dict) and "package" in spec and set(spec) <= {"package", "general"}:
+        rungs, general = spec["package"], spec.get("general", [])
+        if not isinstance(rungs, dict):
+            raise _fail(f"{field}.package", "must be an object of sector: rung", rungs)
+        if not isinstance(general, list):
+            raise _fail(f"{field}.general", "must be a list of general measure names", general)
+        return plans.package(rungs, general)
+    raise _fail(field, 'must be null, {"policy": ...} or {"package": {...}, "general": [...]}', spec)
 
 
 class _Checker(HTMLParser):
@@ -170,3 +193,360 @@ def _figure(fig: Any, alt: str) -> str:
 
 def _esc(x: Any) -> str:
     return html.escape(str(x))
+
+
+
+def _number(x: Any) -> str:
+    """A figure for a table: thousands separated, small numbers to three significant digits."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        v = float(x)
+        if v != v:
+            return "&ndash;"
+        return f"{v:,.0f}" if abs(v) >= 100 or v == 0 else f"{v:,.3g}"
+    return _esc(x)
+
+
+def _table(frame: Any, number: Any = _number) -> str:
+    """A pandas frame as a compact HTML table: index columns first, numbers right-aligned."""
+    names = [n if n is not None else "" for n in frame.index.names]
+    columns = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
+    head = "".join(f"<th>{_esc(n)}</th>" for n in names + columns)
+    body = []
+    for key, row in zip(frame.index, frame.itertuples(index=False)):
+        keys = key if isinstance(key, tuple) else (key,)
+        cells = "".join(f"<td>{_esc(k)}</td>" for k in keys)
+        cells += "".join(f'<td class="num">{number(v)}</td>' if not isinstance(v, str) else f"<td>{_esc(v)}</td>" for v in row)
+        body.append(f"<tr>{cells}</tr>")
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _bn(x: Any) -> str:
+    """EUR as billions with two decimals."""
+    return "&ndash;" if x != x else f"{float(x) / 1e9:,.2f}"
+
+
+def _section(sid: str, body: str) -> str:
+    title = dict(SECTIONS)[sid]
+    return f'<section id="{sid}"><h2>{_esc(title)}</h2>\n{body}\n</section>'
+
+
+def _summary(a: Any) -> str:
+    t = a.decision_tree
+    p = a.probabilities
+    rows = "".join(
+        f"<tr><td>{_esc(alt)}{' ★' if alt in t.best_tied else ''}</td>"
+        + "".join(f'<td class="num">{_bn(a.costs.loc[(alt, sc), "total"])}</td>' for sc in a.scenarios)
+        + f'<td class="num"><b>{_bn(t.expected[i])}</b></td><td class="num">{_bn(t.max_regret[i])}</td></tr>'
+        for i, alt in enumerate(a.alternatives)
+    )
+    head = "".join(f"<th>{_esc(sc)}<br><small>p = {p[sc]:g}</small></th>" for sc in a.scenarios)
+    frontier = ", ".join(a.pareto.frontier)
+    topsis = a.mcda().to_pandas()
+    first = ", ".join(str(x) for x in topsis.index[topsis["rank"] == 1])
+    return (
+        f"<p>{len(a.alternatives)} alternatives weighed over {len(a.scenarios)} scenarios for {a.days} days on the four "
+        "dimensions of the reference framework (virus spread, societal, socio-economic, behavioural). Costs are in "
+        "billion EUR after valuation (see <a href='#costs'>Costs</a>); lower is better.</p>"
+        f"<table><thead><tr><th>alternative</th>{head}<th>expected</th><th>max regret</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<ul>"
+        f"<li>Lowest expected cost: <b>{_esc(t.best)}</b> (EUR {_bn(min(t.expected))} bn).</li>"
+        f"<li>Minimax regret (the cautious choice): <b>{_esc(t.minimax_regret)}</b>.</li>"
+        f"<li>Expected value of perfect information on the scenario: EUR {_bn(t.evpi)} bn.</li>"
+        f"<li>Not beaten on every criterion (Pareto): {_esc(frontier)}.</li>"
+        f"<li>TOPSIS with equal weights ranks first: {_esc(first)}.</li>"
+        "</ul><p class='note'>A model result under stated assumptions and values, not a recommendation: the valuation, "
+        "the scenarios and their probabilities are choices, and every one of them is listed below.</p>"
+    )
+
+
+
+def _expected_scorecard(a: Any) -> Any:
+    """Indicators (dimension, indicator, unit) x alternatives: each value expected over the
+    scenarios with their probabilities (NaN where a run lacks the indicator)."""
+    import numpy as np
+
+    pd = _require("pandas", "pandas")
+    p = np.array([a.probabilities[s] for s in a.scenarios])
+    values = a.scorecard_array  # alternatives x scenarios x indicators
+    expected = np.einsum("asi,s->ia", values, p)
+    frame = pd.DataFrame(expected, index=a.scorecard.index, columns=a.alternatives)
+    frame.columns.name = "expected over the scenarios"
+    return frame
+
+
+def _scorecard(a: Any) -> str:
+    from . import plot
+
+    frame = _expected_scorecard(a)
+    tidy = a.to_pandas("scorecard")
+    p = a.probabilities
+    tidy["value"] = tidy["value"] * tidy["scenario"].map(p)
+    tidy = tidy.groupby(["alternative", "dimension", "indicator", "unit"], sort=False, as_index=False)["value"].sum(min_count=1)
+    fig = plot.dimensions(tidy)
+    per_scenario = "".join(
+        f"<details><summary>{_esc(sc)} (p = {p[sc]:g})</summary>{_table(a.scorecard.xs(sc, axis=1, level='scenario'))}</details>"
+        for sc in a.scenarios
+    )
+    return (
+        "<p>Every indicator in its natural unit, expected over the scenarios; the headline indicators of each "
+        "dimension are drawn below the table. Per scenario: unfold the tables at the end.</p>"
+        f"{_table(frame)}{_figure(fig, 'headline indicators per alternative, by dimension')}{per_scenario}"
+    )
+
+
+def _costs(a: Any) -> str:
+    costs = a.costs / 1e9
+    costs.columns.name = "billion EUR"
+    values = a.valuation.table()[["value", "unit", "description", "source", "year", "assumption", "used_by"]]
+    values["assumption"] = values["assumption"].map({True: "yes", False: ""})
+    not_priced = "".join(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in a.valuation.not_monetised.items())
+    return (
+        "<p>The dimensions in billion EUR per alternative and scenario, and expected over the scenarios. Each euro is "
+        "an indicator times the values of the valuation below (<code>Assessment.cost_lines</code> lists every line). "
+        "The behavioural dimension is priced only for the cost of behavioural levers; compliance and support stay in "
+        "natural units in the scorecard.</p>"
+        f"{_table(costs, lambda v: f'{v:,.2f}')}"
+        f"<h3>Valuation</h3>{_table(values)}"
+        f"<details><summary>Indicators not monetised, and why</summary><ul>{not_priced}</ul></details>"
+    )
+
+
+def _opportunity_cost(a: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    from . import plot
+
+    oc = a.opportunity_cost
+    frame = oc.to_pandas().pivot_table(index=["alternative", "scenario"], columns="dimension", values="opportunity_cost", sort=False)
+    frame = frame / 1e9
+    frame.columns.name = "billion EUR"
+    n = len(a.scenarios)
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), squeeze=False)
+    for ax, sc in zip(axes[0], a.scenarios):
+        plot.opportunity_cost(oc, scenario=sc, ax=ax)
+        ax.set_title(sc, fontsize=10)
+    fig.tight_layout()
+    return (
+        "<p>Per scenario, the cost of each alternative minus that of the best alternative in that scenario, split by "
+        "dimension; zero for the best, never negative. The whole package counts, not its measures one by one.</p>"
+        f"{_figure(fig, 'opportunity cost per scenario')}{_table(frame, lambda v: f'{v:,.2f}')}"
+    )
+
+
+def _decision_tree(a: Any) -> str:
+    from . import plot
+
+    t = a.decision_tree
+    ax = plot.decision_tree(t)
+    regret = t.to_pandas("regret") / 1e9
+    return (
+        "<p>The decision node chooses an alternative; chance nodes weigh the scenarios with their probabilities. "
+        f"Expected cost is lowest for <b>{_esc(t.best)}</b>; the choice that minimises the largest regret is "
+        f"<b>{_esc(t.minimax_regret)}</b>; knowing the scenario before choosing would be worth EUR {_bn(t.evpi)} bn "
+        "(EVPI).</p>"
+        f"{_figure(ax.figure, 'decision tree')}<h3>Regret (billion EUR)</h3>{_table(regret, lambda v: f'{v:,.2f}')}"
+    )
+
+
+def _mcda(a: Any, n: int, seed: int) -> str:
+    criteria, directions = a.criteria()
+    topsis = a.mcda(method="topsis").to_pandas()
+    promethee = a.mcda(method="promethee").to_pandas()
+    pd = _require("pandas", "pandas")
+    ranks = pd.concat({"TOPSIS": topsis[["score", "rank"]], "PROMETHEE II": promethee[["score", "rank"]]}, axis=1)
+    smaa = a.weight_sensitivity(n=n, seed=seed, method="topsis")
+    crit = criteria.copy()
+    crit.columns = [f"{c} ({directions[c]})" for c in crit.columns]
+    return (
+        "<p>Criteria (expected over the scenarios): the monetised dimensions (EUR, lower is better) and mean support "
+        "for measures (higher is better). Equal weights; then the ranks over "
+        f"{n:,} random weight vectors (rank acceptability, SMAA-2, seed {seed}).</p>"
+        f"{_table(crit)}<h3>Ranks with equal weights</h3>{_table(ranks)}"
+        f"{_figure(smaa.plot().figure, 'rank acceptability')}{_table(smaa.to_pandas())}"
+    )
+
+
+def _care_load(runs: Mapping[str, Any], scenario: str) -> str:
+    import matplotlib.pyplot as plt
+
+    from . import plot
+
+    n = len(runs)
+    cols = min(n, 2)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(7.0 * cols, 3.3 * rows), squeeze=False, sharey=True)
+    for ax, (name, run) in zip(axes.flat, runs.items()):
+        plot.care(run, ax=ax)
+        ax.set_title(f"{name}: care load against capacity", fontsize=10)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return (
+        f"<p>Scenario <b>{_esc(scenario)}</b> (the most likely): COVID-19 patients in ICU and clinical beds per day "
+        "against normal (dotted) and scaled-up (dashed) capacity; under a trigger policy the days each level was in "
+        "force are shaded.</p>"
+        f"{_figure(fig, 'care load per alternative')}"
+    )
+
+
+def _groups(a: Any) -> str:
+    parts = []
+    for grouping in ("income_quintile", "education", "age_band"):
+        try:
+            frame = a.cost_by_group(grouping)
+        except ValidationError:
+            continue
+        parts.append(f"<h3>{_esc(grouping.replace('_', ' '))}</h3>{_table(frame)}")
+    return (
+        "<p>Monetised cost per person by group, expected over the scenarios (EUR per person); <code>covered</code> is "
+        "the share of the total cost that can be split over the grouping (fiscal cost is not split).</p>" + "".join(parts)
+    )
+
+
+def _checklist(a: Any, scenario: str) -> str:
+    frame = a.checklist.to_pandas()
+    frame = frame[frame["scenario"] == scenario]
+    wide = frame.pivot_table(index=["dimension", "question"], columns="alternative", values="answer", aggfunc="first", sort=False)
+    wide = wide[a.alternatives]
+    details = frame[["alternative", "dimension", "id", "answer", "by", "detail"]].set_index(["alternative", "id"])
+    return (
+        f"<p>The acute-phase checklist in scenario <b>{_esc(scenario)}</b>, answered from the model where it can be "
+        "(analyst answers, given with <code>Assessment.checklist.answer(...)</code>, override them and are marked "
+        "<code>by = analyst</code>).</p>"
+        f"{_table(wide)}<details><summary>evidence per answer</summary>{_table(details)}</details>"
+    )
+
+
+def _inputs(a: Any, inputs: Mapping[str, Any]) -> str:
+    rows = "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in inputs.items())
+    scen = "".join(f"<tr><td>{_esc(s)}</td><td class='num'>{a.probabilities[s]:g}</td></tr>" for s in a.scenarios)
+    return (
+        f"<table><tbody>{rows}</tbody></table><h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>probability</th>"
+        f"</tr></thead><tbody>{scen}</tbody></table>"
+        "<p>Every default figure has its source and year in the data files of the package "
+        "(<code>data/netherlands/*.json</code>, the <code>sources</code> map of each); estimates no source gives are "
+        "marked as assumptions. See the README's <i>Data and sources</i> and <i>Citing</i> sections.</p>"
+        f"<details><summary>valuation (JSON)</summary><pre>{_esc(a.valuation.to_json())}</pre></details>"
+    )
+
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; line-height: 1.4; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.85em; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 0.8em 0; } img { max-width: 100%; }
+nav a { margin-right: 0.8em; } .note { color: #666; font-size: 0.9em; } pre { white-space: pre-wrap; font-size: 0.8em; }
+"""
+
+
+def build_report(
+    assessment: Any,
+    runs: Mapping[str, Any],
+    scenario: str,
+    inputs: Mapping[str, Any],
+    title: str = "afweging: weighing packages of measures",
+    weight_draws: int = 2000,
+    seed: int = 1,
+) -> str:
+    """The HTML text of a report on ``assessment``; ``runs`` are the runs of each alternative in
+    ``scenario`` (for the care-load figures); ``inputs`` are listed in the provenance section."""
+    a = assessment
+    body = [
+        _section("summary", _summary(a)),
+        _section("scorecard", _scorecard(a)),
+        _section("costs", _costs(a)),
+        _section("opportunity-cost", _opportunity_cost(a)),
+        _section("decision-tree", _decision_tree(a)),
+        _section("mcda", _mcda(a, weight_draws, seed)),
+        _section("care-load", _care_load(runs, scenario)),
+        _section("groups", _groups(a)),
+        _section("checklist", _checklist(a, scenario)),
+        _section("inputs", _inputs(a, inputs)),
+    ]
+    nav = "".join(f'<a href="#{sid}">{_esc(t.split(":")[0])}</a>' for sid, t in SECTIONS)
+    made = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_esc(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<header><h1>{_esc(title)}</h1><p class='note'>afweging {_core.__version__}, {made}</p><nav>{nav}</nav></header>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
+
+
+def write_report(
+    output: Union[str, "Path"] = "afweging-report.html",
+    *,
+    calibration: Optional[Calibration] = None,
+    plans: Optional[SectorPlans] = None,
+    scenarios: Optional[Mapping[str, Tuple[Scenario, float]]] = None,
+    alternatives: Optional[Mapping[str, Optional[Policy]]] = None,
+    valuation: Any = None,
+    days: int = 365,
+    title: Optional[str] = None,
+    inputs: Optional[Mapping[str, Any]] = None,
+) -> Path:
+    """Assesses ``alternatives`` over ``scenarios`` (defaults: the embedded Dutch data, see
+    :func:`load_scenarios` and :func:`load_alternatives`) and writes the report to ``output``.
+    Returns the path written."""
+    from . import Model, assess
+    from .valuation import Valuation
+
+    _require("matplotlib", "plot")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    cal = Calibration.netherlands() if calibration is None else calibration
+    plans = SectorPlans.netherlands() if plans is None else plans
+    scenarios = load_scenarios() if scenarios is None else scenarios
+    alternatives = load_alternatives(plans) if alternatives is None else alternatives
+    valuation = Valuation.netherlands() if valuation is None else valuation
+    a = assess(cal, alternatives, {name: sp for name, sp in scenarios.items()}, valuation=valuation, days=days)
+    likely = max(a.scenarios, key=lambda s: a.probabilities[s])
+    model = Model(cal, scenarios[likely][0])
+    runs = {name: model.run(pol, days=days) for name, pol in alternatives.items()}
+    shown = {
+        "calibration": cal.to_dict().get("name", ""),
+        "sector plans": f"{len(plans.sectors)} sectors, policies {', '.join(plans.policies)}",
+        "alternatives": "; ".join(f"{k}: {'no measures' if v is None else v.name}" for k, v in alternatives.items()),
+        "horizon": f"{days} days",
+        **(inputs or {}),
+    }
+    text = build_report(a, runs, likely, shown, title=title or "afweging: weighing packages of measures")
+    path = Path(output)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report_command(args: Any) -> int:
+    """``afweging report``: reads the JSON inputs named in ``args`` and writes the report."""
+    from .valuation import Valuation
+
+    plans = SectorPlans.from_json(args.plans) if args.plans else SectorPlans.netherlands()
+    inputs = {
+        "inputs": ", ".join(
+            f"--{k} {v}" for k, v in (("scenarios", args.scenarios), ("alternatives", args.alternatives),
+                                      ("calibration", args.calibration), ("plans", args.plans),
+                                      ("valuation", args.valuation)) if v
+        )
+        or "the embedded defaults"
+    }
+    path = write_report(
+        args.output,
+        calibration=Calibration.from_json(args.calibration) if args.calibration else None,
+        plans=plans,
+        scenarios=load_scenarios(args.scenarios),
+        alternatives=load_alternatives(plans, args.alternatives),
+        valuation=Valuation.from_json(args.valuation) if args.valuation else None,
+        days=args.days,
+        title=args.title,
+        inputs=inputs,
+    )
+    print(f"afweging: wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+__all__ = ["SECTIONS", "DEFAULT_SCENARIOS", "build_report", "check_html", "load_alternatives", "load_scenarios", "write_report"]
