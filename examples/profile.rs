@@ -1,7 +1,8 @@
 //! Repeats one 365-day run of the central preset N times (default 500) and prints the mean time;
 //! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark. With a second
 //! argument `signal-values` (or another policy name of the Dutch plans; `none` for none) it runs
-//! under that policy; a third argument `uncoupled` removes the behavioural module.
+//! under that policy; a third argument `uncoupled` removes the behavioural module. With
+//! `AFWEGING_REGIONS=1` it runs the 25 safety regions.
 use afweging::policy::{self, Policy};
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
@@ -12,7 +13,12 @@ fn main() {
     if std::env::args().nth(3).as_deref() == Some("uncoupled") {
         scenario.behaviour = None;
     }
-    let model = Model::new(Calibration::netherlands(), scenario).unwrap();
+    let calibration = match std::env::var("AFWEGING_REGIONS").as_deref() {
+        Ok("1") => Calibration::netherlands_regions(),
+        _ => Calibration::netherlands(),
+    };
+    let model = Model::new(calibration, scenario).unwrap();
+    println!("steps per day {}", model.steps_per_day());
     let plans = SectorPlans::netherlands();
     let policy = policy_name.map(|name| {
         Policy::Trigger(
