@@ -86,8 +86,8 @@ pub struct Regions {
     /// Whether patients are spread nationally when a region's ICU is full (LCPS).
     #[serde(default = "yes")]
     pub patient_spreading: bool,
-    /// Initial prevalence of each region relative to the scenario's (dimensionless; absent: 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Initial prevalence of each region relative to the scenario's (dimensionless; `null`: 1).
+    #[serde(default)]
     pub seed: Option<Vec<f64>>,
     /// Provenance of every figure, keyed by field path below `regions`.
     #[serde(default)]
