@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the engine: one 365-day run on the default Dutch calibration, without
-//! measures, under a static package and under the signal-value trigger policy.
+//! measures, under a static package and under the signal-value trigger policy; the same run with
+//! the 25 safety regions (national and regional trigger policy).
 use criterion::{criterion_group, criterion_main, Criterion};
 
 use afweging::policy::{self, Policy};
@@ -44,6 +45,36 @@ fn one_year(c: &mut Criterion) {
             afweging::impacts::compute(&cal, Some(&plans), std::hint::black_box(&traj)).unwrap()
         })
     });
+    let regional = Model::new(
+        Calibration::netherlands_regions(),
+        Scenario::preset("centraal").unwrap(),
+    )
+    .unwrap();
+    c.bench_function("run_365_days_centraal_25_regions", |b| {
+        b.iter(|| regional.run(std::hint::black_box(365)).unwrap())
+    });
+    let mut regional_trigger = plans
+        .policies
+        .iter()
+        .find(|p| p.name == "signal-values")
+        .unwrap()
+        .clone();
+    regional_trigger.regional = true;
+    let regional_trigger = Policy::Trigger(regional_trigger);
+    c.bench_function(
+        "run_365_days_centraal_25_regions_signal_values_regional",
+        |b| {
+            b.iter(|| {
+                policy::run(
+                    &regional,
+                    &plans,
+                    &regional_trigger,
+                    std::hint::black_box(365),
+                )
+                .unwrap()
+            })
+        },
+    );
     c.bench_function("model_new_centraal", |b| {
         b.iter(|| {
             Model::new(

@@ -2,7 +2,8 @@
 //! for profilers (`perf record`, `valgrind --tool=callgrind`), not a benchmark. With a second
 //! argument `signal-values` (or another policy name of the Dutch plans; `none` for none) it runs
 //! under that policy; further arguments: `uncoupled` removes the behavioural module, `impacts`
-//! also computes each run's impacts (as a sweep does).
+//! also computes each run's impacts (as a sweep does). With `AFWEGING_REGIONS=1` it runs the 25
+//! safety regions.
 use afweging::policy::{self, Policy};
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
@@ -15,7 +16,12 @@ fn main() {
     if flags.iter().any(|f| f == "uncoupled") {
         scenario.behaviour = None;
     }
-    let model = Model::new(Calibration::netherlands(), scenario).unwrap();
+    let calibration = match std::env::var("AFWEGING_REGIONS").as_deref() {
+        Ok("1") => Calibration::netherlands_regions(),
+        _ => Calibration::netherlands(),
+    };
+    let model = Model::new(calibration, scenario).unwrap();
+    println!("steps per day {}", model.steps_per_day());
     let plans = SectorPlans::netherlands();
     let policy = policy_name.map(|name| {
         Policy::Trigger(

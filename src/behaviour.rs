@@ -321,18 +321,22 @@ impl State {
     }
 }
 
+/// A policy controller: `(day, national signals, signals per region, effects per region)`.
+pub(crate) type Measures<'a> =
+    dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects]) -> MeasureDay + 'a;
+
 /// Runs a model with the behavioural module (when the scenario has one) on top of the measures set
-/// each day by `measures(day, signals, effects)`; without a behavioural block the measures act
-/// as set. This is the one place where measures, behaviour and the engine meet.
-pub(crate) fn run(
-    model: &Model,
-    days: usize,
-    measures: &mut dyn FnMut(usize, &Signals, &mut DayEffects) -> MeasureDay,
-) -> Result<Trajectory> {
+/// each day by `measures(day, signals, region_signals, effects)` (one entry of `effects` per
+/// region; `region_signals` is empty for the national model); without a behavioural block the
+/// measures act as set. This is the one place where measures, behaviour and the engine meet.
+/// Behaviour is national: one state, driven by the population-weighted stringency and the national
+/// ICU pressure, scales every region's measures.
+pub(crate) fn run(model: &Model, days: usize, measures: &mut Measures<'_>) -> Result<Trajectory> {
     let cal = model.calibration();
     let groups = cal.n_ages();
-    let mut reader = SignalReader::new(cal);
-    let mut by_measures = DayEffects::none(groups);
+    let (mut reader, mut region_readers) = SignalReader::for_model(model);
+    let mut region_signals = Vec::with_capacity(region_readers.len());
+    let mut by_measures = vec![DayEffects::none(groups); model.regions()];
     let behaviour = model.scenario().behaviour.as_ref();
     let mut state = behaviour.map(|b| State::new(b, groups));
     let mut record = behaviour.map(|_| BehaviourRecord {
@@ -346,24 +350,34 @@ pub(crate) fn run(
         rested_effectiveness: Vec::with_capacity(days),
     });
     let mut signal_log = Vec::with_capacity(days);
-    let mut control = |day: usize, y: &[f64], effects: &mut DayEffects| {
+    let mut region_log = Vec::with_capacity(if region_readers.is_empty() { 0 } else { days });
+    let mut control = |day: usize, y: &[f64], effects: &mut [DayEffects]| {
         let signals = reader.read(y);
         signal_log.push(signals);
-        let today = measures(day, &signals, &mut by_measures);
-        by_measures.uptake_boost = today.levers.vaccine_uptake;
+        signals::read_regions(&mut region_readers, y, &mut region_signals);
+        if !region_signals.is_empty() {
+            region_log.push(region_signals.clone());
+        }
+        let today = measures(day, &signals, &region_signals, &mut by_measures);
+        for m in by_measures.iter_mut() {
+            m.uptake_boost = today.levers.vaccine_uptake;
+        }
         match (behaviour, state.as_mut(), record.as_mut()) {
             (Some(b), Some(state), Some(record)) => {
                 let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
                 state.step(b, today.stringency / 100.0, pressure, &today.levers);
-                state.apply(b, &by_measures, &cal.population, effects);
+                for (asked, out) in by_measures.iter().zip(effects.iter_mut()) {
+                    state.apply(b, asked, &cal.population, out);
+                }
                 record.compliance.push(state.compliance.clone());
                 record.support.push(state.support.clone());
                 record.fatigue.push(state.fatigue.clone());
                 record.risk.push(state.risk);
                 record.voluntary.push(state.voluntary.clone());
                 record.lever_cost.push(today.lever_cost);
-                let any_measure = by_measures.setting.iter().any(|&m| m < 1.0)
-                    || by_measures.age.iter().flatten().any(|&f| f < 1.0);
+                let any_measure = by_measures.iter().any(|m| {
+                    m.setting.iter().any(|&x| x < 1.0) || m.age.iter().flatten().any(|&f| f < 1.0)
+                });
                 let mean = |c: &[f64]| weighted_mean(c, &cal.population);
                 record
                     .effectiveness
@@ -372,12 +386,13 @@ pub(crate) fn run(
                     .rested_effectiveness
                     .push(any_measure.then(|| mean(&state.rested)));
             }
-            _ => effects.clone_from(&by_measures),
+            _ => effects.clone_from_slice(&by_measures),
         }
     };
     let mut trajectory = model.simulate(days, &mut control)?;
     trajectory.behaviour = record;
     trajectory.signals = signal_log;
+    trajectory.region_signals = region_log;
     Ok(trajectory)
 }
 

@@ -124,6 +124,10 @@ pub struct Calibration {
     /// a run has no impacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<crate::impacts::ImpactData>,
+    /// The safety regions as a metapopulation (see [`crate::regions`]); absent (`null`) for the
+    /// national model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<crate::regions::Regions>,
     /// Provenance of every figure, keyed by field path.
     #[serde(default)]
     pub sources: Sources,
@@ -146,6 +150,20 @@ impl Calibration {
         );
         cal.validate().expect("embedded calibration is valid");
         cal
+    }
+
+    /// The embedded Dutch calibration with the 25 safety regions of
+    /// `data/netherlands/regions.json` (the national figures are the same).
+    pub fn netherlands_regions() -> Calibration {
+        let mut cal = Calibration::netherlands();
+        cal.regions = Some(crate::regions::Regions::netherlands());
+        cal.validate().expect("embedded regions are valid");
+        cal
+    }
+
+    /// The number of regions (1 for the national model).
+    pub fn n_regions(&self) -> usize {
+        self.regions.as_ref().map_or(1, |r| r.regions.len())
     }
 
     /// Parses and validates a calibration from JSON text.
@@ -257,6 +275,9 @@ impl Calibration {
         );
         if let Some(impacts) = &self.impacts {
             impacts.check("calibration.impacts", n, &mut c);
+        }
+        if let Some(regions) = &self.regions {
+            regions.check("calibration.regions", &self.population, &mut c);
         }
         c.non_negative("calibration.capacity.icu_normal", self.capacity.icu_normal);
         c.non_negative("calibration.capacity.icu_scaled", self.capacity.icu_scaled);

@@ -838,6 +838,10 @@ pub fn compute(
         );
     }
 
+    if !traj.regions.is_empty() {
+        by_region(traj, &cal.life_expectancy, &mut b);
+    }
+
     Ok(Impacts {
         groupings: b.groupings,
         indicators: b.indicators,
@@ -848,4 +852,72 @@ pub fn compute(
             loneliness: soc.daily_loneliness,
         },
     })
+}
+
+/// The name of the grouping by safety region (regional runs only).
+pub const REGION: &str = "region";
+
+/// Adds the split by region to every indicator of a regional run: exact for the virus-spread
+/// indicators (from the regions' own states); the other dimensions are not modelled per region
+/// and are split by population (summed indicators) or carry the national mean (means).
+fn by_region(traj: &Trajectory, life_expectancy: &[f64], b: &mut Builder<'_>) {
+    use crate::compartments as c;
+    let population = traj.population_by_region();
+    let people: Vec<f64> = population.outer_iter().map(|r| r.sum()).collect();
+    b.groupings.push(GroupingInfo {
+        name: REGION.into(),
+        labels: traj.regions.clone(),
+        population: people.clone(),
+        ordered: false,
+    });
+    let sum_rows = |a: ndarray::Array2<f64>| a.outer_iter().map(|r| r.sum()).collect::<Vec<f64>>();
+    let days_by_region = |slot: usize| -> Vec<f64> {
+        traj.stock_by_region(slot)
+            .sum_axis(ndarray::Axis(0))
+            .outer_iter()
+            .map(|r| r.sum())
+            .collect()
+    };
+    let deaths = traj.total_by_region(c::D);
+    let exact: BTreeMap<&str, Vec<f64>> = BTreeMap::from([
+        (
+            "infections",
+            sum_rows(traj.total_by_region(c::CUM_INFECTIONS)),
+        ),
+        (
+            "hospital_admissions",
+            sum_rows(traj.total_by_region(c::CUM_ADMISSIONS)),
+        ),
+        (
+            "icu_admissions",
+            sum_rows(traj.total_by_region(c::CUM_ICU_ADMISSIONS)),
+        ),
+        ("deaths", sum_rows(deaths.clone())),
+        (
+            "life_years_lost",
+            deaths
+                .outer_iter()
+                .map(|r| r.iter().zip(life_expectancy).map(|(d, e)| d * e).sum())
+                .collect(),
+        ),
+        ("hospital_bed_days", days_by_region(c::H)),
+        ("icu_bed_days", days_by_region(c::C)),
+    ]);
+    let ones = vec![1.0; people.len()];
+    for indicator in &mut b.indicators {
+        let values = match indicator.aggregate {
+            Aggregate::Sum => match exact.get(indicator.name.as_str()) {
+                Some(v) => v.clone(),
+                None => split(indicator.total, &people, &ones),
+            },
+            Aggregate::Mean => vec![indicator.total; people.len()],
+            Aggregate::Whole => continue,
+        };
+        if indicator.aggregate == Aggregate::Sum {
+            indicator
+                .inequality
+                .insert(REGION.into(), inequality(&values, &people, false));
+        }
+        indicator.by_group.insert(REGION.into(), values);
+    }
 }

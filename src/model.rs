@@ -32,6 +32,7 @@ use crate::compartments::{self as c, SLOTS};
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::ngm;
+use crate::regions::{self, Geography};
 use crate::scenario::{Priority, Scenario};
 use crate::solver::Rk4;
 use crate::trajectory::Trajectory;
@@ -64,6 +65,9 @@ impl DayEffects {
     }
 }
 
+/// The hook of [`Model::simulate`]: `(day, state, effects per region)`.
+pub type Control<'a> = dyn FnMut(usize, &[f64], &mut [DayEffects]) + 'a;
+
 /// Probabilities of one group, kept together for the inner loop.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroupRates {
@@ -87,8 +91,19 @@ pub const MAX_DAYS: usize = 36_525;
 pub struct Model {
     calibration: Calibration,
     scenario: Scenario,
+    /// Groups of the state: `regions x ages` (region-major), `ages` for the national model.
     pub(crate) groups: usize,
+    /// Age bands.
+    pub(crate) ages: usize,
+    /// Persons per age band (national).
     pub(crate) population: Vec<f64>,
+    /// The regions, when the calibration has them ([`crate::regions`]).
+    pub(crate) geography: Option<Geography>,
+    /// Regional models: per setting `B^s_ab = beta0 sigma_a M^s_ab` stored transposed
+    /// (`[b * ages + a]`), 1/day per contact-weighted infectious share.
+    rates_per_contact: [Vec<f64>; 4],
+    /// Regional models: ICU beds after scale-up per region.
+    region_icu_capacity: Vec<f64>,
     /// Reciprocal contact matrices by setting, flat `groups x groups`, contacts per person per day.
     pub(crate) contacts: [Vec<f64>; 4],
     /// Transmission probability per contact scaled to give R0.
@@ -216,9 +231,20 @@ impl Model {
         // 2e-4 of their peak (measured at most 1.0e-4 against 64 steps per day and against scipy).
         let steps_per_day = ((2.0 * fastest).ceil() as usize).clamp(2, 4096);
 
+        let geography = Geography::new(&calibration);
+        let regions = geography.as_ref().map_or(1, Geography::len);
         let mut model = Model {
-            groups: n,
+            groups: n * regions,
+            ages: n,
             population: calibration.population.clone(),
+            region_icu_capacity: geography.as_ref().map_or_else(Vec::new, |geo| {
+                geo.capacity_share
+                    .iter()
+                    .map(|s| s * calibration.capacity.icu_scaled)
+                    .collect()
+            }),
+            geography,
+            rates_per_contact: Default::default(),
             contacts: contacts::settings(&calibration),
             beta0: 1.0,
             transmission: Default::default(),
@@ -239,6 +265,8 @@ impl Model {
             calibration,
             scenario,
         };
+        // The regions share the national age structure and contacts per person, and their mixing
+        // is row-stochastic, so the national next-generation matrix gives R0.
         let radius = ngm::spectral_radius(&ngm::next_generation(&model, 0.0), n);
         if radius <= 0.0 || !radius.is_finite() {
             return Err(Error::Validation(vec![crate::error::FieldError {
@@ -253,6 +281,12 @@ impl Model {
             for (k, value) in m.iter_mut().enumerate() {
                 let (a, b) = (k / n, k % n);
                 *value *= model.beta0 * model.susceptibility[a] / model.population[b];
+            }
+            transpose(&m, n)
+        });
+        model.rates_per_contact = model.contacts.clone().map(|mut m| {
+            for (k, value) in m.iter_mut().enumerate() {
+                *value *= model.beta0 * model.susceptibility[k / n];
             }
             transpose(&m, n)
         });
@@ -312,7 +346,7 @@ impl Model {
 
     /// The basic reproduction number implied by the prepared rates (equals `scenario.variant.r0`).
     pub fn r0(&self) -> f64 {
-        self.beta0 * ngm::spectral_radius(&ngm::next_generation(self, 0.0), self.groups)
+        self.beta0 * ngm::spectral_radius(&ngm::next_generation(self, 0.0), self.ages)
     }
 
     /// Initial exponential growth rate (1/day) of a fully susceptible population at normal contacts
@@ -328,15 +362,19 @@ impl Model {
         // Share of the infected in the latent stage, as in the early exponential phase of the
         // reference epidemic without growth: latent / (latent + infectious) durations.
         let latent = self.recovery_rate / (self.latent_rate + self.recovery_rate);
-        for g in 0..self.groups {
-            let n = self.population[g];
-            let s = &mut y[g * SLOTS..(g + 1) * SLOTS];
+        for group in 0..self.groups {
+            let g = group % self.ages;
+            let (n, seed) = match &self.geography {
+                Some(geo) => (geo.population[group], geo.seed[group / self.ages]),
+                None => (self.population[g], 1.0),
+            };
+            let s = &mut y[group * SLOTS..(group + 1) * SLOTS];
             s[c::V] = init.vaccinated[g] * n;
             // Immunity from earlier variants: the escaped share counts as waned (all-or-nothing).
             let escaped = self.scenario.variant.immune_escape;
             s[c::R] = init.recovered[g] * n * (1.0 - escaped);
             s[c::W] = (init.recovered[g] * escaped + init.waned[g]) * n;
-            let infected = init.prevalence * n;
+            let infected = (init.prevalence * seed).min(1.0) * n;
             let r = &self.per_group[g];
             let (asym, severe) = (r.p_asym, r.p_severe[0]);
             for (e, i, p) in [
@@ -354,7 +392,7 @@ impl Model {
 
     /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
     pub fn run(&self, days: usize) -> Result<Trajectory> {
-        crate::behaviour::run(self, days, &mut |_, _, _| Default::default())
+        crate::behaviour::run(self, days, &mut |_, _, _, _| Default::default())
     }
 
     /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
@@ -368,8 +406,10 @@ impl Model {
             }
         }
         check.finish()?;
-        crate::behaviour::run(self, schedule.len(), &mut |day, _, m| {
-            m.setting = schedule[day];
+        crate::behaviour::run(self, schedule.len(), &mut |day, _, _, m| {
+            for effects in m.iter_mut() {
+                effects.setting = schedule[day];
+            }
             Default::default()
         })
     }
@@ -377,11 +417,7 @@ impl Model {
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
     /// given the state at its start (slot-major, see [`crate::compartments`]); they stay as they
     /// were the day before unless changed. This is the hook through which measures and behaviour act.
-    pub fn simulate(
-        &self,
-        days: usize,
-        control: &mut dyn FnMut(usize, &[f64], &mut DayEffects),
-    ) -> Result<Trajectory> {
+    pub fn simulate(&self, days: usize, control: &mut Control<'_>) -> Result<Trajectory> {
         if days == 0 || days > MAX_DAYS {
             return Err(Error::Validation(vec![crate::error::FieldError {
                 field: "days".into(),
@@ -389,38 +425,151 @@ impl Model {
                 value: format!("{days}"),
             }]));
         }
-        let g = self.groups;
         let mut y = self.initial_state();
         let mut trajectory = Trajectory::new(self, days);
         trajectory.record_state(0, &y);
         let mut rk = Rk4::new(y.len());
-        let mut op = vec![0.0; g * g];
-        let mut pressure = vec![0.0; g];
-        let mut lambda = vec![0.0; g];
-        let mut given = vec![vec![0.0; g]; self.scenario.campaigns.len()];
-        let mut doses = vec![0.0; g];
+        let mut scratch = Scratch::new(self);
+        let mut given = vec![vec![0.0; self.groups]; self.scenario.campaigns.len()];
+        let mut doses = vec![0.0; self.groups];
         let h = 1.0 / self.steps_per_day as f64;
-        let mut m = DayEffects::none(g);
+        let mut m = vec![DayEffects::none(self.ages); self.regions()];
+        let mut mean = [0.0; 4];
         for day in 0..days {
             control(day, &y, &mut m);
-            self.contact_operator(&m, &mut op);
-            self.vaccinate(day, m.uptake_boost, &mut y, &mut given, &mut doses);
-            let mut derivative = |t: f64, y: &[f64], dy: &mut [f64]| {
-                self.derivative(t, y, &op, &mut pressure, &mut lambda, dy)
-            };
+            self.prepare_day(&m, &mut scratch);
+            self.vaccinate(day, m[0].uptake_boost, &mut y, &mut given, &mut doses);
+            let mut derivative =
+                |t: f64, y: &[f64], dy: &mut [f64]| self.derivative(t, y, &mut scratch, dy);
             for step in 0..self.steps_per_day {
                 let t = day as f64 + step as f64 * h;
                 rk.advance(&mut derivative, t, h, &mut y)?;
             }
-            trajectory.record_day(day, &y, &doses, &m.setting);
+            self.mean_multipliers(&m, &mut mean);
+            trajectory.record_day(day, &y, &doses, &mean);
         }
         Ok(trajectory)
+    }
+
+    /// The number of regions (1 for the national model).
+    pub fn regions(&self) -> usize {
+        self.geography.as_ref().map_or(1, Geography::len)
+    }
+
+    /// The prepared regions, for regional models.
+    pub fn geography(&self) -> Option<&Geography> {
+        self.geography.as_ref()
+    }
+
+    /// Persons per group (`regions x ages`, region-major; the age bands for the national model).
+    pub fn group_population(&self) -> &[f64] {
+        match &self.geography {
+            Some(geo) => &geo.population,
+            None => &self.population,
+        }
+    }
+
+    /// ICU beds after scale-up per region (one entry, the national capacity, without regions).
+    pub fn region_icu_capacity(&self) -> Vec<f64> {
+        match &self.geography {
+            Some(_) => self.region_icu_capacity.clone(),
+            None => vec![self.icu_capacity],
+        }
+    }
+
+    /// The contact multipliers of the day per setting, population-weighted over regions.
+    fn mean_multipliers(&self, m: &[DayEffects], out: &mut Multipliers) {
+        match &self.geography {
+            None => *out = m[0].setting,
+            Some(geo) => {
+                let total: f64 = geo.region_population.iter().sum();
+                *out = [0.0; 4];
+                for (effects, n) in m.iter().zip(&geo.region_population) {
+                    for (o, v) in out.iter_mut().zip(effects.setting) {
+                        *o += v * n / total;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets the day's operator (national), or per region the day's factors and local operator
+    /// (regional, see [`Model::regional_force`]).
+    fn prepare_day(&self, m: &[DayEffects], sc: &mut Scratch) {
+        let Some(geo) = &self.geography else {
+            self.contact_operator(&m[0], &mut sc.op);
+            return;
+        };
+        let n = self.ages;
+        for (s, factor) in sc.factor.iter_mut().enumerate() {
+            for (effects, f) in m.iter().zip(factor.chunks_exact_mut(n)) {
+                let root = effects.setting[s].sqrt();
+                for (x, age) in f.iter_mut().zip(&effects.age[s]) {
+                    *x = root * age;
+                }
+            }
+        }
+        sc.uniform = m.iter().all(|e| e == &m[0]);
+        let Scratch {
+            factor,
+            local,
+            cross,
+            uniform,
+            ..
+        } = sc;
+        if *uniform {
+            // Every region has region 0's operators but for the connectivity in L_r.
+            let (first, rest) = local.split_at_mut(n * n);
+            let cross_0 = &mut cross[..n * n];
+            first.fill(0.0);
+            cross_0.fill(0.0);
+            for (s, rates) in self.rates_per_contact.iter().enumerate() {
+                let f = &factor[s][..n];
+                let o = geo.outside[s];
+                for (h, column) in rates.chunks_exact(n).enumerate() {
+                    for (a, &b) in column.iter().enumerate() {
+                        let v = f[a] * f[h] * b;
+                        first[h * n + a] += v;
+                        cross_0[h * n + a] += o * v;
+                    }
+                }
+            }
+            for (local_r, &rho) in rest.chunks_exact_mut(n * n).zip(&geo.connectivity[1..]) {
+                for ((l, &op), &c) in local_r.iter_mut().zip(&*first).zip(&*cross_0) {
+                    *l = op - rho * c;
+                }
+            }
+            let rho = geo.connectivity[0];
+            for (l, &c) in first.iter_mut().zip(&*cross_0) {
+                *l -= rho * c;
+            }
+            return;
+        }
+        for (r, (local_r, cross_r)) in local
+            .chunks_exact_mut(n * n)
+            .zip(cross.chunks_exact_mut(n * n))
+            .enumerate()
+        {
+            local_r.fill(0.0);
+            cross_r.fill(0.0);
+            for (s, rates) in self.rates_per_contact.iter().enumerate() {
+                let f = &factor[s][r * n..(r + 1) * n];
+                let o = geo.outside[s];
+                for (h, column) in rates.chunks_exact(n).enumerate() {
+                    for (a, &b) in column.iter().enumerate() {
+                        let v = f[a] * f[h] * b;
+                        local_r[h * n + a] += v * (1.0 - o * geo.connectivity[r]);
+                        cross_r[h * n + a] += o * v;
+                    }
+                }
+            }
+        }
     }
 
     /// `op_gh = sum_s m_s f_s,g f_s,h T^s_gh`, the operator from infectious counts in group h to
     /// the force of infection on group g, transposed like `transmission`.
     fn contact_operator(&self, m: &DayEffects, op: &mut [f64]) {
-        let n = self.groups;
+        let n = self.ages;
         op.fill(0.0);
         for ((setting, &scale), f) in self.transmission.iter().zip(&m.setting).zip(&m.age) {
             for (h, column) in setting.chunks_exact(n).enumerate() {
@@ -438,92 +587,204 @@ impl Model {
         1.0 + s.amplitude * (std::f64::consts::TAU * (doy - s.peak_day_of_year) / 365.25).cos()
     }
 
+    /// The force of infection of a regional model (see [`crate::regions`]) into `sc.lambda`.
+    /// With `x_qb = P_qb / N_qb`, `F^s = a^s a^s B^s` and `W^s = I - o_s diag(rho) + o_s K`:
+    ///
+    /// ```text
+    /// lambda_r = L_r x_r + sum_s o_s a^s_r . B^s (K (a^s . x))_r,   L_r = sum_s (1 - o_s rho_r) F^s_r
+    /// ```
+    ///
+    /// and, on days when every region has the same factors, the second term is `C (K x)_r` with
+    /// `C = sum_s o_s F^s`: one kernel product for all settings.
+    fn regional_force(&self, geo: &Geography, season: f64, sc: &mut Scratch) {
+        let n = self.ages;
+        let Scratch {
+            factor,
+            pressure,
+            lambda,
+            x,
+            y,
+            mixed,
+            z,
+            inv_population,
+            local,
+            cross,
+            uniform,
+            ..
+        } = sc;
+        for ((x, p), inv) in x.iter_mut().zip(&*pressure).zip(&*inv_population) {
+            *x = p * inv;
+        }
+        lambda.fill(0.0);
+        let apply = |op: &[f64], v: &[f64], out: &mut [f64]| {
+            for (column, &w) in op.chunks_exact(n).zip(v) {
+                for (o, b) in out.iter_mut().zip(column) {
+                    *o += b * w;
+                }
+            }
+        };
+        let kernel = |v: &[f64], out: &mut [f64]| {
+            out.fill(0.0);
+            for (row, out_r) in geo.kernel.iter().zip(out.chunks_exact_mut(n)) {
+                for &(q, w) in row {
+                    for (o, v) in out_r.iter_mut().zip(&v[q * n..(q + 1) * n]) {
+                        *o += w * v;
+                    }
+                }
+            }
+        };
+        for ((x_r, lambda_r), local_r) in x
+            .chunks_exact(n)
+            .zip(lambda.chunks_exact_mut(n))
+            .zip(local.chunks_exact(n * n))
+        {
+            apply(local_r, x_r, lambda_r);
+        }
+        if *uniform {
+            kernel(x, mixed);
+            let cross = &cross[..n * n];
+            for (m_r, lambda_r) in mixed.chunks_exact(n).zip(lambda.chunks_exact_mut(n)) {
+                apply(cross, m_r, lambda_r);
+            }
+        } else {
+            for ((f, &o), rates) in factor.iter().zip(&geo.outside).zip(&self.rates_per_contact) {
+                if o == 0.0 {
+                    continue;
+                }
+                for ((y, x), f) in y.iter_mut().zip(&*x).zip(f) {
+                    *y = f * x;
+                }
+                kernel(y, mixed);
+                for ((m_r, lambda_r), f_r) in mixed
+                    .chunks_exact(n)
+                    .zip(lambda.chunks_exact_mut(n))
+                    .zip(f.chunks_exact(n))
+                {
+                    z.fill(0.0);
+                    apply(rates, m_r, z);
+                    for ((l, f), z) in lambda_r.iter_mut().zip(f_r).zip(&*z) {
+                        *l += o * f * z;
+                    }
+                }
+            }
+        }
+        for l in lambda.iter_mut() {
+            *l *= season;
+        }
+    }
+
     /// The right-hand side of the model (see the module documentation).
-    fn derivative(
-        &self,
-        t: f64,
-        y: &[f64],
-        op: &[f64],
-        pressure: &mut [f64],
-        lambda: &mut [f64],
-        dy: &mut [f64],
-    ) {
-        let n = self.groups;
+    fn derivative(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
+        let n = self.ages;
         let (states, _) = y.as_chunks::<SLOTS>();
         let (changes, _) = dy.as_chunks_mut::<SLOTS>();
         let mut icu_total = 0.0;
-        for (s, p) in states.iter().zip(pressure.iter_mut()) {
+        for (s, p) in states.iter().zip(sc.pressure.iter_mut()) {
             *p = s[c::I_MILD] + s[c::I_SEV] + self.rho * s[c::I_ASYM];
             icu_total += s[c::C];
         }
         let season = self.seasonality(t);
-        // lambda = season * op . pressure, accumulated column by column (op is stored transposed)
-        // so the inner loop runs over independent accumulators and vectorises.
-        lambda.fill(0.0);
-        for (column, &p) in op.chunks_exact(n).zip(pressure.iter()) {
-            let weight = season * p;
-            for (l, o) in lambda.iter_mut().zip(column) {
-                *l += o * weight;
+        match &self.geography {
+            None => {
+                // lambda = season * op . pressure, accumulated column by column (op is stored
+                // transposed) so the inner loop runs over independent accumulators and vectorises.
+                sc.lambda.fill(0.0);
+                for (column, &p) in sc.op.chunks_exact(n).zip(sc.pressure.iter()) {
+                    let weight = season * p;
+                    for (l, o) in sc.lambda.iter_mut().zip(column) {
+                        *l += o * weight;
+                    }
+                }
+                sc.overflow[0] = match self.q_overflow {
+                    Some(_) if icu_total > self.icu_capacity => {
+                        (icu_total - self.icu_capacity) / icu_total
+                    }
+                    _ => 0.0,
+                };
+            }
+            Some(geo) => {
+                self.regional_force(geo, season, sc);
+                if self.q_overflow.is_some() {
+                    for (icu, region) in sc.icu.iter_mut().zip(states.chunks_exact(n)) {
+                        *icu = region.iter().map(|s| s[c::C]).sum();
+                    }
+                    if geo.spreading {
+                        let share =
+                            regions::spread(&sc.icu, &self.region_icu_capacity, &mut sc.located);
+                        sc.overflow.fill(share);
+                    } else {
+                        for ((o, &icu), &cap) in sc
+                            .overflow
+                            .iter_mut()
+                            .zip(&sc.icu)
+                            .zip(&self.region_icu_capacity)
+                        {
+                            *o = if icu > cap { (icu - cap) / icu } else { 0.0 };
+                        }
+                    }
+                }
             }
         }
-        let overflow = match self.q_overflow {
-            Some(_) if icu_total > self.icu_capacity => (icu_total - self.icu_capacity) / icu_total,
-            _ => 0.0,
-        };
         let (sigma, gamma) = (self.latent_rate, self.recovery_rate);
-        for (((s, d), r), &lambda) in states
-            .iter()
-            .zip(changes)
-            .zip(&self.per_group)
-            .zip(&*lambda)
-        {
-            let mut infections = 0.0;
-            let mut severe = 0.0;
-            for (k, &class) in c::CLASSES.iter().enumerate() {
-                let flow = lambda * self.hazard[k] * s[class];
-                d[class] = -flow;
-                infections += flow;
-                severe += flow * r.p_severe[k];
-            }
-            let asym = infections * r.p_asym;
-            let to_infectious = [
-                sigma * s[c::E_ASYM],
-                sigma * s[c::E_MILD],
-                sigma * s[c::E_SEV],
-            ];
-            let recoveries = gamma * (s[c::I_ASYM] + s[c::I_MILD]);
-            let admissions = gamma * s[c::I_SEV];
-            let to_icu = admissions * r.p_icu;
-            let ward_out = self.ward_rate * s[c::H];
-            let icu_out = self.icu_rate * s[c::C];
-            let icu_death_p = match self.q_overflow {
-                Some(q) => r.q_icu * (1.0 - overflow) + q * overflow,
-                None => r.q_icu,
-            };
-            let deaths = ward_out * r.q_ward + icu_out * icu_death_p;
-            let waning_v = self.waning_vaccine * s[c::V];
-            let waning_r = self.waning_infection * s[c::R];
+        let regions = states
+            .chunks_exact(n)
+            .zip(changes.chunks_exact_mut(n))
+            .zip(sc.lambda.chunks_exact(n))
+            .zip(&sc.overflow);
+        for (((states, changes), lambda), &overflow) in regions {
+            for (((s, d), r), &lambda) in
+                states.iter().zip(changes).zip(&self.per_group).zip(lambda)
+            {
+                let mut infections = 0.0;
+                let mut severe = 0.0;
+                for (k, &class) in c::CLASSES.iter().enumerate() {
+                    let flow = lambda * self.hazard[k] * s[class];
+                    d[class] = -flow;
+                    infections += flow;
+                    severe += flow * r.p_severe[k];
+                }
+                let asym = infections * r.p_asym;
+                let to_infectious = [
+                    sigma * s[c::E_ASYM],
+                    sigma * s[c::E_MILD],
+                    sigma * s[c::E_SEV],
+                ];
+                let recoveries = gamma * (s[c::I_ASYM] + s[c::I_MILD]);
+                let admissions = gamma * s[c::I_SEV];
+                let to_icu = admissions * r.p_icu;
+                let ward_out = self.ward_rate * s[c::H];
+                let icu_out = self.icu_rate * s[c::C];
+                let icu_death_p = match self.q_overflow {
+                    Some(q) => r.q_icu * (1.0 - overflow) + q * overflow,
+                    None => r.q_icu,
+                };
+                let deaths = ward_out * r.q_ward + icu_out * icu_death_p;
+                let waning_v = self.waning_vaccine * s[c::V];
+                let waning_r = self.waning_infection * s[c::R];
 
-            d[c::V] -= waning_v;
-            let recovered = recoveries + ward_out + icu_out - deaths;
-            d[c::R] += self.protected * recovered - waning_r;
-            d[c::W] += (1.0 - self.protected) * recovered + waning_v + waning_r;
-            d[c::E_ASYM] = asym - to_infectious[0];
-            d[c::E_MILD] = infections - asym - severe - to_infectious[1];
-            d[c::E_SEV] = severe - to_infectious[2];
-            d[c::I_ASYM] = to_infectious[0] - gamma * s[c::I_ASYM];
-            d[c::I_MILD] = to_infectious[1] - gamma * s[c::I_MILD];
-            d[c::I_SEV] = to_infectious[2] - admissions;
-            d[c::H] = admissions - to_icu - ward_out;
-            d[c::C] = to_icu - icu_out;
-            d[c::D] = deaths;
-            d[c::CUM_INFECTIONS] = infections;
-            d[c::CUM_ADMISSIONS] = admissions;
-            d[c::CUM_ICU_ADMISSIONS] = to_icu;
+                d[c::V] -= waning_v;
+                let recovered = recoveries + ward_out + icu_out - deaths;
+                d[c::R] += self.protected * recovered - waning_r;
+                d[c::W] += (1.0 - self.protected) * recovered + waning_v + waning_r;
+                d[c::E_ASYM] = asym - to_infectious[0];
+                d[c::E_MILD] = infections - asym - severe - to_infectious[1];
+                d[c::E_SEV] = severe - to_infectious[2];
+                d[c::I_ASYM] = to_infectious[0] - gamma * s[c::I_ASYM];
+                d[c::I_MILD] = to_infectious[1] - gamma * s[c::I_MILD];
+                d[c::I_SEV] = to_infectious[2] - admissions;
+                d[c::H] = admissions - to_icu - ward_out;
+                d[c::C] = to_icu - icu_out;
+                d[c::D] = deaths;
+                d[c::CUM_INFECTIONS] = infections;
+                d[c::CUM_ADMISSIONS] = admissions;
+                d[c::CUM_ICU_ADMISSIONS] = to_icu;
+            }
         }
     }
 
     /// Gives the day's doses of every active campaign, moving the vaccinated from S and W to V.
+    /// Doses go to age bands by the campaign's priority and, within a band, to the regions in
+    /// proportion to the people still to vaccinate there.
     fn vaccinate(
         &self,
         day: usize,
@@ -533,21 +794,21 @@ impl Model {
         doses: &mut [f64],
     ) {
         doses.iter_mut().for_each(|d| *d = 0.0);
-        let n = self.groups;
+        let n = self.ages;
+        let regions = self.regions();
+        let population = self.group_population();
         for (campaign, given) in self.scenario.campaigns.iter().zip(given.iter_mut()) {
             let active = ((day + 1) as f64 - campaign.start_day).clamp(0.0, 1.0);
             let mut left = campaign.doses_per_day * active;
             if left <= 0.0 {
                 continue;
             }
-            let wanted: Vec<f64> = (0..n)
+            let wanted: Vec<f64> = (0..self.groups)
                 .map(|g| {
                     let s = &y[g * SLOTS..(g + 1) * SLOTS];
                     let eligible = s[c::S] + s[c::W] + s[c::R];
-                    let uptake = 1.0 - (1.0 - campaign.uptake[g]) * (1.0 - uptake_boost);
-                    (uptake * self.population[g] - given[g])
-                        .max(0.0)
-                        .min(eligible)
+                    let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - uptake_boost);
+                    (uptake * population[g] - given[g]).max(0.0).min(eligible)
                 })
                 .collect();
             let total_wanted: f64 = wanted.iter().sum();
@@ -555,33 +816,101 @@ impl Model {
                 continue;
             }
             for step in 0..n {
-                let (g, dose) = match campaign.priority {
-                    Priority::OldestFirst => {
-                        let g = n - 1 - step;
-                        (g, wanted[g].min(left))
-                    }
+                let band = match campaign.priority {
+                    Priority::OldestFirst => n - 1 - step,
+                    Priority::Proportional => step,
+                };
+                let in_band = |g: &usize| g % n == band;
+                let band_wanted: f64 = (0..self.groups).filter(in_band).map(|g| wanted[g]).sum();
+                let band_dose = match campaign.priority {
+                    Priority::OldestFirst => band_wanted.min(left),
                     Priority::Proportional => {
-                        let share = (campaign.doses_per_day * active / total_wanted).min(1.0);
-                        (step, wanted[step] * share)
+                        band_wanted * (campaign.doses_per_day * active / total_wanted).min(1.0)
                     }
                 };
-                if dose <= 0.0 {
-                    continue;
+                for g in (0..self.groups).filter(in_band) {
+                    let dose = if regions == 1 {
+                        band_dose
+                    } else if band_wanted > 0.0 {
+                        band_dose * wanted[g] / band_wanted
+                    } else {
+                        0.0
+                    };
+                    if dose <= 0.0 {
+                        continue;
+                    }
+                    let s = &mut y[g * SLOTS..(g + 1) * SLOTS];
+                    let eligible = s[c::S] + s[c::W] + s[c::R];
+                    // Doses reach S, W and R alike (nobody knows who was infected); the recently
+                    // recovered keep their (stronger, all-or-nothing) protection in R.
+                    let fraction = dose / eligible;
+                    for class in [c::S, c::W] {
+                        let moved = s[class] * fraction;
+                        s[class] -= moved;
+                        s[c::V] += moved;
+                    }
+                    given[g] += dose;
+                    doses[g] += dose;
+                    left -= dose;
                 }
-                let s = &mut y[g * SLOTS..(g + 1) * SLOTS];
-                let eligible = s[c::S] + s[c::W] + s[c::R];
-                // Doses reach S, W and R alike (nobody knows who was infected); the recently
-                // recovered keep their (stronger, all-or-nothing) protection in R.
-                let fraction = dose / eligible;
-                for class in [c::S, c::W] {
-                    let moved = s[class] * fraction;
-                    s[class] -= moved;
-                    s[c::V] += moved;
-                }
-                given[g] += dose;
-                doses[g] += dose;
-                left -= dose;
             }
+        }
+    }
+}
+
+/// Scratch buffers of a run, allocated once.
+struct Scratch {
+    /// National: the day's operator (`ages x ages`, transposed).
+    op: Vec<f64>,
+    /// Regional: per setting the day's factor `a^s_g` of every group.
+    factor: [Vec<f64>; 4],
+    /// Regional: per region the day's local operator `L_r` and cross operator `C_r`
+    /// (`ages x ages`, transposed), and whether every region has the same factors.
+    local: Vec<f64>,
+    cross: Vec<f64>,
+    uniform: bool,
+    mixed: Vec<f64>,
+    pressure: Vec<f64>,
+    lambda: Vec<f64>,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    z: Vec<f64>,
+    inv_population: Vec<f64>,
+    /// Per region: ICU patients, where they lie after spreading, and the overflow share.
+    icu: Vec<f64>,
+    located: Vec<f64>,
+    overflow: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(model: &Model) -> Self {
+        let (g, n, r) = (model.groups, model.ages, model.regions());
+        let regional = model.geography.is_some();
+        let group_buffer = || if regional { vec![0.0; g] } else { Vec::new() };
+        Scratch {
+            op: vec![0.0; n * n],
+            factor: std::array::from_fn(|_| group_buffer()),
+            local: if regional {
+                vec![0.0; r * n * n]
+            } else {
+                Vec::new()
+            },
+            cross: if regional {
+                vec![0.0; r * n * n]
+            } else {
+                Vec::new()
+            },
+            uniform: true,
+            mixed: group_buffer(),
+            pressure: vec![0.0; g],
+            lambda: vec![0.0; g],
+            x: group_buffer(),
+            y: group_buffer(),
+            z: vec![0.0; n],
+            inv_population: model.group_population().iter().map(|p| 1.0 / p).collect(),
+            icu: vec![0.0; r],
+            located: vec![0.0; r],
+            overflow: vec![0.0; r],
         }
     }
 }

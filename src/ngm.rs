@@ -15,7 +15,7 @@ use crate::model::Model;
 
 /// `K(r)` for transmission probability 1 per contact (multiply by `beta0` for the model's).
 pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {
-    let n = model.groups;
+    let n = model.ages;
     let (nu, gamma) = (model.latent_rate, model.recovery_rate);
     let discount = nu / ((nu + r) * (gamma + r));
     let mut k = vec![0.0; n * n];
@@ -62,7 +62,7 @@ pub fn spectral_radius(k: &[f64], n: usize) -> f64 {
 
 /// The real root `r` of `beta0 * rho(K(r)) = 1`, by bisection.
 pub fn growth_rate(model: &Model) -> f64 {
-    let n = model.groups;
+    let n = model.ages;
     let excess = |r: f64| model.beta0 * spectral_radius(&next_generation(model, r), n) - 1.0;
     let floor = -model.latent_rate.min(model.recovery_rate);
     let (mut lo, mut hi) = (floor * (1.0 - 1e-12), 1.0);

@@ -87,6 +87,10 @@ pub struct TriggerPolicy {
     pub decision_delay_days: u32,
     /// Days a level stays in force at least before the next change may take effect.
     pub min_days_at_level: u32,
+    /// In a regional model: every region moves on its own signals (regional signal values, a
+    /// level per region); false: one national level for all regions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub regional: bool,
 }
 
 impl TriggerPolicy {
@@ -132,16 +136,33 @@ impl TriggerPolicy {
     }
 }
 
-/// What a run is governed by: a fixed package or a trigger policy.
+/// Positions in [`Signal::ALL`] of the signals that count persons (not per head or per bed).
+const COUNT_SIGNALS: [usize; 3] = [0, 1, 3];
+
+/// A fixed package per region, with a national default for regions not named.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalPackages {
+    /// The package of every region not named in `regions`.
+    #[serde(default)]
+    pub default: Package,
+    /// Region (code or name) -> its package.
+    #[serde(default)]
+    pub regions: BTreeMap<String, Package>,
+}
+
+/// What a run is governed by: a fixed package, a trigger policy, or a package per region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
     Package(Package),
     Trigger(TriggerPolicy),
+    Regional(RegionalPackages),
 }
 
 impl Policy {
-    /// The levels of the policy (a package is a policy with one level that never changes).
+    /// The levels of the policy (a package is a policy with one level that never changes; packages
+    /// per region are levels `default`, then one per named region).
     fn levels(&self) -> Vec<(String, Package)> {
         match self {
             Policy::Package(p) => vec![("package".into(), p.clone())],
@@ -150,6 +171,33 @@ impl Policy {
                 .iter()
                 .map(|l| (l.name.clone(), l.package.clone()))
                 .collect(),
+            Policy::Regional(r) => std::iter::once(("default".to_string(), r.default.clone()))
+                .chain(r.regions.iter().map(|(k, p)| (k.clone(), p.clone())))
+                .collect(),
+        }
+    }
+
+    /// Checks the policy against the plans.
+    pub fn check(&self, plans: &SectorPlans, c: &mut Checker) {
+        match self {
+            Policy::Package(p) => plans.check_package(p, "package", c),
+            Policy::Trigger(t) => t.check(plans, "policy", c),
+            Policy::Regional(r) => {
+                plans.check_package(&r.default, "policy.default", c);
+                for (region, p) in &r.regions {
+                    plans.check_package(p, &format!("policy.regions.{region}"), c);
+                }
+            }
+        }
+    }
+
+    /// The name the policy goes by in results.
+    pub fn name(&self) -> String {
+        match self {
+            Policy::Package(_) => "package".into(),
+            Policy::Trigger(t) if t.regional => format!("{} (regional)", t.name),
+            Policy::Trigger(t) => t.name.clone(),
+            Policy::Regional(_) => "regional packages".into(),
         }
     }
 }
@@ -165,6 +213,9 @@ pub struct Decision {
     pub to_level: usize,
     /// Which signal crossed which value, e.g. `icu_admissions_per_day 11.2 >= 10`.
     pub reason: String,
+    /// The region the decision is for (regional policies); `None`: national.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// What the policy did during a run.
@@ -185,9 +236,73 @@ pub struct PolicyRecord {
     /// OxCGRT stringency index (0-100) per day.
     pub stringency: Vec<f64>,
     pub decisions: Vec<Decision>,
+    /// Regional runs under a regional policy: `days x regions`, the level in force in each region
+    /// (then `level` and `rungs` show the highest level in force anywhere and `stringency` the
+    /// population-weighted mean). Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region_level: Vec<Vec<usize>>,
+}
+
+/// The decision state of one controller (the nation, or one region).
+#[derive(Debug, Clone, Default)]
+struct Controller {
+    level: usize,
+    /// Day the current level took effect.
+    since: usize,
+    pending: Option<Decision>,
+}
+
+impl Controller {
+    /// Applies a decision due today, then decides on today's signals.
+    fn step(
+        &mut self,
+        policy: &TriggerPolicy,
+        day: usize,
+        signals: &Signals,
+        region: Option<&str>,
+        decisions: &mut Vec<Decision>,
+    ) {
+        // A decision due today takes effect before the day is simulated.
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.day_effective == day)
+        {
+            let decision = self.pending.take().expect("pending decision");
+            self.level = decision.to_level;
+            self.since = day;
+            decisions.push(decision);
+        }
+        if self.pending.is_some() {
+            return;
+        }
+        if let Some((to, reason)) = decide(policy, self.level, signals) {
+            // In force after the decision delay, and not before the current level has been in
+            // force for its minimum time.
+            let day_effective = (day + policy.decision_delay_days as usize)
+                .max(self.since + policy.min_days_at_level as usize);
+            let decision = Decision {
+                day_decided: day,
+                day_effective,
+                from_level: self.level,
+                to_level: to,
+                reason,
+                region: region.map(str::to_string),
+            };
+            if day_effective == day {
+                self.level = to;
+                self.since = day;
+                decisions.push(decision);
+            } else {
+                self.pending = Some(decision);
+            }
+        }
+    }
 }
 
 /// Runs a model under a policy: the controller sets the package in force each day (closed loop).
+/// In a regional model a national policy puts every region on the same level; a regional trigger
+/// policy (or packages per region) gives every region its own.
 pub fn run(
     model: &crate::Model,
     plans: &SectorPlans,
@@ -195,10 +310,7 @@ pub fn run(
     days: usize,
 ) -> crate::Result<crate::Trajectory> {
     let mut check = Checker::new();
-    match policy {
-        Policy::Package(p) => plans.check_package(p, "package", &mut check),
-        Policy::Trigger(t) => t.check(plans, "policy", &mut check),
-    }
+    policy.check(plans, &mut check);
     check.finish()?;
     let cal = model.calibration();
     let levels = policy.levels();
@@ -210,14 +322,54 @@ pub fn run(
     let stringency: Vec<f64> = levels.iter().map(|(_, p)| plans.stringency(p)).collect();
     let trigger = match policy {
         Policy::Trigger(t) => Some(t),
-        Policy::Package(_) => None,
+        _ => None,
     };
     let levers: Vec<_> = levels.iter().map(|(_, p)| plans.levers(p)).collect();
-    let mut level = 0;
-    let mut since = 0; // day the current level took effect
-    let mut pending: Option<Decision> = None;
+    let geo = model.geography();
+    let n_regions = model.regions();
+    // One controller for the nation, or one per region.
+    let mut controllers = match (policy, geo) {
+        (Policy::Trigger(t), Some(_)) if t.regional => vec![Controller::default(); n_regions],
+        (Policy::Regional(r), geo) => {
+            let mut start = vec![Controller::default(); n_regions];
+            for (i, key) in r.regions.keys().enumerate() {
+                let region = match geo {
+                    Some(g) => g
+                        .codes
+                        .iter()
+                        .zip(&g.names)
+                        .position(|(c, n)| c == key || n == key),
+                    None => None,
+                };
+                let Some(region) = region else {
+                    let valid = geo.map_or_else(Vec::new, |g| g.names.clone());
+                    return Err(crate::Error::field(
+                        format!("policy.regions.{key}"),
+                        if valid.is_empty() {
+                            "packages per region need a calibration with regions (Calibration.netherlands(regions=True))".into()
+                        } else {
+                            format!("unknown region; valid: {}", valid.join(", "))
+                        },
+                        format!("{key:?}"),
+                    ));
+                };
+                start[region].level = i + 1;
+            }
+            start
+        }
+        _ => vec![Controller::default()],
+    };
+    let regional = controllers.len() > 1;
+    let weights: Vec<f64> = match geo {
+        Some(g) => {
+            let total: f64 = g.region_population.iter().sum();
+            g.region_population.iter().map(|p| p / total).collect()
+        }
+        None => vec![1.0],
+    };
+    let names: Vec<String> = geo.map_or_else(Vec::new, |g| g.names.clone());
     let mut record = PolicyRecord {
-        name: trigger.map_or_else(|| "package".into(), |t| t.name.clone()),
+        name: trigger.map_or_else(|| policy.name(), |t| t.name.clone()),
         sectors: plans.sectors.iter().map(|s| s.name.clone()).collect(),
         levels: levels.iter().map(|(n, _)| n.clone()).collect(),
         general: levels.iter().map(|(_, p)| p.general.clone()).collect(),
@@ -225,47 +377,66 @@ pub fn run(
         rungs: Vec::with_capacity(days),
         stringency: Vec::with_capacity(days),
         decisions: Vec::new(),
+        region_level: Vec::new(),
     };
-    let mut control = |day: usize, signals: &Signals, m: &mut crate::model::DayEffects| {
-        // A decision due today takes effect before the day is simulated.
+    let mut control = |day: usize,
+                       signals: &Signals,
+                       region_signals: &[Signals],
+                       m: &mut [crate::model::DayEffects]| {
         if let Some(t) = trigger {
-            if pending.as_ref().is_some_and(|p| p.day_effective == day) {
-                let decision = pending.take().expect("pending decision");
-                level = decision.to_level;
-                since = day;
-                record.decisions.push(decision);
-            }
-            if pending.is_none() {
-                if let Some((to, reason)) = decide(t, level, signals) {
-                    // In force after the decision delay, and not before the current level has
-                    // been in force for its minimum time.
-                    let day_effective = (day + t.decision_delay_days as usize)
-                        .max(since + t.min_days_at_level as usize);
-                    let decision = Decision {
-                        day_decided: day,
-                        day_effective,
-                        from_level: level,
-                        to_level: to,
-                        reason,
-                    };
-                    if day_effective == day {
-                        level = to;
-                        since = day;
-                        record.decisions.push(decision);
-                    } else {
-                        pending = Some(decision);
+            if regional {
+                for (r, controller) in controllers.iter_mut().enumerate() {
+                    let name = names.get(r).map(String::as_str);
+                    // Regional signal values: counts are compared per head, as national
+                    // equivalents (40 admissions a day nationally = 40 N_r / N in region r).
+                    let mut own = region_signals[r];
+                    for i in COUNT_SIGNALS {
+                        own[i] /= weights[r];
                     }
+                    controller.step(t, day, &own, name, &mut record.decisions);
                 }
+            } else {
+                controllers[0].step(t, day, signals, None, &mut record.decisions);
             }
         }
-        m.clone_from(&effects[level]);
-        record.level.push(level);
-        record.rungs.push(rungs[level].clone());
-        record.stringency.push(stringency[level]);
+        let top = controllers.iter().map(|c| c.level).max().unwrap_or(0);
+        if regional {
+            for (out, controller) in m.iter_mut().zip(&controllers) {
+                out.clone_from(&effects[controller.level]);
+            }
+            record
+                .region_level
+                .push(controllers.iter().map(|c| c.level).collect());
+        } else {
+            for out in m.iter_mut() {
+                out.clone_from(&effects[top]);
+            }
+        }
+        let mean_stringency: f64 = if regional {
+            controllers
+                .iter()
+                .zip(&weights)
+                .map(|(c, w)| w * stringency[c.level])
+                .sum()
+        } else {
+            stringency[top]
+        };
+        let lever_cost: f64 = if regional {
+            controllers
+                .iter()
+                .zip(&weights)
+                .map(|(c, w)| w * levers[c.level].1)
+                .sum()
+        } else {
+            levers[top].1
+        };
+        record.level.push(top);
+        record.rungs.push(rungs[top].clone());
+        record.stringency.push(mean_stringency);
         MeasureDay {
-            stringency: stringency[level],
-            levers: levers[level].0,
-            lever_cost: levers[level].1,
+            stringency: mean_stringency,
+            levers: levers[top].0,
+            lever_cost,
         }
     };
     let mut trajectory = crate::behaviour::run(model, days, &mut control)?;

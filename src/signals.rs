@@ -1,16 +1,18 @@
 //! The indicators read from the state at the start of each day: what trigger policies watch and
 //! what drives risk perception. Read once per day and shared by the policy controller and behaviour.
+//! A regional model reads them for the whole country and for every region (from the region's own
+//! residents: their admissions, and their patients against the region's beds).
 
 use std::collections::VecDeque;
 
-use crate::calibration::Calibration;
-use crate::compartments as c;
+use crate::compartments::{self as c, SLOTS};
+use crate::model::Model;
 use crate::policy::Signal;
 
 /// Signal values in [`Signal::ALL`] order.
 pub type Signals = [f64; 6];
 
-/// Reads the signals, keeping the last 7 days of admissions.
+/// Reads the signals of one population, keeping the last 7 days of admissions.
 pub struct SignalReader {
     groups: usize,
     population: f64,
@@ -21,15 +23,44 @@ pub struct SignalReader {
 }
 
 impl SignalReader {
-    pub fn new(cal: &Calibration) -> Self {
+    /// A reader of `groups` groups (from the start of the state it is given) with `population`
+    /// persons and scaled-up ICU and clinical capacity.
+    pub fn new(groups: usize, population: f64, icu_capacity: f64, hospital_capacity: f64) -> Self {
         Self {
-            groups: cal.n_ages(),
-            population: cal.population.iter().sum(),
-            icu_capacity: cal.capacity.icu_scaled.max(f64::MIN_POSITIVE),
-            hospital_capacity: cal.capacity.hospital_scaled.max(f64::MIN_POSITIVE),
+            groups,
+            population,
+            icu_capacity: icu_capacity.max(f64::MIN_POSITIVE),
+            hospital_capacity: hospital_capacity.max(f64::MIN_POSITIVE),
             last: None,
             admissions: VecDeque::with_capacity(8),
         }
+    }
+
+    /// The national reader and, for a regional model, one reader per region.
+    pub fn for_model(model: &Model) -> (SignalReader, Vec<SignalReader>) {
+        let cal = model.calibration();
+        let cap = &cal.capacity;
+        let national = SignalReader::new(
+            model.groups,
+            cal.population.iter().sum(),
+            cap.icu_scaled,
+            cap.hospital_scaled,
+        );
+        let regional = model.geography().map_or_else(Vec::new, |geo| {
+            geo.region_population
+                .iter()
+                .zip(&geo.capacity_share)
+                .map(|(&p, &share)| {
+                    SignalReader::new(
+                        geo.ages,
+                        p,
+                        share * cap.icu_scaled,
+                        share * cap.hospital_scaled,
+                    )
+                })
+                .collect()
+        });
+        (national, regional)
     }
 
     /// The signals from the state at the start of a day (admissions: mean over the days seen, at
@@ -59,6 +90,18 @@ impl SignalReader {
             icu / self.icu_capacity,
             total(c::H) / self.hospital_capacity,
         ]
+    }
+}
+
+/// Reads every region's signals into `out` (one entry per reader; regions are consecutive blocks
+/// of `ages` groups in the state).
+pub fn read_regions(readers: &mut [SignalReader], y: &[f64], out: &mut Vec<Signals>) {
+    out.clear();
+    let mut start = 0;
+    for reader in readers {
+        let len = reader.groups * SLOTS;
+        out.push(reader.read(&y[start..start + len]));
+        start += len;
     }
 }
 

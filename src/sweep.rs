@@ -657,6 +657,12 @@ impl Sweep {
                 (Some(plans), Some(Policy::Trigger(t))) => {
                     t.check(plans, &format!("{f}.policy"), &mut c)
                 }
+                (Some(plans), Some(Policy::Regional(r))) => {
+                    plans.check_package(&r.default, &format!("{f}.policy.default"), &mut c);
+                    for (region, pkg) in &r.regions {
+                        plans.check_package(pkg, &format!("{f}.policy.regions.{region}"), &mut c);
+                    }
+                }
                 (None, Some(_)) => c.fail(
                     format!("{f}.plans"),
                     "a policy needs the sector plans it refers to",

@@ -1,6 +1,6 @@
 //! What a run produces: daily states by group, and the virus-spread dimension summarised from them.
 
-use ndarray::{s, Array1, Array2, Array3, Axis};
+use ndarray::{s, Array1, Array2, Array3, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::compartments::{self as c, SLOTS};
@@ -10,6 +10,13 @@ use crate::model::{Model, Multipliers};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trajectory {
     pub age_bands: Vec<String>,
+    /// Region names of a regional run (groups are `regions x age bands`, region-major); empty for
+    /// the national model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Per region of a regional run: share of the national capacity (beds) it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_share: Vec<f64>,
     /// `(days + 1) x groups x SLOTS`: the state at the start of day 0, then at the end of each day.
     pub states: Array3<f64>,
     /// `days x groups`: persons vaccinated per day.
@@ -31,6 +38,9 @@ pub struct Trajectory {
     /// `days x signals`: the indicators read at the start of each day ([`crate::policy::Signal::ALL`]).
     #[serde(default)]
     pub signals: Vec<[f64; 6]>,
+    /// `days x regions x signals` of a regional run: each region's indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region_signals: Vec<Vec<[f64; 6]>>,
     /// The four dimensions, when computed ([`crate::impacts::attach`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<crate::impacts::Impacts>,
@@ -40,8 +50,11 @@ impl Trajectory {
     pub(crate) fn new(model: &Model, days: usize) -> Self {
         let cal = model.calibration();
         let groups = model.groups;
+        let geo = model.geography();
         Trajectory {
             age_bands: cal.age_bands.clone(),
+            regions: geo.map_or_else(Vec::new, |g| g.names.clone()),
+            capacity_share: geo.map_or_else(Vec::new, |g| g.capacity_share.clone()),
             states: Array3::zeros((days + 1, groups, SLOTS)),
             vaccinations: Array2::zeros((days, groups)),
             multipliers: Array2::zeros((days, 4)),
@@ -51,6 +64,7 @@ impl Trajectory {
             policy: None,
             behaviour: None,
             signals: Vec::new(),
+            region_signals: Vec::new(),
             impacts: None,
         }
     }
@@ -79,15 +93,102 @@ impl Trajectory {
         self.vaccinations.nrows()
     }
 
+    /// The number of regions (1 for the national model).
+    pub fn n_regions(&self) -> usize {
+        self.regions.len().max(1)
+    }
+
+    /// Sums `rows x groups` over regions into `rows x age bands` (a copy for the national model).
+    fn by_age(&self, by_group: ArrayView2<'_, f64>) -> Array2<f64> {
+        let ages = self.age_bands.len();
+        let mut out = by_group.slice(s![.., ..ages]).to_owned();
+        for r in 1..self.n_regions() {
+            out += &by_group.slice(s![.., r * ages..(r + 1) * ages]);
+        }
+        out
+    }
+
+    /// `rows x groups` as `rows x regions x age bands`.
+    fn by_region(&self, by_group: Array2<f64>) -> Array3<f64> {
+        let (rows, ages) = (by_group.nrows(), self.age_bands.len());
+        by_group
+            .into_shape_with_order((rows, self.n_regions(), ages))
+            .expect("groups are regions x age bands")
+    }
+
     /// `days x groups`: persons in compartment `slot` at the end of each day.
-    pub fn stock(&self, slot: usize) -> Array2<f64> {
+    fn stock_by_group(&self, slot: usize) -> Array2<f64> {
         self.states.slice(s![1.., .., slot]).to_owned()
     }
 
     /// `days x groups`: the increase of a running total (or of the dead) over each day.
-    pub fn daily(&self, slot: usize) -> Array2<f64> {
+    fn daily_by_group(&self, slot: usize) -> Array2<f64> {
         let all = self.states.slice(s![.., .., slot]);
         &all.slice(s![1.., ..]) - &all.slice(s![..-1, ..])
+    }
+
+    /// `days x age bands`: persons vaccinated per day (all regions).
+    pub fn vaccinations_by_age(&self) -> Array2<f64> {
+        self.by_age(self.vaccinations.view())
+    }
+
+    /// `days x regions x age bands`: persons vaccinated per day, by region.
+    pub fn vaccinations_by_region(&self) -> Array3<f64> {
+        self.by_region(self.vaccinations.clone())
+    }
+
+    /// `days x regions x age bands` of a named daily series (`infections`, `admissions`,
+    /// `icu_admissions`, `deaths`, `hospital_occupancy`, `icu_occupancy`, `vaccinations`).
+    pub fn series_by_region(&self, name: &str) -> Option<Array3<f64>> {
+        Some(match name {
+            "infections" => self.daily_by_region(c::CUM_INFECTIONS),
+            "admissions" => self.daily_by_region(c::CUM_ADMISSIONS),
+            "icu_admissions" => self.daily_by_region(c::CUM_ICU_ADMISSIONS),
+            "deaths" => self.daily_by_region(c::D),
+            "hospital_occupancy" => self.stock_by_region(c::H),
+            "icu_occupancy" => self.stock_by_region(c::C),
+            "vaccinations" => self.vaccinations_by_region(),
+            _ => return None,
+        })
+    }
+
+    /// `days x age bands`: persons in compartment `slot` at the end of each day (all regions).
+    pub fn stock(&self, slot: usize) -> Array2<f64> {
+        self.by_age(self.states.slice(s![1.., .., slot]))
+    }
+
+    /// `days x age bands`: the increase of a running total (or of the dead) over each day.
+    pub fn daily(&self, slot: usize) -> Array2<f64> {
+        let all = self.states.slice(s![.., .., slot]);
+        self.by_age((&all.slice(s![1.., ..]) - &all.slice(s![..-1, ..])).view())
+    }
+
+    /// `days x regions x age bands`: compartment `slot` at the end of each day, by region.
+    pub fn stock_by_region(&self, slot: usize) -> Array3<f64> {
+        self.by_region(self.stock_by_group(slot))
+    }
+
+    /// `days x regions x age bands`: the increase of a running total over each day, by region.
+    pub fn daily_by_region(&self, slot: usize) -> Array3<f64> {
+        self.by_region(self.daily_by_group(slot))
+    }
+
+    /// `regions x age bands`: the increase of a running total (or of the dead) over the run.
+    pub fn total_by_region(&self, slot: usize) -> Array2<f64> {
+        let last = self.states.shape()[0] - 1;
+        let change = &self.states.slice(s![last, .., slot]) - &self.states.slice(s![0, .., slot]);
+        change
+            .into_shape_with_order((self.n_regions(), self.age_bands.len()))
+            .expect("groups are regions x age bands")
+    }
+
+    /// Persons per region and age band at the start (`regions x age bands`).
+    pub fn population_by_region(&self) -> Array2<f64> {
+        let start = self
+            .states
+            .slice(s![0..1, .., ..c::PEOPLE])
+            .sum_axis(Axis(2));
+        self.by_region(start).index_axis_move(Axis(0), 0)
     }
 
     /// New infections per day (persons).
@@ -120,25 +221,29 @@ impl Trajectory {
         self.stock(c::C)
     }
 
-    /// Persons alive or dead per group at each recorded time (conserved).
+    /// Persons alive or dead per age band at each recorded time (conserved; all regions).
     pub fn people(&self) -> Array2<f64> {
+        self.by_age(
+            self.states
+                .slice(s![.., .., ..c::PEOPLE])
+                .sum_axis(Axis(2))
+                .view(),
+        )
+    }
+
+    /// Persons alive or dead per group (`regions x age bands`) at each recorded time.
+    pub fn people_by_group(&self) -> Array2<f64> {
         self.states.slice(s![.., .., ..c::PEOPLE]).sum_axis(Axis(2))
     }
 
-    /// Per group: the increase of a running total (or of the dead) over the whole run.
+    /// Per age band: the increase of a running total (or of the dead) over the whole run.
     pub fn total_by_group(&self, slot: usize) -> Vec<f64> {
-        let last = self.states.shape()[0] - 1;
-        (0..self.states.shape()[1])
-            .map(|g| self.states[[last, g, slot]] - self.states[[0, g, slot]])
-            .collect()
+        self.total_by_region(slot).sum_axis(Axis(0)).to_vec()
     }
 
-    /// Per group: a stock summed over the ends of all days (patient-days, for occupancy slots).
+    /// Per age band: a stock summed over the ends of all days (patient-days, for occupancy slots).
     pub fn stock_days_by_group(&self, slot: usize) -> Vec<f64> {
-        self.states
-            .slice(s![1.., .., slot])
-            .sum_axis(Axis(0))
-            .to_vec()
+        self.stock(slot).sum_axis(Axis(0)).to_vec()
     }
 
     /// The virus-spread dimension of the reference framework.

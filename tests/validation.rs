@@ -345,4 +345,28 @@ fn every_default_figure_has_a_source() {
             "calibration source {key} has neither year nor assumption flag"
         );
     }
+    // The regions carry their own sources, keyed below `regions`; every optional figure a region
+    // may give (age split, capacity share) is covered too.
+    let regions = afweging::regions::Regions::netherlands();
+    let doc: Value = serde_json::to_value(&regions).unwrap();
+    let mut paths = numeric_paths(&doc);
+    paths.extend([
+        "regions.population_by_age".into(),
+        "regions.capacity_share".into(),
+    ]);
+    for path in paths {
+        if path.starts_with("sources") {
+            continue;
+        }
+        assert!(
+            source_for(&regions.sources, &path).is_some(),
+            "calibration.regions.{path} has no source"
+        );
+    }
+    for (key, s) in &regions.sources {
+        assert!(
+            s.assumption || s.year.is_some(),
+            "regions source {key} has neither year nor assumption flag"
+        );
+    }
 }

@@ -73,9 +73,20 @@ class Calibration:
         self._inner = inner
 
     @classmethod
-    def netherlands(cls) -> "Calibration":
-        """The embedded default for the Netherlands (``data/netherlands/calibration.json``)."""
-        return cls(_core.Calibration.netherlands())
+    def netherlands(cls, regions: bool = False) -> "Calibration":
+        """The embedded default for the Netherlands (``data/netherlands/calibration.json``).
+
+        ``regions=True`` adds the 25 safety regions (``data/netherlands/regions.json``: population,
+        mixing between regions, capacity per region, national patient spreading); runs then have
+        results by region. The national model (the default) is the one-region special case."""
+        if not isinstance(regions, bool):
+            raise TypeError(f"regions: expected True or False, got {regions!r}")
+        return cls(_core.Calibration.netherlands(regions))
+
+    @property
+    def regions(self) -> List[str]:
+        """Names of the safety regions (empty for the national model)."""
+        return self._inner.regions
 
     @classmethod
     def from_json(cls, source: JsonSource) -> "Calibration":

@@ -291,11 +291,28 @@ class SectorPlans:
         text = json.dumps({"rungs": resolved, "general": list(general)})
         return Policy(self._inner.package(text))
 
-    def policy(self, name: Union[str, Mapping[str, Any]]) -> Policy:
-        """A named trigger policy (``"signal-values"``, ``"occupancy"``), or one given as a dict."""
+    def policy(self, name: Union[str, Mapping[str, Any]], regional: bool = False) -> Policy:
+        """A named trigger policy (``"signal-values"``, ``"occupancy"``), or one given as a dict.
+
+        ``regional=True`` (for a calibration with regions): every safety region moves on its own
+        indicators, with the same signal values per head (counts such as admissions per day are
+        scaled by the region's share of the population); the default is one national level."""
+        if not isinstance(regional, bool):
+            raise TypeError(f"regional: expected True or False, got {regional!r}")
         if isinstance(name, Mapping):
-            return Policy(self._inner.policy_from_json(json.dumps(name)))
-        return Policy(self._inner.policy(name))
+            return Policy(self._inner.policy_from_json(json.dumps({**name, "regional": regional})))
+        return Policy(self._inner.policy(name, regional))
+
+    def regional_packages(
+        self,
+        regions: Mapping[str, Mapping[str, Any]],
+        default: Optional[Mapping[str, Any]] = None,
+    ) -> Policy:
+        """A static package per safety region: ``regions`` maps a region (code ``"VR13"`` or name)
+        to ``{"rungs": {...}, "general": [...]}`` (rung indices); other regions get ``default``
+        (no measures when absent). Region names are checked when the model runs."""
+        text = json.dumps({"default": dict(default or {}), "regions": {k: dict(v) for k, v in regions.items()}})
+        return Policy(self._inner.regional_packages(text))
 
     def ladder(self, sector: str) -> Ladder:
         """The measure ladder of one sector (also ``plans[sector]``)."""

@@ -108,6 +108,30 @@ class Run:
         return self._inner.vaccinations
 
     @property
+    def regions(self) -> List[str]:
+        """Safety regions of a regional run (empty for the national model)."""
+        return self._inner.regions
+
+    def by_region(self, name: str) -> np.ndarray:
+        """A daily series by region, days x regions x age bands (the units of the attribute of the
+        same name: ``infections``, ``admissions``, ``icu_admissions``, ``deaths``,
+        ``hospital_occupancy``, ``icu_occupancy``, ``vaccinations``). National runs have one region."""
+        return self._inner.region_series(name)
+
+    @property
+    def region_signals(self) -> np.ndarray:
+        """Regional runs: the indicators of each region at the start of each day, days x regions x
+        signals (columns as :attr:`signals`: per region its residents' admissions, and its
+        patients against its own beds)."""
+        return self._inner.region_signals
+
+    @property
+    def region_level(self) -> np.ndarray:
+        """Regional policies: the level in force per day in each region (days x regions)."""
+        levels = self._policy().get("region_level") or []
+        return np.asarray(levels, dtype=np.int64).reshape(len(levels), len(self.regions) if levels else 0)
+
+    @property
     def contact_multipliers(self) -> np.ndarray:
         """Contact multipliers in force per day (dimensionless), days x 4 settings
         (home, school, work, community)."""
@@ -269,13 +293,21 @@ class Run:
 
     def to_xarray(self) -> "xr.Dataset":
         """Dataset with dims ``day`` and ``age_band`` (and ``setting`` for contact multipliers),
-        ``units`` and ``long_name`` attributes on every variable."""
+        ``units`` and ``long_name`` attributes on every variable. Regional runs add the dimension
+        ``region`` to the daily indicators (national totals are their sum over ``region``)."""
         xr = _require("xarray", "xarray")
         coords: Dict[str, Any] = {"day": np.arange(self.days), "age_band": self.age_bands}
-        data: Dict[str, Any] = {
-            name: (("day", "age_band"), getattr(self, name), {"units": unit, "long_name": long})
-            for name, unit, long in INDICATORS
-        }
+        if self.regions:
+            coords["region"] = self.regions
+            data: Dict[str, Any] = {
+                name: (("day", "region", "age_band"), self.by_region(name), {"units": unit, "long_name": long})
+                for name, unit, long in INDICATORS
+            }
+        else:
+            data = {
+                name: (("day", "age_band"), getattr(self, name), {"units": unit, "long_name": long})
+                for name, unit, long in INDICATORS
+            }
         data["contact_multipliers"] = (
             ("day", "setting"),
             self.contact_multipliers,
@@ -287,6 +319,12 @@ class Run:
             data["rung"] = (("day", "sector"), self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
             data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
             data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
+            if self.regions and self._policy().get("region_level"):
+                data["region_level"] = (
+                    ("day", "region"),
+                    self.region_level,
+                    {"units": "1", "long_name": "policy level in force in each region"},
+                )
         if self._record("behaviour") is not None:
             for name, long in (
                 ("compliance", "compliance with measures"),

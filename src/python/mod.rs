@@ -45,10 +45,24 @@ pub struct PyCalibration {
 #[pymethods]
 impl PyCalibration {
     #[staticmethod]
-    fn netherlands() -> Self {
+    #[pyo3(signature = (regions=false))]
+    fn netherlands(regions: bool) -> Self {
         Self {
-            inner: Calibration::netherlands(),
+            inner: if regions {
+                Calibration::netherlands_regions()
+            } else {
+                Calibration::netherlands()
+            },
         }
+    }
+
+    /// Region names (empty for the national model).
+    #[getter]
+    fn regions(&self) -> Vec<String> {
+        self.inner
+            .regions
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.names())
     }
 
     #[staticmethod]
@@ -220,7 +234,7 @@ impl PyModel {
     /// The prepared rates and matrices, for inspection and for independent re-implementations.
     fn parameters<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let m = &self.inner;
-        let n = m.groups;
+        let n = m.ages;
         let d = PyDict::new(py);
         let contacts: Vec<Vec<f64>> = m.contacts.iter().map(|x| x.to_vec()).collect();
         let contacts = Array2::from_shape_vec((4, n * n), contacts.concat())
@@ -247,7 +261,7 @@ impl PyModel {
         for (key, value) in m.scalars() {
             d.set_item(key, value)?;
         }
-        let init = Array2::from_shape_vec((n, c::SLOTS), m.initial_state()).expect("shape");
+        let init = Array2::from_shape_vec((m.groups, c::SLOTS), m.initial_state()).expect("shape");
         d.set_item("initial_state", init.into_pyarray(py))?;
         d.set_item("steps_per_day", m.steps_per_day())?;
         Ok(d)
@@ -338,7 +352,43 @@ impl PyRun {
 
     #[getter]
     fn vaccinations<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
-        self.inner.vaccinations.clone().into_pyarray(py)
+        self.inner.vaccinations_by_age().into_pyarray(py)
+    }
+
+    /// Region names of a regional run (empty for the national model).
+    #[getter]
+    fn regions(&self) -> Vec<String> {
+        self.inner.regions.clone()
+    }
+
+    /// `days x regions x age bands` of a daily series by name.
+    fn region_series<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        match self.inner.series_by_region(name) {
+            Some(a) => Ok(a.into_pyarray(py)),
+            None => Err(to_py(
+                py,
+                Error::field(
+                    "name".into(),
+                    "unknown series; valid: infections, admissions, icu_admissions, deaths, hospital_occupancy, icu_occupancy, vaccinations".into(),
+                    format!("{name:?}"),
+                ),
+            )),
+        }
+    }
+
+    /// `days x regions x signals`: each region's indicators (empty for the national model).
+    #[getter]
+    fn region_signals<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray3<f64>> {
+        let rows = &self.inner.region_signals;
+        let regions = rows.first().map_or(0, Vec::len);
+        let flat: Vec<f64> = rows.iter().flatten().flatten().copied().collect();
+        ndarray::Array3::from_shape_vec((rows.len(), regions, 6), flat)
+            .expect("shape")
+            .into_pyarray(py)
     }
 
     #[getter]
@@ -441,12 +491,16 @@ impl PySectorPlans {
             .map_err(|e| to_py(py, e))
     }
 
-    /// A named trigger policy of the plans.
-    fn policy(&self, py: Python<'_>, name: &str) -> PyResult<PyPolicy> {
+    /// A named trigger policy of the plans; `regional`: every region moves on its own signals.
+    #[pyo3(signature = (name, regional=false))]
+    fn policy(&self, py: Python<'_>, name: &str, regional: bool) -> PyResult<PyPolicy> {
         match self.inner.policies.iter().find(|p| p.name == name) {
             Some(p) => Ok(PyPolicy {
                 plans: self.inner.clone(),
-                policy: Policy::Trigger(p.clone()),
+                policy: Policy::Trigger(crate::policy::TriggerPolicy {
+                    regional,
+                    ..p.clone()
+                }),
             }),
             None => Err(to_py(
                 py,
@@ -458,6 +512,22 @@ impl PySectorPlans {
                 },
             )),
         }
+    }
+
+    /// A package per region from JSON `{"default": {...}, "regions": {"VR13": {...}}}`.
+    fn regional_packages(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
+        let policy = crate::error::from_json::<crate::policy::RegionalPackages>("policy", text)
+            .map(Policy::Regional)
+            .and_then(|p| {
+                let mut c = crate::validate::Checker::new();
+                p.check(&self.inner, &mut c);
+                c.finish().map(|_| p)
+            })
+            .map_err(|e| to_py(py, e))?;
+        Ok(PyPolicy {
+            plans: self.inner.clone(),
+            policy,
+        })
     }
 
     /// A trigger policy from JSON, checked against these plans.
@@ -514,10 +584,7 @@ impl PyPolicy {
 
     #[getter]
     fn name(&self) -> String {
-        match &self.policy {
-            Policy::Package(_) => "package".into(),
-            Policy::Trigger(t) => t.name.clone(),
-        }
+        self.policy.name()
     }
 
     /// The OxCGRT stringency index of each level's package (one value for a static package).
@@ -528,6 +595,10 @@ impl PyPolicy {
                 .levels
                 .iter()
                 .map(|l| self.plans.stringency(&l.package))
+                .collect(),
+            Policy::Regional(r) => std::iter::once(&r.default)
+                .chain(r.regions.values())
+                .map(|p| self.plans.stringency(p))
                 .collect(),
         }
     }

@@ -1,0 +1,242 @@
+//! The safety regions as a metapopulation: the national model is the one-region special case,
+//! full mixing of identical regions is the national model, people are conserved, regional measures
+//! act where they are taken, and patient spreading respects capacity.
+
+use afweging::compartments as c;
+use afweging::plans::SettingFactors;
+use afweging::policy::{self, Policy, RegionalPackages};
+use afweging::regions::{Kernel, Regions};
+use afweging::{Calibration, Model, Scenario, SectorPlans, Trajectory};
+
+fn scenario(name: &str) -> Scenario {
+    Scenario::preset(name).unwrap()
+}
+
+fn signal_values(plans: &SectorPlans, regional: bool) -> Policy {
+    let mut t = plans
+        .policies
+        .iter()
+        .find(|p| p.name == "signal-values")
+        .unwrap()
+        .clone();
+    t.regional = regional;
+    Policy::Trigger(t)
+}
+
+/// Largest difference between two runs' daily series by age, relative to each series' peak.
+fn max_relative_difference(a: &Trajectory, b: &Trajectory) -> f64 {
+    let mut worst: f64 = 0.0;
+    for slot in [c::CUM_INFECTIONS, c::CUM_ADMISSIONS, c::D] {
+        let (x, y) = (a.daily(slot), b.daily(slot));
+        let peak = x.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
+        worst = worst.max(
+            x.iter()
+                .zip(&y)
+                .map(|(p, q)| (p - q).abs() / peak)
+                .fold(0.0, f64::max),
+        );
+    }
+    for slot in [c::H, c::C] {
+        let (x, y) = (a.stock(slot), b.stock(slot));
+        let peak = x.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
+        worst = worst.max(
+            x.iter()
+                .zip(&y)
+                .map(|(p, q)| (p - q).abs() / peak)
+                .fold(0.0, f64::max),
+        );
+    }
+    worst
+}
+
+#[test]
+fn one_region_equals_the_national_model() {
+    let national = Calibration::netherlands();
+    let mut one = national.clone();
+    one.regions = Some(Regions::single(&national));
+    let plans = SectorPlans::netherlands();
+    for name in ["centraal", "ongunstig"] {
+        let a = Model::new(national.clone(), scenario(name)).unwrap();
+        let b = Model::new(one.clone(), scenario(name)).unwrap();
+        assert_eq!(b.regions(), 1);
+        let policy = signal_values(&plans, false);
+        let (ra, rb) = (
+            policy::run(&a, &plans, &policy, 365).unwrap(),
+            policy::run(&b, &plans, &policy, 365).unwrap(),
+        );
+        let diff = max_relative_difference(&ra, &rb);
+        assert!(diff < 1e-9, "{name}: {diff}");
+        assert_eq!(
+            ra.policy.as_ref().unwrap().level,
+            rb.policy.as_ref().unwrap().level
+        );
+    }
+}
+
+#[test]
+fn identical_regions_with_full_mixing_equal_the_national_model() {
+    let national = Calibration::netherlands();
+    let mut full = Calibration::netherlands_regions();
+    let regions = full.regions.as_mut().unwrap();
+    regions.mixing.kernel = Kernel::Homogeneous;
+    regions.mixing.outside = SettingFactors::default();
+    let plans = SectorPlans::netherlands();
+    // A severe scenario, so ICU overflow (with spreading) and the trigger policy both act.
+    let sc = scenario("zeer_ongunstig");
+    let a = Model::new(national, sc.clone()).unwrap();
+    let b = Model::new(full, sc).unwrap();
+    assert_eq!(b.regions(), 25);
+    for regional in [false, true] {
+        let policy = signal_values(&plans, regional);
+        let (ra, rb) = (
+            policy::run(&a, &plans, &policy, 365).unwrap(),
+            policy::run(&b, &plans, &policy, 365).unwrap(),
+        );
+        let diff = max_relative_difference(&ra, &rb);
+        assert!(diff < 1e-7, "regional {regional}: {diff}");
+        let (la, lb) = (
+            &ra.policy.as_ref().unwrap().level,
+            &rb.policy.as_ref().unwrap().level,
+        );
+        assert_eq!(la, lb, "regional {regional}");
+        if regional {
+            // Identical regions move in step on their own (per-head) signal values.
+            for row in &rb.policy.as_ref().unwrap().region_level {
+                assert!(row.iter().all(|&l| l == row[0]));
+            }
+        }
+        assert!(ra.virus_spread().days_icu_above_scaled > 0 || !regional);
+    }
+}
+
+#[test]
+fn people_are_conserved_in_every_region_and_regions_differ() {
+    // Seeded unevenly (the same prevalence everywhere stays the same everywhere: the mixing is
+    // row-stochastic), so regions differ.
+    let mut cal = Calibration::netherlands_regions();
+    cal.regions.as_mut().unwrap().seed = Some((0..25).map(|r| 0.2 + 0.1 * r as f64).collect());
+    let model = Model::new(cal, scenario("centraal")).unwrap();
+    let run = model.run(365).unwrap();
+    let people = run.people_by_group();
+    let start = people.row(0).to_owned();
+    for row in people.outer_iter() {
+        for (now, then) in row.iter().zip(start.iter()) {
+            assert!((now - then).abs() <= 1e-9 * then, "{now} vs {then}");
+        }
+    }
+    assert!(run.states.iter().all(|&v| v >= 0.0 && v.is_finite()));
+    // The regions together hold the national population per age band.
+    let cal = Calibration::netherlands();
+    for (got, want) in run.people().row(0).iter().zip(&cal.population) {
+        assert!((got - want).abs() < 1e-6 * want);
+    }
+    // Better-connected regions are reached earlier: attack rates differ between regions.
+    let infections = run.total_by_region(c::CUM_INFECTIONS);
+    let population = run.population_by_region();
+    let rates: Vec<f64> = (0..25)
+        .map(|r| infections.row(r).sum() / population.row(r).sum())
+        .collect();
+    let (lo, hi) = rates
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(l, h), &x| (l.min(x), h.max(x)));
+    assert!(hi > 1.01 * lo, "{rates:?}");
+}
+
+#[test]
+fn a_region_only_escalation_acts_there_and_leaves_a_distant_region_alone() {
+    let cal = Calibration::netherlands_regions();
+    let plans = SectorPlans::netherlands();
+    let model = Model::new(cal.clone(), scenario("centraal")).unwrap();
+    let amsterdam = cal
+        .regions
+        .as_ref()
+        .unwrap()
+        .index("Amsterdam-Amstelland")
+        .unwrap();
+    let limburg = cal.regions.as_ref().unwrap().index("Zuid-Limburg").unwrap();
+    let heavy = plans
+        .policies
+        .iter()
+        .find(|p| p.name == "signal-values")
+        .unwrap()
+        .levels
+        .last()
+        .unwrap()
+        .package
+        .clone();
+    let open = Policy::Regional(RegionalPackages::default());
+    let mut only = RegionalPackages::default();
+    only.regions.insert("VR13".into(), heavy);
+    let escalated = Policy::Regional(only);
+    let (base, run) = (
+        policy::run(&model, &plans, &open, 120).unwrap(),
+        policy::run(&model, &plans, &escalated, 120).unwrap(),
+    );
+    let per_head = |t: &Trajectory, r: usize| {
+        t.total_by_region(c::CUM_INFECTIONS).row(r).sum() / t.population_by_region().row(r).sum()
+    };
+    assert!(
+        per_head(&run, amsterdam) < 0.8 * per_head(&base, amsterdam),
+        "{} vs {}",
+        per_head(&run, amsterdam),
+        per_head(&base, amsterdam)
+    );
+    let record = run.policy.as_ref().unwrap();
+    assert!(record
+        .region_level
+        .iter()
+        .all(|row| row[limburg] == 0 && row[amsterdam] == 1));
+    // Zuid-Limburg is far away: its infections move by much less than Amsterdam's.
+    let change = |r| 1.0 - per_head(&run, r) / per_head(&base, r);
+    assert!(
+        change(limburg) < 0.25 * change(amsterdam),
+        "{} {}",
+        change(limburg),
+        change(amsterdam)
+    );
+
+    // A regional trigger policy: a region seeded ten times higher escalates while a distant one
+    // with a tenth of the prevalence stays at level 0 (regions out of step).
+    let mut seeded = cal.clone();
+    let mut seed = vec![1.0; 25];
+    seed[amsterdam] = 10.0;
+    seed[limburg] = 0.1;
+    seeded.regions.as_mut().unwrap().seed = Some(seed);
+    let model = Model::new(seeded, scenario("ongunstig")).unwrap();
+    let run = policy::run(&model, &plans, &signal_values(&plans, true), 120).unwrap();
+    let record = run.policy.as_ref().unwrap();
+    let first = record
+        .region_level
+        .iter()
+        .position(|row| row[amsterdam] > 0)
+        .expect("the seeded region escalates");
+    assert_eq!(record.region_level[first][limburg], 0);
+    assert!(record
+        .decisions
+        .iter()
+        .any(|d| d.region.as_deref() == Some("Amsterdam-Amstelland")));
+    assert!(record.stringency[first] > 0.0);
+}
+
+#[test]
+fn without_spreading_a_full_region_has_overflow_deaths_that_spreading_avoids() {
+    let mut cal = Calibration::netherlands_regions();
+    let amsterdam = cal.regions.as_ref().unwrap().index("VR13").unwrap();
+    let mut seed = vec![0.2; 25];
+    seed[amsterdam] = 20.0;
+    cal.regions.as_mut().unwrap().seed = Some(seed);
+    let sc = scenario("ongunstig");
+    let spread = Model::new(cal.clone(), sc.clone())
+        .unwrap()
+        .run(150)
+        .unwrap();
+    cal.regions.as_mut().unwrap().patient_spreading = false;
+    let local = Model::new(cal, sc).unwrap().run(150).unwrap();
+    let deaths = |t: &Trajectory| t.virus_spread().total_deaths;
+    assert!(
+        deaths(&spread) < deaths(&local),
+        "{} >= {}",
+        deaths(&spread),
+        deaths(&local)
+    );
+}
