@@ -30,6 +30,8 @@ from .impacts import DIMENSIONS
 from .model import Model
 from .plans import Policy
 from .valuation import Checklist, Valuation, lines_frame
+from ._display import num as _eur
+from ._optional import pandas as _pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -49,25 +51,6 @@ DEFAULT_CRITERIA: Dict[str, str] = {
 
 def _invalid(field: str, message: str, value: object) -> ValidationError:
     return ValidationError(f"{field}: {message}, got {value!r}", [{"field": field, "message": message, "value": repr(value)}])
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("pandas is needed for this; install it with `pip install afweging[pandas]`") from err
-    return pandas
-
-
-def _eur(x: float) -> str:
-    if not np.isfinite(x):
-        return "&ndash;"
-    a = abs(x)
-    if a >= 1e9:
-        return f"{x / 1e9:,.2f} bn"
-    if a >= 1e6:
-        return f"{x / 1e6:,.1f} mln"
-    return f"{x:,.0f}"
 
 
 def _scenarios(scenarios: Mapping[str, Any]) -> Tuple[List[str], List[Scenario], List[float]]:

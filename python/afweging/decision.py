@@ -31,6 +31,9 @@ import numpy.typing as npt
 
 from . import _core
 from .errors import ValidationError
+from ._display import num
+from ._optional import pandas as _pandas
+from ._optional import xarray as _xarray
 
 Array = npt.NDArray[np.float64]
 
@@ -58,22 +61,6 @@ def _axes(ax: Optional[Any], figsize: Tuple[float, float] = (8, 4)) -> Any:
         raise ImportError("matplotlib is needed for plots; install it with `pip install afweging[plot]`") from err
     _, ax = plt.subplots(figsize=figsize)
     return ax
-
-
-def _pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("pandas is needed for this; install it with `pip install afweging[pandas]`") from err
-    return pd
-
-
-def _xarray() -> Any:
-    try:
-        import xarray as xr
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("xarray is needed for this; install it with `pip install afweging[xarray]`") from err
-    return xr
 
 
 def _is_frame(data: object) -> bool:
@@ -158,17 +145,6 @@ def _directions(directions: Any, criteria: Sequence[str]) -> List[str]:
     return [str(d) for d in directions]
 
 
-def _fmt(x: float) -> str:
-    if not np.isfinite(x):
-        return "&ndash;"
-    a = abs(x)
-    if a >= 1e9:
-        return f"{x / 1e9:,.2f} bn"
-    if a >= 1e6:
-        return f"{x / 1e6:,.2f} mln"
-    if a != 0 and a < 1e-3:
-        return f"{x:.4g}"
-    return f"{x:,.4f}".rstrip("0").rstrip(".") if a < 1000 else f"{x:,.1f}"
 
 
 def _html_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = "") -> str:
@@ -178,7 +154,7 @@ def _html_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
         cells = []
         for v in row:
             if isinstance(v, (float, np.floating)):
-                cells.append(f"<td style='text-align:right'>{_fmt(float(v))}</td>")
+                cells.append(f"<td style='text-align:right'>{num(float(v), 4)}</td>")
             else:
                 cells.append(f"<td>{html.escape(str(v))}</td>")
         body += "<tr>" + "".join(cells) + "</tr>"
@@ -399,8 +375,8 @@ class DecisionTree:
         lower = "lower" if self.orientation == "cost" else "higher"
         note = (
             f"{lower} is better; ★ best expected value ({self.best}), ⚖ minimax regret "
-            f"({self.minimax_regret}); EVPI {_fmt(self.evpi)}; with perfect information "
-            f"{_fmt(self.expected_with_perfect_information)}"
+            f"({self.minimax_regret}); EVPI {num(self.evpi, 4)}; with perfect information "
+            f"{num(self.expected_with_perfect_information, 4)}"
         )
         return _html_table("Decision tree over scenarios", header, rows, note)
 
@@ -435,18 +411,18 @@ class DecisionTree:
                 bbox={"fc": "white", "ec": "none", "pad": 1.0},
             )
             ax.plot([1], [centres[a]], "o", ms=11, color=color, mec="black", zorder=3)
-            ax.text(1.0, centres[a] - 0.35, f"E = {_fmt(self.expected[a])}", ha="center", va="top", fontsize=8)
+            ax.text(1.0, centres[a] - 0.35, f"E = {num(self.expected[a], 4)}", ha="center", va="top", fontsize=8)
             for s, sc in enumerate(self.scenarios):
                 ax.plot([1, 2], [centres[a], ys[a][s]], color=color, lw=lw * 0.7)
                 ax.text(1.55, ys[a][s] + 0.05, f"{sc} (p={self.probabilities[s]:g})", fontsize=7, va="bottom")
                 ax.plot([2], [ys[a][s]], "<", ms=7, color=color)
-                ax.text(2.08, ys[a][s], _fmt(float(self.values[a, s])), va="center", fontsize=8)
+                ax.text(2.08, ys[a][s], num(float(self.values[a, s]), 4), va="center", fontsize=8)
         ax.plot([0], [root], "s", ms=14, color="tab:blue", mec="black", zorder=3)
-        ax.text(-0.05, root - 0.45, f"best: {self.best}\nE = {_fmt(self.expected[best])}", ha="center", va="top", fontsize=8)
+        ax.text(-0.05, root - 0.45, f"best: {self.best}\nE = {num(self.expected[best], 4)}", ha="center", va="top", fontsize=8)
         ax.set_xlim(-0.35, 2.6)
         ax.set_ylim(-(leaves + gap * (n_alt - 1)) + 0.2, 1.0)
         ax.axis("off")
-        ax.set_title(f"decision tree (EVPI {_fmt(self.evpi)}, minimax regret: {self.minimax_regret})", fontsize=10)
+        ax.set_title(f"decision tree (EVPI {num(self.evpi, 4)}, minimax regret: {self.minimax_regret})", fontsize=10)
         return ax
 
 

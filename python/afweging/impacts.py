@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 
 import numpy as np
 
+from ._optional import pandas as _pandas
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -21,14 +23,6 @@ _TITLES = {
     "socio_economic": "Socio-economic",
     "behavioural": "Behavioural",
 }
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("pandas is needed for this; install it with `pip install afweging[pandas]`") from err
-    return pandas
 
 
 def _format(value: float, unit: str) -> str:

@@ -10,6 +10,7 @@ from . import _core
 from ._display import details, esc, num, pct, table
 from ._inputs import JsonSource, _json_text
 from .errors import ValidationError
+from ._optional import pandas as _require_pandas
 
 #: Signals a trigger policy can watch, in the order of :attr:`Run.signals` columns, with units.
 SIGNALS: List[Tuple[str, str]] = [
@@ -20,14 +21,6 @@ SIGNALS: List[Tuple[str, str]] = [
     ("icu_occupancy_share", "share of scaled-up ICU capacity"),
     ("hospital_occupancy_share", "share of scaled-up clinical capacity"),
 ]
-
-
-def _require_pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError as err:  # pragma: no cover
-        raise ImportError("pandas is needed for this; install it with `pip install afweging[pandas]`") from err
-    return pd
 
 
 class Policy:

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 
 import numpy as np
 
+from ._optional import pyplot as _plt
+
 if TYPE_CHECKING:  # pragma: no cover
     from .run import Run
     from .sensitivity import OneWay
@@ -68,14 +70,6 @@ _DIM_COLOURS = {
     "behavioural": "tab:green",
     "policy": "tab:grey",
 }
-
-
-def _plt() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("matplotlib is needed for plots; install it with `pip install afweging[plot]`") from err
-    return plt
 
 
 def _axes(ax: Optional[Any], figsize: Tuple[float, float] = (9, 3.5)) -> Any:
@@ -241,7 +235,8 @@ def _impacts_table(data: Any) -> Tuple[Any, Dict[str, str], Dict[str, str]]:
     ``{name: Run | Impacts | {indicator: value}}``, a wide or tidy DataFrame, or a sweep Dataset
     (mean over draws; one scenario)."""
     from .impacts import Impacts
-    from .run import Run, _require
+    from ._optional import require as _require
+    from .run import Run
 
     pd = _require("pandas", "pandas")
     units: Dict[str, str] = {}

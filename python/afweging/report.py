@@ -37,7 +37,8 @@ from . import _core
 from ._inputs import Calibration, JsonSource, Scenario, _json_text
 from .errors import ValidationError
 from .plans import Policy, SectorPlans
-from .run import _require
+from ._display import num
+from ._optional import require as _require
 
 #: The sections of a report, in order: (id, title).
 SECTIONS: Tuple[Tuple[str, str], ...] = (
@@ -195,18 +196,7 @@ def _esc(x: Any) -> str:
     return html.escape(str(x))
 
 
-
-def _number(x: Any) -> str:
-    """A figure for a table: thousands separated, small numbers to three significant digits."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        v = float(x)
-        if v != v:
-            return "&ndash;"
-        return f"{v:,.0f}" if abs(v) >= 100 or v == 0 else f"{v:,.3g}"
-    return _esc(x)
-
-
-def _table(frame: Any, number: Any = _number) -> str:
+def _table(frame: Any, number: Any = num) -> str:
     """A pandas frame as a compact HTML table: index columns first, numbers right-aligned."""
     names = [n if n is not None else "" for n in frame.index.names]
     columns = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
@@ -257,7 +247,6 @@ def _summary(a: Any) -> str:
         "</ul><p class='note'>A model result under stated assumptions and values, not a recommendation: the valuation, "
         "the scenarios and their probabilities are choices, and every one of them is listed below.</p>"
     )
-
 
 
 def _expected_scorecard(a: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
+from ._optional import require as _require
 from .impacts import Impacts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,13 +44,6 @@ SUMMARY_UNITS: Dict[str, str] = {
     "days_icu_above_normal": "days",
     "days_icu_above_scaled": "days",
 }
-
-
-def _require(module: str, extra: str) -> Any:
-    try:
-        return __import__(module)
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(f"{module} is needed for this; install it with `pip install afweging[{extra}]`") from err
 
 
 class Run:

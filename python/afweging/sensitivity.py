@@ -128,7 +128,7 @@ class OneWay:
         """One row per parameter, largest swing first: ``parameter, apply, how, low_value,
         high_value, indicator, base, low, high, swing, unit`` (``low``/``high``: the indicator with
         the parameter at its low/high value; ``swing = |high - low|``)."""
-        from .run import _require
+        from ._optional import require as _require
 
         pd = _require("pandas", "pandas")
         return pd.DataFrame(self.rows(indicator))

@@ -17,7 +17,7 @@ from ._inputs import Calibration, Scenario
 from .errors import ValidationError
 from .model import Model
 from .plans import Policy
-from .run import _require
+from ._optional import require as _require
 from .uncertainty import Uncertainty
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -11,19 +11,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 from . import _core
 from ._inputs import Calibration, JsonSource, _json_text
 from .errors import ValidationError
+from ._optional import pandas as _pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .run import Run
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("pandas is needed for this; install it with `pip install afweging[pandas]`") from err
-    return pandas
 
 
 def _number(value: float, unit: str) -> str:
