@@ -80,6 +80,11 @@ fn identical_regions_with_full_mixing_equal_the_national_model() {
     let regions = full.regions.as_mut().unwrap();
     regions.mixing.kernel = Kernel::Homogeneous;
     regions.mixing.outside = SettingFactors::default();
+    // Identical regions: the national age structure everywhere (the default data give each region
+    // its own CBS age split).
+    for r in &mut regions.regions {
+        r.population_by_age = None;
+    }
     let plans = SectorPlans::netherlands();
     // A severe scenario, so ICU overflow (with spreading) and the trigger policy both act.
     let sc = scenario("zeer_ongunstig");
