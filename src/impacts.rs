@@ -643,17 +643,17 @@ pub fn compute(
             groups,
         );
     }
-    if let Some(p) = &prep {
-        b.push(
-            SocioEconomic,
-            "preparedness_cost",
-            "EUR",
-            "cost of preparedness levers (scale-up, care at home, testing, vaccination capacity)",
-            Sum,
-            p.total_cost(),
-            BTreeMap::new(),
-        );
-    }
+    // Always present (0 without levers), like the fiscal cost, so every run has the line the
+    // valuation prices.
+    b.push(
+        SocioEconomic,
+        "preparedness_cost",
+        "EUR",
+        "cost of preparedness levers (scale-up, care at home, testing, vaccination capacity)",
+        Sum,
+        prep.as_ref().map_or(0.0, |p| p.total_cost()),
+        BTreeMap::new(),
+    );
     let peak_unemployed = econ.daily_unemployed.iter().copied().fold(0.0, f64::max);
     b.push(
         SocioEconomic,

@@ -49,7 +49,7 @@ fn without_levers_a_run_has_no_preparedness_record_or_indicators() {
     assert!(t.preparedness.is_none());
     let imp = t.impacts.as_ref().unwrap();
     assert!(imp.preparedness.is_none());
-    assert!(imp.get("preparedness_cost").is_none());
+    assert_eq!(imp.get("preparedness_cost").unwrap().total, 0.0);
     assert!(imp.get("postponed_care_qalys_lost_to_scale_up").is_none());
 }
 
