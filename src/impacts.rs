@@ -650,7 +650,7 @@ pub fn compute(
         "preparedness_cost",
         "EUR",
         "cost of preparedness levers (scale-up, care at home, testing, vaccination capacity)",
-        Sum,
+        Whole,
         prep.as_ref().map_or(0.0, |p| p.total_cost()),
         BTreeMap::new(),
     );
