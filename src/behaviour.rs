@@ -318,6 +318,7 @@ impl State {
             }
         }
         out.uptake_boost = measures.uptake_boost;
+        out.care = measures.care;
     }
 }
 

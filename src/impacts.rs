@@ -119,6 +119,9 @@ pub struct Impacts {
     pub groupings: Vec<GroupingInfo>,
     pub indicators: Vec<Indicator>,
     pub daily: DailyImpacts,
+    /// Cost per lever and displaced care of the preparedness levers, when the policy names any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparedness: Option<crate::preparedness::PreparednessOutcome>,
 }
 
 impl Impacts {
@@ -397,13 +400,22 @@ pub fn compute(
     let ward_by_age = traj.stock_days_by_group(crate::compartments::H);
     let icu_by_age = traj.stock_days_by_group(crate::compartments::C);
     let society = &data.society;
-    let soc = society.outcome(
+    let mut soc = society.outcome(
         years_lost_per_pupil,
         &stringency,
         population,
         ward_by_age.iter().sum(),
         icu_by_age.iter().sum(),
     );
+    // Preparedness levers: their cost, and the regular care displaced by opened, empty beds
+    // (added to postponed care, see crate::preparedness).
+    let prep = traj
+        .preparedness
+        .as_ref()
+        .map(|record| crate::preparedness::outcome(record, traj));
+    if let Some(p) = &prep {
+        soc.postponed_care_qalys += p.displaced_qalys();
+    }
 
     let total_population: f64 = population.iter().sum();
     let mut groupings = vec![GroupingInfo {
@@ -631,6 +643,17 @@ pub fn compute(
             groups,
         );
     }
+    // Always present (0 without levers), like the fiscal cost, so every run has the line the
+    // valuation prices.
+    b.push(
+        SocioEconomic,
+        "preparedness_cost",
+        "EUR",
+        "cost of preparedness levers (scale-up, care at home, testing, vaccination capacity)",
+        Whole,
+        prep.as_ref().map_or(0.0, |p| p.total_cost()),
+        BTreeMap::new(),
+    );
     let peak_unemployed = econ.daily_unemployed.iter().copied().fold(0.0, f64::max);
     b.push(
         SocioEconomic,
@@ -776,6 +799,22 @@ pub fn compute(
         soc.postponed_care_qalys,
         care_groups,
     );
+    if let Some(p) = &prep {
+        let displaced: Vec<f64> = society
+            .postponed_care
+            .patient_age_share
+            .iter()
+            .map(|s| s * p.displaced_qalys())
+            .collect();
+        b.push_by_age(
+            Societal,
+            "postponed_care_qalys_lost_to_scale_up",
+            "QALY",
+            "of the QALYs lost to postponed care: regular care displaced by scaled-up beds left empty",
+            &displaced,
+            "postponed_care",
+        );
+    }
 
     // Behavioural.
     if let Some(beh) = &traj.behaviour {
@@ -843,6 +882,7 @@ pub fn compute(
     }
 
     Ok(Impacts {
+        preparedness: prep,
         groupings: b.groupings,
         indicators: b.indicators,
         daily: DailyImpacts {

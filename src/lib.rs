@@ -25,6 +25,7 @@ pub mod model;
 pub mod ngm;
 pub mod plans;
 pub mod policy;
+pub mod preparedness;
 pub mod regions;
 pub mod scenario;
 pub mod signals;

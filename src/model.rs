@@ -52,6 +52,9 @@ pub struct DayEffects {
     /// Share of those who declined vaccination who accept it after all (0-1): a campaign's uptake
     /// `u` becomes `1 - (1 - u)(1 - uptake_boost)`.
     pub uptake_boost: f64,
+    /// What preparedness levers change in care and vaccination (national: read from the first
+    /// region's entry); the default changes nothing ([`crate::preparedness`]).
+    pub care: crate::preparedness::Care,
 }
 
 impl DayEffects {
@@ -61,6 +64,7 @@ impl DayEffects {
             setting: [1.0; 4],
             age: std::array::from_fn(|_| vec![1.0; groups]),
             uptake_boost: 0.0,
+            care: Default::default(),
         }
     }
 }
@@ -438,7 +442,8 @@ impl Model {
         for day in 0..days {
             control(day, &y, &mut m);
             self.prepare_day(&m, &mut scratch);
-            self.vaccinate(day, m[0].uptake_boost, &mut y, &mut given, &mut doses);
+            self.prepare_care(&m[0].care, &mut scratch);
+            self.vaccinate(day, &m[0], &mut y, &mut given, &mut doses);
             let mut derivative =
                 |t: f64, y: &[f64], dy: &mut [f64]| self.derivative(t, y, &mut scratch, dy);
             for step in 0..self.steps_per_day {
@@ -474,6 +479,25 @@ impl Model {
         match &self.geography {
             Some(_) => self.region_icu_capacity.clone(),
             None => vec![self.icu_capacity],
+        }
+    }
+
+    /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
+    /// (the calibrated values when none acts).
+    fn prepare_care(&self, care: &crate::preparedness::Care, sc: &mut Scratch) {
+        sc.ward_rate = care.ward_days.map_or(self.ward_rate, |d| 1.0 / d);
+        let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
+        if capacity == sc.icu_capacity {
+            return;
+        }
+        sc.icu_capacity = capacity;
+        match (&self.geography, care.icu_capacity) {
+            (Some(geo), Some(c)) => {
+                for (cap, share) in sc.region_icu_capacity.iter_mut().zip(&geo.capacity_share) {
+                    *cap = share * c;
+                }
+            }
+            _ => sc.region_icu_capacity.clone_from(&self.region_icu_capacity),
         }
     }
 
@@ -696,8 +720,8 @@ impl Model {
                     }
                 }
                 sc.overflow[0] = match self.q_overflow {
-                    Some(_) if icu_total > self.icu_capacity => {
-                        (icu_total - self.icu_capacity) / icu_total
+                    Some(_) if icu_total > sc.icu_capacity => {
+                        (icu_total - sc.icu_capacity) / icu_total
                     }
                     _ => 0.0,
                 };
@@ -710,14 +734,14 @@ impl Model {
                     }
                     if geo.spreading {
                         let share =
-                            regions::spread(&sc.icu, &self.region_icu_capacity, &mut sc.located);
+                            regions::spread(&sc.icu, &sc.region_icu_capacity, &mut sc.located);
                         sc.overflow.fill(share);
                     } else {
                         for ((o, &icu), &cap) in sc
                             .overflow
                             .iter_mut()
                             .zip(&sc.icu)
-                            .zip(&self.region_icu_capacity)
+                            .zip(&sc.region_icu_capacity)
                         {
                             *o = if icu > cap { (icu - cap) / icu } else { 0.0 };
                         }
@@ -752,7 +776,7 @@ impl Model {
                 let recoveries = gamma * (s[c::I_ASYM] + s[c::I_MILD]);
                 let admissions = gamma * s[c::I_SEV];
                 let to_icu = admissions * r.p_icu;
-                let ward_out = self.ward_rate * s[c::H];
+                let ward_out = sc.ward_rate * s[c::H];
                 let icu_out = self.icu_rate * s[c::C];
                 let icu_death_p = match self.q_overflow {
                     Some(q) => r.q_icu * (1.0 - overflow) + q * overflow,
@@ -788,18 +812,25 @@ impl Model {
     fn vaccinate(
         &self,
         day: usize,
-        uptake_boost: f64,
+        effects: &DayEffects,
         y: &mut [f64],
         given: &mut [Vec<f64>],
         doses: &mut [f64],
     ) {
         doses.iter_mut().for_each(|d| *d = 0.0);
+        let uptake_boost = effects.uptake_boost;
+        // Faster vaccination (a preparedness lever): earlier starts and extra doses per day.
+        let (earlier, extra) = (
+            effects.care.vaccination_days_earlier,
+            effects.care.extra_doses_per_day,
+        );
         let n = self.ages;
         let regions = self.regions();
         let population = self.group_population();
         for (campaign, given) in self.scenario.campaigns.iter().zip(given.iter_mut()) {
-            let active = ((day + 1) as f64 - campaign.start_day).clamp(0.0, 1.0);
-            let mut left = campaign.doses_per_day * active;
+            let active = ((day + 1) as f64 - (campaign.start_day - earlier)).clamp(0.0, 1.0);
+            let per_day = campaign.doses_per_day + extra;
+            let mut left = per_day * active;
             if left <= 0.0 {
                 continue;
             }
@@ -825,7 +856,7 @@ impl Model {
                 let band_dose = match campaign.priority {
                     Priority::OldestFirst => band_wanted.min(left),
                     Priority::Proportional => {
-                        band_wanted * (campaign.doses_per_day * active / total_wanted).min(1.0)
+                        band_wanted * (per_day * active / total_wanted).min(1.0)
                     }
                 };
                 for g in (0..self.groups).filter(in_band) {
@@ -880,6 +911,11 @@ struct Scratch {
     icu: Vec<f64>,
     located: Vec<f64>,
     overflow: Vec<f64>,
+    /// The day's ICU beds (national and per region) and ward discharge rate (1/day), as the
+    /// calibration gives them or as preparedness levers change them.
+    icu_capacity: f64,
+    region_icu_capacity: Vec<f64>,
+    ward_rate: f64,
 }
 
 impl Scratch {
@@ -911,6 +947,9 @@ impl Scratch {
             icu: vec![0.0; r],
             located: vec![0.0; r],
             overflow: vec![0.0; r],
+            icu_capacity: model.icu_capacity,
+            region_icu_capacity: model.region_icu_capacity.clone(),
+            ward_rate: model.ward_rate,
         }
     }
 }

@@ -179,6 +179,10 @@ pub struct SectorPlans {
     /// Named trigger policies (see [`crate::policy`]).
     #[serde(default)]
     pub policies: Vec<crate::policy::TriggerPolicy>,
+    /// Preparedness levers ([`crate::preparedness`]), named in a package's `general` list like
+    /// general measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparedness: Option<crate::preparedness::Preparedness>,
     #[serde(default)]
     pub sources: Sources,
 }
@@ -186,9 +190,29 @@ pub struct SectorPlans {
 const NETHERLANDS: &str = include_str!("../data/netherlands/sector_plans.json");
 
 impl SectorPlans {
-    /// The embedded Dutch sector plans and policies.
+    /// The embedded Dutch sector plans and policies, with the preparedness levers of
+    /// `data/netherlands/preparedness.json`.
     pub fn netherlands() -> SectorPlans {
-        SectorPlans::from_json_str(NETHERLANDS).expect("embedded sector plans are valid")
+        let mut plans =
+            SectorPlans::from_json_str(NETHERLANDS).expect("embedded sector plans are valid");
+        plans.preparedness = Some(crate::preparedness::Preparedness::netherlands());
+        plans.validate().expect("embedded levers fit the plans");
+        plans
+    }
+
+    /// A preparedness lever by name.
+    pub fn lever(&self, name: &str) -> Option<&crate::preparedness::Lever> {
+        self.preparedness.as_ref().and_then(|p| p.lever(name))
+    }
+
+    /// Names of the preparedness levers a package names, in its order.
+    pub fn levers_of(&self, package: &Package) -> Vec<String> {
+        package
+            .general
+            .iter()
+            .filter(|n| self.lever(n).is_some())
+            .cloned()
+            .collect()
     }
 
     pub fn from_json_str(text: &str) -> Result<SectorPlans> {
@@ -309,6 +333,18 @@ impl SectorPlans {
             );
             c.non_negative(&format!("{f}.cost_per_day"), g.cost_per_day);
         }
+        if let Some(prep) = &self.preparedness {
+            prep.check("plans.preparedness", &mut c);
+            for (i, l) in prep.levers.iter().enumerate() {
+                if self.general_measure(&l.name).is_some() {
+                    c.fail(
+                        format!("plans.preparedness.levers[{i}].name"),
+                        "is also the name of a general measure",
+                        format!("{:?}", l.name),
+                    );
+                }
+            }
+        }
         for (i, p) in self.policies.iter().enumerate() {
             p.check(self, &format!("plans.policies[{i}]"), &mut c);
         }
@@ -343,14 +379,21 @@ impl SectorPlans {
             }
         }
         for (i, name) in package.general.iter().enumerate() {
-            if self.general_measure(name).is_none() {
+            if self.general_measure(name).is_none() && self.lever(name).is_none() {
+                let levers = self.preparedness.iter().flat_map(|p| &p.levers);
+                let what = if self.preparedness.is_some() {
+                    "general measure or preparedness lever"
+                } else {
+                    "general measure"
+                };
                 c.fail(
                     format!("{field}.general[{i}]"),
                     format!(
-                        "unknown general measure; valid: {}",
+                        "unknown {what}; valid: {}",
                         self.general
                             .iter()
                             .map(|g| g.name.as_str())
+                            .chain(levers.map(|l| l.name.as_str()))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),

@@ -325,6 +325,27 @@ pub fn run(
         _ => None,
     };
     let levers: Vec<_> = levels.iter().map(|(_, p)| plans.levers(p)).collect();
+    // Preparedness levers named anywhere in the policy, and which of them each level names.
+    let mut prep_names: Vec<String> = Vec::new();
+    for (_, p) in &levels {
+        for name in plans.levers_of(p) {
+            if !prep_names.contains(&name) {
+                prep_names.push(name);
+            }
+        }
+    }
+    let prep_in_level: Vec<Vec<bool>> = levels
+        .iter()
+        .map(|(_, p)| prep_names.iter().map(|n| p.general.contains(n)).collect())
+        .collect();
+    let mut schedule = match &plans.preparedness {
+        Some(prep) if !prep_names.is_empty() => Some(crate::preparedness::Schedule::new(
+            prep,
+            &prep_names,
+            model,
+        )?),
+        _ => None,
+    };
     let geo = model.geography();
     let n_regions = model.regions();
     // One controller for the nation, or one per region.
@@ -412,6 +433,26 @@ pub fn run(
                 out.clone_from(&effects[top]);
             }
         }
+        if let Some(schedule) = schedule.as_mut() {
+            // Levers act nationally: in force while any region's level (or the national level)
+            // names them.
+            let in_force: Vec<bool> = (0..prep_names.len())
+                .map(|k| {
+                    if regional {
+                        controllers.iter().any(|c| prep_in_level[c.level][k])
+                    } else {
+                        prep_in_level[top][k]
+                    }
+                })
+                .collect();
+            let (care, kept) = schedule.day(day, &in_force);
+            for out in m.iter_mut() {
+                out.care = care;
+                for (x, k) in out.setting.iter_mut().zip(kept) {
+                    *x *= k;
+                }
+            }
+        }
         let mean_stringency: f64 = if regional {
             controllers
                 .iter()
@@ -441,6 +482,7 @@ pub fn run(
     };
     let mut trajectory = crate::behaviour::run(model, days, &mut control)?;
     trajectory.policy = Some(record);
+    trajectory.preparedness = schedule.map(crate::preparedness::Schedule::finish);
     Ok(trajectory)
 }
 

@@ -41,6 +41,10 @@ pub struct Trajectory {
     /// `days x regions x signals` of a regional run: each region's indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub region_signals: Vec<Vec<[f64; 6]>>,
+    /// What the preparedness levers of the policy did (capacity per day, lever states), when the
+    /// policy names any ([`crate::preparedness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparedness: Option<crate::preparedness::PreparednessRecord>,
     /// The four dimensions, when computed ([`crate::impacts::attach`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<crate::impacts::Impacts>,
@@ -65,6 +69,7 @@ impl Trajectory {
             behaviour: None,
             signals: Vec::new(),
             region_signals: Vec::new(),
+            preparedness: None,
             impacts: None,
         }
     }
@@ -264,6 +269,13 @@ impl Trajectory {
         let (peak_icu_day, peak_icu) = peak(&icu);
         let days_above =
             |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
+        // Against the day's scaled-up capacity when preparedness levers change it.
+        let days_above_daily =
+            |series: &Array1<f64>, cap: f64, daily: Option<&Vec<f64>>| match daily {
+                Some(caps) => series.iter().zip(caps).filter(|(v, c)| v > c).count(),
+                None => days_above(series, cap),
+            };
+        let prep = self.preparedness.as_ref();
         let population: f64 = self.states.slice(s![0, .., ..c::PEOPLE]).sum();
         let life_years_lost = deaths
             .iter()
@@ -282,9 +294,17 @@ impl Trajectory {
             peak_icu_occupancy: peak_icu,
             peak_icu_day,
             days_hospital_above_normal: days_above(&hospital, self.hospital_capacity[1]),
-            days_hospital_above_scaled: days_above(&hospital, self.hospital_capacity[0]),
+            days_hospital_above_scaled: days_above_daily(
+                &hospital,
+                self.hospital_capacity[0],
+                prep.map(|p| &p.hospital_capacity),
+            ),
             days_icu_above_normal: days_above(&icu, self.icu_capacity[1]),
-            days_icu_above_scaled: days_above(&icu, self.icu_capacity[0]),
+            days_icu_above_scaled: days_above_daily(
+                &icu,
+                self.icu_capacity[0],
+                prep.map(|p| &p.icu_capacity),
+            ),
             infections,
             admissions,
             icu_admissions,

@@ -284,17 +284,77 @@ class SectorPlans:
         text = json.dumps({"rungs": resolved, "general": list(general)})
         return Policy(self._inner.package(text))
 
-    def policy(self, name: Union[str, Mapping[str, Any]], regional: bool = False) -> Policy:
+    def policy(
+        self,
+        name: Union[str, Mapping[str, Any]],
+        regional: bool = False,
+        levers: Optional[Mapping[str, str]] = None,
+    ) -> Policy:
         """A named trigger policy (``"signal-values"``, ``"occupancy"``), or one given as a dict.
 
         ``regional=True`` (for a calibration with regions): every safety region moves on its own
         indicators, with the same signal values per head (counts such as admissions per day are
-        scaled by the region's share of the population); the default is one national level."""
+        scaled by the region's share of the population); the default is one national level.
+
+        ``levers`` maps a preparedness lever (see :attr:`levers`) to the level from which it is in
+        force, e.g. ``{"icu_opschaling_2400": "ernstig"}``: the lever is ordered when the policy
+        first reaches that level and acts after its lead time; name the first level to order it
+        at the start of the run."""
         if not isinstance(regional, bool):
             raise TypeError(f"regional: expected True or False, got {regional!r}")
         if isinstance(name, Mapping):
-            return Policy(self._inner.policy_from_json(json.dumps({**name, "regional": regional})))
-        return Policy(self._inner.policy(name, regional))
+            data = dict(name)
+        elif not levers:
+            return Policy(self._inner.policy(name, regional))
+        else:
+            found = [p for p in self.to_dict()["policies"] if p["name"] == name]
+            if not found:
+                self._inner.policy(name, regional)  # raises the engine's error naming the valid policies
+            data = found[0]
+        for lever, from_level in (levers or {}).items():
+            names = [level["name"] for level in data["levels"]]
+            if from_level not in names:
+                field = f"levers.{lever}"
+                valid = ", ".join(names)
+                raise ValidationError(
+                    f"{field}: unknown level {from_level!r}; valid: {valid}",
+                    [{"field": field, "message": f"unknown level; valid: {valid}", "value": repr(from_level)}],
+                )
+            for level in data["levels"][names.index(from_level) :]:
+                general = level["package"].setdefault("general", [])
+                if lever not in general:
+                    general.append(lever)
+        return Policy(self._inner.policy_from_json(json.dumps({**data, "regional": regional})))
+
+    @property
+    def levers(self) -> List[str]:
+        """Names of the preparedness levers (ICU and ward scale-up steps, care at home, testing,
+        faster vaccination), usable in ``general`` of a package like general measures."""
+        prep = self.to_dict().get("preparedness") or {}
+        return [lever["name"] for lever in prep.get("levers", [])]
+
+    def preparedness(self) -> Any:
+        """The preparedness levers as a frame, one row per lever: ``label``, ``kind``,
+        ``lead_time_days`` (days), ``setup_cost`` (EUR per order) and the kind's effect and cost
+        figures (beds; EUR per extra bed and per extra bed-day; eligible share and days saved;
+        EUR per patient; detected share and days earlier; tests/day and EUR per test; doses/day and
+        EUR per dose). The sources are in ``to_dict()["preparedness"]["sources"]``."""
+        pd = _require_pandas()
+        prep = self.to_dict().get("preparedness") or {}
+        rows = []
+        for lever in prep.get("levers", []):
+            effect = dict(lever["effect"])
+            rows.append(
+                {
+                    "lever": lever["name"],
+                    "label": lever["label"],
+                    "kind": effect.pop("kind"),
+                    "lead_time_days": lever["lead_time_days"],
+                    "setup_cost": lever["setup_cost"],
+                    **effect,
+                }
+            )
+        return pd.DataFrame(rows).set_index("lever") if rows else pd.DataFrame()
 
     def regional_packages(
         self,

@@ -152,11 +152,54 @@ class Run:
         return self._inner.hospital_capacity
 
     def _record(self, kind: str) -> Any:
-        """The parsed ``policy`` or ``behaviour`` record (``None`` when the run has none)."""
+        """The parsed ``policy``, ``behaviour`` or ``preparedness`` record (``None`` when the run
+        has none)."""
         if kind not in self._records:
-            text = self._inner.policy_record() if kind == "policy" else self._inner.behaviour_record()
+            if kind == "policy":
+                text = self._inner.policy_record()
+            elif kind == "preparedness":
+                text = self._inner.preparedness_record()
+            else:
+                text = self._inner.behaviour_record()
             self._records[kind] = json.loads(text)
         return self._records[kind]
+
+    @property
+    def preparedness(self) -> "pd.DataFrame":
+        """The preparedness levers the policy names, one row per lever: ``kind``, ``lead_time_days``
+        (days), ``orders`` (setup costs paid), ``days_ordered`` and ``days_active`` (days),
+        ``cost_eur`` (EUR, over the run). Empty when the policy names no lever."""
+        pd = _require("pandas", "pandas")
+        record = self._record("preparedness")
+        columns = ["lever", "kind", "lead_time_days", "orders", "days_ordered", "days_active", "cost_eur"]
+        if record is None:
+            return pd.DataFrame(columns=columns).set_index("lever")
+        outcome = json.loads(self._inner.impacts() or "null") or {}
+        prep = outcome.get("preparedness") or {}
+        rows = []
+        for i, lever in enumerate(record["levers"]):
+            rows.append(
+                {
+                    "lever": lever["name"],
+                    "kind": lever["effect"]["kind"],
+                    "lead_time_days": lever["lead_time_days"],
+                    "orders": record["orders"][i],
+                    "days_ordered": sum(1 for s in record["state"] if s[i] != 0),
+                    "days_active": sum(1 for s in record["state"] if s[i] == 2),
+                    "cost_eur": prep["cost"][i] if prep else float("nan"),
+                }
+            )
+        return pd.DataFrame(rows, columns=columns).set_index("lever")
+
+    @property
+    def care_capacity(self) -> np.ndarray:
+        """``days x 2``: ICU and clinical beds for COVID-19 patients (persons) in force each day,
+        as preparedness levers scale them up (the calibrated scaled-up capacity without levers)."""
+        record = self._record("preparedness")
+        if record is None:
+            icu, hospital = self.icu_capacity[1], self.hospital_capacity[1]
+            return np.tile(np.array([icu, hospital], dtype=np.float64), (self.days, 1))
+        return np.column_stack([record["icu_capacity"], record["hospital_capacity"]]).astype(np.float64)
 
     @property
     def impacts(self) -> "Impacts":

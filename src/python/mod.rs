@@ -449,6 +449,11 @@ impl PyRun {
         serde_json::to_string(&self.inner.policy).expect("policy record serialises")
     }
 
+    /// The preparedness record as JSON (`null` when the policy names no lever).
+    fn preparedness_record(&self) -> String {
+        serde_json::to_string(&self.inner.preparedness).expect("preparedness record serialises")
+    }
+
     fn virus_spread<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let text = serde_json::to_string(&self.inner.virus_spread()).expect("summary serialises");
         json_to_py(py, &text)
