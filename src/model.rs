@@ -38,6 +38,53 @@ use crate::solver::Rk4;
 use crate::trajectory::Trajectory;
 use crate::validate::Checker;
 
+/// Runs `$body` for consecutive blocks of `0..$n` (regions), widest first (8, 4, 2, 1), with `$a0`
+/// the block's first index and `$w` its width as a constant, so that a `[f64; $w]` of sums can live
+/// in registers.
+macro_rules! by_blocks {
+    ($n:expr, $a0:ident, $w:ident, $body:block) => {{
+        let n: usize = $n;
+        let mut $a0 = 0;
+        while $a0 + 8 <= n {
+            const $w: usize = 8;
+            $body
+            $a0 += $w;
+        }
+        if $a0 + 4 <= n {
+            const $w: usize = 4;
+            $body
+            $a0 += $w;
+        }
+        if $a0 + 2 <= n {
+            const $w: usize = 2;
+            $body
+            $a0 += $w;
+        }
+        if $a0 < n {
+            const $w: usize = 1;
+            $body
+        }
+    }};
+}
+
+/// Runs `$body` for consecutive pairs of `0..$n` (age bands) and a last single one, with `$a` the
+/// first of them and `$k` their number as a constant.
+macro_rules! by_pairs {
+    ($n:expr, $a:ident, $k:ident, $body:block) => {{
+        let n: usize = $n;
+        let mut $a = 0;
+        while $a + 2 <= n {
+            const $k: usize = 2;
+            $body
+            $a += $k;
+        }
+        if $a < n {
+            const $k: usize = 1;
+            $body
+        }
+    }};
+}
+
 /// Contact multipliers per setting, in [`Setting::ALL`] order (1 = normal contacts).
 pub type Multipliers = [f64; 4];
 
@@ -524,12 +571,14 @@ impl Model {
             self.contact_operator(&m[0], &mut sc.op);
             return;
         };
-        let n = self.ages;
+        let (n, regions) = (self.ages, geo.len());
+        // Age-major (`[a * regions + r]`, see `Scratch`): the force is computed for many regions
+        // at once.
         for (s, factor) in sc.factor.iter_mut().enumerate() {
-            for (effects, f) in m.iter().zip(factor.chunks_exact_mut(n)) {
+            for (r, effects) in m.iter().enumerate() {
                 let root = effects.setting[s].sqrt();
-                for (x, age) in f.iter_mut().zip(&effects.age[s]) {
-                    *x = root * age;
+                for (a, age) in effects.age[s].iter().enumerate() {
+                    factor[a * regions + r] = root * age;
                 }
             }
         }
@@ -537,53 +586,43 @@ impl Model {
         let Scratch {
             factor,
             local,
+            full,
             cross,
             uniform,
             ..
         } = sc;
         if *uniform {
-            // Every region has region 0's operators but for the connectivity in L_r.
-            let (first, rest) = local.split_at_mut(n * n);
-            let cross_0 = &mut cross[..n * n];
-            first.fill(0.0);
-            cross_0.fill(0.0);
+            // Every region has region 0's operators F and C but for the connectivity in
+            // L_r = F - rho_r C.
+            full.fill(0.0);
+            cross.fill(0.0);
             for (s, rates) in self.rates_per_contact.iter().enumerate() {
-                let f = &factor[s][..n];
+                let f = |a: usize| factor[s][a * regions];
                 let o = geo.outside[s];
                 for (h, column) in rates.chunks_exact(n).enumerate() {
                     for (a, &b) in column.iter().enumerate() {
-                        let v = f[a] * f[h] * b;
-                        first[h * n + a] += v;
-                        cross_0[h * n + a] += o * v;
+                        let v = f(a) * f(h) * b;
+                        full[h * n + a] += v;
+                        cross[h * n + a] += o * v;
                     }
                 }
             }
-            for (local_r, &rho) in rest.chunks_exact_mut(n * n).zip(&geo.connectivity[1..]) {
-                for ((l, &op), &c) in local_r.iter_mut().zip(&*first).zip(&*cross_0) {
+            for ((l, &op), &c) in local.chunks_exact_mut(regions).zip(&*full).zip(&*cross) {
+                for (l, &rho) in l.iter_mut().zip(&geo.connectivity) {
                     *l = op - rho * c;
                 }
             }
-            let rho = geo.connectivity[0];
-            for (l, &c) in first.iter_mut().zip(&*cross_0) {
-                *l -= rho * c;
-            }
             return;
         }
-        for (r, (local_r, cross_r)) in local
-            .chunks_exact_mut(n * n)
-            .zip(cross.chunks_exact_mut(n * n))
-            .enumerate()
-        {
-            local_r.fill(0.0);
-            cross_r.fill(0.0);
+        // Regional factors: the cross terms are applied setting by setting (no `C`).
+        local.fill(0.0);
+        for r in 0..regions {
             for (s, rates) in self.rates_per_contact.iter().enumerate() {
-                let f = &factor[s][r * n..(r + 1) * n];
-                let o = geo.outside[s];
+                let f = |a: usize| factor[s][a * regions + r];
+                let keep = 1.0 - geo.outside[s] * geo.connectivity[r];
                 for (h, column) in rates.chunks_exact(n).enumerate() {
                     for (a, &b) in column.iter().enumerate() {
-                        let v = f[a] * f[h] * b;
-                        local_r[h * n + a] += v * (1.0 - o * geo.connectivity[r]);
-                        cross_r[h * n + a] += o * v;
+                        local[(h * n + a) * regions + r] += f(a) * f(h) * b * keep;
                     }
                 }
             }
@@ -620,8 +659,16 @@ impl Model {
     ///
     /// and, on days when every region has the same factors, the second term is `C (K x)_r` with
     /// `C = sum_s o_s F^s`: one kernel product for all settings.
+    ///
+    /// The vectors are held age-major (`[a * regions + r]`), so that every step is a product over
+    /// many regions at once (the kernel `K v` as a `regions x regions` matrix applied to one age
+    /// band after another, `L_r x_r` and `C m_r` region by region in parallel), done in blocks of up
+    /// to eight regions whose sums stay in registers ([`kernel_block`], [`Force::block`]). Every sum
+    /// is taken in the same order as the plain loops over regions and ages would (the kernel is
+    /// dense, but its zeros add exact zeros), so the blocking does not change the result.
+    #[inline(always)]
     fn regional_force(&self, geo: &Geography, season: f64, sc: &mut Scratch) {
-        let n = self.ages;
+        let (n, regions) = (self.ages, geo.len());
         let Scratch {
             factor,
             pressure,
@@ -629,76 +676,87 @@ impl Model {
             x,
             y,
             mixed,
-            z,
             inv_population,
             local,
             cross,
+            kernel,
             uniform,
             ..
         } = sc;
-        for ((x, p), inv) in x.iter_mut().zip(&*pressure).zip(&*inv_population) {
-            *x = p * inv;
-        }
-        lambda.fill(0.0);
-        let apply = |op: &[f64], v: &[f64], out: &mut [f64]| {
-            for (column, &w) in op.chunks_exact(n).zip(v) {
-                for (o, b) in out.iter_mut().zip(column) {
-                    *o += b * w;
-                }
-            }
-        };
-        let kernel = |v: &[f64], out: &mut [f64]| {
-            out.fill(0.0);
-            for (row, out_r) in geo.kernel.iter().zip(out.chunks_exact_mut(n)) {
-                for &(q, w) in row {
-                    for (o, v) in out_r.iter_mut().zip(&v[q * n..(q + 1) * n]) {
-                        *o += w * v;
-                    }
-                }
-            }
-        };
-        for ((x_r, lambda_r), local_r) in x
+        let uniform = *uniform;
+        for (r, (p, inv)) in pressure
             .chunks_exact(n)
-            .zip(lambda.chunks_exact_mut(n))
-            .zip(local.chunks_exact(n * n))
+            .zip(inv_population.chunks_exact(n))
+            .enumerate()
         {
-            apply(local_r, x_r, lambda_r);
-        }
-        if *uniform {
-            kernel(x, mixed);
-            let cross = &cross[..n * n];
-            for (m_r, lambda_r) in mixed.chunks_exact(n).zip(lambda.chunks_exact_mut(n)) {
-                apply(cross, m_r, lambda_r);
+            for (a, (p, inv)) in p.iter().zip(inv).enumerate() {
+                x[a * regions + r] = p * inv;
             }
+        }
+        // (K v)_r for every age band: mixed[a * regions + r] = sum_q K_rq v[a * regions + q].
+        if uniform {
+            apply_kernel(kernel, x, &mut mixed[0], n, regions);
         } else {
-            for ((f, &o), rates) in factor.iter().zip(&geo.outside).zip(&self.rates_per_contact) {
-                if o == 0.0 {
-                    continue;
+            for (((y, f), &o), m) in y
+                .iter_mut()
+                .zip(&*factor)
+                .zip(&geo.outside)
+                .zip(&mut *mixed)
+            {
+                if o != 0.0 {
+                    for ((y, x), f) in y.iter_mut().zip(&*x).zip(f) {
+                        *y = f * x;
+                    }
+                    apply_kernel(kernel, y, m, n, regions);
                 }
-                for ((y, x), f) in y.iter_mut().zip(&*x).zip(f) {
-                    *y = f * x;
-                }
-                kernel(y, mixed);
-                for ((m_r, lambda_r), f_r) in mixed
-                    .chunks_exact(n)
-                    .zip(lambda.chunks_exact_mut(n))
-                    .zip(f.chunks_exact(n))
-                {
-                    z.fill(0.0);
-                    apply(rates, m_r, z);
-                    for ((l, f), z) in lambda_r.iter_mut().zip(f_r).zip(&*z) {
-                        *l += o * f * z;
+            }
+        }
+        let force = Force {
+            ages: n,
+            regions,
+            local,
+            x,
+            cross,
+            mixed,
+            rates: &self.rates_per_contact,
+            outside: geo.outside,
+            factor,
+            uniform,
+        };
+        for a in 0..n {
+            const A: usize = 1;
+            by_blocks!(regions, r0, W, {
+                let acc = force.block::<A, W>(a, r0);
+                for (i, acc) in acc.iter().enumerate() {
+                    for (j, acc) in acc.iter().enumerate() {
+                        lambda[(r0 + j) * n + a + i] = acc * season;
                     }
                 }
-            }
-        }
-        for l in lambda.iter_mut() {
-            *l *= season;
+            });
         }
     }
 
-    /// The right-hand side of the model (see the module documentation).
+    /// The right-hand side of the model (see the module documentation). Regional models run it
+    /// compiled for AVX2 where the processor has it (the same operations in the same order, four
+    /// numbers at a time instead of two, so the same results).
     fn derivative(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if sc.avx2 {
+            // SAFETY: `sc.avx2` is true only when the processor reports AVX2 (`Scratch::new`).
+            return unsafe { self.derivative_avx2(t, y, sc, dy) };
+        }
+        self.derivative_body(t, y, sc, dy)
+    }
+
+    /// [`Model::derivative`] compiled for AVX2; the caller must make sure the processor has it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn derivative_avx2(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
+        self.derivative_body(t, y, sc, dy)
+    }
+
+    #[inline(always)]
+    fn derivative_body(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
         let n = self.ages;
         let (states, _) = y.as_chunks::<SLOTS>();
         let (changes, _) = dy.as_chunks_mut::<SLOTS>();
@@ -893,20 +951,30 @@ impl Model {
 struct Scratch {
     /// National: the day's operator (`ages x ages`, transposed).
     op: Vec<f64>,
-    /// Regional: per setting the day's factor `a^s_g` of every group.
+    /// Regional vectors and operators are age-major, `[a * regions + r]`, so the force of
+    /// infection is computed for many regions at once ([`Model::regional_force`]).
+    /// Regional: per setting the day's factor `a^s_ra` of every group.
     factor: [Vec<f64>; 4],
-    /// Regional: per region the day's local operator `L_r` and cross operator `C_r`
-    /// (`ages x ages`, transposed), and whether every region has the same factors.
+    /// Regional: the day's local operators `L_r` (`[(b * ages + a) * regions + r]`, that is, per
+    /// entry of the transposed `ages x ages` operator one value per region), and on uniform days
+    /// `F = sum_s F^s` and the cross operator `C` (`ages x ages`, transposed); whether every region
+    /// has the same factors.
     local: Vec<f64>,
+    full: Vec<f64>,
     cross: Vec<f64>,
     uniform: bool,
-    mixed: Vec<f64>,
+    /// Regional: the kernel `K` transposed and dense (`[q * regions + r] = K_rq`).
+    kernel: Vec<f64>,
+    /// Regional: kernel products `K v`, per setting (on uniform days only the first).
+    mixed: [Vec<f64>; 4],
     pressure: Vec<f64>,
     lambda: Vec<f64>,
+    /// Regional: infectious shares `x`, and per setting `a^s . x` (days with regional factors).
     x: Vec<f64>,
-    y: Vec<f64>,
-    z: Vec<f64>,
+    y: [Vec<f64>; 4],
     inv_population: Vec<f64>,
+    /// Whether to run the derivative compiled for AVX2 (regional models on processors with it).
+    avx2: bool,
     /// Per region: ICU patients, where they lie after spreading, and the overflow share.
     icu: Vec<f64>,
     located: Vec<f64>,
@@ -931,19 +999,33 @@ impl Scratch {
             } else {
                 Vec::new()
             },
+            full: if regional {
+                vec![0.0; n * n]
+            } else {
+                Vec::new()
+            },
             cross: if regional {
-                vec![0.0; r * n * n]
+                vec![0.0; n * n]
             } else {
                 Vec::new()
             },
             uniform: true,
-            mixed: group_buffer(),
+            kernel: model.geography.as_ref().map_or_else(Vec::new, |geo| {
+                let mut k = vec![0.0; r * r];
+                for (row, kernel) in geo.kernel.iter().enumerate() {
+                    for &(q, w) in kernel {
+                        k[q * r + row] = w;
+                    }
+                }
+                k
+            }),
+            mixed: std::array::from_fn(|_| group_buffer()),
             pressure: vec![0.0; g],
             lambda: vec![0.0; g],
             x: group_buffer(),
-            y: group_buffer(),
-            z: vec![0.0; n],
+            y: std::array::from_fn(|_| group_buffer()),
             inv_population: model.group_population().iter().map(|p| 1.0 / p).collect(),
+            avx2: regional && avx2(),
             icu: vec![0.0; r],
             located: vec![0.0; r],
             overflow: vec![0.0; r],
@@ -951,6 +1033,132 @@ impl Scratch {
             region_icu_capacity: model.region_icu_capacity.clone(),
             ward_rate: model.ward_rate,
         }
+    }
+}
+
+/// `sum_q kernel[q * regions + r0 + j] * v[i * regions + q]` for `A` vectors `v_i` (consecutive
+/// in `v`) and `W` regions from `r0`, summed over `q` in order with the sums in registers.
+#[inline(always)]
+fn kernel_block<const A: usize, const W: usize>(
+    kernel: &[f64],
+    v: &[f64],
+    regions: usize,
+    r0: usize,
+) -> [[f64; W]; A] {
+    let mut acc = [[0.0; W]; A];
+    let v: [&[f64]; A] = std::array::from_fn(|i| &v[i * regions..(i + 1) * regions]);
+    for (q, k) in kernel.chunks_exact(regions).enumerate() {
+        let k: &[f64; W] = k[r0..r0 + W].try_into().expect("a block of the row");
+        for (acc, v) in acc.iter_mut().zip(&v) {
+            let w = v[q];
+            for (acc, k) in acc.iter_mut().zip(k) {
+                *acc += k * w;
+            }
+        }
+    }
+    acc
+}
+
+/// The inputs of the regional force of infection after the kernel products (see
+/// [`Model::regional_force`]; vectors age-major).
+struct Force<'a> {
+    ages: usize,
+    regions: usize,
+    local: &'a [f64],
+    x: &'a [f64],
+    cross: &'a [f64],
+    mixed: &'a [Vec<f64>; 4],
+    rates: &'a [Vec<f64>; 4],
+    outside: [f64; 4],
+    factor: &'a [Vec<f64>; 4],
+    uniform: bool,
+}
+
+impl Force<'_> {
+    /// `lambda / season` of age bands `a..a + A` in regions `r0..r0 + W`:
+    /// `L_r x_r + C m_r` (uniform days) or `L_r x_r + sum_s o_s a^s_r . B^s m^s_r`, each sum in the
+    /// order of the plain loops.
+    #[inline(always)]
+    fn block<const A: usize, const W: usize>(&self, a: usize, r0: usize) -> [[f64; W]; A] {
+        let (n, regions) = (self.ages, self.regions);
+        let mut acc = [[0.0; W]; A];
+        // L_r x_r: the local operator differs between regions, so element by element.
+        for (b, x) in self.x.chunks_exact(regions).enumerate() {
+            let x: &[f64; W] = x[r0..r0 + W].try_into().expect("a block");
+            for (i, acc) in acc.iter_mut().enumerate() {
+                let l = &self.local[(b * n + a + i) * regions + r0..][..W];
+                for ((acc, l), x) in acc.iter_mut().zip(l).zip(x) {
+                    *acc += l * x;
+                }
+            }
+        }
+        if self.uniform {
+            for (b, m) in self.mixed[0].chunks_exact(regions).enumerate() {
+                let m: &[f64; W] = m[r0..r0 + W].try_into().expect("a block");
+                for (i, acc) in acc.iter_mut().enumerate() {
+                    let c = self.cross[b * n + a + i];
+                    for (acc, m) in acc.iter_mut().zip(m) {
+                        *acc += c * m;
+                    }
+                }
+            }
+            return acc;
+        }
+        let settings = self
+            .rates
+            .iter()
+            .zip(&self.outside)
+            .zip(self.factor)
+            .zip(self.mixed);
+        for (((rates, &o), f), mixed) in settings {
+            if o == 0.0 {
+                continue;
+            }
+            let mut z = [[0.0; W]; A];
+            for (b, m) in mixed.chunks_exact(regions).enumerate() {
+                let m: &[f64; W] = m[r0..r0 + W].try_into().expect("a block");
+                for (i, z) in z.iter_mut().enumerate() {
+                    let rate = rates[b * n + a + i];
+                    for (z, m) in z.iter_mut().zip(m) {
+                        *z += rate * m;
+                    }
+                }
+            }
+            for (i, (acc, z)) in acc.iter_mut().zip(&z).enumerate() {
+                let f = &f[(a + i) * regions + r0..][..W];
+                for ((acc, f), z) in acc.iter_mut().zip(f).zip(z) {
+                    *acc += o * f * z;
+                }
+            }
+        }
+        acc
+    }
+}
+
+/// `out[a * regions + r] = sum_q K_rq v[a * regions + q]` (`kernel[q * regions + r] = K_rq`), in
+/// blocks of two age bands and up to eight regions.
+#[inline(always)]
+fn apply_kernel(kernel: &[f64], v: &[f64], out: &mut [f64], ages: usize, regions: usize) {
+    by_pairs!(ages, a, A, {
+        let v = &v[a * regions..(a + A) * regions];
+        by_blocks!(regions, r0, W, {
+            let acc = kernel_block::<A, W>(kernel, v, regions, r0);
+            for (i, acc) in acc.iter().enumerate() {
+                out[(a + i) * regions + r0..][..W].copy_from_slice(acc);
+            }
+        });
+    });
+}
+
+/// Whether the processor has AVX2.
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
