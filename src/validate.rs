@@ -1,6 +1,8 @@
 //! Field-naming checks shared by every input type. A [`Checker`] collects all problems of an input
 //! at once, so an analyst sees every bad field in one error rather than one per attempt.
 
+use std::fmt::Write as _;
+
 use crate::error::{Error, FieldError, Result};
 
 /// Collects [`FieldError`]s while an input is checked.
@@ -71,8 +73,12 @@ impl Checker {
         values: &[f64],
         mut check: impl FnMut(&mut Self, &str, f64),
     ) {
+        // One buffer for the element names: inputs are checked for every draw of a sweep.
+        let mut name = String::with_capacity(field.len() + 8);
         for (i, &v) in values.iter().enumerate() {
-            check(self, &format!("{field}[{i}]"), v);
+            name.clear();
+            let _ = write!(name, "{field}[{i}]");
+            check(self, &name, v);
         }
     }
 
