@@ -31,13 +31,15 @@ import io
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _core
 from ._inputs import Calibration, JsonSource, Scenario, _json_text
 from .errors import ValidationError
 from .plans import Policy, SectorPlans
+from ._display import esc as _esc
 from ._display import num
+from ._optional import pyplot
 from ._optional import require as _require
 
 #: The sections of a report, in order: (id, title).
@@ -183,17 +185,12 @@ def check_html(text: str) -> List[str]:
 
 def _figure(fig: Any, alt: str) -> str:
     """A matplotlib figure as an embedded PNG (the figure is closed)."""
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
-
-
-def _esc(x: Any) -> str:
-    return html.escape(str(x))
 
 
 def _table(frame: Any, number: Any = num) -> str:
