@@ -16,15 +16,15 @@ def esc(x: Any) -> str:
     return html.escape(str(x))
 
 
-def num(x: Any, digits: int = 3) -> str:
+def num(x: Any, digits: int = 3, missing: str = "&ndash;") -> str:
     """A number for reading: thousands separators, bn/mln for large values, ``digits``
-    significant digits for small ones."""
+    significant digits for small ones; ``missing`` for NaN and infinities (``"-"`` in plain text)."""
     try:
         v = float(x)
     except (TypeError, ValueError):
         return esc(x)
     if not np.isfinite(v):
-        return "&ndash;"
+        return missing
     a = abs(v)
     if a >= 1e9:
         return f"{v / 1e9:,.2f} bn"

@@ -26,6 +26,7 @@ import numpy as np
 from . import _core, decision
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
+from .errors import invalid as _invalid
 from .impacts import DIMENSIONS
 from .model import Model
 from .plans import Policy
@@ -47,10 +48,6 @@ DEFAULT_CRITERIA: Dict[str, str] = {
     "socio_economic": "cost",
     "support": "benefit",
 }
-
-
-def _invalid(field: str, message: str, value: object) -> ValidationError:
-    return ValidationError(f"{field}: {message}, got {value!r}", [{"field": field, "message": message, "value": repr(value)}])
 
 
 def _scenarios(scenarios: Mapping[str, Any]) -> Tuple[List[str], List[Scenario], List[float]]:

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from . import _core
 from .errors import ValidationError
+from .errors import invalid as _invalid
 from ._display import num
 from ._optional import pandas as _pandas
 from ._optional import xarray as _xarray
@@ -45,11 +46,6 @@ NORMALISATIONS = ("min_max", "vector", "sum", "max")
 
 # --------------------------------------------------------------------------------------------
 # conversion helpers
-
-
-def _invalid(field: str, message: str, value: object) -> ValidationError:
-    text = f"{field}: {message}, got {value!r}"
-    return ValidationError(text, [{"field": field, "message": message, "value": repr(value)}])
 
 
 def _axes(ax: Optional[Any], figsize: Tuple[float, float] = (8, 4)) -> Any:
@@ -143,8 +139,6 @@ def _directions(directions: Any, criteria: Sequence[str]) -> List[str]:
             raise _invalid("directions", f"must give a direction per criterion ({', '.join(criteria)})", f"missing {missing}")
         return [keys[c] for c in criteria]
     return [str(d) for d in directions]
-
-
 
 
 def _html_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = "") -> str:

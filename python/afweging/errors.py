@@ -47,6 +47,13 @@ class ValidationError(AfwegingError, ValueError):
     """Input that breaks a rule (a field out of range, a wrong length, an unknown name)."""
 
 
+def invalid(field: str, message: str, value: object, shown: "str | None" = None) -> ValidationError:
+    """A :class:`ValidationError` for one field: ``field: message, got value`` (the value as
+    ``repr``, or as ``shown``)."""
+    text = repr(value) if shown is None else shown
+    return ValidationError(f"{field}: {message}, got {text}", [{"field": field, "message": message, "value": text}])
+
+
 class SolverError(AfwegingError, RuntimeError):
     """The numerical solver could not keep the state valid (report this as a bug)."""
 

@@ -35,7 +35,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _core
 from ._inputs import Calibration, JsonSource, Scenario, _json_text
-from .errors import ValidationError
+from .errors import ValidationError, invalid
 from .plans import Policy, SectorPlans
 from ._display import esc as _esc
 from ._display import num
@@ -61,8 +61,8 @@ DEFAULT_SCENARIOS: Dict[str, float] = {"gunstig": 0.3, "centraal": 0.4, "ongunst
 
 
 def _fail(field: str, message: str, value: Any) -> ValidationError:
-    shown = value if isinstance(value, str) else json.dumps(value)
-    return ValidationError(f"{field}: {message}, got {shown}", [{"field": field, "message": message, "value": shown}])
+    """A field error showing the bad input as the JSON it came from."""
+    return invalid(field, message, value, value if isinstance(value, str) else json.dumps(value))
 
 
 def _within(field: str, err: ValidationError) -> ValidationError:

@@ -25,6 +25,8 @@ import numpy as np
 from . import _core
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
+from ._display import num
+from .errors import invalid as _invalid
 from .model import Model
 from .plans import Policy
 from .uncertainty import Uncertainty
@@ -35,21 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 RangeSpec = Union[Tuple[float, float], Sequence[float], Mapping[str, Any]]
 
 
-def _invalid(field: str, message: str, value: Any) -> ValidationError:
-    return ValidationError(f"{field}: {message}, got {value!r}", [{"field": field, "message": message, "value": repr(value)}])
-
-
 def _fmt(x: float) -> str:
-    if not np.isfinite(x):
-        return "-"
-    a = abs(x)
-    if a >= 1e9:
-        return f"{x / 1e9:,.2f} bn"
-    if a >= 1e6:
-        return f"{x / 1e6:,.2f} mln"
-    if a >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
+    return num(x, 3, missing="-")
 
 
 class OneWay:

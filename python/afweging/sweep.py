@@ -15,6 +15,7 @@ import numpy as np
 from . import _core
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
+from .errors import invalid as _invalid
 from .model import Model
 from .plans import Policy
 from ._optional import require as _require
@@ -25,10 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
 ProgressArg = Union[None, bool, Callable[[int, int], Any]]
-
-
-def _invalid(field: str, message: str, value: Any) -> ValidationError:
-    return ValidationError(f"{field}: {message}, got {value!r}", [{"field": field, "message": message, "value": repr(value)}])
 
 
 def indicators() -> List[Tuple[str, str, str, str]]:
