@@ -7,6 +7,10 @@ use afweging::policy::{self, Policy};
 use afweging::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, RunOutput, Sweep};
 use afweging::{Calibration, Model, Scenario, SectorPlans, Uncertainty};
 
+/// The allocator of the Python extension, so that the figures are those of a sweep from Python.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn parts(c: &mut Criterion) {
     let cal = Calibration::netherlands();
     let sc = Scenario::preset("centraal").unwrap();

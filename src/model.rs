@@ -478,7 +478,8 @@ impl Model {
         }
         let mut y = self.initial_state();
         let mut trajectory = Trajectory::new(self, days);
-        trajectory.record_state(0, &y);
+        let mut states = Vec::with_capacity((days + 1) * y.len());
+        states.extend_from_slice(&y);
         let mut rk = Rk4::new(y.len());
         let mut scratch = Scratch::new(self);
         let mut given = vec![vec![0.0; self.groups]; self.scenario.campaigns.len()];
@@ -498,8 +499,10 @@ impl Model {
                 rk.advance(&mut derivative, t, h, &mut y)?;
             }
             self.mean_multipliers(&m, &mut mean);
-            trajectory.record_day(day, &y, &doses, &mean);
+            trajectory.record_day(day, &doses, &mean);
+            states.extend_from_slice(&y);
         }
+        trajectory.set_states(states);
         Ok(trajectory)
     }
 
@@ -765,7 +768,11 @@ impl Model {
             *p = s[c::I_MILD] + s[c::I_SEV] + self.rho * s[c::I_ASYM];
             icu_total += s[c::C];
         }
-        let season = self.seasonality(t);
+        if sc.season_at != t {
+            sc.season = self.seasonality(t);
+            sc.season_at = t;
+        }
+        let season = sc.season;
         match &self.geography {
             None => {
                 // lambda = season * op . pressure, accumulated column by column (op is stored
@@ -984,6 +991,10 @@ struct Scratch {
     icu_capacity: f64,
     region_icu_capacity: Vec<f64>,
     ward_rate: f64,
+    /// The seasonal factor at time `season_at`: RK4 asks for each time twice (the two midpoint
+    /// stages, and a step's end that is the next step's start).
+    season: f64,
+    season_at: f64,
 }
 
 impl Scratch {
@@ -1025,13 +1036,15 @@ impl Scratch {
             x: group_buffer(),
             y: std::array::from_fn(|_| group_buffer()),
             inv_population: model.group_population().iter().map(|p| 1.0 / p).collect(),
-            avx2: regional && avx2(),
+            avx2: avx2(),
             icu: vec![0.0; r],
             located: vec![0.0; r],
             overflow: vec![0.0; r],
             icu_capacity: model.icu_capacity,
             region_icu_capacity: model.region_icu_capacity.clone(),
             ward_rate: model.ward_rate,
+            season: f64::NAN,
+            season_at: f64::NAN,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What a run produces: daily states by group, and the virus-spread dimension summarised from them.
 
-use ndarray::{s, Array1, Array2, Array3, ArrayView2, Axis};
+use ndarray::{s, Array1, Array2, Array3, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::compartments::{self as c, SLOTS};
@@ -59,7 +59,8 @@ impl Trajectory {
             age_bands: cal.age_bands.clone(),
             regions: geo.map_or_else(Vec::new, |g| g.names.clone()),
             capacity_share: geo.map_or_else(Vec::new, |g| g.capacity_share.clone()),
-            states: Array3::zeros((days + 1, groups, SLOTS)),
+            // Filled once the run is over ([`Trajectory::set_states`]).
+            states: Array3::zeros((0, groups, SLOTS)),
             vaccinations: Array2::zeros((days, groups)),
             multipliers: Array2::zeros((days, 4)),
             icu_capacity: [cal.capacity.icu_scaled, cal.capacity.icu_normal],
@@ -74,24 +75,20 @@ impl Trajectory {
         }
     }
 
-    pub(crate) fn record_state(&mut self, row: usize, y: &[f64]) {
-        let groups = self.states.shape()[1];
-        let mut slot = self.states.slice_mut(s![row, .., ..]);
-        for g in 0..groups {
-            for k in 0..SLOTS {
-                slot[[g, k]] = y[c::index(k, g)];
-            }
-        }
+    /// Takes the states of a run, `days + 1` of them one after the other (group-major,
+    /// [`c::index`], the layout of a row of `states`): collected while the run goes, they need no
+    /// zeroed array beforehand.
+    pub(crate) fn set_states(&mut self, states: Vec<f64>) {
+        let (groups, days) = (self.states.shape()[1], self.days());
+        self.states = Array3::from_shape_vec((days + 1, groups, SLOTS), states)
+            .expect("one state of groups x SLOTS per day and one to start");
     }
 
-    pub(crate) fn record_day(&mut self, day: usize, y: &[f64], doses: &[f64], m: &Multipliers) {
-        self.record_state(day + 1, y);
+    pub(crate) fn record_day(&mut self, day: usize, doses: &[f64], m: &Multipliers) {
         self.vaccinations
             .row_mut(day)
-            .assign(&Array1::from(doses.to_vec()));
-        self.multipliers
-            .row_mut(day)
-            .assign(&Array1::from(m.to_vec()));
+            .assign(&ArrayView1::from(doses));
+        self.multipliers.row_mut(day).assign(&ArrayView1::from(m));
     }
 
     pub fn days(&self) -> usize {

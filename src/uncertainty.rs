@@ -805,13 +805,36 @@ fn typed<T: serde::de::DeserializeOwned>(root: &str, value: Value) -> Result<T> 
     })
 }
 
-/// JSON of an input without its `sources` (they do not enter a run and are most of the text).
+/// JSON of an input without its `sources` maps, at the top and in its parts (the impact data's
+/// alone are two thirds of the calibration's text): no run reads them, and each draw copies and
+/// deserialises what is left.
 fn bare<T: Serialize>(input: &T) -> Value {
     let mut v = serde_json::to_value(input).expect("inputs serialise");
-    if let Some(map) = v.as_object_mut() {
-        map.remove("sources");
-    }
+    strip_sources(&mut v);
     v
+}
+
+/// Removes every `sources` map below `value`: in the input types the name is kept for provenance.
+fn strip_sources(value: &mut Value) {
+    if let Some(map) = value.as_object_mut() {
+        map.remove("sources");
+        map.values_mut().for_each(strip_sources);
+    }
+}
+
+/// The calibration without any of its `sources` (see [`bare`]).
+fn calibration_without_sources(calibration: &Calibration) -> Calibration {
+    let mut bare = Calibration {
+        sources: Sources::new(),
+        ..calibration.clone()
+    };
+    if let Some(impacts) = &mut bare.impacts {
+        impacts.sources = Sources::new();
+    }
+    if let Some(regions) = &mut bare.regions {
+        regions.sources = Sources::new();
+    }
+    bare
 }
 
 impl Uncertainty {
@@ -942,10 +965,7 @@ impl Uncertainty {
                 })
                 .collect(),
             // Without their sources (which no run reads), so each draw's copy is cheap.
-            calibration: Calibration {
-                sources: Sources::new(),
-                ..calibration.clone()
-            },
+            calibration: calibration_without_sources(calibration),
             scenario: Scenario {
                 sources: Sources::new(),
                 ..scenario.clone()
@@ -1038,7 +1058,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The calibration and scenario with the drawn `values` applied (one per parameter).
+    /// The calibration and scenario with the drawn `values` applied (one per parameter). They carry
+    /// no `sources`: a drawn figure is not the published one, and no run reads provenance.
     pub fn inputs(&self, values: &[f64]) -> Result<(Calibration, Scenario)> {
         self.inputs_with(values, None)
     }
