@@ -82,9 +82,17 @@ pub fn check_inputs(
         }
         for (i, n) in names.iter().enumerate() {
             if n.is_empty() {
-                c.fail(format!("{field}[{i}]"), "must not be empty", "\"\"".into());
+                c.fail(
+                    format_args!("{field}[{i}]"),
+                    "must not be empty",
+                    "\"\"".into(),
+                );
             } else if names[..i].contains(n) {
-                c.fail(format!("{field}.{n}"), "is named twice", format!("{n:?}"));
+                c.fail(
+                    format_args!("{field}.{n}"),
+                    "is named twice",
+                    format!("{n:?}"),
+                );
             }
         }
     }
@@ -96,9 +104,9 @@ pub fn check_inputs(
     ) {
         let mut finite = true;
         for (name, &p) in scenarios.iter().zip(probabilities) {
-            let f = format!("scenarios.{name}");
+            let f = format_args!("scenarios.{name}");
             finite &= p.is_finite();
-            c.within(&f, p, 0.0, 1.0);
+            c.within(f, p, 0.0, 1.0);
         }
         if finite {
             let sum: f64 = probabilities.iter().sum();
@@ -128,7 +136,7 @@ pub fn assess(
     let mut c = Checker::new();
     c.length("runs", runs.cells.len(), n_alt, "alternative");
     for (a, row) in runs.cells.iter().enumerate() {
-        c.length(&format!("runs[{a}]"), row.len(), n_sc, "scenario");
+        c.length(format_args!("runs[{a}]"), row.len(), n_sc, "scenario");
     }
     c.length("baselines", runs.baselines.len(), n_sc, "scenario");
     c.length("calibrations", runs.calibrations.len(), n_sc, "scenario");

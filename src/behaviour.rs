@@ -78,27 +78,27 @@ pub struct Behaviour {
 impl Behaviour {
     pub fn validate(&self, n_ages: Option<usize>, c: &mut Checker) {
         let f = "scenario.behaviour";
-        c.share(&format!("{f}.fixed_compliance"), self.fixed_compliance);
+        c.share(format_args!("{f}.fixed_compliance"), self.fixed_compliance);
         for (name, v) in [
             ("baseline_compliance", self.baseline_compliance),
             ("baseline_support", self.baseline_support),
         ] {
-            if c.finite(&format!("{f}.{name}"), v) && !(v > 0.0 && v < 1.0) {
+            if c.finite(format_args!("{f}.{name}"), v) && !(v > 0.0 && v < 1.0) {
                 c.fail(
-                    format!("{f}.{name}"),
+                    format_args!("{f}.{name}"),
                     "must be strictly between 0 and 1",
                     format!("{v}"),
                 );
             }
         }
         c.each(
-            &format!("{f}.fatigue_rate"),
+            format_args!("{f}.fatigue_rate"),
             &self.fatigue_rate,
             Checker::non_negative,
         );
         if let Some(n) = n_ages {
             c.length(
-                &format!("{f}.fatigue_rate"),
+                format_args!("{f}.fatigue_rate"),
                 self.fatigue_rate.len(),
                 n,
                 "age band",
@@ -112,26 +112,29 @@ impl Behaviour {
             ("support_risk_effect", self.support_risk_effect),
             ("support_stringency_effect", self.support_stringency_effect),
         ] {
-            c.non_negative(&format!("{f}.{name}"), v);
+            c.non_negative(format_args!("{f}.{name}"), v);
         }
-        c.positive(&format!("{f}.pressure_reference"), self.pressure_reference);
-        c.positive(&format!("{f}.risk_delay_days"), self.risk_delay_days);
-        c.share(&format!("{f}.voluntary_max"), self.voluntary_max);
+        c.positive(
+            format_args!("{f}.pressure_reference"),
+            self.pressure_reference,
+        );
+        c.positive(format_args!("{f}.risk_delay_days"), self.risk_delay_days);
+        c.share(format_args!("{f}.voluntary_max"), self.voluntary_max);
         c.each(
-            &format!("{f}.voluntary_by_age"),
+            format_args!("{f}.voluntary_by_age"),
             &self.voluntary_by_age,
             Checker::share,
         );
         if let Some(n) = n_ages {
             c.length(
-                &format!("{f}.voluntary_by_age"),
+                format_args!("{f}.voluntary_by_age"),
                 self.voluntary_by_age.len(),
                 n,
                 "age band",
             );
         }
         self.voluntary_settings
-            .check_shares(&format!("{f}.voluntary_settings"), c);
+            .check_shares(format_args!("{f}.voluntary_settings"), c);
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Result};
 use crate::source::Sources;
-use crate::validate::Checker;
+use crate::validate::{Checker, Element};
 
 /// The contact settings through which measures and behaviour act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,8 +133,8 @@ pub struct Calibration {
     pub sources: Sources,
 }
 
-/// A check applied to one number.
-type Rule = fn(&mut Checker, &str, f64);
+/// A check applied to one element of a per-age field.
+type Rule = fn(&mut Checker, Element<&'static str>, f64);
 
 const NETHERLANDS: &str = include_str!("../data/netherlands/calibration.json");
 const NETHERLANDS_IMPACTS: &str = include_str!("../data/netherlands/impacts.json");
@@ -201,18 +201,19 @@ impl Calibration {
             "population band",
         );
         for setting in Setting::ALL {
-            let field = format!("calibration.contacts.{}", setting.name());
+            let name = setting.name();
+            let field = format_args!("calibration.contacts.{name}");
             let matrix = self.contacts.get(setting);
-            if c.length(&field, matrix.len(), n, "age band") {
+            if c.length(field, matrix.len(), n, "age band") {
                 for (i, row) in matrix.iter().enumerate() {
-                    let row_field = format!("{field}[{i}]");
-                    if c.length(&row_field, row.len(), n, "age band") {
-                        c.each(&row_field, row, Checker::non_negative);
+                    let row_field = format_args!("{field}[{i}]");
+                    if c.length(row_field, row.len(), n, "age band") {
+                        c.each(row_field, row, Checker::non_negative);
                     }
                 }
             }
         }
-        let per_age: [(&str, &Vec<f64>, Rule); 7] = [
+        let per_age: [(&'static str, &Vec<f64>, Rule); 7] = [
             (
                 "calibration.relative_susceptibility",
                 &self.relative_susceptibility,

@@ -199,30 +199,38 @@ impl Checklist {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checker::new();
         for (i, q) in self.questions.iter().enumerate() {
-            let f = format!("checklist.questions[{i}]");
+            let f = format_args!("checklist.questions[{i}]");
             if q.id.is_empty() {
-                c.fail(format!("{f}.id"), "must not be empty", "\"\"".into());
+                c.fail(format_args!("{f}.id"), "must not be empty", "\"\"".into());
             }
             if self.questions[..i].iter().any(|p| p.id == q.id) {
-                c.fail(format!("{f}.id"), "is used twice", format!("{:?}", q.id));
+                c.fail(
+                    format_args!("{f}.id"),
+                    "is used twice",
+                    format!("{:?}", q.id),
+                );
             }
             if let Some(t) = q.threshold {
-                c.finite(&format!("{f}.threshold"), t);
+                c.finite(format_args!("{f}.threshold"), t);
             }
             if q.threshold.is_some() != q.yes_when.is_some() {
                 c.fail(
-                    format!("{f}.yes_when"),
+                    format_args!("{f}.yes_when"),
                     "must be given together with threshold (above or below)",
                     format!("{:?}", q.yes_when),
                 );
             }
             match &q.metric {
                 Metric::Growth { day, .. } if *day < 14 => {
-                    c.fail(format!("{f}.metric.day"), "must be >= 14", day.to_string());
+                    c.fail(
+                        format_args!("{f}.metric.day"),
+                        "must be >= 14",
+                        day.to_string(),
+                    );
                 }
                 Metric::Trend { window_days: 0, .. } => {
                     c.fail(
-                        format!("{f}.metric.window_days"),
+                        format_args!("{f}.metric.window_days"),
                         "must be >= 1",
                         "0".into(),
                     );

@@ -23,6 +23,8 @@
 //! exactly, and exactly 0 when one alternative is best in every scenario (the two sums are then
 //! the same sequence of operations). No clamping hides an error.
 
+use std::fmt::Display;
+
 use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayView3, Axis, Dimension};
 use serde::{Deserialize, Serialize};
 
@@ -45,12 +47,12 @@ pub enum Orientation {
 
 impl Orientation {
     /// Parses `"cost"` / `"benefit"` (also `"loss"`, `"min"`, `"max"`), naming `field` on error.
-    pub fn parse(field: &str, text: &str) -> Result<Self> {
+    pub fn parse(field: impl Display, text: &str) -> Result<Self> {
         match text.to_ascii_lowercase().as_str() {
             "cost" | "loss" | "min" => Ok(Self::Cost),
             "benefit" | "gain" | "max" => Ok(Self::Benefit),
             _ => Err(Error::Validation(vec![FieldError {
-                field: field.into(),
+                field: field.to_string(),
                 message: "must be \"cost\" (lower is better) or \"benefit\" (higher is better)"
                     .into(),
                 value: format!("{text:?}"),
@@ -97,7 +99,12 @@ pub struct DecisionTree {
 }
 
 /// Validates a table of outcomes (finite, non-empty) under the field name `field`.
-fn check_table(c: &mut Checker, field: &str, values: ArrayView2<'_, f64>, what: [&str; 2]) {
+fn check_table(
+    c: &mut Checker,
+    field: impl Display + Copy,
+    values: ArrayView2<'_, f64>,
+    what: [&str; 2],
+) {
     let (rows, cols) = values.dim();
     if rows == 0 {
         c.fail(
@@ -118,7 +125,7 @@ fn check_table(c: &mut Checker, field: &str, values: ArrayView2<'_, f64>, what: 
 
 /// Reports non-finite elements as `field[i][j]...`, at most ten of them (then a count), so a
 /// table full of NaN gives a readable message. Formats only the bad ones.
-fn check_finite(c: &mut Checker, field: &str, values: ndarray::ArrayViewD<'_, f64>) {
+fn check_finite(c: &mut Checker, field: impl Display + Copy, values: ndarray::ArrayViewD<'_, f64>) {
     const SHOWN: usize = 10;
     if values.iter().all(|v| v.is_finite()) {
         return; // the common case, without building dynamic indices
@@ -128,7 +135,7 @@ fn check_finite(c: &mut Checker, field: &str, values: ndarray::ArrayViewD<'_, f6
         if !v.is_finite() {
             if bad < SHOWN {
                 let at: String = index.slice().iter().map(|i| format!("[{i}]")).collect();
-                c.finite(&format!("{field}{at}"), v);
+                c.finite(format_args!("{field}{at}"), v);
             }
             bad += 1;
         }
@@ -144,15 +151,20 @@ fn check_finite(c: &mut Checker, field: &str, values: ndarray::ArrayViewD<'_, f6
 
 /// Checks probabilities: one per scenario, each in [0, 1], adding up to one within
 /// [`PROBABILITY_TOLERANCE`].
-fn check_probabilities(c: &mut Checker, field: &str, probabilities: &[f64], scenarios: usize) {
+fn check_probabilities(
+    c: &mut Checker,
+    field: impl Display + Copy,
+    probabilities: &[f64],
+    scenarios: usize,
+) {
     if !c.length(field, probabilities.len(), scenarios, "scenario") {
         return;
     }
     let mut all_finite = true;
     for (i, &p) in probabilities.iter().enumerate() {
-        let name = format!("{field}[{i}]");
+        let name = format_args!("{field}[{i}]");
         if !p.is_finite() {
-            c.finite(&name, p);
+            c.finite(name, p);
             all_finite = false;
         } else if p < 0.0 {
             c.fail(name, "must be >= 0 (a probability)", format!("{p}"));
@@ -600,7 +612,7 @@ pub enum Direction {
 
 impl Direction {
     /// Parses `"cost"`/`"min"` or `"benefit"`/`"max"`, naming `field` on error.
-    pub fn parse(field: &str, text: &str) -> Result<Self> {
+    pub fn parse(field: impl Display, text: &str) -> Result<Self> {
         Orientation::parse(field, text).map(|o| match o {
             Orientation::Cost => Self::Cost,
             Orientation::Benefit => Self::Benefit,
@@ -613,7 +625,7 @@ impl Direction {
         c.length("directions", texts.len(), criteria, "criterion");
         let mut out = Vec::with_capacity(texts.len());
         for (j, t) in texts.iter().enumerate() {
-            match Self::parse(&format!("directions[{j}]"), t) {
+            match Self::parse(format_args!("directions[{j}]"), t) {
                 Ok(d) => out.push(d),
                 Err(Error::Validation(errors)) => {
                     for e in errors {

@@ -19,6 +19,7 @@
 //!   `C < 0`: the burden falls more on the lower groups.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +75,7 @@ impl Groups {
     pub fn per_group(
         &self,
         c: &mut Checker,
-        field: &str,
+        field: impl Display + Copy,
         grouping: &str,
         n_ages: usize,
     ) -> Option<usize> {
@@ -89,31 +90,31 @@ impl Groups {
         n
     }
 
-    pub fn check(&self, field: &str, n_ages: usize, c: &mut Checker) {
+    pub fn check(&self, field: impl Display + Copy, n_ages: usize, c: &mut Checker) {
         for (i, g) in self.groupings.iter().enumerate() {
-            let f = format!("{field}.groupings[{i}]");
+            let f = format_args!("{field}.groupings[{i}]");
             if g.name == AGE_BAND || g.name == SECTION {
                 c.fail(
-                    format!("{f}.name"),
+                    format_args!("{f}.name"),
                     "is reserved (age bands come from the calibration, sections from the economy)",
                     format!("{:?}", g.name),
                 );
             }
             if c.length(
-                &format!("{f}.population_share"),
+                format_args!("{f}.population_share"),
                 g.population_share.len(),
                 g.labels.len(),
                 "label",
             ) {
-                check_shares(c, &format!("{f}.population_share"), &g.population_share);
+                check_shares(c, format_args!("{f}.population_share"), &g.population_share);
             }
         }
         for (impact, by) in &self.profiles {
             for (grouping, values) in by {
-                let f = format!("{field}.profiles.{impact}.{grouping}");
-                if let Some(n) = self.per_group(c, &f, grouping, n_ages) {
-                    if c.length(&f, values.len(), n, "group") {
-                        c.each(&f, values, Checker::non_negative);
+                let f = format_args!("{field}.profiles.{impact}.{grouping}");
+                if let Some(n) = self.per_group(c, f, grouping, n_ages) {
+                    if c.length(f, values.len(), n, "group") {
+                        c.each(f, values, Checker::non_negative);
                     }
                 }
             }
@@ -122,7 +123,7 @@ impl Groups {
 }
 
 /// Non-negative shares that add up to 1 (to 1e-6).
-pub fn check_shares(c: &mut Checker, field: &str, shares: &[f64]) {
+pub fn check_shares(c: &mut Checker, field: impl Display + Copy, shares: &[f64]) {
     c.each(field, shares, Checker::share);
     let sum: f64 = shares.iter().sum();
     if (sum - 1.0).abs() > 1e-6 {

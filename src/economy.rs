@@ -32,6 +32,7 @@
 //! `data/netherlands/impacts.json` for every figure.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
@@ -102,25 +103,25 @@ impl Economy {
         self.sections.iter().position(|s| s.code == code)
     }
 
-    pub fn check(&self, field: &str, c: &mut Checker) {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
         let mut codes = std::collections::BTreeSet::new();
         for (i, s) in self.sections.iter().enumerate() {
-            let f = format!("{field}.sections[{i}]");
+            let f = format_args!("{field}.sections[{i}]");
             if !codes.insert(s.code.as_str()) {
                 c.fail(
-                    format!("{f}.code"),
+                    format_args!("{f}.code"),
                     "is a duplicate",
                     format!("{:?}", s.code),
                 );
             }
-            c.non_negative(&format!("{f}.value_added"), s.value_added);
-            c.non_negative(&format!("{f}.employment"), s.employment);
-            c.non_negative(&format!("{f}.firms"), s.firms);
-            c.share(&format!("{f}.labour_share"), s.labour_share);
-            c.share(&format!("{f}.fixed_cost_share"), s.fixed_cost_share);
+            c.non_negative(format_args!("{f}.value_added"), s.value_added);
+            c.non_negative(format_args!("{f}.employment"), s.employment);
+            c.non_negative(format_args!("{f}.firms"), s.firms);
+            c.share(format_args!("{f}.labour_share"), s.labour_share);
+            c.share(format_args!("{f}.fixed_cost_share"), s.fixed_cost_share);
             if s.labour_share + s.fixed_cost_share > 1.0 + 1e-12 {
                 c.fail(
-                    format!("{f}.fixed_cost_share"),
+                    format_args!("{f}.fixed_cost_share"),
                     format!(
                         "labour_share + fixed_cost_share must be at most 1 (labour_share {})",
                         s.labour_share
@@ -129,30 +130,30 @@ impl Economy {
                 );
             }
             c.share(
-                &format!("{f}.employment_elasticity"),
+                format_args!("{f}.employment_elasticity"),
                 s.employment_elasticity,
             );
-            c.positive(&format!("{f}.buffer_days"), s.buffer_days);
-            c.share(&format!("{f}.fear_sensitivity"), s.fear_sensitivity);
+            c.positive(format_args!("{f}.buffer_days"), s.buffer_days);
+            c.share(format_args!("{f}.fear_sensitivity"), s.fear_sensitivity);
         }
-        c.positive(&format!("{field}.labour_force"), self.labour_force);
+        c.positive(format_args!("{field}.labour_force"), self.labour_force);
         c.positive(
-            &format!("{field}.unemployment_lag_days"),
+            format_args!("{field}.unemployment_lag_days"),
             self.unemployment_lag_days,
         );
-        c.positive(&format!("{field}.buffer_shape"), self.buffer_shape);
+        c.positive(format_args!("{field}.buffer_shape"), self.buffer_shape);
         c.non_negative(
-            &format!("{field}.debt_per_unemployed_year"),
+            format_args!("{field}.debt_per_unemployed_year"),
             self.debt_per_unemployed_year,
         );
         for (name, s) in [
             ("wage_subsidy", &self.wage_subsidy),
             ("fixed_cost_subsidy", &self.fixed_cost_subsidy),
         ] {
-            c.share(&format!("{field}.{name}.compensation"), s.compensation);
-            c.share(&format!("{field}.{name}.take_up"), s.take_up);
+            c.share(format_args!("{field}.{name}.compensation"), s.compensation);
+            c.share(format_args!("{field}.{name}.take_up"), s.take_up);
             c.share(
-                &format!("{field}.{name}.min_revenue_loss"),
+                format_args!("{field}.{name}.min_revenue_loss"),
                 s.min_revenue_loss,
             );
         }

@@ -9,6 +9,7 @@
 //! - behavioural: compliance, support, fatigue, voluntary distancing (means over the run).
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,16 +37,17 @@ pub struct ImpactData {
 }
 
 impl ImpactData {
-    pub fn check(&self, field: &str, n_ages: usize, c: &mut Checker) {
-        self.economy.check(&format!("{field}.economy"), c);
-        self.society.check(&format!("{field}.society"), n_ages, c);
-        self.groups.check(&format!("{field}.groups"), n_ages, c);
+    pub fn check(&self, field: impl Display + Copy, n_ages: usize, c: &mut Checker) {
+        self.economy.check(format_args!("{field}.economy"), c);
+        self.society
+            .check(format_args!("{field}.society"), n_ages, c);
+        self.groups.check(format_args!("{field}.groups"), n_ages, c);
         for (i, s) in self.economy.sections.iter().enumerate() {
             for (grouping, shares) in &s.workers {
-                let f = format!("{field}.economy.sections[{i}].workers.{grouping}");
-                if let Some(n) = self.groups.per_group(c, &f, grouping, n_ages) {
-                    if c.length(&f, shares.len(), n, "group") {
-                        crate::distribution::check_shares(c, &f, shares);
+                let f = format_args!("{field}.economy.sections[{i}].workers.{grouping}");
+                if let Some(n) = self.groups.per_group(c, f, grouping, n_ages) {
+                    if c.length(f, shares.len(), n, "group") {
+                        crate::distribution::check_shares(c, f, shares);
                     }
                 }
             }

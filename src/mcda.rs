@@ -27,6 +27,8 @@
 //! Non-negative, finite, not all zero, one per criterion; they are divided by their sum (so
 //! `[3, 1]` means 75% / 25%), and the normalised weights are reported with the result.
 
+use std::fmt::Display;
+
 use ndarray::{Array2, ArrayView2};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -103,24 +105,24 @@ impl Preference {
         }
     }
 
-    fn check(self, c: &mut Checker, field: &str) {
+    fn check(self, c: &mut Checker, field: impl Display + Copy) {
         let q_below_p = |c: &mut Checker, q: f64, p: f64| {
-            c.non_negative(&format!("{field}.q"), q);
+            c.non_negative(format_args!("{field}.q"), q);
             if p.is_finite() && q.is_finite() && p <= q {
                 c.fail(
-                    format!("{field}.p"),
+                    format_args!("{field}.p"),
                     format!("must be > q ({q})"),
                     format!("{p}"),
                 );
             }
-            c.finite(&format!("{field}.p"), p);
+            c.finite(format_args!("{field}.p"), p);
         };
         match self {
             Self::Usual => {}
-            Self::UShape { q } => c.non_negative(&format!("{field}.q"), q),
-            Self::VShape { p } => c.positive(&format!("{field}.p"), p),
+            Self::UShape { q } => c.non_negative(format_args!("{field}.q"), q),
+            Self::VShape { p } => c.positive(format_args!("{field}.p"), p),
             Self::Level { q, p } | Self::Linear { q, p } => q_below_p(c, q, p),
-            Self::Gaussian { s } => c.positive(&format!("{field}.s"), s),
+            Self::Gaussian { s } => c.positive(format_args!("{field}.s"), s),
         }
     }
 }
@@ -243,7 +245,7 @@ fn normalise(
         let x = column(m, j);
         let min = x.iter().copied().fold(f64::INFINITY, f64::min);
         let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let field = format!("matrix[:, {j}]");
+        let field = format_args!("matrix[:, {j}]");
         let cost = dir == Direction::Cost;
         let values: Vec<f64> = match how {
             Normalisation::MinMax => x
@@ -335,7 +337,7 @@ fn preferences(list: &[Preference], k: usize) -> Result<Vec<Preference>> {
         }
     };
     for (j, p) in out.iter().enumerate() {
-        p.check(&mut c, &format!("method.preference[{j}]"));
+        p.check(&mut c, format_args!("method.preference[{j}]"));
     }
     c.finish().map(|_| out)
 }

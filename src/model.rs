@@ -227,7 +227,7 @@ impl Model {
             };
             if ward_death < -1e-12 {
                 check.fail(
-                    format!("calibration.severity.p_death_given_icu[{a}]"),
+                    format_args!("calibration.severity.p_death_given_icu[{a}]"),
                     format!(
                         "implies a negative ward mortality: P(ICU|admission) x P(death|ICU) exceeds P(death|admission) ({})",
                         sev.p_death_given_admission[a]
@@ -453,7 +453,7 @@ impl Model {
         let mut check = Checker::new();
         for (d, row) in schedule.iter().enumerate() {
             for (s, &m) in Setting::ALL.iter().zip(row) {
-                check.non_negative(&format!("contact_multipliers[{d}].{}", s.name()), m);
+                check.non_negative(format_args!("contact_multipliers[{d}].{}", s.name()), m);
             }
         }
         check.finish()?;

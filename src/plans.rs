@@ -20,6 +20,7 @@
 //! square root to their contacts with others (teachers).
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,9 +66,9 @@ impl SettingFactors {
     }
 
     /// Every factor must be a share (0-1); errors name `field.home` etc.
-    pub fn check_shares(&self, field: &str, c: &mut Checker) {
+    pub fn check_shares(&self, field: impl Display + Copy, c: &mut Checker) {
         for (setting, v) in Setting::ALL.iter().zip(self.to_array()) {
-            c.share(&format!("{field}.{}", setting.name()), v);
+            c.share(format_args!("{field}.{}", setting.name()), v);
         }
     }
 }
@@ -245,7 +246,7 @@ impl SectorPlans {
         for (i, m) in self.measures.iter().enumerate() {
             if !seen.insert(m.name.as_str()) {
                 c.fail(
-                    format!("plans.measures[{i}].name"),
+                    format_args!("plans.measures[{i}].name"),
                     "is a duplicate",
                     format!("{:?}", m.name),
                 );
@@ -253,7 +254,7 @@ impl SectorPlans {
             for (indicator, level) in &m.oxcgrt {
                 stringency::check_level(
                     &mut c,
-                    &format!("plans.measures[{i}].oxcgrt.{indicator}"),
+                    format_args!("plans.measures[{i}].oxcgrt.{indicator}"),
                     *indicator,
                     level,
                 );
@@ -261,33 +262,39 @@ impl SectorPlans {
         }
         let mut sectors = std::collections::BTreeSet::new();
         for (i, s) in self.sectors.iter().enumerate() {
-            let f = format!("plans.sectors[{i}]");
+            let f = format_args!("plans.sectors[{i}]");
             if !sectors.insert(s.name.as_str()) {
                 c.fail(
-                    format!("{f}.name"),
+                    format_args!("{f}.name"),
                     "is a duplicate",
                     format!("{:?}", s.name),
                 );
             }
-            c.share(&format!("{f}.contact_share"), s.contact_share);
+            c.share(format_args!("{f}.contact_share"), s.contact_share);
             if s.rungs.is_empty() {
                 c.fail(
-                    format!("{f}.rungs"),
+                    format_args!("{f}.rungs"),
                     "must have at least one rung",
                     "[]".into(),
                 );
             }
             for (code, share) in &s.economy {
-                c.share(&format!("{f}.economy.{code}"), *share);
+                c.share(format_args!("{f}.economy.{code}"), *share);
             }
             if let Some(pupils) = s.pupils {
-                c.non_negative(&format!("{f}.pupils"), pupils);
+                c.non_negative(format_args!("{f}.pupils"), pupils);
             }
             for (r, rung) in s.rungs.iter().enumerate() {
-                c.share(&format!("{f}.rungs[{r}].contacts_kept"), rung.contacts_kept);
-                c.share(&format!("{f}.rungs[{r}].activity_kept"), rung.activity_kept);
+                c.share(
+                    format_args!("{f}.rungs[{r}].contacts_kept"),
+                    rung.contacts_kept,
+                );
+                c.share(
+                    format_args!("{f}.rungs[{r}].activity_kept"),
+                    rung.activity_kept,
+                );
                 if let Some(limit) = rung.capacity_limit {
-                    c.non_negative(&format!("{f}.rungs[{r}].capacity_limit"), limit);
+                    c.non_negative(format_args!("{f}.rungs[{r}].capacity_limit"), limit);
                 }
             }
         }
@@ -300,7 +307,7 @@ impl SectorPlans {
                 .sum();
             if total > 1.0 + 1e-9 {
                 c.fail(
-                    format!("plans.sectors (setting {})", setting.name()),
+                    format_args!("plans.sectors (setting {})", setting.name()),
                     "contact shares of the sectors in one setting must add up to at most 1",
                     format!("{total}"),
                 );
@@ -315,30 +322,33 @@ impl SectorPlans {
         for (code, total) in covered {
             if total > 1.0 + 1e-9 {
                 c.fail(
-                    format!("plans.sectors (economy section {code})"),
+                    format_args!("plans.sectors (economy section {code})"),
                     "the sectors' shares of one NACE section must add up to at most 1",
                     format!("{total}"),
                 );
             }
         }
         for (i, g) in self.general.iter().enumerate() {
-            let f = format!("plans.general[{i}]");
+            let f = format_args!("plans.general[{i}]");
             g.contacts_kept
-                .check_shares(&format!("{f}.contacts_kept"), &mut c);
-            c.finite(&format!("{f}.behaviour.compliance"), g.behaviour.compliance);
-            c.finite(&format!("{f}.behaviour.support"), g.behaviour.support);
+                .check_shares(format_args!("{f}.contacts_kept"), &mut c);
+            c.finite(
+                format_args!("{f}.behaviour.compliance"),
+                g.behaviour.compliance,
+            );
+            c.finite(format_args!("{f}.behaviour.support"), g.behaviour.support);
             c.share(
-                &format!("{f}.behaviour.vaccine_uptake"),
+                format_args!("{f}.behaviour.vaccine_uptake"),
                 g.behaviour.vaccine_uptake,
             );
-            c.non_negative(&format!("{f}.cost_per_day"), g.cost_per_day);
+            c.non_negative(format_args!("{f}.cost_per_day"), g.cost_per_day);
         }
         if let Some(prep) = &self.preparedness {
             prep.check("plans.preparedness", &mut c);
             for (i, l) in prep.levers.iter().enumerate() {
                 if self.general_measure(&l.name).is_some() {
                     c.fail(
-                        format!("plans.preparedness.levers[{i}].name"),
+                        format_args!("plans.preparedness.levers[{i}].name"),
                         "is also the name of a general measure",
                         format!("{:?}", l.name),
                     );
@@ -346,17 +356,17 @@ impl SectorPlans {
             }
         }
         for (i, p) in self.policies.iter().enumerate() {
-            p.check(self, &format!("plans.policies[{i}]"), &mut c);
+            p.check(self, format_args!("plans.policies[{i}]"), &mut c);
         }
         c.finish()
     }
 
     /// Checks a package against the plans: known sectors, rungs in range, known general measures.
-    pub fn check_package(&self, package: &Package, field: &str, c: &mut Checker) {
+    pub fn check_package(&self, package: &Package, field: impl Display + Copy, c: &mut Checker) {
         for (sector, &rung) in &package.rungs {
             match self.sector(sector) {
                 None => c.fail(
-                    format!("{field}.rungs.{sector}"),
+                    format_args!("{field}.rungs.{sector}"),
                     format!(
                         "unknown sector; valid: {}",
                         self.sectors
@@ -368,7 +378,7 @@ impl SectorPlans {
                     format!("{sector:?}"),
                 ),
                 Some(s) if rung >= s.rungs.len() => c.fail(
-                    format!("{field}.rungs.{sector}"),
+                    format_args!("{field}.rungs.{sector}"),
                     match s.rungs.len() {
                         0 => format!("sector {sector} has no rungs"),
                         n => format!("must be between 0 and {} (rungs of {sector})", n - 1),
@@ -387,7 +397,7 @@ impl SectorPlans {
                     "general measure"
                 };
                 c.fail(
-                    format!("{field}.general[{i}]"),
+                    format_args!("{field}.general[{i}]"),
                     format!(
                         "unknown {what}; valid: {}",
                         self.general

@@ -9,6 +9,7 @@
 //! level has been in force for `min_days_at_level` days. Every change is recorded with its reason.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
@@ -95,28 +96,28 @@ pub struct TriggerPolicy {
 
 impl TriggerPolicy {
     /// Checks the policy against the plans: levels, packages, signal values and hysteresis.
-    pub fn check(&self, plans: &SectorPlans, field: &str, c: &mut Checker) {
+    pub fn check(&self, plans: &SectorPlans, field: impl Display + Copy, c: &mut Checker) {
         if self.levels.is_empty() {
             c.fail(
-                format!("{field}.levels"),
+                format_args!("{field}.levels"),
                 "must have at least one level",
                 "[]".into(),
             );
         }
         for (i, level) in self.levels.iter().enumerate() {
-            let f = format!("{field}.levels[{i}]");
-            plans.check_package(&level.package, &format!("{f}.package"), c);
+            let f = format_args!("{field}.levels[{i}]");
+            plans.check_package(&level.package, format_args!("{f}.package"), c);
             for (part, values) in [
                 ("enter_at", &level.enter_at),
                 ("leave_below", &level.leave_below),
             ] {
                 for (signal, &value) in values {
-                    c.non_negative(&format!("{f}.{part}.{}", signal.name()), value);
+                    c.non_negative(format_args!("{f}.{part}.{}", signal.name()), value);
                 }
             }
             if i > 0 && level.enter_at.is_empty() {
                 c.fail(
-                    format!("{f}.enter_at"),
+                    format_args!("{f}.enter_at"),
                     "must name at least one signal value above level 0",
                     "{}".into(),
                 );
@@ -125,7 +126,7 @@ impl TriggerPolicy {
                 if let Some(&enter) = level.enter_at.get(signal) {
                     if leave > enter {
                         c.fail(
-                            format!("{f}.leave_below.{}", signal.name()),
+                            format_args!("{f}.leave_below.{}", signal.name()),
                             format!("must be <= enter_at ({enter}) for hysteresis"),
                             format!("{leave}"),
                         );
@@ -185,7 +186,7 @@ impl Policy {
             Policy::Regional(r) => {
                 plans.check_package(&r.default, "policy.default", c);
                 for (region, p) in &r.regions {
-                    plans.check_package(p, &format!("policy.regions.{region}"), c);
+                    plans.check_package(p, format_args!("policy.regions.{region}"), c);
                 }
             }
         }

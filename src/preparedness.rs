@@ -50,6 +50,8 @@
 //! vaccination    extra_doses_per_day * cost_per_dose per day it acts (capacity, used or not)
 //! ```
 
+use std::fmt::Display;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Error, Result};
@@ -179,38 +181,38 @@ impl Preparedness {
     }
 
     /// Checks every figure; errors name the field (`plans.preparedness.levers[2].lead_time_days`).
-    pub fn check(&self, field: &str, c: &mut Checker) {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
         c.non_negative(
-            &format!("{field}.icu_non_covid_patients"),
+            format_args!("{field}.icu_non_covid_patients"),
             self.icu_non_covid_patients,
         );
         c.non_negative(
-            &format!("{field}.displaced_care.qaly_per_icu_bed_day"),
+            format_args!("{field}.displaced_care.qaly_per_icu_bed_day"),
             self.displaced_care.qaly_per_icu_bed_day,
         );
         c.non_negative(
-            &format!("{field}.displaced_care.qaly_per_ward_bed_day"),
+            format_args!("{field}.displaced_care.qaly_per_ward_bed_day"),
             self.displaced_care.qaly_per_ward_bed_day,
         );
         let mut seen = std::collections::BTreeSet::new();
         for (i, l) in self.levers.iter().enumerate() {
-            let f = format!("{field}.levers[{i}]");
+            let f = format_args!("{field}.levers[{i}]");
             if !seen.insert(l.name.as_str()) {
                 c.fail(
-                    format!("{f}.name"),
+                    format_args!("{f}.name"),
                     "is a duplicate",
                     format!("{:?}", l.name),
                 );
             }
-            c.non_negative(&format!("{f}.lead_time_days"), l.lead_time_days);
-            c.non_negative(&format!("{f}.setup_cost"), l.setup_cost);
-            let e = format!("{f}.effect");
+            c.non_negative(format_args!("{f}.lead_time_days"), l.lead_time_days);
+            c.non_negative(format_args!("{f}.setup_cost"), l.setup_cost);
+            let e = format_args!("{f}.effect");
             match &l.effect {
                 Effect::IcuBeds(b) | Effect::WardBeds(b) => {
-                    c.non_negative(&format!("{e}.beds"), b.beds);
-                    c.non_negative(&format!("{e}.cost_per_extra_bed"), b.cost_per_extra_bed);
+                    c.non_negative(format_args!("{e}.beds"), b.beds);
+                    c.non_negative(format_args!("{e}.cost_per_extra_bed"), b.cost_per_extra_bed);
                     c.non_negative(
-                        &format!("{e}.cost_per_extra_bed_day"),
+                        format_args!("{e}.cost_per_extra_bed_day"),
                         b.cost_per_extra_bed_day,
                     );
                 }
@@ -219,9 +221,9 @@ impl Preparedness {
                     days_saved,
                     cost_per_patient,
                 } => {
-                    c.share(&format!("{e}.eligible_share"), *eligible_share);
-                    c.non_negative(&format!("{e}.days_saved"), *days_saved);
-                    c.non_negative(&format!("{e}.cost_per_patient"), *cost_per_patient);
+                    c.share(format_args!("{e}.eligible_share"), *eligible_share);
+                    c.non_negative(format_args!("{e}.days_saved"), *days_saved);
+                    c.non_negative(format_args!("{e}.cost_per_patient"), *cost_per_patient);
                 }
                 Effect::Testing {
                     detected_share,
@@ -230,20 +232,26 @@ impl Preparedness {
                     extra_tests_per_day,
                     cost_per_test,
                 } => {
-                    c.share(&format!("{e}.detected_share"), *detected_share);
-                    c.non_negative(&format!("{e}.days_earlier"), *days_earlier);
-                    c.share(&format!("{e}.home_weight"), *home_weight);
-                    c.non_negative(&format!("{e}.extra_tests_per_day"), *extra_tests_per_day);
-                    c.non_negative(&format!("{e}.cost_per_test"), *cost_per_test);
+                    c.share(format_args!("{e}.detected_share"), *detected_share);
+                    c.non_negative(format_args!("{e}.days_earlier"), *days_earlier);
+                    c.share(format_args!("{e}.home_weight"), *home_weight);
+                    c.non_negative(
+                        format_args!("{e}.extra_tests_per_day"),
+                        *extra_tests_per_day,
+                    );
+                    c.non_negative(format_args!("{e}.cost_per_test"), *cost_per_test);
                 }
                 Effect::Vaccination {
                     days_earlier,
                     extra_doses_per_day,
                     cost_per_dose,
                 } => {
-                    c.non_negative(&format!("{e}.days_earlier"), *days_earlier);
-                    c.non_negative(&format!("{e}.extra_doses_per_day"), *extra_doses_per_day);
-                    c.non_negative(&format!("{e}.cost_per_dose"), *cost_per_dose);
+                    c.non_negative(format_args!("{e}.days_earlier"), *days_earlier);
+                    c.non_negative(
+                        format_args!("{e}.extra_doses_per_day"),
+                        *extra_doses_per_day,
+                    );
+                    c.non_negative(format_args!("{e}.cost_per_dose"), *cost_per_dose);
                 }
             }
         }

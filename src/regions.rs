@@ -28,6 +28,8 @@
 //! to the beds, so every patient faces the same overflow share `(T - C) / T`. Without spreading
 //! each region's overflow share is its own `(T_r - C_r)^+ / T_r`.
 
+use std::fmt::Display;
+
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{Calibration, Setting};
@@ -140,11 +142,11 @@ impl Regions {
     }
 
     /// Checks the regions against the calibration's age bands and population.
-    pub fn check(&self, field: &str, population: &[f64], c: &mut Checker) {
+    pub fn check(&self, field: impl Display + Copy, population: &[f64], c: &mut Checker) {
         let n = self.regions.len();
         if n == 0 {
             c.fail(
-                format!("{field}.regions"),
+                format_args!("{field}.regions"),
                 "must have at least one region",
                 "[]".into(),
             );
@@ -157,28 +159,32 @@ impl Regions {
             .filter(|r| r.capacity_share.is_some())
             .count();
         for (i, r) in self.regions.iter().enumerate() {
-            let f = format!("{field}.regions[{i}]");
-            c.positive(&format!("{f}.population"), r.population);
+            let f = format_args!("{field}.regions[{i}]");
+            c.positive(format_args!("{f}.population"), r.population);
             if let Some(by_age) = &r.population_by_age {
                 if c.length(
-                    &format!("{f}.population_by_age"),
+                    format_args!("{f}.population_by_age"),
                     by_age.len(),
                     population.len(),
                     "age band",
                 ) {
-                    c.each(&format!("{f}.population_by_age"), by_age, Checker::positive);
+                    c.each(
+                        format_args!("{f}.population_by_age"),
+                        by_age,
+                        Checker::positive,
+                    );
                 }
             }
-            c.within(&format!("{f}.centre[0]"), r.centre[0], -90.0, 90.0);
-            c.within(&format!("{f}.centre[1]"), r.centre[1], -180.0, 180.0);
+            c.within(format_args!("{f}.centre[0]"), r.centre[0], -90.0, 90.0);
+            c.within(format_args!("{f}.centre[1]"), r.centre[1], -180.0, 180.0);
             if let Some(s) = r.capacity_share {
-                c.share(&format!("{f}.capacity_share"), s);
+                c.share(format_args!("{f}.capacity_share"), s);
                 shares += s;
             }
         }
         if given > 0 && (given < n || (shares - 1.0).abs() > 1e-6) {
             c.fail(
-                format!("{field}.regions[].capacity_share"),
+                format_args!("{field}.regions[].capacity_share"),
                 "must be given for every region or none, and add up to 1",
                 format!("{given} of {n} given, sum {shares}"),
             );
@@ -192,7 +198,7 @@ impl Regions {
                     .sum();
                 if (sum - national).abs() > 1e-6 * national {
                     c.fail(
-                        format!("{field}.regions[].population_by_age[{a}]"),
+                        format_args!("{field}.regions[].population_by_age[{a}]"),
                         format!(
                             "must add up to the calibration's population of the band ({national})"
                         ),
@@ -205,22 +211,22 @@ impl Regions {
             let national: f64 = population.iter().sum();
             if (total - national).abs() > 1e-6 * national {
                 c.fail(
-                    format!("{field}.regions[].population"),
+                    format_args!("{field}.regions[].population"),
                     format!("must add up to the calibration's population ({national})"),
                     format!("{total}"),
                 );
             }
         }
         c.positive(
-            &format!("{field}.mixing.distance_km"),
+            format_args!("{field}.mixing.distance_km"),
             self.mixing.distance_km,
         );
         self.mixing
             .outside
-            .check_shares(&format!("{field}.mixing.outside"), c);
+            .check_shares(format_args!("{field}.mixing.outside"), c);
         if let Some(seed) = &self.seed {
-            if c.length(&format!("{field}.seed"), seed.len(), n, "region") {
-                c.each(&format!("{field}.seed"), seed, Checker::non_negative);
+            if c.length(format_args!("{field}.seed"), seed.len(), n, "region") {
+                c.each(format_args!("{field}.seed"), seed, Checker::non_negative);
             }
         }
         if let Some(rho) = self.connectivity().iter().copied().reduce(f64::max) {
@@ -232,7 +238,7 @@ impl Regions {
                 .fold(0.0, f64::max);
             if o * rho > 1.0 {
                 c.fail(
-                    format!("{field}.mixing.outside"),
+                    format_args!("{field}.mixing.outside"),
                     format!(
                         "gives the best-connected region more than all its contacts outside (largest share {o} x relative connectivity {rho:.3})"
                     ),

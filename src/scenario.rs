@@ -235,7 +235,7 @@ impl Scenario {
             let total = vac + rec + waned + init.prevalence;
             if total > 1.0 + 1e-12 {
                 c.fail(
-                    format!("scenario.initial.waned[{i}]"),
+                    format_args!("scenario.initial.waned[{i}]"),
                     format!(
                         "vaccinated + recovered + waned + prevalence must be <= 1 (vaccinated {vac}, recovered {rec}, prevalence {})",
                         init.prevalence
@@ -270,12 +270,12 @@ impl Scenario {
             c.positive("scenario.vaccine.waning_days", d);
         }
         for (k, camp) in self.campaigns.iter().enumerate() {
-            let f = format!("scenario.campaigns[{k}]");
-            c.non_negative(&format!("{f}.start_day"), camp.start_day);
-            c.non_negative(&format!("{f}.doses_per_day"), camp.doses_per_day);
-            c.each(&format!("{f}.uptake"), &camp.uptake, Checker::share);
+            let f = format_args!("scenario.campaigns[{k}]");
+            c.non_negative(format_args!("{f}.start_day"), camp.start_day);
+            c.non_negative(format_args!("{f}.doses_per_day"), camp.doses_per_day);
+            c.each(format_args!("{f}.uptake"), &camp.uptake, Checker::share);
             if let Some(n) = n_ages {
-                c.length(&format!("{f}.uptake"), camp.uptake.len(), n, "age band");
+                c.length(format_args!("{f}.uptake"), camp.uptake.len(), n, "age band");
             }
         }
         if let Some(b) = &self.behaviour {

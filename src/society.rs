@@ -33,6 +33,8 @@
 //! `qaly_per_ward_bed_day` per clinical bed-day and `qaly_per_icu_bed_day` per ICU bed-day
 //! (RIVM estimates for 2020-21 divided by the COVID-19 bed-days of those years).
 
+use std::fmt::Display;
+
 use serde::{Deserialize, Serialize};
 
 use crate::validate::Checker;
@@ -102,48 +104,56 @@ pub struct Society {
 }
 
 impl Society {
-    pub fn check(&self, field: &str, n_ages: usize, c: &mut Checker) {
+    pub fn check(&self, field: impl Display + Copy, n_ages: usize, c: &mut Checker) {
         let l = &self.learning;
-        let f = format!("{field}.learning");
-        c.non_negative(&format!("{f}.sd_per_school_year"), l.sd_per_school_year);
+        let f = format_args!("{field}.learning");
+        c.non_negative(format_args!("{f}.sd_per_school_year"), l.sd_per_school_year);
         c.non_negative(
-            &format!("{f}.return_per_school_year"),
+            format_args!("{f}.return_per_school_year"),
             l.return_per_school_year,
         );
-        c.non_negative(&format!("{f}.annual_earnings"), l.annual_earnings);
-        c.non_negative(&format!("{f}.years_until_work"), l.years_until_work);
-        c.within(&format!("{f}.working_years"), l.working_years, 0.0, 100.0);
-        c.within(&format!("{f}.discount_rate"), l.discount_rate, 0.0, 1.0);
+        c.non_negative(format_args!("{f}.annual_earnings"), l.annual_earnings);
+        c.non_negative(format_args!("{f}.years_until_work"), l.years_until_work);
+        c.within(
+            format_args!("{f}.working_years"),
+            l.working_years,
+            0.0,
+            100.0,
+        );
+        c.within(format_args!("{f}.discount_rate"), l.discount_rate, 0.0, 1.0);
         for (name, s) in [
             ("mental_health", &self.mental_health),
             ("loneliness", &self.loneliness),
         ] {
-            let f = format!("{field}.{name}");
+            let f = format_args!("{field}.{name}");
             if c.length(
-                &format!("{f}.excess_at_full"),
+                format_args!("{f}.excess_at_full"),
                 s.excess_at_full.len(),
                 n_ages,
                 "age band",
             ) {
                 c.each(
-                    &format!("{f}.excess_at_full"),
+                    format_args!("{f}.excess_at_full"),
                     &s.excess_at_full,
                     Checker::share,
                 );
             }
-            c.positive(&format!("{f}.time_constant_days"), s.time_constant_days);
-            c.share(&format!("{f}.utility_loss"), s.utility_loss);
+            c.positive(format_args!("{f}.time_constant_days"), s.time_constant_days);
+            c.share(format_args!("{f}.utility_loss"), s.utility_loss);
         }
         let p = &self.postponed_care;
-        let f = format!("{field}.postponed_care");
+        let f = format_args!("{field}.postponed_care");
         c.non_negative(
-            &format!("{f}.qaly_per_ward_bed_day"),
+            format_args!("{f}.qaly_per_ward_bed_day"),
             p.qaly_per_ward_bed_day,
         );
-        c.non_negative(&format!("{f}.qaly_per_icu_bed_day"), p.qaly_per_icu_bed_day);
-        let shares = format!("{f}.patient_age_share");
-        if c.length(&shares, p.patient_age_share.len(), n_ages, "age band") {
-            c.each(&shares, &p.patient_age_share, Checker::share);
+        c.non_negative(
+            format_args!("{f}.qaly_per_icu_bed_day"),
+            p.qaly_per_icu_bed_day,
+        );
+        let shares = format_args!("{f}.patient_age_share");
+        if c.length(shares, p.patient_age_share.len(), n_ages, "age band") {
+            c.each(shares, &p.patient_age_share, Checker::share);
             let sum: f64 = p.patient_age_share.iter().sum();
             if (sum - 1.0).abs() > 1e-6 {
                 c.fail(shares, "must add up to 1", format!("sum {sum}"));

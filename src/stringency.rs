@@ -223,16 +223,21 @@ impl Level {
 /// A flagged indicator with a non-zero value must say its flag: methodology v3.6 only defines the
 /// sub-index for a recorded flag (and for `v = 0`, where the flag is blank), and guessing general
 /// or targeted would move the score by half a step. A flag on `v = 0` is accepted and has no effect.
-pub fn check_level(c: &mut Checker, field: &str, indicator: Indicator, level: &Level) {
+pub fn check_level(
+    c: &mut Checker,
+    field: impl fmt::Display + Copy,
+    indicator: Indicator,
+    level: &Level,
+) {
     let max = indicator.max_level();
     if level.value > max {
         c.fail(
-            format!("{field}.value"),
+            format_args!("{field}.value"),
             format!("must be between 0 and {max}"),
             level.value.to_string(),
         );
     }
-    let flag_field = format!("{field}.flag");
+    let flag_field = format_args!("{field}.flag");
     match (indicator.has_flag(), level.flag) {
         (false, Some(f)) => c.fail(
             flag_field,
@@ -269,7 +274,12 @@ fn score(indicator: Indicator, level: &Level) -> f64 {
 /// The sub-index `I` (0-100) of one indicator; errors name `stringency.{code}.value` or `.flag`.
 pub fn sub_index(indicator: Indicator, level: &Level) -> Result<f64> {
     let mut c = Checker::new();
-    check_level(&mut c, &format!("stringency.{indicator}"), indicator, level);
+    check_level(
+        &mut c,
+        format_args!("stringency.{indicator}"),
+        indicator,
+        level,
+    );
     c.finish()?;
     Ok(score(indicator, level))
 }
@@ -284,7 +294,12 @@ pub fn sub_index(indicator: Indicator, level: &Level) -> Result<f64> {
 pub fn stringency_index(levels: &BTreeMap<Indicator, Level>) -> Result<f64> {
     let mut c = Checker::new();
     for (&indicator, level) in levels {
-        check_level(&mut c, &format!("stringency.{indicator}"), indicator, level);
+        check_level(
+            &mut c,
+            format_args!("stringency.{indicator}"),
+            indicator,
+            level,
+        );
     }
     c.finish()?;
     let total: f64 = Indicator::STRINGENCY

@@ -608,12 +608,16 @@ impl Sweep {
             ),
         ] {
             if names.is_empty() {
-                c.fail(format!("sweep.{axis}"), "must not be empty", "[]".into());
+                c.fail(
+                    format_args!("sweep.{axis}"),
+                    "must not be empty",
+                    "[]".into(),
+                );
             }
             for (i, name) in names.iter().enumerate() {
                 if name.is_empty() || names[..i].contains(name) {
                     c.fail(
-                        format!("sweep.{axis}[{i}].name"),
+                        format_args!("sweep.{axis}[{i}].name"),
                         "must be non-empty and unique",
                         format!("{name:?}"),
                     );
@@ -649,22 +653,26 @@ impl Sweep {
             );
         }
         for (i, p) in self.policies.iter().enumerate() {
-            let f = format!("sweep.policies[{i}]");
+            let f = format_args!("sweep.policies[{i}]");
             match (&p.plans, &p.policy) {
                 (Some(plans), Some(Policy::Package(pkg))) => {
-                    plans.check_package(pkg, &format!("{f}.policy"), &mut c)
+                    plans.check_package(pkg, format_args!("{f}.policy"), &mut c)
                 }
                 (Some(plans), Some(Policy::Trigger(t))) => {
-                    t.check(plans, &format!("{f}.policy"), &mut c)
+                    t.check(plans, format_args!("{f}.policy"), &mut c)
                 }
                 (Some(plans), Some(Policy::Regional(r))) => {
-                    plans.check_package(&r.default, &format!("{f}.policy.default"), &mut c);
+                    plans.check_package(&r.default, format_args!("{f}.policy.default"), &mut c);
                     for (region, pkg) in &r.regions {
-                        plans.check_package(pkg, &format!("{f}.policy.regions.{region}"), &mut c);
+                        plans.check_package(
+                            pkg,
+                            format_args!("{f}.policy.regions.{region}"),
+                            &mut c,
+                        );
                     }
                 }
                 (None, Some(_)) => c.fail(
-                    format!("{f}.plans"),
+                    format_args!("{f}.plans"),
                     "a policy needs the sector plans it refers to",
                     String::new(),
                 ),

@@ -28,6 +28,7 @@
 //! across fields is reported with its draw index when it occurs.
 
 use std::collections::BTreeSet;
+use std::fmt::Display;
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha12Rng;
@@ -93,48 +94,50 @@ impl Distribution {
     }
 
     /// Checks the distribution's own parameters; `field` is the distribution's path.
-    pub fn check(&self, field: &str, c: &mut Checker) {
-        let f = |name: &str| format!("{field}.{name}");
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
         match *self {
             Distribution::Normal { mean, sd } => {
-                c.finite(&f("mean"), mean);
-                c.non_negative(&f("sd"), sd);
+                c.finite(format_args!("{field}.mean"), mean);
+                c.non_negative(format_args!("{field}.sd"), sd);
             }
             Distribution::Lognormal { mu, sigma } => {
-                c.finite(&f("mu"), mu);
-                c.non_negative(&f("sigma"), sigma);
+                c.finite(format_args!("{field}.mu"), mu);
+                c.non_negative(format_args!("{field}.sigma"), sigma);
             }
             Distribution::Beta { alpha, beta } => {
-                c.positive(&f("alpha"), alpha);
-                c.positive(&f("beta"), beta);
+                c.positive(format_args!("{field}.alpha"), alpha);
+                c.positive(format_args!("{field}.beta"), beta);
             }
             Distribution::Gamma { shape, scale } => {
-                c.positive(&f("shape"), shape);
-                c.positive(&f("scale"), scale);
+                c.positive(format_args!("{field}.shape"), shape);
+                c.positive(format_args!("{field}.scale"), scale);
             }
             Distribution::Uniform { low, high } => {
-                if c.finite(&f("low"), low) && c.finite(&f("high"), high) && low > high {
+                if c.finite(format_args!("{field}.low"), low)
+                    && c.finite(format_args!("{field}.high"), high)
+                    && low > high
+                {
                     c.fail(
-                        f("high"),
+                        format_args!("{field}.high"),
                         format!("must be >= low ({low})"),
                         format!("{high}"),
                     );
                 }
             }
             Distribution::Triangular { low, mode, high } => {
-                let ok = c.finite(&f("low"), low)
-                    & c.finite(&f("mode"), mode)
-                    & c.finite(&f("high"), high);
+                let ok = c.finite(format_args!("{field}.low"), low)
+                    & c.finite(format_args!("{field}.mode"), mode)
+                    & c.finite(format_args!("{field}.high"), high);
                 if ok && !(low <= mode && mode <= high) {
                     c.fail(
-                        f("mode"),
+                        format_args!("{field}.mode"),
                         format!("must lie between low ({low}) and high ({high})"),
                         format!("{mode}"),
                     );
                 }
             }
             Distribution::Fixed { value } => {
-                c.finite(&f("value"), value);
+                c.finite(format_args!("{field}.value"), value);
             }
         }
     }
@@ -875,18 +878,19 @@ impl Uncertainty {
         let mut c = Checker::new();
         let mut seen = BTreeSet::new();
         for (i, p) in self.parameters.iter().enumerate() {
-            let f = format!("uncertainty.parameters[{i}]");
+            let f = format_args!("uncertainty.parameters[{i}]");
             if let Err(message) = parse_path(&p.path) {
-                c.fail(format!("{f}.path"), message, format!("{:?}", p.path));
+                c.fail(format_args!("{f}.path"), message, format!("{:?}", p.path));
             }
             if !seen.insert(p.path.as_str()) {
                 c.fail(
-                    format!("{f}.path"),
+                    format_args!("{f}.path"),
                     "appears twice (give each field one distribution)",
                     format!("{:?}", p.path),
                 );
             }
-            p.distribution.check(&format!("{f}.distribution"), &mut c);
+            p.distribution
+                .check(format_args!("{f}.distribution"), &mut c);
             if let Some(t) = p.truncate {
                 let (lo, hi) = (
                     t.low.unwrap_or(f64::NEG_INFINITY),
@@ -894,7 +898,7 @@ impl Uncertainty {
                 );
                 if t.low.is_some_and(f64::is_nan) || t.high.is_some_and(f64::is_nan) || lo >= hi {
                     c.fail(
-                        format!("{f}.truncate"),
+                        format_args!("{f}.truncate"),
                         "must have low < high",
                         format!("[{lo}, {hi}]"),
                     );
@@ -902,7 +906,7 @@ impl Uncertainty {
                 let reach = p.distribution.reach();
                 if hi < reach[0].0 || lo > reach[1].0 {
                     c.fail(
-                        format!("{f}.truncate"),
+                        format_args!("{f}.truncate"),
                         format!("leaves nothing of {}", p.distribution.describe()),
                         format!("[{lo}, {hi}]"),
                     );
@@ -937,7 +941,7 @@ impl Uncertainty {
         for (i, &p) in probabilities.iter().enumerate() {
             if !(p > 0.0 && p < 1.0) {
                 c.fail(
-                    format!("quantiles[{i}]"),
+                    format_args!("quantiles[{i}]"),
                     "must lie strictly between 0 and 1",
                     format!("{p}"),
                 );
@@ -978,14 +982,14 @@ impl Uncertainty {
         for (i, (p, (root, pointer, apply))) in
             self.parameters.iter().zip(&prepared.parameters).enumerate()
         {
-            let f = format!("uncertainty.parameters[{i}]");
+            let f = format_args!("uncertainty.parameters[{i}]");
             let doc = match root {
                 Root::Calibration => &prepared.calibration_json,
                 Root::Scenario => &prepared.scenario_json,
             };
             let Some(node) = doc.pointer(pointer) else {
                 c.fail(
-                    format!("{f}.path"),
+                    format_args!("{f}.path"),
                     "no such field",
                     format!("{:?}", p.path),
                 );
@@ -994,7 +998,7 @@ impl Uncertainty {
             let mut probe = node.clone();
             if let Err(message) = apply_at(&mut probe, "", *apply, 1.0) {
                 c.fail(
-                    format!("{f}.path"),
+                    format_args!("{f}.path"),
                     format!("{}: {message}", p.path),
                     kind(node).into(),
                 );
@@ -1004,7 +1008,7 @@ impl Uncertainty {
                 let v = node.as_f64().unwrap_or(f64::NAN);
                 if !(0.0..=1.0).contains(&v) {
                     c.fail(
-                        format!("{f}.distribution"),
+                        format_args!("{f}.distribution"),
                         format!("a beta draws shares in [0, 1], but {} is not a share; scale it (\"apply\": \"scale\") or use another distribution", p.path),
                         format!("{v}"),
                     );

@@ -1,7 +1,7 @@
 //! Field-naming checks shared by every input type. A [`Checker`] collects all problems of an input
 //! at once, so an analyst sees every bad field in one error rather than one per attempt.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Display};
 
 use crate::error::{Error, FieldError, Result};
 
@@ -9,6 +9,22 @@ use crate::error::{Error, FieldError, Result};
 #[derive(Debug, Default)]
 pub struct Checker {
     errors: Vec<FieldError>,
+}
+
+/// The name of element `index` of `field`: `field[index]`, formatted only when shown. A type of
+/// its own rather than `&dyn Display`, so that the rules, generic over the name, can be given to
+/// [`Checker::each`] as they are (`c.each(field, values, Checker::share)`): a generic function
+/// cannot take a reference of every lifetime.
+#[derive(Debug, Clone, Copy)]
+pub struct Element<F> {
+    pub field: F,
+    pub index: usize,
+}
+
+impl<F: Display> Display for Element<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}]", self.field, self.index)
+    }
 }
 
 /// Formats a number the way the error messages show it.
@@ -21,17 +37,19 @@ impl Checker {
         Self::default()
     }
 
-    /// Records a problem with `field`.
-    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>, value: String) {
+    /// Records a problem with `field`. Field names are [`Display`] values (a `&str`, or
+    /// `format_args!` for a composed name) and become text only here: inputs are checked for every
+    /// draw of a sweep, and almost every check passes.
+    pub fn fail(&mut self, field: impl Display, message: impl Into<String>, value: String) {
         self.errors.push(FieldError {
-            field: field.into(),
+            field: field.to_string(),
             message: message.into(),
             value,
         });
     }
 
     /// `value` must be a finite number.
-    pub fn finite(&mut self, field: &str, value: f64) -> bool {
+    pub fn finite(&mut self, field: impl Display, value: f64) -> bool {
         if value.is_finite() {
             true
         } else {
@@ -41,49 +59,45 @@ impl Checker {
     }
 
     /// `value > 0`.
-    pub fn positive(&mut self, field: &str, value: f64) {
-        if self.finite(field, value) && value <= 0.0 {
+    pub fn positive(&mut self, field: impl Display, value: f64) {
+        if self.finite(&field, value) && value <= 0.0 {
             self.fail(field, "must be > 0", show(value));
         }
     }
 
     /// `value >= 0`.
-    pub fn non_negative(&mut self, field: &str, value: f64) {
-        if self.finite(field, value) && value < 0.0 {
+    pub fn non_negative(&mut self, field: impl Display, value: f64) {
+        if self.finite(&field, value) && value < 0.0 {
             self.fail(field, "must be >= 0", show(value));
         }
     }
 
     /// `lo <= value <= hi`.
-    pub fn within(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
-        if self.finite(field, value) && !(lo..=hi).contains(&value) {
+    pub fn within(&mut self, field: impl Display, value: f64, lo: f64, hi: f64) {
+        if self.finite(&field, value) && !(lo..=hi).contains(&value) {
             self.fail(field, format!("must be between {lo} and {hi}"), show(value));
         }
     }
 
     /// A probability or share: `0 <= value <= 1`.
-    pub fn share(&mut self, field: &str, value: f64) {
+    pub fn share(&mut self, field: impl Display, value: f64) {
         self.within(field, value, 0.0, 1.0);
     }
 
-    /// Applies `check` to every element, naming it `field[i]`.
-    pub fn each(
+    /// Applies `check` to every element, naming it `field[i]` (an [`Element`]).
+    pub fn each<F: Display + Copy>(
         &mut self,
-        field: &str,
+        field: F,
         values: &[f64],
-        mut check: impl FnMut(&mut Self, &str, f64),
+        mut check: impl FnMut(&mut Self, Element<F>, f64),
     ) {
-        // One buffer for the element names: inputs are checked for every draw of a sweep.
-        let mut name = String::with_capacity(field.len() + 8);
-        for (i, &v) in values.iter().enumerate() {
-            name.clear();
-            let _ = write!(name, "{field}[{i}]");
-            check(self, &name, v);
+        for (index, &v) in values.iter().enumerate() {
+            check(self, Element { field, index }, v);
         }
     }
 
     /// `values` must have `expected` elements (one per age band, say).
-    pub fn length(&mut self, field: &str, len: usize, expected: usize, what: &str) -> bool {
+    pub fn length(&mut self, field: impl Display, len: usize, expected: usize, what: &str) -> bool {
         if len == expected {
             true
         } else {

@@ -151,49 +151,49 @@ impl Valuation {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checker::new();
         for (name, v) in &self.values {
-            let f = format!("valuation.values.{name}.value");
+            let f = format_args!("valuation.values.{name}.value");
             if name == DISCOUNT_RATE {
-                c.within(&f, v.value, 0.0, 0.2);
+                c.within(f, v.value, 0.0, 0.2);
             } else {
-                c.non_negative(&f, v.value);
+                c.non_negative(f, v.value);
             }
         }
         if !self.values.contains_key(DISCOUNT_RATE) && self.rules.iter().any(|r| r.rediscount) {
             c.fail(
-                format!("valuation.values.{DISCOUNT_RATE}"),
+                format_args!("valuation.values.{DISCOUNT_RATE}"),
                 "is missing: a rule re-discounts, so the valuation needs a discount rate",
                 String::new(),
             );
         }
-        let valid = self.values.keys().cloned().collect::<Vec<_>>().join(", ");
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, r) in self.rules.iter().enumerate() {
-            let f = format!("valuation.rules[{i}]");
+            let f = format_args!("valuation.rules[{i}]");
             if let Some(j) = seen.insert(&r.indicator, i) {
                 c.fail(
-                    format!("{f}.indicator"),
+                    format_args!("{f}.indicator"),
                     format!("is priced twice (also rules[{j}]), which would count it twice"),
                     format!("{:?}", r.indicator),
                 );
             }
             if self.not_monetised.contains_key(&r.indicator) {
                 c.fail(
-                    format!("{f}.indicator"),
+                    format_args!("{f}.indicator"),
                     "is also listed in not_monetised",
                     format!("{:?}", r.indicator),
                 );
             }
             if r.values.is_empty() {
                 c.fail(
-                    format!("{f}.values"),
+                    format_args!("{f}.values"),
                     "must name at least one value",
                     "[]".into(),
                 );
             }
             for (k, name) in r.values.iter().enumerate() {
                 if !self.values.contains_key(name) {
+                    let valid = self.values.keys().cloned().collect::<Vec<_>>().join(", ");
                     c.fail(
-                        format!("{f}.values[{k}]"),
+                        format_args!("{f}.values[{k}]"),
                         format!("unknown value; valid: {valid}"),
                         format!("{name:?}"),
                     );
@@ -259,7 +259,7 @@ impl Valuation {
                     let valid: Vec<&str> =
                         impacts.indicators.iter().map(|i| i.name.as_str()).collect();
                     c.fail(
-                        format!("valuation.rules[{i}].indicator"),
+                        format_args!("valuation.rules[{i}].indicator"),
                         format!(
                             "is not an indicator of the run; valid: {}",
                             valid.join(", ")
