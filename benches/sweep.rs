@@ -8,6 +8,8 @@ use afweging::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, RunOutpu
 use afweging::{Calibration, Model, Scenario, SectorPlans, Uncertainty};
 
 /// The allocator of the Python extension, so that the figures are those of a sweep from Python.
+/// (With the `python` feature the library declares it itself.)
+#[cfg(not(feature = "python"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -7,6 +7,8 @@ use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Progress, Sweep};
 use afweging::{Calibration, Scenario, SectorPlans, Uncertainty};
 
 /// The allocator of the Python extension, so that the profile is the one a sweep from Python has.
+/// (With the `python` feature the library declares it itself.)
+#[cfg(not(feature = "python"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -19,6 +19,7 @@ pub mod decision;
 pub mod distribution;
 pub mod economy;
 pub mod error;
+mod flows;
 pub mod impacts;
 pub mod mcda;
 pub mod model;

@@ -31,6 +31,7 @@ use crate::calibration::{Calibration, Setting};
 use crate::compartments::{self as c, SLOTS};
 use crate::contacts;
 use crate::error::{Error, Result};
+use crate::flows;
 use crate::ngm;
 use crate::regions::{self, Geography};
 use crate::scenario::{Priority, Scenario};
@@ -535,7 +536,7 @@ impl Model {
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
     /// (the calibrated values when none acts).
     fn prepare_care(&self, care: &crate::preparedness::Care, sc: &mut Scratch) {
-        sc.ward_rate = care.ward_days.map_or(self.ward_rate, |d| 1.0 / d);
+        sc.rates.ward = care.ward_days.map_or(self.ward_rate, |d| 1.0 / d);
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {
             return;
@@ -814,61 +815,20 @@ impl Model {
                 }
             }
         }
-        let (sigma, gamma) = (self.latent_rate, self.recovery_rate);
-        let regions = states
-            .chunks_exact(n)
-            .zip(changes.chunks_exact_mut(n))
-            .zip(sc.lambda.chunks_exact(n))
-            .zip(&sc.overflow);
-        for (((states, changes), lambda), &overflow) in regions {
-            for (((s, d), r), &lambda) in
-                states.iter().zip(changes).zip(&self.per_group).zip(lambda)
-            {
-                let mut infections = 0.0;
-                let mut severe = 0.0;
-                for (k, &class) in c::CLASSES.iter().enumerate() {
-                    let flow = lambda * self.hazard[k] * s[class];
-                    d[class] = -flow;
-                    infections += flow;
-                    severe += flow * r.p_severe[k];
-                }
-                let asym = infections * r.p_asym;
-                let to_infectious = [
-                    sigma * s[c::E_ASYM],
-                    sigma * s[c::E_MILD],
-                    sigma * s[c::E_SEV],
-                ];
-                let recoveries = gamma * (s[c::I_ASYM] + s[c::I_MILD]);
-                let admissions = gamma * s[c::I_SEV];
-                let to_icu = admissions * r.p_icu;
-                let ward_out = sc.ward_rate * s[c::H];
-                let icu_out = self.icu_rate * s[c::C];
-                let icu_death_p = match self.q_overflow {
-                    Some(q) => r.q_icu * (1.0 - overflow) + q * overflow,
-                    None => r.q_icu,
-                };
-                let deaths = ward_out * r.q_ward + icu_out * icu_death_p;
-                let waning_v = self.waning_vaccine * s[c::V];
-                let waning_r = self.waning_infection * s[c::R];
-
-                d[c::V] -= waning_v;
-                let recovered = recoveries + ward_out + icu_out - deaths;
-                d[c::R] += self.protected * recovered - waning_r;
-                d[c::W] += (1.0 - self.protected) * recovered + waning_v + waning_r;
-                d[c::E_ASYM] = asym - to_infectious[0];
-                d[c::E_MILD] = infections - asym - severe - to_infectious[1];
-                d[c::E_SEV] = severe - to_infectious[2];
-                d[c::I_ASYM] = to_infectious[0] - gamma * s[c::I_ASYM];
-                d[c::I_MILD] = to_infectious[1] - gamma * s[c::I_MILD];
-                d[c::I_SEV] = to_infectious[2] - admissions;
-                d[c::H] = admissions - to_icu - ward_out;
-                d[c::C] = to_icu - icu_out;
-                d[c::D] = deaths;
-                d[c::CUM_INFECTIONS] = infections;
-                d[c::CUM_ADMISSIONS] = admissions;
-                d[c::CUM_ICU_ADMISSIONS] = to_icu;
+        if self.q_overflow.is_some() {
+            for (o, &share) in sc.group_overflow.chunks_exact_mut(n).zip(&sc.overflow) {
+                o.fill(share);
             }
         }
+        flows::all(
+            &sc.rates,
+            &sc.table,
+            states,
+            changes,
+            &sc.lambda,
+            &sc.group_overflow,
+            sc.avx2,
+        );
     }
 
     /// Gives the day's doses of every active campaign, moving the vaccinated from S and W to V.
@@ -980,17 +940,22 @@ struct Scratch {
     x: Vec<f64>,
     y: [Vec<f64>; 4],
     inv_population: Vec<f64>,
-    /// Whether to run the derivative compiled for AVX2 (regional models on processors with it).
+    /// Whether to run the derivative compiled for AVX2 (on processors with it).
     avx2: bool,
     /// Per region: ICU patients, where they lie after spreading, and the overflow share.
     icu: Vec<f64>,
     located: Vec<f64>,
     overflow: Vec<f64>,
-    /// The day's ICU beds (national and per region) and ward discharge rate (1/day), as the
-    /// calibration gives them or as preparedness levers change them.
+    /// The day's ICU beds (national and per region), as the calibration gives them or as
+    /// preparedness levers change them.
     icu_capacity: f64,
     region_icu_capacity: Vec<f64>,
-    ward_rate: f64,
+    /// The rates of the flows within groups (with the day's ward discharge rate, which
+    /// preparedness levers change), the per-group probabilities, and per group its region's
+    /// ICU overflow share.
+    rates: flows::Rates,
+    table: flows::Table,
+    group_overflow: Vec<f64>,
     /// The seasonal factor at time `season_at`: RK4 asks for each time twice (the two midpoint
     /// stages, and a step's end that is the next step's start).
     season: f64,
@@ -1042,7 +1007,19 @@ impl Scratch {
             overflow: vec![0.0; r],
             icu_capacity: model.icu_capacity,
             region_icu_capacity: model.region_icu_capacity.clone(),
-            ward_rate: model.ward_rate,
+            rates: flows::Rates {
+                hazard: model.hazard,
+                latent: model.latent_rate,
+                recovery: model.recovery_rate,
+                ward: model.ward_rate,
+                icu: model.icu_rate,
+                waning_vaccine: model.waning_vaccine,
+                waning_infection: model.waning_infection,
+                protected: model.protected,
+                q_overflow: model.q_overflow,
+            },
+            table: flows::Table::new(&model.per_group, g),
+            group_overflow: vec![0.0; g],
             season: f64::NAN,
             season_at: f64::NAN,
         }
