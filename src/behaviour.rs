@@ -300,28 +300,39 @@ impl State {
         }
     }
 
-    /// The day's effects: measures scaled by compliance, then voluntary distancing.
+    /// The day's effects in every region: the measures asked there scaled by (national)
+    /// compliance, then voluntary distancing.
     fn apply(
         &self,
         b: &Behaviour,
-        measures: &DayEffects,
+        measures: &[DayEffects],
         population: &[f64],
-        out: &mut DayEffects,
+        out: &mut [DayEffects],
     ) {
         let mean_compliance = weighted_mean(&self.compliance, population);
         let weights = b.voluntary_settings.to_array();
-        let settings = out.setting.iter_mut().zip(&mut out.age);
-        for ((m, ages), ((&asked, asked_ages), w)) in
-            settings.zip(measures.setting.iter().zip(&measures.age).zip(weights))
-        {
-            *m = 1.0 - mean_compliance * (1.0 - asked);
-            let people = asked_ages.iter().zip(&self.compliance).zip(&self.voluntary);
-            for (o, ((&f, c), v)) in ages.iter_mut().zip(people) {
-                *o = (1.0 - c * (1.0 - f)) * (1.0 - v * w).sqrt();
+        // Per setting and age band, the contacts kept by voluntary distancing (national).
+        let distancing: [Vec<f64>; 4] = std::array::from_fn(|s| {
+            let w = weights[s];
+            self.voluntary
+                .iter()
+                .map(|v| (1.0 - v * w).sqrt())
+                .collect()
+        });
+        for (measures, out) in measures.iter().zip(out) {
+            let settings = out.setting.iter_mut().zip(&mut out.age);
+            for ((m, ages), ((&asked, asked_ages), kept)) in
+                settings.zip(measures.setting.iter().zip(&measures.age).zip(&distancing))
+            {
+                *m = 1.0 - mean_compliance * (1.0 - asked);
+                let people = asked_ages.iter().zip(&self.compliance).zip(kept);
+                for (o, ((&f, c), kept)) in ages.iter_mut().zip(people) {
+                    *o = (1.0 - c * (1.0 - f)) * kept;
+                }
             }
+            out.uptake_boost = measures.uptake_boost;
+            out.care = measures.care;
         }
-        out.uptake_boost = measures.uptake_boost;
-        out.care = measures.care;
     }
 }
 
@@ -370,9 +381,7 @@ pub(crate) fn run(model: &Model, days: usize, measures: &mut Measures<'_>) -> Re
             (Some(b), Some(state), Some(record)) => {
                 let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
                 state.step(b, today.stringency / 100.0, pressure, &today.levers);
-                for (asked, out) in by_measures.iter().zip(effects.iter_mut()) {
-                    state.apply(b, asked, &cal.population, out);
-                }
+                state.apply(b, &by_measures, &cal.population, effects);
                 record.compliance.push(state.compliance.clone());
                 record.support.push(state.support.clone());
                 record.fatigue.push(state.fatigue.clone());
@@ -538,8 +547,9 @@ mod tests {
         let mut measures = DayEffects::none(2);
         measures.setting = [1.0, 0.5, 0.4, 0.6];
         measures.age[1] = vec![0.0, 1.0];
-        let mut out = DayEffects::none(2);
-        state.apply(&b, &measures, &[1.0, 3.0], &mut out);
+        let mut out = [DayEffects::none(2)];
+        state.apply(&b, &[measures], &[1.0, 3.0], &mut out);
+        let [out] = out;
         // Mean compliance 0.875: work keeps 1 - 0.875 x 0.6 = 0.475. Voluntary distancing of the
         // first band: sqrt(1 - 0.2 w_s) on its age factor (work weight 0.5, community 1).
         assert!((out.setting[2] - 0.475).abs() < 1e-12);

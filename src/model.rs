@@ -815,19 +815,13 @@ impl Model {
                 }
             }
         }
-        if self.q_overflow.is_some() {
-            for (o, &share) in sc.group_overflow.chunks_exact_mut(n).zip(&sc.overflow) {
-                o.fill(share);
-            }
-        }
         flows::all(
             &sc.rates,
-            &sc.table,
+            &self.per_group,
             states,
             changes,
             &sc.lambda,
-            &sc.group_overflow,
-            sc.avx2,
+            &sc.overflow,
         );
     }
 
@@ -876,15 +870,16 @@ impl Model {
                     Priority::OldestFirst => n - 1 - step,
                     Priority::Proportional => step,
                 };
-                let in_band = |g: &usize| g % n == band;
-                let band_wanted: f64 = (0..self.groups).filter(in_band).map(|g| wanted[g]).sum();
+                // The band's groups, one per region (`g = r * ages + band`).
+                let in_band = || (band..self.groups).step_by(n);
+                let band_wanted: f64 = in_band().map(|g| wanted[g]).sum();
                 let band_dose = match campaign.priority {
                     Priority::OldestFirst => band_wanted.min(left),
                     Priority::Proportional => {
                         band_wanted * (per_day * active / total_wanted).min(1.0)
                     }
                 };
-                for g in (0..self.groups).filter(in_band) {
+                for g in in_band() {
                     let dose = if regions == 1 {
                         band_dose
                     } else if band_wanted > 0.0 {
@@ -950,12 +945,9 @@ struct Scratch {
     /// preparedness levers change them.
     icu_capacity: f64,
     region_icu_capacity: Vec<f64>,
-    /// The rates of the flows within groups (with the day's ward discharge rate, which
-    /// preparedness levers change), the per-group probabilities, and per group its region's
-    /// ICU overflow share.
+    /// The rates of the flows within groups, with the day's ward discharge rate (preparedness
+    /// levers change it).
     rates: flows::Rates,
-    table: flows::Table,
-    group_overflow: Vec<f64>,
     /// The seasonal factor at time `season_at`: RK4 asks for each time twice (the two midpoint
     /// stages, and a step's end that is the next step's start).
     season: f64,
@@ -1018,8 +1010,6 @@ impl Scratch {
                 protected: model.protected,
                 q_overflow: model.q_overflow,
             },
-            table: flows::Table::new(&model.per_group, g),
-            group_overflow: vec![0.0; g],
             season: f64::NAN,
             season_at: f64::NAN,
         }
