@@ -165,20 +165,11 @@ pub struct Model {
     /// of four matrices.
     transmission: [Vec<f64>; 4],
     pub(crate) susceptibility: Vec<f64>,
-    /// Relative infection hazard of each immune class (S, V, R, W).
-    pub(crate) hazard: [f64; 4],
     /// Pathway and outcome probabilities per group.
     pub(crate) per_group: Vec<GroupRates>,
-    pub(crate) q_overflow: Option<f64>,
     pub(crate) rho: f64,
-    /// Share of the recovered that is protected against reinfection (all-or-nothing).
-    protected: f64,
-    pub(crate) latent_rate: f64,
-    pub(crate) recovery_rate: f64,
-    ward_rate: f64,
-    icu_rate: f64,
-    waning_vaccine: f64,
-    waning_infection: f64,
+    /// The rates of the flows within groups (hazards, progression, stays, waning, protection).
+    pub(crate) flows: flows::Rates,
     icu_capacity: f64,
     /// Integration steps per day.
     steps_per_day: usize,
@@ -301,17 +292,19 @@ impl Model {
             beta0: 1.0,
             transmission: Default::default(),
             susceptibility: calibration.relative_susceptibility.clone(),
-            hazard,
             per_group,
-            q_overflow,
             rho: calibration.asymptomatic_infectiousness,
-            protected: scenario.immunity.infection_protection,
-            latent_rate: rates[0],
-            recovery_rate: rates[1],
-            ward_rate: rates[2],
-            icu_rate: rates[3],
-            waning_vaccine: scenario.vaccine.waning_days.map_or(0.0, |d| 1.0 / d),
-            waning_infection: scenario.immunity.waning_days.map_or(0.0, |d| 1.0 / d),
+            flows: flows::Rates {
+                hazard,
+                latent: rates[0],
+                recovery: rates[1],
+                ward: rates[2],
+                icu: rates[3],
+                waning_vaccine: scenario.vaccine.waning_days.map_or(0.0, |d| 1.0 / d),
+                waning_infection: scenario.immunity.waning_days.map_or(0.0, |d| 1.0 / d),
+                protected: scenario.immunity.infection_protection,
+                q_overflow,
+            },
             icu_capacity: calibration.capacity.icu_scaled,
             steps_per_day,
             calibration,
@@ -362,13 +355,13 @@ impl Model {
     /// after recovery and the ICU capacity (persons).
     pub fn scalars(&self) -> [(&'static str, f64); 8] {
         [
-            ("latent_rate", self.latent_rate),
-            ("recovery_rate", self.recovery_rate),
-            ("ward_rate", self.ward_rate),
-            ("icu_rate", self.icu_rate),
-            ("waning_vaccine", self.waning_vaccine),
-            ("waning_infection", self.waning_infection),
-            ("protected", self.protected),
+            ("latent_rate", self.flows.latent),
+            ("recovery_rate", self.flows.recovery),
+            ("ward_rate", self.flows.ward),
+            ("icu_rate", self.flows.icu),
+            ("waning_vaccine", self.flows.waning_vaccine),
+            ("waning_infection", self.flows.waning_infection),
+            ("protected", self.flows.protected),
             ("icu_capacity", self.icu_capacity),
         ]
     }
@@ -413,7 +406,7 @@ impl Model {
         let mut y = vec![0.0; self.groups * SLOTS];
         // Share of the infected in the latent stage, as in the early exponential phase of the
         // reference epidemic without growth: latent / (latent + infectious) durations.
-        let latent = self.recovery_rate / (self.latent_rate + self.recovery_rate);
+        let latent = self.flows.recovery / (self.flows.latent + self.flows.recovery);
         for group in 0..self.groups {
             let g = group % self.ages;
             let (n, seed) = match &self.geography {
@@ -536,7 +529,7 @@ impl Model {
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
     /// (the calibrated values when none acts).
     fn prepare_care(&self, care: &crate::preparedness::Care, sc: &mut Scratch) {
-        sc.rates.ward = care.ward_days.map_or(self.ward_rate, |d| 1.0 / d);
+        sc.rates.ward = care.ward_days.map_or(self.flows.ward, |d| 1.0 / d);
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {
             return;
@@ -785,7 +778,7 @@ impl Model {
                         *l += o * weight;
                     }
                 }
-                sc.overflow[0] = match self.q_overflow {
+                sc.overflow[0] = match self.flows.q_overflow {
                     Some(_) if icu_total > sc.icu_capacity => {
                         (icu_total - sc.icu_capacity) / icu_total
                     }
@@ -794,7 +787,7 @@ impl Model {
             }
             Some(geo) => {
                 self.regional_force(geo, season, sc);
-                if self.q_overflow.is_some() {
+                if self.flows.q_overflow.is_some() {
                     for (icu, region) in sc.icu.iter_mut().zip(states.chunks_exact(n)) {
                         *icu = region.iter().map(|s| s[c::C]).sum();
                     }
@@ -999,17 +992,7 @@ impl Scratch {
             overflow: vec![0.0; r],
             icu_capacity: model.icu_capacity,
             region_icu_capacity: model.region_icu_capacity.clone(),
-            rates: flows::Rates {
-                hazard: model.hazard,
-                latent: model.latent_rate,
-                recovery: model.recovery_rate,
-                ward: model.ward_rate,
-                icu: model.icu_rate,
-                waning_vaccine: model.waning_vaccine,
-                waning_infection: model.waning_infection,
-                protected: model.protected,
-                q_overflow: model.q_overflow,
-            },
+            rates: model.flows,
             season: f64::NAN,
             season_at: f64::NAN,
         }

@@ -16,7 +16,7 @@ use crate::model::Model;
 /// `K(r)` for transmission probability 1 per contact (multiply by `beta0` for the model's).
 pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {
     let n = model.ages;
-    let (nu, gamma) = (model.latent_rate, model.recovery_rate);
+    let (nu, gamma) = (model.flows.latent, model.flows.recovery);
     let discount = nu / ((nu + r) * (gamma + r));
     let mut k = vec![0.0; n * n];
     for a in 0..n {
@@ -64,7 +64,7 @@ pub fn spectral_radius(k: &[f64], n: usize) -> f64 {
 pub fn growth_rate(model: &Model) -> f64 {
     let n = model.ages;
     let excess = |r: f64| model.beta0 * spectral_radius(&next_generation(model, r), n) - 1.0;
-    let floor = -model.latent_rate.min(model.recovery_rate);
+    let floor = -model.flows.latent.min(model.flows.recovery);
     let (mut lo, mut hi) = (floor * (1.0 - 1e-12), 1.0);
     while excess(hi) > 0.0 {
         hi *= 2.0;

@@ -250,7 +250,7 @@ impl PyModel {
         d.set_item("population", m.population.clone().into_pyarray(py))?;
         d.set_item("beta0", m.beta0)?;
         d.set_item("susceptibility", m.susceptibility.clone().into_pyarray(py))?;
-        d.set_item("hazard", m.hazard.to_vec().into_pyarray(py))?;
+        d.set_item("hazard", m.flows.hazard.to_vec().into_pyarray(py))?;
         let rates = m.group_rates();
         let column =
             |f: fn(&crate::model::GroupRates) -> f64| rates.iter().map(f).collect::<Vec<_>>();
@@ -261,7 +261,7 @@ impl PyModel {
         d.set_item("p_icu", column(|r| r.p_icu).into_pyarray(py))?;
         d.set_item("q_ward", column(|r| r.q_ward).into_pyarray(py))?;
         d.set_item("q_icu", column(|r| r.q_icu).into_pyarray(py))?;
-        d.set_item("q_overflow", m.q_overflow)?;
+        d.set_item("q_overflow", m.flows.q_overflow)?;
         d.set_item("rho", m.rho)?;
         for (key, value) in m.scalars() {
             d.set_item(key, value)?;
