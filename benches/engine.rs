@@ -28,12 +28,7 @@ fn one_year(c: &mut Criterion) {
     c.bench_function("run_365_days_centraal_static_package", |b| {
         b.iter(|| policy::run(&model, &plans, &static_policy, std::hint::black_box(365)).unwrap())
     });
-    let trigger = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .unwrap()
-        .clone();
+    let trigger = plans.policy("signal-values").unwrap();
     let trigger = Policy::Trigger(trigger);
     c.bench_function("run_365_days_centraal_signal_values", |b| {
         b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
@@ -53,12 +48,7 @@ fn one_year(c: &mut Criterion) {
     c.bench_function("run_365_days_centraal_25_regions", |b| {
         b.iter(|| regional.run(std::hint::black_box(365)).unwrap())
     });
-    let mut regional_trigger = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .unwrap()
-        .clone();
+    let mut regional_trigger = plans.policy("signal-values").unwrap();
     regional_trigger.regional = true;
     let regional_trigger = Policy::Trigger(regional_trigger);
     c.bench_function(

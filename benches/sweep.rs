@@ -18,14 +18,7 @@ fn parts(c: &mut Criterion) {
     let sc = Scenario::preset("centraal").unwrap();
     let unc = Uncertainty::netherlands();
     let plans = SectorPlans::netherlands();
-    let trigger = Policy::Trigger(
-        plans
-            .policies
-            .iter()
-            .find(|p| p.name == "signal-values")
-            .unwrap()
-            .clone(),
-    );
+    let trigger = Policy::Trigger(plans.policy("signal-values").unwrap());
     let prepared = unc.prepare(&cal, &sc).unwrap();
     let values = unc.draw(7, 3).unwrap();
     c.bench_function("sweep_draw_default_parameters", |b| {

@@ -11,12 +11,8 @@ fn main() -> afweging::Result<()> {
     let traj = if policy_name == "none" {
         model.run(365)?
     } else {
-        let p = plans
-            .policies
-            .iter()
-            .find(|p| p.name == policy_name)
-            .expect("known policy");
-        policy::run(&model, &plans, &Policy::Trigger(p.clone()), 365)?
+        let p = plans.policy(policy_name)?;
+        policy::run(&model, &plans, &Policy::Trigger(p), 365)?
     };
     let result = impacts::compute(&cal, Some(&plans), &traj)?;
     for i in &result.indicators {

@@ -23,16 +23,7 @@ fn main() {
     let model = Model::new(calibration, scenario).unwrap();
     println!("steps per day {}", model.steps_per_day());
     let plans = SectorPlans::netherlands();
-    let policy = policy_name.map(|name| {
-        Policy::Trigger(
-            plans
-                .policies
-                .iter()
-                .find(|p| p.name == name)
-                .unwrap()
-                .clone(),
-        )
-    });
+    let policy = policy_name.map(|name| Policy::Trigger(plans.policy(&name).unwrap()));
     let t = std::time::Instant::now();
     let mut total = 0.0;
     for _ in 0..n {

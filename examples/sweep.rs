@@ -15,12 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let n: usize = std::env::args().nth(1).map_or(500, |a| a.parse().unwrap());
     let plans = SectorPlans::netherlands();
-    let trigger = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .unwrap()
-        .clone();
+    let trigger = plans.policy("signal-values").unwrap();
     let sweep = Sweep {
         calibration: Calibration::netherlands(),
         scenarios: vec![NamedScenario {

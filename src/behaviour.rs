@@ -238,6 +238,9 @@ struct State {
     /// Per age band, fatigue's equilibrium and daily decay under the stringency of the last day
     /// (stringency changes only when the package does, so the exponentials are reused).
     fatigue_law: (f64, Vec<(f64, f64)>),
+    /// Per setting and age band, the contacts kept by the day's voluntary distancing (a buffer of
+    /// [`State::apply`]).
+    distancing: [Vec<f64>; 4],
 }
 
 impl State {
@@ -258,6 +261,7 @@ impl State {
             logit_support: logit(b.baseline_support),
             risk_decay: (-1.0 / b.risk_delay_days).exp(),
             fatigue_law: (f64::NAN, Vec::with_capacity(groups)),
+            distancing: std::array::from_fn(|_| vec![1.0; groups]),
         }
     }
 
@@ -303,7 +307,7 @@ impl State {
     /// The day's effects in every region: the measures asked there scaled by (national)
     /// compliance, then voluntary distancing.
     fn apply(
-        &self,
+        &mut self,
         b: &Behaviour,
         measures: &[DayEffects],
         population: &[f64],
@@ -311,19 +315,21 @@ impl State {
     ) {
         let mean_compliance = weighted_mean(&self.compliance, population);
         let weights = b.voluntary_settings.to_array();
-        // Per setting and age band, the contacts kept by voluntary distancing (national).
-        let distancing: [Vec<f64>; 4] = std::array::from_fn(|s| {
-            let w = weights[s];
-            self.voluntary
-                .iter()
-                .map(|v| (1.0 - v * w).sqrt())
-                .collect()
-        });
+        // Voluntary distancing is national: computed once for every region.
+        for (kept, w) in self.distancing.iter_mut().zip(weights) {
+            for (k, v) in kept.iter_mut().zip(&self.voluntary) {
+                *k = (1.0 - v * w).sqrt();
+            }
+        }
         for (measures, out) in measures.iter().zip(out) {
             let settings = out.setting.iter_mut().zip(&mut out.age);
-            for ((m, ages), ((&asked, asked_ages), kept)) in
-                settings.zip(measures.setting.iter().zip(&measures.age).zip(&distancing))
-            {
+            for ((m, ages), ((&asked, asked_ages), kept)) in settings.zip(
+                measures
+                    .setting
+                    .iter()
+                    .zip(&measures.age)
+                    .zip(&self.distancing),
+            ) {
                 *m = 1.0 - mean_compliance * (1.0 - asked);
                 let people = asked_ages.iter().zip(&self.compliance).zip(kept);
                 for (o, ((&f, c), kept)) in ages.iter_mut().zip(people) {

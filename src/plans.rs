@@ -191,6 +191,20 @@ pub struct SectorPlans {
 const NETHERLANDS: &str = include_str!("../data/netherlands/sector_plans.json");
 
 impl SectorPlans {
+    /// The trigger policy named `name` (an error naming the valid names when there is none).
+    pub fn policy(&self, name: &str) -> Result<crate::policy::TriggerPolicy> {
+        self.policies
+            .iter()
+            .find(|p| p.name == name)
+            .cloned()
+            .ok_or_else(|| Error::UnknownName {
+                field: "policy".into(),
+                kind: "policy",
+                name: name.into(),
+                valid: self.policies.iter().map(|p| p.name.clone()).collect(),
+            })
+    }
+
     /// The embedded Dutch sector plans and policies, with the preparedness levers of
     /// `data/netherlands/preparedness.json`.
     pub fn netherlands() -> SectorPlans {

@@ -825,21 +825,6 @@ fn strip_sources(value: &mut Value) {
     }
 }
 
-/// The calibration without any of its `sources` (see [`bare`]).
-fn calibration_without_sources(calibration: &Calibration) -> Calibration {
-    let mut bare = Calibration {
-        sources: Sources::new(),
-        ..calibration.clone()
-    };
-    if let Some(impacts) = &mut bare.impacts {
-        impacts.sources = Sources::new();
-    }
-    if let Some(regions) = &mut bare.regions {
-        regions.sources = Sources::new();
-    }
-    bare
-}
-
 impl Uncertainty {
     /// The embedded default for the Netherlands (`data/netherlands/uncertainty.json`).
     pub fn netherlands() -> Uncertainty {
@@ -959,6 +944,7 @@ impl Uncertainty {
     /// and that every value a distribution can reach gives valid inputs.
     pub fn prepare(&self, calibration: &Calibration, scenario: &Scenario) -> Result<Prepared> {
         self.validate()?;
+        let (calibration_json, scenario_json) = (bare(calibration), bare(scenario));
         let prepared = Prepared {
             parameters: self
                 .parameters
@@ -968,14 +954,12 @@ impl Uncertainty {
                     (root, pointer, p.apply)
                 })
                 .collect(),
-            // Without their sources (which no run reads), so each draw's copy is cheap.
-            calibration: calibration_without_sources(calibration),
-            scenario: Scenario {
-                sources: Sources::new(),
-                ..scenario.clone()
-            },
-            calibration_json: bare(calibration),
-            scenario_json: bare(scenario),
+            // Without their sources (which no run reads), so each draw's copy is cheap: the
+            // inputs of a draw that changes neither are the bare JSON read back.
+            calibration: typed("calibration", calibration_json.clone())?,
+            scenario: typed("scenario", scenario_json.clone())?,
+            calibration_json,
+            scenario_json,
         };
         let mut c = Checker::new();
         let mut failed = Vec::new();
@@ -1311,6 +1295,28 @@ mod tests {
             err.contains("quantiles[1]: must lie strictly between 0 and 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn drawn_inputs_are_the_base_inputs_without_any_sources() {
+        let cal = Calibration::netherlands();
+        let sc = Scenario::preset("centraal").unwrap();
+        // With no parameter the base is read back from the bare JSON; with the default ones every
+        // calibration and scenario field not drawn keeps its value.
+        for unc in [Uncertainty::none(), Uncertainty::netherlands()] {
+            let prepared = unc.prepare(&cal, &sc).unwrap();
+            let values = unc.draw(7, 0).unwrap();
+            let (dcal, dsc) = prepared.inputs(&values).unwrap();
+            assert!(dcal.sources.is_empty() && dsc.sources.is_empty());
+            assert!(dcal.impacts.as_ref().unwrap().sources.is_empty());
+            assert_eq!(dcal.population, cal.population);
+            assert_eq!(dcal.contacts, cal.contacts);
+            assert_eq!(
+                dcal.impacts.as_ref().unwrap().economy,
+                cal.impacts.as_ref().unwrap().economy
+            );
+            assert_eq!(dsc.campaigns, sc.campaigns);
+        }
     }
 
     #[test]

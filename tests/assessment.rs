@@ -40,12 +40,7 @@ fn run(cal: &Calibration, sc: &str, alternative: &str) -> Trajectory {
     let mut traj = match alternative {
         "open" => model.run(DAYS).unwrap(),
         "ladders" => {
-            let p = plans
-                .policies
-                .iter()
-                .find(|p| p.name == "signal-values")
-                .unwrap()
-                .clone();
+            let p = plans.policy("signal-values").unwrap();
             policy::run(&model, &plans, &Policy::Trigger(p), DAYS).unwrap()
         }
         _ => {

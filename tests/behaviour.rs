@@ -16,14 +16,7 @@ fn run_policy(sc: Scenario, policy: &Policy, days: usize) -> afweging::Trajector
 
 fn signal_values() -> Policy {
     let plans = SectorPlans::netherlands();
-    Policy::Trigger(
-        plans
-            .policies
-            .iter()
-            .find(|p| p.name == "signal-values")
-            .unwrap()
-            .clone(),
-    )
+    Policy::Trigger(plans.policy("signal-values").unwrap())
 }
 
 fn strict() -> Policy {

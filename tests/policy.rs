@@ -114,12 +114,7 @@ proptest! {
 }
 
 fn trigger(plans: &SectorPlans, name: &str) -> afweging::TriggerPolicy {
-    plans
-        .policies
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap()
-        .clone()
+    plans.policy(name).unwrap()
 }
 
 #[test]
@@ -384,4 +379,15 @@ fn every_default_plan_figure_has_a_source() {
             "plans.{path} has no source"
         );
     }
+}
+
+#[test]
+fn an_unknown_policy_name_is_an_error_naming_the_field_the_value_and_the_valid_names() {
+    let plans = SectorPlans::netherlands();
+    assert_eq!(plans.policy("signal-values").unwrap().name, "signal-values");
+    let err = plans.policy("lockdown").unwrap_err();
+    let fields = err.field_errors();
+    assert_eq!(fields[0].field, "policy");
+    assert_eq!(fields[0].value, "\"lockdown\"");
+    assert!(err.to_string().contains("signal-values"), "{err}");
 }

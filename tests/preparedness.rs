@@ -272,12 +272,7 @@ fn the_valuation_prices_the_cost_and_only_its_weight_changes_it() {
 fn levers_in_a_trigger_policy_are_ordered_when_their_level_is_reached() {
     let cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
-    let mut p = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .unwrap()
-        .clone();
+    let mut p = plans.policy("signal-values").unwrap();
     for level in p.levels.iter_mut().skip(2) {
         level.package.general.push("icu_opschaling_2400".into());
     }

@@ -13,12 +13,7 @@ fn scenario(name: &str) -> Scenario {
 }
 
 fn signal_values(plans: &SectorPlans, regional: bool) -> Policy {
-    let mut t = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .unwrap()
-        .clone();
+    let mut t = plans.policy("signal-values").unwrap();
     t.regional = regional;
     Policy::Trigger(t)
 }
@@ -160,9 +155,7 @@ fn a_region_only_escalation_acts_there_and_leaves_a_distant_region_alone() {
         .unwrap();
     let limburg = cal.regions.as_ref().unwrap().index("Zuid-Limburg").unwrap();
     let heavy = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
+        .policy("signal-values")
         .unwrap()
         .levels
         .last()

@@ -12,12 +12,7 @@ fn uncertainty(parameters: serde_json::Value) -> afweging::Result<Uncertainty> {
 
 fn sweep(draws: usize, days: usize, mode: Mode) -> Sweep {
     let plans = SectorPlans::netherlands();
-    let signal_values = plans
-        .policies
-        .iter()
-        .find(|p| p.name == "signal-values")
-        .expect("signal-values policy")
-        .clone();
+    let signal_values = plans.policy("signal-values").expect("signal-values policy");
     Sweep {
         calibration: Calibration::netherlands(),
         scenarios: ["centraal", "ongunstig"]

@@ -504,24 +504,11 @@ impl PySectorPlans {
     /// A named trigger policy of the plans; `regional`: every region moves on its own signals.
     #[pyo3(signature = (name, regional=false))]
     fn policy(&self, py: Python<'_>, name: &str, regional: bool) -> PyResult<PyPolicy> {
-        match self.inner.policies.iter().find(|p| p.name == name) {
-            Some(p) => Ok(PyPolicy {
-                plans: self.inner.clone(),
-                policy: Policy::Trigger(crate::policy::TriggerPolicy {
-                    regional,
-                    ..p.clone()
-                }),
-            }),
-            None => Err(to_py(
-                py,
-                Error::UnknownName {
-                    field: "policy".into(),
-                    kind: "policy",
-                    name: name.into(),
-                    valid: self.inner.policies.iter().map(|p| p.name.clone()).collect(),
-                },
-            )),
-        }
+        let policy = self.inner.policy(name).map_err(|e| to_py(py, e))?;
+        Ok(PyPolicy {
+            plans: self.inner.clone(),
+            policy: Policy::Trigger(crate::policy::TriggerPolicy { regional, ..policy }),
+        })
     }
 
     /// A package per region from JSON `{"default": {...}, "regions": {"VR13": {...}}}`.
