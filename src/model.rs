@@ -876,7 +876,9 @@ impl Model {
                     let dose = if regions == 1 {
                         band_dose
                     } else if band_wanted > 0.0 {
-                        band_dose * wanted[g] / band_wanted
+                        // At most what the group wants: the share can round a whole band's
+                        // doses to a hair more than a group's eligible people.
+                        (band_dose * wanted[g] / band_wanted).min(wanted[g])
                     } else {
                         0.0
                     };

@@ -238,3 +238,20 @@ fn without_spreading_a_full_region_has_overflow_deaths_that_spreading_avoids() {
         deaths(&local)
     );
 }
+
+#[test]
+fn fast_vaccination_that_reaches_everyone_in_a_band_leaves_no_region_negative() {
+    // Sharing a band's doses over its regions can round a group's dose a hair above its eligible
+    // people; a negative compartment would stop the solver (it did, on day 9, before the fix).
+    let plans = SectorPlans::netherlands();
+    let cal = Calibration::netherlands_regions();
+    let model = Model::new(cal, scenario("ongunstig")).unwrap();
+    let package = afweging::Package {
+        rungs: Default::default(),
+        general: vec!["vaccinatie_versnelling".into()],
+    };
+    let policy = Policy::Package(plans.package(package).unwrap());
+    let run = policy::run(&model, &plans, &policy, 60).unwrap();
+    assert_eq!(run.days(), 60);
+    assert!(run.states.iter().all(|&v| v >= 0.0));
+}
