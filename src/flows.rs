@@ -1,12 +1,19 @@
 //! The flows between compartments within each group: the part of the right-hand side that, given
 //! the force of infection `lambda_g`, is local to a group (equations in [`crate::model`]).
 //!
-//! (A four-groups-at-a-time AVX2 version, transposing states in registers, was tried in November
-//! 2026: it ran as many instructions per group as this plain loop and no faster, so it was dropped.)
+//! They run on the solver's state, a block of [`LANES`] groups at a time ([`crate::layout`]):
+//! [`Lanes`] holds one number of each group of a block, and every operation on it is the operation
+//! of the one-group formula on each, so the result is what the groups would give one by one, only
+//! computed in one AVX2 instruction where the processor has it (the caller compiles for it,
+//! [`crate::model`]). (Two versions were tried first: transposing four groups of the group-major
+//! state in registers, and one vector per compartment; the transposes, and the bounds checks and
+//! address arithmetic of 43 separate vectors, cost what the lanes saved.)
+
+use std::ops::{Add, Mul, Neg, Sub};
 
 use crate::compartments::{self as c, SLOTS};
+use crate::layout::{BLOCK, LANES};
 use crate::model::GroupRates;
-
 /// The rates every group shares (1/day, or shares).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rates {
@@ -25,54 +32,154 @@ pub(crate) struct Rates {
     pub q_overflow: Option<f64>,
 }
 
-/// The flows of one group into `d`, with force of infection `lambda` (1/day) and ICU overflow
-/// share `overflow` (0-1) of its region.
+/// One number of each of [`LANES`] neighbouring groups; arithmetic acts lane by lane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Lanes([f64; LANES]);
+
+impl Lanes {
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        Lanes([v; LANES])
+    }
+
+    /// Compartment `slot` of a block's groups.
+    #[inline(always)]
+    fn load(block: &[f64; BLOCK], slot: usize) -> Self {
+        let mut lanes = [0.0; LANES];
+        lanes.copy_from_slice(&block[slot * LANES..(slot + 1) * LANES]);
+        Lanes(lanes)
+    }
+
+    /// `f` lane by lane (a plain loop: `std::array::from_fn` is not always inlined).
+    #[inline(always)]
+    fn zip(self, other: Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        let mut out = self.0;
+        for (o, b) in out.iter_mut().zip(other.0) {
+            *o = f(*o, b);
+        }
+        Lanes(out)
+    }
+}
+
+impl Add for Lanes {
+    type Output = Lanes;
+    #[inline(always)]
+    fn add(self, other: Lanes) -> Lanes {
+        self.zip(other, |a, b| a + b)
+    }
+}
+
+impl Sub for Lanes {
+    type Output = Lanes;
+    #[inline(always)]
+    fn sub(self, other: Lanes) -> Lanes {
+        self.zip(other, |a, b| a - b)
+    }
+}
+
+impl Mul for Lanes {
+    type Output = Lanes;
+    #[inline(always)]
+    fn mul(self, other: Lanes) -> Lanes {
+        self.zip(other, |a, b| a * b)
+    }
+}
+
+impl Mul<f64> for Lanes {
+    type Output = Lanes;
+    #[inline(always)]
+    fn mul(self, v: f64) -> Lanes {
+        self * Lanes::splat(v)
+    }
+}
+
+impl Neg for Lanes {
+    type Output = Lanes;
+    #[inline(always)]
+    fn neg(self) -> Lanes {
+        self.zip(self, |a, _| -a)
+    }
+}
+
+/// The probabilities ([`GroupRates`]) of the groups of each block of the solver's state (the
+/// padding: zeros, so empty groups have no flows).
+#[derive(Debug, Clone)]
+pub(crate) struct Groups(Vec<GroupRates<Lanes>>);
+
+impl Groups {
+    /// The probabilities of the age bands (`per_age`) at every position of `layout`.
+    pub fn new(per_age: &[GroupRates], layout: &crate::layout::Layout) -> Self {
+        let zero = GroupRates {
+            p_asym: Lanes::splat(0.0),
+            p_severe: [Lanes::splat(0.0); 4],
+            p_icu: Lanes::splat(0.0),
+            q_ward: Lanes::splat(0.0),
+            q_icu: Lanes::splat(0.0),
+        };
+        let mut blocks = vec![zero; layout.padded / LANES];
+        for position in 0..layout.ages * layout.regions {
+            let r = &per_age[position / layout.regions];
+            let (b, lane) = (&mut blocks[position / LANES], position % LANES);
+            b.p_asym.0[lane] = r.p_asym;
+            for (p, &v) in b.p_severe.iter_mut().zip(&r.p_severe) {
+                p.0[lane] = v;
+            }
+            b.p_icu.0[lane] = r.p_icu;
+            b.q_ward.0[lane] = r.q_ward;
+            b.q_icu.0[lane] = r.q_icu;
+        }
+        Groups(blocks)
+    }
+}
+
+/// The flows of [`LANES`] groups (compartments `s`) with force of infection `lambda` (1/day) and
+/// ICU overflow share `overflow` (0-1) of their regions; `r` holds their probabilities.
 #[inline(always)]
 fn group(
     rates: &Rates,
-    r: &GroupRates,
-    s: &[f64; SLOTS],
-    d: &mut [f64; SLOTS],
-    lambda: f64,
-    overflow: f64,
-) {
+    r: &GroupRates<Lanes>,
+    s: &[Lanes; SLOTS],
+    lambda: Lanes,
+    overflow: Lanes,
+) -> [Lanes; SLOTS] {
     let (sigma, gamma) = (rates.latent, rates.recovery);
-    let mut infections = 0.0;
-    let mut severe = 0.0;
+    let mut d = [Lanes::splat(0.0); SLOTS];
+    let mut infections = Lanes::splat(0.0);
+    let mut severe = Lanes::splat(0.0);
     for (k, &class) in c::CLASSES.iter().enumerate() {
         let flow = lambda * rates.hazard[k] * s[class];
         d[class] = -flow;
-        infections += flow;
-        severe += flow * r.p_severe[k];
+        infections = infections + flow;
+        severe = severe + flow * r.p_severe[k];
     }
     let asym = infections * r.p_asym;
     let to_infectious = [
-        sigma * s[c::E_ASYM],
-        sigma * s[c::E_MILD],
-        sigma * s[c::E_SEV],
+        s[c::E_ASYM] * sigma,
+        s[c::E_MILD] * sigma,
+        s[c::E_SEV] * sigma,
     ];
-    let recoveries = gamma * (s[c::I_ASYM] + s[c::I_MILD]);
-    let admissions = gamma * s[c::I_SEV];
+    let recoveries = (s[c::I_ASYM] + s[c::I_MILD]) * gamma;
+    let admissions = s[c::I_SEV] * gamma;
     let to_icu = admissions * r.p_icu;
-    let ward_out = rates.ward * s[c::H];
-    let icu_out = rates.icu * s[c::C];
+    let ward_out = s[c::H] * rates.ward;
+    let icu_out = s[c::C] * rates.icu;
     let icu_death_p = match rates.q_overflow {
-        Some(q) => r.q_icu * (1.0 - overflow) + q * overflow,
+        Some(q) => r.q_icu * (Lanes::splat(1.0) - overflow) + overflow * q,
         None => r.q_icu,
     };
     let deaths = ward_out * r.q_ward + icu_out * icu_death_p;
-    let waning_v = rates.waning_vaccine * s[c::V];
-    let waning_r = rates.waning_infection * s[c::R];
+    let waning_v = s[c::V] * rates.waning_vaccine;
+    let waning_r = s[c::R] * rates.waning_infection;
 
-    d[c::V] -= waning_v;
+    d[c::V] = d[c::V] - waning_v;
     let recovered = recoveries + ward_out + icu_out - deaths;
-    d[c::R] += rates.protected * recovered - waning_r;
-    d[c::W] += (1.0 - rates.protected) * recovered + waning_v + waning_r;
+    d[c::R] = d[c::R] + (recovered * rates.protected - waning_r);
+    d[c::W] = d[c::W] + (recovered * (1.0 - rates.protected) + waning_v + waning_r);
     d[c::E_ASYM] = asym - to_infectious[0];
     d[c::E_MILD] = infections - asym - severe - to_infectious[1];
     d[c::E_SEV] = severe - to_infectious[2];
-    d[c::I_ASYM] = to_infectious[0] - gamma * s[c::I_ASYM];
-    d[c::I_MILD] = to_infectious[1] - gamma * s[c::I_MILD];
+    d[c::I_ASYM] = to_infectious[0] - s[c::I_ASYM] * gamma;
+    d[c::I_MILD] = to_infectious[1] - s[c::I_MILD] * gamma;
     d[c::I_SEV] = to_infectious[2] - admissions;
     d[c::H] = admissions - to_icu - ward_out;
     d[c::C] = to_icu - icu_out;
@@ -80,29 +187,37 @@ fn group(
     d[c::CUM_INFECTIONS] = infections;
     d[c::CUM_ADMISSIONS] = admissions;
     d[c::CUM_ICU_ADMISSIONS] = to_icu;
+    d
 }
 
-/// The flows of every group of a state (`regions x ages` groups, region-major): `per_age` holds
-/// the probabilities of each age band, `lambda` one force of infection per group and `overflow`
-/// one ICU overflow share per region.
+/// The flows of every group of a state `z` in the solver's layout into `dz`, with one force of
+/// infection `lambda` and one ICU overflow share `overflow` per group (by position).
 #[inline(always)]
 pub(crate) fn all(
     rates: &Rates,
-    per_age: &[GroupRates],
-    states: &[[f64; SLOTS]],
-    changes: &mut [[f64; SLOTS]],
+    groups: &Groups,
+    z: &[f64],
+    dz: &mut [f64],
     lambda: &[f64],
     overflow: &[f64],
 ) {
-    let n = per_age.len();
-    let regions = states
-        .chunks_exact(n)
-        .zip(changes.chunks_exact_mut(n))
-        .zip(lambda.chunks_exact(n))
-        .zip(overflow);
-    for (((states, changes), lambda), &overflow) in regions {
-        for (((s, d), r), &lambda) in states.iter().zip(changes).zip(per_age).zip(lambda) {
-            group(rates, r, s, d, lambda, overflow);
+    let blocks = z.as_chunks::<BLOCK>().0.iter();
+    let changes = dz.as_chunks_mut::<BLOCK>().0.iter_mut();
+    let per_group = lambda
+        .as_chunks::<LANES>()
+        .0
+        .iter()
+        .zip(overflow.as_chunks::<LANES>().0);
+    for (((block, change), r), (&lambda, &overflow)) in
+        blocks.zip(changes).zip(&groups.0).zip(per_group)
+    {
+        let mut s = [Lanes::splat(0.0); SLOTS];
+        for (slot, s) in s.iter_mut().enumerate() {
+            *s = Lanes::load(block, slot);
+        }
+        let d = group(rates, r, &s, Lanes(lambda), Lanes(overflow));
+        for (change, d) in change.as_chunks_mut::<LANES>().0.iter_mut().zip(d) {
+            *change = d.0;
         }
     }
 }
@@ -110,17 +225,19 @@ pub(crate) fn all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Layout;
     use proptest::prelude::*;
 
     proptest! {
         /// Every flow leaves one compartment and enters another (or D): the persons of a group
-        /// do not change, and nothing flows out of an empty compartment.
+        /// do not change, and nothing flows out of an empty compartment. Three groups of different
+        /// age bands share a block with one empty group, which has no flows.
         #[test]
         fn flows_conserve_people(
-            state in prop::array::uniform16(0.0f64..1e6),
-            lambda in 0.0f64..3.0,
-            overflow in 0.0f64..1.0,
-            p in prop::array::uniform8(0.0f64..1.0),
+            states in prop::array::uniform3(prop::array::uniform16(0.0f64..1e6)),
+            lambda in prop::array::uniform3(0.0f64..3.0),
+            overflow in prop::array::uniform3(0.0f64..1.0),
+            p in prop::array::uniform3(prop::array::uniform8(0.0f64..1.0)),
             with_overflow in any::<bool>(),
         ) {
             let rates = Rates {
@@ -134,21 +251,31 @@ mod tests {
                 protected: 0.85,
                 q_overflow: with_overflow.then_some(0.9),
             };
-            let r = GroupRates {
+            let per_age = p.map(|p| GroupRates {
                 p_asym: p[0],
                 p_severe: [p[1] * (1.0 - p[0]), p[2] * (1.0 - p[0]), 0.0, p[3] * (1.0 - p[0])],
                 p_icu: p[4],
                 q_ward: p[5],
                 q_icu: p[6],
-            };
-            let mut d = [f64::NAN; SLOTS];
-            all(&rates, &[r], &[state], std::slice::from_mut(&mut d), &[lambda], &[overflow]);
-            let people: f64 = d[..c::PEOPLE].iter().sum();
-            let scale: f64 = state[..c::PEOPLE].iter().sum::<f64>() * (1.0 + lambda);
-            prop_assert!(people.abs() <= 1e-12 * scale.max(1.0), "net flow {people}");
-            for (slot, (&x, &dx)) in state.iter().zip(&d).enumerate().take(c::PEOPLE) {
-                prop_assert!(x > 0.0 || dx >= 0.0, "slot {slot} empty but flows {dx}");
+            });
+            let layout = Layout::new(3, 1);
+            let mut z = vec![0.0; layout.len()];
+            layout.load(states.as_flattened(), &mut z);
+            let mut dz = vec![f64::NAN; layout.len()];
+            let groups = Groups::new(&per_age, &layout);
+            let (lambda, overflow) = ([lambda[0], lambda[1], lambda[2], 0.0], [overflow[0], overflow[1], overflow[2], 0.0]);
+            all(&rates, &groups, &z, &mut dz, &lambda, &overflow);
+            let mut d = [[f64::NAN; SLOTS]; 3];
+            layout.store(&dz, d.as_flattened_mut());
+            for ((state, d), lambda) in states.iter().zip(&d).zip(lambda) {
+                let people: f64 = d[..c::PEOPLE].iter().sum();
+                let scale: f64 = state[..c::PEOPLE].iter().sum::<f64>() * (1.0 + lambda);
+                prop_assert!(people.abs() <= 1e-12 * scale.max(1.0), "net flow {people}");
+                for (slot, (&x, &dx)) in state.iter().zip(d).enumerate().take(c::PEOPLE) {
+                    prop_assert!(x > 0.0 || dx >= 0.0, "slot {slot} empty but flows {dx}");
+                }
             }
+            prop_assert!((0..SLOTS).all(|k| dz[Layout::index(k, 3)] == 0.0));
         }
     }
 }

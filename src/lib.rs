@@ -21,6 +21,7 @@ pub mod economy;
 pub mod error;
 mod flows;
 pub mod impacts;
+mod layout;
 pub mod mcda;
 pub mod model;
 pub mod ngm;

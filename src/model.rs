@@ -32,6 +32,7 @@ use crate::compartments::{self as c, SLOTS};
 use crate::contacts;
 use crate::error::{Error, Result};
 use crate::flows;
+use crate::layout::{Layout, BLOCK, LANES};
 use crate::ngm;
 use crate::regions::{self, Geography};
 use crate::scenario::{Priority, Scenario};
@@ -120,19 +121,19 @@ impl DayEffects {
 /// The hook of [`Model::simulate`]: `(day, state, effects per region)`.
 pub type Control<'a> = dyn FnMut(usize, &[f64], &mut [DayEffects]) + 'a;
 
-/// Probabilities of one group, kept together for the inner loop.
+/// Probabilities of one group (in the flows, `T` holds those of several groups at once).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GroupRates {
+pub struct GroupRates<T = f64> {
     /// P(asymptomatic pathway | infection).
-    pub p_asym: f64,
+    pub p_asym: T,
     /// P(severe pathway = admission | infection from class k), k in (S, V, R, W).
-    pub p_severe: [f64; 4],
+    pub p_severe: [T; 4],
     /// P(ICU | admission).
-    pub p_icu: f64,
+    pub p_icu: T,
     /// P(death | ward stay without ICU).
-    pub q_ward: f64,
+    pub q_ward: T,
     /// P(death | ICU) while capacity suffices.
-    pub q_icu: f64,
+    pub q_icu: T,
 }
 
 /// Longest run accepted, in days.
@@ -460,7 +461,7 @@ impl Model {
     }
 
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
-    /// given the state at its start (slot-major, see [`crate::compartments`]); they stay as they
+    /// given the state at its start (group-major, see [`crate::compartments`]); they stay as they
     /// were the day before unless changed. This is the hook through which measures and behaviour act.
     pub fn simulate(&self, days: usize, control: &mut Control<'_>) -> Result<Trajectory> {
         if days == 0 || days > MAX_DAYS {
@@ -474,8 +475,11 @@ impl Model {
         let mut trajectory = Trajectory::new(self, days);
         let mut states = Vec::with_capacity((days + 1) * y.len());
         states.extend_from_slice(&y);
-        let mut rk = Rk4::new(y.len());
         let mut scratch = Scratch::new(self);
+        let layout = scratch.layout;
+        // The solver's copy of the state (see `crate::layout`).
+        let mut z = vec![0.0; layout.len()];
+        let mut rk = Rk4::new(z.len());
         let mut given = vec![vec![0.0; self.groups]; self.scenario.campaigns.len()];
         let mut doses = vec![0.0; self.groups];
         let h = 1.0 / self.steps_per_day as f64;
@@ -486,12 +490,14 @@ impl Model {
             self.prepare_day(&m, &mut scratch);
             self.prepare_care(&m[0].care, &mut scratch);
             self.vaccinate(day, &m[0], &mut y, &mut given, &mut doses);
+            layout.load(&y, &mut z);
             let mut derivative =
-                |t: f64, y: &[f64], dy: &mut [f64]| self.derivative(t, y, &mut scratch, dy);
+                |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
             for step in 0..self.steps_per_day {
                 let t = day as f64 + step as f64 * h;
-                rk.advance(&mut derivative, t, h, &mut y)?;
+                rk.advance(&mut derivative, t, h, &mut z)?;
             }
+            layout.store(&z, &mut y);
             self.mean_multipliers(&m, &mut mean);
             trajectory.record_day(day, &doses, &mean);
             states.extend_from_slice(&y);
@@ -681,14 +687,8 @@ impl Model {
             ..
         } = sc;
         let uniform = *uniform;
-        for (r, (p, inv)) in pressure
-            .chunks_exact(n)
-            .zip(inv_population.chunks_exact(n))
-            .enumerate()
-        {
-            for (a, (p, inv)) in p.iter().zip(inv).enumerate() {
-                x[a * regions + r] = p * inv;
-            }
+        for ((x, p), inv) in x.iter_mut().zip(&*pressure).zip(&*inv_population) {
+            *x = p * inv;
         }
         // (K v)_r for every age band: mixed[a * regions + r] = sum_q K_rq v[a * regions + q].
         if uniform {
@@ -725,43 +725,55 @@ impl Model {
             by_blocks!(regions, r0, W, {
                 let acc = force.block::<A, W>(a, r0);
                 for (i, acc) in acc.iter().enumerate() {
-                    for (j, acc) in acc.iter().enumerate() {
-                        lambda[(r0 + j) * n + a + i] = acc * season;
+                    for (l, acc) in lambda[(a + i) * regions + r0..][..W].iter_mut().zip(acc) {
+                        *l = acc * season;
                     }
                 }
             });
         }
     }
 
-    /// The right-hand side of the model (see the module documentation). Regional models run it
-    /// compiled for AVX2 where the processor has it (the same operations in the same order, four
-    /// numbers at a time instead of two, so the same results).
-    fn derivative(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
+    /// The right-hand side of the model (see the module documentation) on the solver's layout of
+    /// the state ([`crate::layout`]). It runs compiled for AVX2 where the processor has it (the
+    /// same operations in the same order, four numbers at a time instead of two, so the same
+    /// results).
+    fn derivative(&self, t: f64, z: &[f64], sc: &mut Scratch, dz: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         if sc.avx2 {
             // SAFETY: `sc.avx2` is true only when the processor reports AVX2 (`Scratch::new`).
-            return unsafe { self.derivative_avx2(t, y, sc, dy) };
+            return unsafe { self.derivative_avx2(t, z, sc, dz) };
         }
-        self.derivative_body(t, y, sc, dy)
+        self.derivative_body(t, z, sc, dz)
     }
 
     /// [`Model::derivative`] compiled for AVX2; the caller must make sure the processor has it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn derivative_avx2(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
-        self.derivative_body(t, y, sc, dy)
+    unsafe fn derivative_avx2(&self, t: f64, z: &[f64], sc: &mut Scratch, dz: &mut [f64]) {
+        self.derivative_body(t, z, sc, dz)
     }
 
     #[inline(always)]
-    fn derivative_body(&self, t: f64, y: &[f64], sc: &mut Scratch, dy: &mut [f64]) {
+    fn derivative_body(&self, t: f64, z: &[f64], sc: &mut Scratch, dz: &mut [f64]) {
         let n = self.ages;
-        let (states, _) = y.as_chunks::<SLOTS>();
-        let (changes, _) = dy.as_chunks_mut::<SLOTS>();
-        let mut icu_total = 0.0;
-        for (s, p) in states.iter().zip(sc.pressure.iter_mut()) {
-            *p = s[c::I_MILD] + s[c::I_SEV] + self.rho * s[c::I_ASYM];
-            icu_total += s[c::C];
+        let blocks = z.as_chunks::<BLOCK>().0;
+        for (p, block) in sc
+            .pressure
+            .as_chunks_mut::<LANES>()
+            .0
+            .iter_mut()
+            .zip(blocks)
+        {
+            let slot = |k: usize| &block[k * LANES..(k + 1) * LANES];
+            let infectious = slot(c::I_MILD)
+                .iter()
+                .zip(slot(c::I_SEV))
+                .zip(slot(c::I_ASYM));
+            for (p, ((mild, severe), asym)) in p.iter_mut().zip(infectious) {
+                *p = mild + severe + self.rho * asym;
+            }
         }
+        let icu = |position: usize| z[Layout::index(c::C, position)];
         if sc.season_at != t {
             sc.season = self.seasonality(t);
             sc.season_at = t;
@@ -778,44 +790,44 @@ impl Model {
                         *l += o * weight;
                     }
                 }
-                sc.overflow[0] = match self.flows.q_overflow {
+                let icu_total = (0..n).map(icu).fold(0.0, |total, v| total + v);
+                let overflow = match self.flows.q_overflow {
                     Some(_) if icu_total > sc.icu_capacity => {
                         (icu_total - sc.icu_capacity) / icu_total
                     }
                     _ => 0.0,
                 };
+                sc.overflow[..n].fill(overflow);
             }
             Some(geo) => {
                 self.regional_force(geo, season, sc);
                 if self.flows.q_overflow.is_some() {
-                    for (icu, region) in sc.icu.iter_mut().zip(states.chunks_exact(n)) {
-                        *icu = region.iter().map(|s| s[c::C]).sum();
+                    let regions = geo.len();
+                    for (r, total) in sc.icu.iter_mut().enumerate() {
+                        *total = (0..n).map(|a| icu(a * regions + r)).sum();
                     }
                     if geo.spreading {
                         let share =
                             regions::spread(&sc.icu, &sc.region_icu_capacity, &mut sc.located);
-                        sc.overflow.fill(share);
+                        sc.overflow[..self.groups].fill(share);
                     } else {
-                        for ((o, &icu), &cap) in sc
-                            .overflow
+                        let (by_region, rest) = sc.overflow.split_at_mut(regions);
+                        for ((o, &icu), &cap) in by_region
                             .iter_mut()
                             .zip(&sc.icu)
                             .zip(&sc.region_icu_capacity)
                         {
                             *o = if icu > cap { (icu - cap) / icu } else { 0.0 };
                         }
+                        // Every age band of a region has its region's share.
+                        for band in rest[..self.groups - regions].chunks_exact_mut(regions) {
+                            band.copy_from_slice(by_region);
+                        }
                     }
                 }
             }
         }
-        flows::all(
-            &sc.rates,
-            &self.per_group,
-            states,
-            changes,
-            &sc.lambda,
-            &sc.overflow,
-        );
+        flows::all(&sc.rates, &sc.groups, z, dz, &sc.lambda, &sc.overflow);
     }
 
     /// Gives the day's doses of every active campaign, moving the vaccinated from S and W to V.
@@ -904,8 +916,13 @@ impl Model {
     }
 }
 
-/// Scratch buffers of a run, allocated once.
+/// Scratch buffers of a run, allocated once. Vectors with one entry per group are by position in
+/// the solver's layout ([`crate::layout`]: age-major, padded for `pressure`, `lambda` and
+/// `overflow`).
 struct Scratch {
+    layout: Layout,
+    /// The probabilities of every group, for the flows.
+    groups: flows::Groups,
     /// National: the day's operator (`ages x ages`, transposed).
     op: Vec<f64>,
     /// Regional vectors and operators are age-major, `[a * regions + r]`, so the force of
@@ -932,7 +949,8 @@ struct Scratch {
     inv_population: Vec<f64>,
     /// Whether to run the derivative compiled for AVX2 (on processors with it).
     avx2: bool,
-    /// Per region: ICU patients, where they lie after spreading, and the overflow share.
+    /// Per region: ICU patients and where they lie after spreading; per group: the ICU overflow
+    /// share of its region.
     icu: Vec<f64>,
     located: Vec<f64>,
     overflow: Vec<f64>,
@@ -952,9 +970,18 @@ struct Scratch {
 impl Scratch {
     fn new(model: &Model) -> Self {
         let (g, n, r) = (model.groups, model.ages, model.regions());
+        let layout = Layout::new(n, r);
         let regional = model.geography.is_some();
         let group_buffer = || if regional { vec![0.0; g] } else { Vec::new() };
+        let mut inv_population = group_buffer();
+        if regional {
+            for (group, p) in model.group_population().iter().enumerate() {
+                inv_population[layout.position(group)] = 1.0 / p;
+            }
+        }
         Scratch {
+            layout,
+            groups: flows::Groups::new(&model.per_group, &layout),
             op: vec![0.0; n * n],
             factor: std::array::from_fn(|_| group_buffer()),
             local: if regional {
@@ -983,15 +1010,15 @@ impl Scratch {
                 k
             }),
             mixed: std::array::from_fn(|_| group_buffer()),
-            pressure: vec![0.0; g],
-            lambda: vec![0.0; g],
+            pressure: vec![0.0; layout.padded],
+            lambda: vec![0.0; layout.padded],
             x: group_buffer(),
             y: std::array::from_fn(|_| group_buffer()),
-            inv_population: model.group_population().iter().map(|p| 1.0 / p).collect(),
+            inv_population,
             avx2: avx2(),
             icu: vec![0.0; r],
             located: vec![0.0; r],
-            overflow: vec![0.0; r],
+            overflow: vec![0.0; layout.padded],
             icu_capacity: model.icu_capacity,
             region_icu_capacity: model.region_icu_capacity.clone(),
             rates: model.flows,
