@@ -471,14 +471,17 @@ impl Model {
                 value: format!("{days}"),
             }]));
         }
-        let mut y = self.initial_state();
+        let y = self.initial_state();
+        let len = y.len();
         let mut trajectory = Trajectory::new(self, days);
-        let mut states = Vec::with_capacity((days + 1) * y.len());
+        let mut states = Vec::with_capacity((days + 1) * len);
         states.extend_from_slice(&y);
         let mut scratch = Scratch::new(self);
         let layout = scratch.layout;
-        // The solver's copy of the state (see `crate::layout`).
+        // The state as the solver holds it (see `crate::layout`); the states of the trajectory
+        // are copies in group-major order.
         let mut z = vec![0.0; layout.len()];
+        layout.load(&y, &mut z);
         let mut rk = Rk4::new(z.len());
         let mut given = vec![vec![0.0; self.groups]; self.scenario.campaigns.len()];
         let mut doses = vec![0.0; self.groups];
@@ -486,21 +489,20 @@ impl Model {
         let mut m = vec![DayEffects::none(self.ages); self.regions()];
         let mut mean = [0.0; 4];
         for day in 0..days {
-            control(day, &y, &mut m);
+            control(day, &states[day * len..], &mut m);
             self.prepare_day(&m, &mut scratch);
             self.prepare_care(&m[0].care, &mut scratch);
-            self.vaccinate(day, &m[0], &mut y, &mut given, &mut doses);
-            layout.load(&y, &mut z);
+            self.vaccinate(day, &m[0], &layout, &mut z, &mut given, &mut doses);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
             for step in 0..self.steps_per_day {
                 let t = day as f64 + step as f64 * h;
                 rk.advance(&mut derivative, t, h, &mut z)?;
             }
-            layout.store(&z, &mut y);
+            states.resize((day + 2) * len, 0.0);
+            layout.store(&z, &mut states[(day + 1) * len..]);
             self.mean_multipliers(&m, &mut mean);
             trajectory.record_day(day, &doses, &mean);
-            states.extend_from_slice(&y);
         }
         trajectory.set_states(states);
         Ok(trajectory)
@@ -837,10 +839,13 @@ impl Model {
         &self,
         day: usize,
         effects: &DayEffects,
-        y: &mut [f64],
+        layout: &Layout,
+        z: &mut [f64],
         given: &mut [Vec<f64>],
         doses: &mut [f64],
     ) {
+        // Compartment `k` of group `g` is at `at(g) + k * LANES` of the solver's state.
+        let at = |g: usize| Layout::index(0, layout.position(g));
         doses.iter_mut().for_each(|d| *d = 0.0);
         let uptake_boost = effects.uptake_boost;
         // Faster vaccination (a preparedness lever): earlier starts and extra doses per day.
@@ -860,8 +865,8 @@ impl Model {
             }
             let wanted: Vec<f64> = (0..self.groups)
                 .map(|g| {
-                    let s = &y[g * SLOTS..(g + 1) * SLOTS];
-                    let eligible = s[c::S] + s[c::W] + s[c::R];
+                    let s = |k: usize| z[at(g) + k * LANES];
+                    let eligible = s(c::S) + s(c::W) + s(c::R);
                     let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - uptake_boost);
                     (uptake * population[g] - given[g]).max(0.0).min(eligible)
                 })
@@ -897,15 +902,15 @@ impl Model {
                     if dose <= 0.0 {
                         continue;
                     }
-                    let s = &mut y[g * SLOTS..(g + 1) * SLOTS];
-                    let eligible = s[c::S] + s[c::W] + s[c::R];
+                    let s = |k: usize| at(g) + k * LANES;
+                    let eligible = z[s(c::S)] + z[s(c::W)] + z[s(c::R)];
                     // Doses reach S, W and R alike (nobody knows who was infected); the recently
                     // recovered keep their (stronger, all-or-nothing) protection in R.
                     let fraction = dose / eligible;
                     for class in [c::S, c::W] {
-                        let moved = s[class] * fraction;
-                        s[class] -= moved;
-                        s[c::V] += moved;
+                        let moved = z[s(class)] * fraction;
+                        z[s(class)] -= moved;
+                        z[s(c::V)] += moved;
                     }
                     given[g] += dose;
                     doses[g] += dose;
