@@ -40,7 +40,7 @@ fn main() {
     }
     println!(
         "{:?} per run (deaths {})",
-        t.elapsed() / n,
-        total / n as f64
+        t.elapsed() / n.max(1),
+        total / n.max(1) as f64
     );
 }
