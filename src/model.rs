@@ -865,7 +865,8 @@ impl Model {
             }
             let wanted: Vec<f64> = (0..self.groups)
                 .map(|g| {
-                    let s = |k: usize| z[at(g) + k * LANES];
+                    let base = at(g);
+                    let s = |k: usize| z[base + k * LANES];
                     let eligible = s(c::S) + s(c::W) + s(c::R);
                     let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - uptake_boost);
                     (uptake * population[g] - given[g]).max(0.0).min(eligible)
@@ -902,7 +903,8 @@ impl Model {
                     if dose <= 0.0 {
                         continue;
                     }
-                    let s = |k: usize| at(g) + k * LANES;
+                    let base = at(g);
+                    let s = |k: usize| base + k * LANES;
                     let eligible = z[s(c::S)] + z[s(c::W)] + z[s(c::R)];
                     // Doses reach S, W and R alike (nobody knows who was infected); the recently
                     // recovered keep their (stronger, all-or-nothing) protection in R.
