@@ -3,7 +3,7 @@
 //! the 25 safety regions (national and regional trigger policy).
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 fn one_year(c: &mut Criterion) {

@@ -3,7 +3,7 @@
 //! 20-run sweep on one thread (per-run cost without parallelism).
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, RunOutput, Sweep};
 use afweging::{Calibration, Model, Scenario, SectorPlans, Uncertainty};
 

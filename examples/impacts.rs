@@ -1,5 +1,6 @@
 //! Prints the four dimensions of one run: `cargo run --release --example impacts [scenario] [policy|none]`.
-use afweging::{impacts, policy, Calibration, Model, Policy, Scenario, SectorPlans};
+use afweging::measures::policy;
+use afweging::{impacts, Calibration, Model, Policy, Scenario, SectorPlans};
 
 fn main() -> afweging::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -4,7 +4,7 @@
 //! under that policy; further arguments: `uncoupled` removes the behavioural module, `impacts`
 //! also computes each run's impacts (as a sweep does). With `AFWEGING_REGIONS=1` it runs the 25
 //! safety regions.
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
 fn main() {

@@ -2,7 +2,7 @@
 //! `signal-values` policy on one thread and prints the time per run; for profilers
 //! (`perf record`, `valgrind --tool=callgrind`), not a benchmark (that is
 //! `benches/python/bench_sweep.py`).
-use afweging::policy::Policy;
+use afweging::measures::policy::Policy;
 use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Progress, Sweep};
 use afweging::{Calibration, Scenario, SectorPlans, Uncertainty};
 

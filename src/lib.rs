@@ -3,54 +3,42 @@
 //! An engine that weighs packages of pandemic measures on the four dimensions of the Dutch
 //! reference framework: virus spread, societal, socio-economic and behavioural consequences.
 //!
-//! The flow: a [`Calibration`] (country data) and a [`Scenario`] (variant, season, immunity,
-//! vaccination) make a [`Model`]; a run gives a [`Trajectory`] of daily states, from which the
-//! dimensions are computed. The engine is plain Rust; the Python bindings live behind the `python`
-//! feature.
+//! The modules are layers, in the order of the flow of data; each uses only those above it in
+//! this list (a test keeps it so):
+//!
+//! - [`error`]: the one error type;
+//! - [`inputs`]: calibration, scenario, regions, impact data, sources, validation (pure data);
+//! - [`epidemic`]: compartments, contact operators, next-generation matrix, solver, trajectory;
+//! - [`measures`]: sector plans and ladders, stringency, trigger policies, behaviour, preparedness;
+//! - [`run`]: the one closed loop, and the [`run::Run`] that records what was applied;
+//! - [`impacts`]: the four dimensions, computed from a run alone;
+//! - [`uncertainty`]: named distributions, parameter paths, sampling;
+//! - [`sweep`]: batches of runs over policies, scenarios and draws, in parallel;
+//! - [`decision`]: valuation, MCDA, decision trees, checklist, assessment.
+//!
+//! The engine is plain Rust; the Python bindings live behind the `python` feature.
 
-pub mod assessment;
-pub mod behaviour;
-pub mod calibration;
-pub mod checklist;
-pub mod compartments;
-pub mod contacts;
-pub mod crash;
 pub mod decision;
-pub mod distribution;
-pub mod economy;
+pub mod epidemic;
 pub mod error;
-mod flows;
 pub mod impacts;
-mod layout;
-pub mod mcda;
-pub mod model;
-pub mod ngm;
-pub mod plans;
-pub mod policy;
-pub mod preparedness;
-pub mod regions;
-pub mod scenario;
-pub mod signals;
-pub mod society;
-pub mod solver;
-pub mod source;
-pub mod stringency;
+pub mod inputs;
+pub mod measures;
+pub mod run;
 pub mod sweep;
-pub mod trajectory;
 pub mod uncertainty;
-pub mod validate;
-pub mod valuation;
 
 #[cfg(feature = "python")]
 mod python;
 
-pub use calibration::{Calibration, Setting};
+pub use epidemic::model::{DayEffects, Model, Multipliers};
+pub use epidemic::trajectory::{Trajectory, VirusSpread};
 pub use error::{Error, FieldError, Result};
-pub use model::{DayEffects, Model, Multipliers};
-pub use plans::{Package, SectorPlans};
-pub use policy::{Policy, TriggerPolicy};
-pub use scenario::Scenario;
+pub use inputs::calibration::{Calibration, Setting};
+pub use inputs::scenario::Scenario;
+pub use measures::plans::{Package, SectorPlans};
+pub use measures::policy::{Policy, TriggerPolicy};
+
+pub use decision::valuation::Valuation;
 pub use sweep::Sweep;
-pub use trajectory::{Trajectory, VirusSpread};
 pub use uncertainty::Uncertainty;
-pub use valuation::Valuation;

@@ -3,7 +3,7 @@
 //!
 //! Each work item is one (scenario, draw): its inputs are the scenario with the draw's parameter
 //! values applied ([`crate::uncertainty`]), prepared once by [`Model::new`] and run under every
-//! policy by [`crate::policy::run`] (common random numbers: every policy meets the same draw).
+//! policy by [`crate::measures::policy::run`] (common random numbers: every policy meets the same draw).
 //! Items run on a local rayon pool (rayon's global pool does not survive `fork`, which Dask and
 //! multiprocessing use) and write into preallocated rows, so the results do not depend on the
 //! number of threads or on the order in which items finish, and a summary sweep keeps only its
@@ -22,10 +22,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
 use crate::impacts::Impacts;
-use crate::plans::SectorPlans;
-use crate::policy::Policy;
+use crate::inputs::validate::Checker;
+use crate::measures::plans::SectorPlans;
+use crate::measures::policy::Policy;
 use crate::uncertainty::{Prepared, Uncertainty};
-use crate::validate::Checker;
 use crate::{Calibration, Model, Scenario, Trajectory};
 
 /// One indicator: its name (the Dataset variable), unit and a long name.
@@ -631,10 +631,10 @@ impl Sweep {
                 self.draws.to_string(),
             );
         }
-        if self.days == 0 || self.days > crate::model::MAX_DAYS {
+        if self.days == 0 || self.days > crate::epidemic::model::MAX_DAYS {
             c.fail(
                 "sweep.days",
-                format!("must be between 1 and {}", crate::model::MAX_DAYS),
+                format!("must be between 1 and {}", crate::epidemic::model::MAX_DAYS),
                 self.days.to_string(),
             );
         }
@@ -743,7 +743,9 @@ impl Sweep {
             let mut values = Vec::with_capacity(n_ind);
             for (p, policy) in self.policies.iter().enumerate() {
                 let trajectory = match (&policy.plans, &policy.policy) {
-                    (Some(plans), Some(pol)) => crate::policy::run(&model, plans, pol, self.days),
+                    (Some(plans), Some(pol)) => {
+                        crate::measures::policy::run(&model, plans, pol, self.days)
+                    }
                     _ => model.run(self.days),
                 }
                 .map_err(in_draw)?;

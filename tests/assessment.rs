@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use afweging::assessment::{self, Runs};
-use afweging::checklist::Checklist;
+use afweging::decision::assessment::{self, Runs};
+use afweging::decision::checklist::Checklist;
+use afweging::decision::valuation::{Valuation, DIMENSIONS, DISCOUNT_RATE};
 use afweging::impacts;
-use afweging::policy::{self, Policy};
-use afweging::valuation::{Valuation, DIMENSIONS, DISCOUNT_RATE};
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
 use proptest::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The behavioural dimension coupled into runs: compliance scales measures, fatigue wears them
 //! down, hospital pressure drives voluntary distancing, levers act on compliance and uptake.
 
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use serde_json::json;
 

@@ -2,11 +2,11 @@
 //! dominance, MCDA (weighted sum, TOPSIS, PROMETHEE II) and rank acceptability, checked against
 //! hand-computed and published worked examples.
 
-use afweging::decision::{
-    self, acceptability, decision_tree, icers, opportunity_cost, pareto, prob_best,
+use afweging::decision::mcda::{self, mcda, rank_acceptability, Method, Normalisation, Preference};
+use afweging::decision::tree::{
+    self as decision, acceptability, decision_tree, icers, opportunity_cost, pareto, prob_best,
     trees_from_draws, CeStatus, Direction, Orientation,
 };
-use afweging::mcda::{self, mcda, rank_acceptability, Method, Normalisation, Preference};
 use afweging::Error;
 use ndarray::{array, Array2, Array3};
 use proptest::prelude::*;

@@ -1,8 +1,9 @@
 //! Properties of the epidemic engine: conservation, non-negativity, the final-size relation, the
 //! early growth rate, R0 from the next-generation matrix, determinism and vaccination rules.
 
-use afweging::compartments as c;
-use afweging::{contacts, Calibration, Model, Scenario, Trajectory};
+use afweging::epidemic::compartments as c;
+use afweging::epidemic::contacts;
+use afweging::{Calibration, Model, Scenario, Trajectory};
 use proptest::prelude::*;
 
 /// The central preset with vaccination, waning, seasonality and behaviour off, no prior immunity
@@ -98,9 +99,9 @@ fn scenario_strategy() -> impl Strategy<Value = (Scenario, Vec<[f64; 4]>)> {
                 sc.campaigns[0].doses_per_day = doses;
                 sc.campaigns[0].uptake = vec![uptake; 9];
                 sc.campaigns[0].priority = if oldest {
-                    afweging::scenario::Priority::OldestFirst
+                    afweging::inputs::scenario::Priority::OldestFirst
                 } else {
-                    afweging::scenario::Priority::Proportional
+                    afweging::inputs::scenario::Priority::Proportional
                 };
                 // A schedule of contact multipliers, repeated to fill 200 days.
                 let schedule: Vec<[f64; 4]> = (0..200)

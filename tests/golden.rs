@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Progress, Sweep};
 use afweging::uncertainty::Uncertainty;
 use afweging::{impacts, Calibration, Model, Package, Scenario, SectorPlans, Trajectory};

@@ -1,8 +1,8 @@
 //! The socio-economic and societal dimensions and their split over groups.
 
-use afweging::distribution::AGE_BAND;
 use afweging::impacts::{self, Aggregate, Impacts};
-use afweging::policy::{self, Policy};
+use afweging::inputs::distribution::AGE_BAND;
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use proptest::prelude::*;
 
@@ -98,7 +98,7 @@ fn closures_cost_output_jobs_firms_and_learning() {
 /// The subsidies as general measures (the Dutch plans have them; built here too so the test does
 /// not depend on their names).
 fn with_support(plans: &mut SectorPlans) {
-    use afweging::plans::{GeneralMeasure, Support};
+    use afweging::measures::plans::{GeneralMeasure, Support};
     for (name, support) in [
         ("test_wage", Support::WageSubsidy),
         ("test_fixed", Support::FixedCostSubsidy),
@@ -319,7 +319,7 @@ fn bad_impact_data_names_the_field() {
 
 #[test]
 fn every_impact_figure_has_a_source() {
-    use afweging::source::{numeric_paths, source_for};
+    use afweging::inputs::source::{numeric_paths, source_for};
     let text = include_str!("../data/netherlands/impacts.json");
     let doc: serde_json::Value = serde_json::from_str(text).unwrap();
     let data: afweging::impacts::ImpactData = serde_json::from_str(text).unwrap();

@@ -1,6 +1,6 @@
 //! Measures, packages, trigger policies, the crash test and the stringency of packages.
 
-use afweging::policy::{self, Policy};
+use afweging::measures::policy::{self, Policy};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -45,7 +45,7 @@ fn dutch_plans_have_the_sectors_and_four_rungs() {
             "{sector}"
         );
     }
-    let crash = afweging::crash::crash_test(&plans);
+    let crash = afweging::measures::crash::crash_test(&plans);
     let incoherent: Vec<_> = crash
         .findings
         .iter()
@@ -214,7 +214,7 @@ fn stringency_of_packages_is_the_oxcgrt_formula() {
     let plans = SectorPlans::netherlands();
     assert_eq!(plans.stringency(&Package::default()), {
         let levels = plans.oxcgrt_levels(&Package::default());
-        afweging::stringency::stringency_index(&levels).unwrap()
+        afweging::measures::stringency::stringency_index(&levels).unwrap()
     });
     // Closing everything scores higher than the basic rungs.
     let all_closed = Package {
@@ -336,7 +336,7 @@ fn crash_test_finds_incoherence() {
     doc["sectors"][0]["rungs"][1]["measures"] = json!(["looproutes"]);
     doc["policies"][0]["levels"][1]["package"]["rungs"] = json!({"horeca": 2, "school": 0});
     let plans = SectorPlans::from_json_str(&doc.to_string()).unwrap();
-    let crash = afweging::crash::crash_test(&plans);
+    let crash = afweging::measures::crash::crash_test(&plans);
     let kinds: Vec<&str> = crash.findings.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -367,7 +367,7 @@ fn plans_and_policies_round_trip_through_json() {
 
 #[test]
 fn every_default_plan_figure_has_a_source() {
-    use afweging::source::{numeric_paths, source_for};
+    use afweging::inputs::source::{numeric_paths, source_for};
     let plans = SectorPlans::netherlands();
     let doc: Value = serde_json::from_str(&plans.to_json_string()).unwrap();
     for path in numeric_paths(&doc) {

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use afweging::compartments as c;
+use afweging::decision::valuation::Valuation;
+use afweging::epidemic::compartments as c;
 use afweging::impacts;
-use afweging::policy::{self, Policy};
-use afweging::preparedness::{Effect, ACTIVE};
-use afweging::valuation::Valuation;
+use afweging::measures::policy::{self, Policy};
+use afweging::measures::preparedness::{Effect, ACTIVE};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
 
 const DAYS: usize = 120;
@@ -239,7 +239,7 @@ fn the_valuation_prices_the_cost_and_only_its_weight_changes_it() {
     let imp = t.impacts.as_ref().unwrap();
     let val = Valuation::netherlands();
     let base = val.monetise(imp, &cal).unwrap();
-    let line = |m: &afweging::valuation::Monetisation, name: &str| {
+    let line = |m: &afweging::decision::valuation::Monetisation, name: &str| {
         m.lines
             .iter()
             .find(|l| l.indicator == name)
@@ -325,8 +325,8 @@ fn every_preparedness_figure_has_a_source() {
     let prep = SectorPlans::netherlands().preparedness.unwrap();
     let mut data = value.clone();
     data.as_object_mut().unwrap().remove("sources");
-    for path in afweging::source::numeric_paths(&data) {
-        let s = afweging::source::source_for(&prep.sources, &path)
+    for path in afweging::inputs::source::numeric_paths(&data) {
+        let s = afweging::inputs::source::source_for(&prep.sources, &path)
             .unwrap_or_else(|| panic!("{path} has no source"));
         assert!(
             s.year.is_some() || s.assumption,

@@ -2,10 +2,10 @@
 //! full mixing of identical regions is the national model, people are conserved, regional measures
 //! act where they are taken, and patient spreading respects capacity.
 
-use afweging::compartments as c;
-use afweging::plans::SettingFactors;
-use afweging::policy::{self, Policy, RegionalPackages};
-use afweging::regions::{Kernel, Regions};
+use afweging::epidemic::compartments as c;
+use afweging::inputs::regions::{Kernel, Regions};
+use afweging::measures::plans::SettingFactors;
+use afweging::measures::policy::{self, Policy, RegionalPackages};
 use afweging::{Calibration, Model, Scenario, SectorPlans, Trajectory};
 
 fn scenario(name: &str) -> Scenario {

@@ -1,7 +1,7 @@
 //! Uncertainty and sweeps: draws follow their distributions, are reproducible and independent of
 //! threads and chunks; summary and trajectory modes agree; bad input names its field.
 
-use afweging::policy::Policy;
+use afweging::measures::policy::Policy;
 use afweging::sweep::{indicators, Mode, NamedPolicy, NamedScenario, Progress, Sweep, SERIES};
 use afweging::uncertainty::{Distribution, Uncertainty};
 use afweging::{Calibration, Error, Scenario, SectorPlans};
@@ -213,7 +213,9 @@ fn impact_indicators_are_the_runs_impacts() {
         let model = afweging::Model::new(s.calibration.clone(), named.scenario.clone()).unwrap();
         for (pi, p) in s.policies.iter().enumerate() {
             let traj = match (&p.plans, &p.policy) {
-                (Some(plans), Some(pol)) => afweging::policy::run(&model, plans, pol, s.days),
+                (Some(plans), Some(pol)) => {
+                    afweging::measures::policy::run(&model, plans, pol, s.days)
+                }
                 _ => model.run(s.days),
             }
             .unwrap();
@@ -387,7 +389,7 @@ fn default_uncertainty_is_sourced_and_valid_for_every_preset() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     for p in &u.parameters {
-        let s = afweging::source::source_for(&u.sources, &p.path)
+        let s = afweging::inputs::source::source_for(&u.sources, &p.path)
             .unwrap_or_else(|| panic!("{} has no source", p.path));
         assert!(s.assumption || s.year.is_some(), "{}", p.path);
     }

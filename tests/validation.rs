@@ -305,7 +305,7 @@ fn json_round_trips() {
 
 #[test]
 fn every_default_figure_has_a_source() {
-    use afweging::source::{numeric_paths, source_for};
+    use afweging::inputs::source::{numeric_paths, source_for};
     let cal = Calibration::netherlands();
     let doc = calibration_json();
     for path in numeric_paths(&doc) {
@@ -347,7 +347,7 @@ fn every_default_figure_has_a_source() {
     }
     // The regions carry their own sources, keyed below `regions`; every optional figure a region
     // may give (age split, capacity share) is covered too.
-    let regions = afweging::regions::Regions::netherlands();
+    let regions = afweging::inputs::regions::Regions::netherlands();
     let doc: Value = serde_json::to_value(&regions).unwrap();
     let mut paths = numeric_paths(&doc);
     paths.extend([

@@ -7,10 +7,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use super::{to_py, PyCalibration, PyRun};
-use crate::assessment::{self, Assessment, Runs};
-use crate::checklist::Checklist;
+use crate::decision::assessment::{self, Assessment, Runs};
+use crate::decision::checklist::Checklist;
+use crate::decision::valuation::Valuation;
 use crate::error::Error;
-use crate::valuation::Valuation;
 
 #[pyclass(module = "afweging._core", name = "Valuation", frozen)]
 pub struct PyValuation {

@@ -1,4 +1,4 @@
-//! Bindings of the decision analysis ([`crate::decision`], [`multi`] = `crate::mcda`): numpy in, dicts of
+//! Bindings of the decision analysis ([`crate::decision::tree`], [`multi`] = `crate::decision::mcda`): numpy in, dicts of
 //! numpy arrays out. Labels, pandas/xarray and plots live in `afweging/decision.py`; no logic here.
 
 use ndarray::Array1;
@@ -7,9 +7,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::to_py;
-use crate::decision::{self, Direction, Orientation};
+use crate::decision::mcda::{self as multi, Method};
+use crate::decision::tree::{self as decision, Direction, Orientation};
 use crate::error::{Error, FieldError};
-use crate::mcda::{self as multi, Method};
 
 fn validation(field: &str, message: &str, value: String) -> Error {
     Error::Validation(vec![FieldError {

@@ -8,10 +8,10 @@ use pyo3::types::{PyDict, PyTuple};
 
 mod sweep;
 
-use crate::compartments as c;
+use crate::epidemic::compartments as c;
 use crate::error::Error;
-use crate::plans::{Package, SectorPlans};
-use crate::policy::Policy;
+use crate::measures::plans::{Package, SectorPlans};
+use crate::measures::policy::Policy;
 use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
 
 mod assess;
@@ -223,7 +223,7 @@ impl PyModel {
                 }])),
                 (None, None) => model.run(days),
                 (Some(s), None) => model.run_with_multipliers(s),
-                (None, Some(p)) => crate::policy::run(model, &p.plans, &p.policy, days),
+                (None, Some(p)) => crate::measures::policy::run(model, &p.plans, &p.policy, days),
             }
             .and_then(|mut traj| {
                 let plans = policy.map(|p| &p.plans);
@@ -252,8 +252,9 @@ impl PyModel {
         d.set_item("susceptibility", m.susceptibility.clone().into_pyarray(py))?;
         d.set_item("hazard", m.flows.hazard.to_vec().into_pyarray(py))?;
         let rates = m.group_rates();
-        let column =
-            |f: fn(&crate::model::GroupRates) -> f64| rates.iter().map(f).collect::<Vec<_>>();
+        let column = |f: fn(&crate::epidemic::model::GroupRates) -> f64| {
+            rates.iter().map(f).collect::<Vec<_>>()
+        };
         d.set_item("p_asym", column(|r| r.p_asym).into_pyarray(py))?;
         let severe: Vec<f64> = rates.iter().flat_map(|r| r.p_severe).collect();
         let severe = Array2::from_shape_vec((n, 4), severe).expect("shape");
@@ -507,20 +508,21 @@ impl PySectorPlans {
         let policy = self.inner.policy(name).map_err(|e| to_py(py, e))?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
-            policy: Policy::Trigger(crate::policy::TriggerPolicy { regional, ..policy }),
+            policy: Policy::Trigger(crate::measures::policy::TriggerPolicy { regional, ..policy }),
         })
     }
 
     /// A package per region from JSON `{"default": {...}, "regions": {"VR13": {...}}}`.
     fn regional_packages(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
-        let policy = crate::error::from_json::<crate::policy::RegionalPackages>("policy", text)
-            .map(Policy::Regional)
-            .and_then(|p| {
-                let mut c = crate::validate::Checker::new();
-                p.check(&self.inner, &mut c);
-                c.finish().map(|_| p)
-            })
-            .map_err(|e| to_py(py, e))?;
+        let policy =
+            crate::error::from_json::<crate::measures::policy::RegionalPackages>("policy", text)
+                .map(Policy::Regional)
+                .and_then(|p| {
+                    let mut c = crate::inputs::validate::Checker::new();
+                    p.check(&self.inner, &mut c);
+                    c.finish().map(|_| p)
+                })
+                .map_err(|e| to_py(py, e))?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
             policy,
@@ -529,13 +531,14 @@ impl PySectorPlans {
 
     /// A trigger policy from JSON, checked against these plans.
     fn policy_from_json(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
-        let policy = crate::error::from_json::<crate::policy::TriggerPolicy>("policy", text)
-            .and_then(|p| {
-                let mut c = crate::validate::Checker::new();
-                p.check(&self.inner, "policy", &mut c);
-                c.finish().map(|_| p)
-            })
-            .map_err(|e| to_py(py, e))?;
+        let policy =
+            crate::error::from_json::<crate::measures::policy::TriggerPolicy>("policy", text)
+                .and_then(|p| {
+                    let mut c = crate::inputs::validate::Checker::new();
+                    p.check(&self.inner, "policy", &mut c);
+                    c.finish().map(|_| p)
+                })
+                .map_err(|e| to_py(py, e))?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
             policy: Policy::Trigger(policy),
@@ -544,7 +547,7 @@ impl PySectorPlans {
 
     /// The crash test as JSON: findings and the table of what applies where.
     fn crash_test(&self) -> String {
-        serde_json::to_string(&crate::crash::crash_test(&self.inner))
+        serde_json::to_string(&crate::measures::crash::crash_test(&self.inner))
             .expect("crash test serialises")
     }
 
@@ -611,9 +614,12 @@ impl PyPolicy {
 #[pyfunction]
 fn stringency_index(py: Python<'_>, levels: &str) -> PyResult<f64> {
     crate::error::from_json::<
-        std::collections::BTreeMap<crate::stringency::Indicator, crate::stringency::Level>,
+        std::collections::BTreeMap<
+            crate::measures::stringency::Indicator,
+            crate::measures::stringency::Level,
+        >,
     >("stringency", levels)
-    .and_then(|l| crate::stringency::stringency_index(&l))
+    .and_then(|l| crate::measures::stringency::stringency_index(&l))
     .map_err(|e| to_py(py, e))
 }
 

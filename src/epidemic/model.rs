@@ -27,18 +27,18 @@
 //! (Diekmann, Heesterbeek & Roberts, J R Soc Interface 2010). Vaccination is applied at the start
 //! of each day as a transfer of persons (operator splitting), so doses never exceed the eligible.
 
-use crate::calibration::{Calibration, Setting};
-use crate::compartments::{self as c, SLOTS};
-use crate::contacts;
+use crate::epidemic::compartments::{self as c, SLOTS};
+use crate::epidemic::contacts;
+use crate::epidemic::flows;
+use crate::epidemic::layout::{Layout, BLOCK, LANES};
+use crate::epidemic::ngm;
+use crate::epidemic::solver::Rk4;
+use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
-use crate::flows;
-use crate::layout::{Layout, BLOCK, LANES};
-use crate::ngm;
-use crate::regions::{self, Geography};
-use crate::scenario::{Priority, Scenario};
-use crate::solver::Rk4;
-use crate::trajectory::Trajectory;
-use crate::validate::Checker;
+use crate::inputs::calibration::{Calibration, Setting};
+use crate::inputs::regions::{self, Geography};
+use crate::inputs::scenario::{Priority, Scenario};
+use crate::inputs::validate::Checker;
 
 /// Runs `$body` for consecutive blocks of `0..$n` (regions), widest first (8, 4, 2, 1), with `$a0`
 /// the block's first index and `$w` its width as a constant, so that a `[f64; $w]` of sums can live
@@ -102,8 +102,8 @@ pub struct DayEffects {
     /// `u` becomes `1 - (1 - u)(1 - uptake_boost)`.
     pub uptake_boost: f64,
     /// What preparedness levers change in care and vaccination (national: read from the first
-    /// region's entry); the default changes nothing ([`crate::preparedness`]).
-    pub care: crate::preparedness::Care,
+    /// region's entry); the default changes nothing ([`crate::measures::preparedness`]).
+    pub care: crate::measures::preparedness::Care,
 }
 
 impl DayEffects {
@@ -150,7 +150,7 @@ pub struct Model {
     pub(crate) ages: usize,
     /// Persons per age band (national).
     pub(crate) population: Vec<f64>,
-    /// The regions, when the calibration has them ([`crate::regions`]).
+    /// The regions, when the calibration has them ([`crate::inputs::regions`]).
     pub(crate) geography: Option<Geography>,
     /// Regional models: per setting `B^s_ab = beta0 sigma_a M^s_ab` stored transposed
     /// (`[b * ages + a]`), 1/day per contact-weighted infectious share.
@@ -438,7 +438,7 @@ impl Model {
 
     /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
     pub fn run(&self, days: usize) -> Result<Trajectory> {
-        crate::behaviour::run(self, days, &mut |_, _, _, _| Default::default())
+        crate::measures::behaviour::run(self, days, &mut |_, _, _, _| Default::default())
     }
 
     /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
@@ -452,7 +452,7 @@ impl Model {
             }
         }
         check.finish()?;
-        crate::behaviour::run(self, schedule.len(), &mut |day, _, _, m| {
+        crate::measures::behaviour::run(self, schedule.len(), &mut |day, _, _, m| {
             for effects in m.iter_mut() {
                 effects.setting = schedule[day];
             }
@@ -461,7 +461,7 @@ impl Model {
     }
 
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
-    /// given the state at its start (group-major, see [`crate::compartments`]); they stay as they
+    /// given the state at its start (group-major, see [`crate::epidemic::compartments`]); they stay as they
     /// were the day before unless changed. This is the hook through which measures and behaviour act.
     pub fn simulate(&self, days: usize, control: &mut Control<'_>) -> Result<Trajectory> {
         if days == 0 || days > MAX_DAYS {
@@ -478,7 +478,7 @@ impl Model {
         states.extend_from_slice(&y);
         let mut scratch = Scratch::new(self);
         let layout = scratch.layout;
-        // The state as the solver holds it (see `crate::layout`); the states of the trajectory
+        // The state as the solver holds it (see `crate::epidemic::layout`); the states of the trajectory
         // are copies in group-major order.
         let mut z = vec![0.0; layout.len()];
         layout.load(&y, &mut z);
@@ -536,7 +536,7 @@ impl Model {
 
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
     /// (the calibrated values when none acts).
-    fn prepare_care(&self, care: &crate::preparedness::Care, sc: &mut Scratch) {
+    fn prepare_care(&self, care: &crate::measures::preparedness::Care, sc: &mut Scratch) {
         sc.rates.ward = care.ward_days.map_or(self.flows.ward, |d| 1.0 / d);
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {
@@ -655,7 +655,7 @@ impl Model {
         1.0 + s.amplitude * (std::f64::consts::TAU * (doy - s.peak_day_of_year) / 365.25).cos()
     }
 
-    /// The force of infection of a regional model (see [`crate::regions`]) into `sc.lambda`.
+    /// The force of infection of a regional model (see [`crate::inputs::regions`]) into `sc.lambda`.
     /// With `x_qb = P_qb / N_qb`, `F^s = a^s a^s B^s` and `W^s = I - o_s diag(rho) + o_s K`:
     ///
     /// ```text
@@ -736,7 +736,7 @@ impl Model {
     }
 
     /// The right-hand side of the model (see the module documentation) on the solver's layout of
-    /// the state ([`crate::layout`]). It runs compiled for AVX2 where the processor has it (the
+    /// the state ([`crate::epidemic::layout`]). It runs compiled for AVX2 where the processor has it (the
     /// same operations in the same order, four numbers at a time instead of two, so the same
     /// results).
     fn derivative(&self, t: f64, z: &[f64], sc: &mut Scratch, dz: &mut [f64]) {
@@ -924,7 +924,7 @@ impl Model {
 }
 
 /// Scratch buffers of a run, allocated once. Vectors with one entry per group are by position in
-/// the solver's layout ([`crate::layout`]: age-major, padded for `pressure`, `lambda` and
+/// the solver's layout ([`crate::epidemic::layout`]: age-major, padded for `pressure`, `lambda` and
 /// `overflow`).
 struct Scratch {
     layout: Layout,

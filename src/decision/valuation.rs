@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::Calibration;
 use crate::error::{Error, Result};
 use crate::impacts::{Aggregate, Dimension, Impacts};
-use crate::source::Source;
-use crate::validate::Checker;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::source::Source;
+use crate::inputs::validate::Checker;
 
 /// The four dimensions in the order of the reference framework (the order of cost tables).
 pub const DIMENSIONS: [Dimension; 4] = [
@@ -124,7 +124,7 @@ pub struct Monetisation {
     pub not_monetised: Vec<(String, String)>,
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/valuation.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/valuation.json");
 
 impl Valuation {
     /// The embedded Dutch valuation (`data/netherlands/valuation.json`).

@@ -1,5 +1,5 @@
 //! Multi-criteria decision analysis on a performance matrix (alternatives x criteria): weighted
-//! sum, TOPSIS and PROMETHEE II, Pareto dominance (in [`crate::decision`]) and a stochastic
+//! sum, TOPSIS and PROMETHEE II, Pareto dominance (in [`crate::decision::tree`]) and a stochastic
 //! weight-sensitivity analysis (SMAA-2 rank acceptability, Lahdelma & Salminen 2001).
 //!
 //! # Methods and the normalisation each uses
@@ -34,9 +34,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::decision::{check_matrix, Direction};
+use crate::decision::tree::{check_matrix, Direction};
 use crate::error::Result;
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// How a criterion's values are put on a common "higher is better" scale for the weighted sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -24,12 +24,12 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::{Calibration, Setting};
+use crate::epidemic::model::DayEffects;
 use crate::error::{from_json, Error, Result};
-use crate::model::DayEffects;
-use crate::source::Sources;
-use crate::stringency::{self, Indicator, Level};
-use crate::validate::Checker;
+use crate::inputs::calibration::{Calibration, Setting};
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
+use crate::measures::stringency::{self, Indicator, Level};
 
 /// Contact factors per setting (share of contacts that remain, 0-1).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -140,7 +140,7 @@ pub struct GeneralMeasure {
     /// Effect on compliance, support and vaccine uptake (behavioural levers; no direct effect on
     /// contacts).
     #[serde(default)]
-    pub behaviour: crate::behaviour::LeverEffect,
+    pub behaviour: crate::measures::behaviour::LeverEffect,
     /// Cost while in force (EUR/day).
     #[serde(default)]
     pub cost_per_day: f64,
@@ -177,22 +177,22 @@ pub struct SectorPlans {
     pub measures: Vec<Measure>,
     pub sectors: Vec<Sector>,
     pub general: Vec<GeneralMeasure>,
-    /// Named trigger policies (see [`crate::policy`]).
+    /// Named trigger policies (see [`crate::measures::policy`]).
     #[serde(default)]
-    pub policies: Vec<crate::policy::TriggerPolicy>,
-    /// Preparedness levers ([`crate::preparedness`]), named in a package's `general` list like
+    pub policies: Vec<crate::measures::policy::TriggerPolicy>,
+    /// Preparedness levers ([`crate::measures::preparedness`]), named in a package's `general` list like
     /// general measures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preparedness: Option<crate::preparedness::Preparedness>,
+    pub preparedness: Option<crate::measures::preparedness::Preparedness>,
     #[serde(default)]
     pub sources: Sources,
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/sector_plans.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/sector_plans.json");
 
 impl SectorPlans {
     /// The trigger policy named `name` (an error naming the valid names when there is none).
-    pub fn policy(&self, name: &str) -> Result<crate::policy::TriggerPolicy> {
+    pub fn policy(&self, name: &str) -> Result<crate::measures::policy::TriggerPolicy> {
         self.policies
             .iter()
             .find(|p| p.name == name)
@@ -210,13 +210,13 @@ impl SectorPlans {
     pub fn netherlands() -> SectorPlans {
         let mut plans =
             SectorPlans::from_json_str(NETHERLANDS).expect("embedded sector plans are valid");
-        plans.preparedness = Some(crate::preparedness::Preparedness::netherlands());
+        plans.preparedness = Some(crate::measures::preparedness::Preparedness::netherlands());
         plans.validate().expect("embedded levers fit the plans");
         plans
     }
 
     /// A preparedness lever by name.
-    pub fn lever(&self, name: &str) -> Option<&crate::preparedness::Lever> {
+    pub fn lever(&self, name: &str) -> Option<&crate::measures::preparedness::Lever> {
         self.preparedness.as_ref().and_then(|p| p.lever(name))
     }
 
@@ -526,7 +526,7 @@ impl SectorPlans {
     }
 
     /// The behavioural levers of a package's general measures combined, and their cost (EUR/day).
-    pub fn levers(&self, package: &Package) -> (crate::behaviour::LeverEffect, f64) {
+    pub fn levers(&self, package: &Package) -> (crate::measures::behaviour::LeverEffect, f64) {
         package
             .general
             .iter()

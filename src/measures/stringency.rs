@@ -16,7 +16,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// An ordinal OxCGRT indicator (the five non-ordinal ones, E3, E4, H4, H5 and M1, enter no index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

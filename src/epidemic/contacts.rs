@@ -3,7 +3,7 @@
 //! b-people equal those of all b-people with a-people). We impose that by averaging the two
 //! directions, as socialmixr does with `symmetric = TRUE` (Funk et al.).
 
-use crate::calibration::{Calibration, Setting};
+use crate::inputs::calibration::{Calibration, Setting};
 
 /// Reciprocal contact matrix for one setting, flat row-major `n x n`, contacts per person per day.
 pub fn reciprocal(matrix: &[Vec<f64>], population: &[f64]) -> Vec<f64> {

@@ -1,22 +1,24 @@
 //! The assessment of the reference framework: alternatives (packages or trigger policies) run in
 //! scenarios with probabilities give a scorecard in natural units, the monetised costs per
-//! dimension ([`crate::valuation`]), the opportunity cost against the best alternative in each
-//! scenario and the decision tree over the scenarios ([`crate::decision`], reused as is), and the
-//! acute-phase checklist ([`crate::checklist`]) per alternative and scenario.
+//! dimension ([`crate::decision::valuation`]), the opportunity cost against the best alternative in each
+//! scenario and the decision tree over the scenarios ([`crate::decision::tree`], reused as is), and the
+//! acute-phase checklist ([`crate::decision::checklist`]) per alternative and scenario.
 //!
 //! The whole package counts: an alternative's cost is that of its run, never a sum over measures.
 
 use ndarray::{Array2, Array3};
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::Calibration;
-use crate::checklist::{Answer, Checklist};
-use crate::decision::{self, DecisionTree, OpportunityCost, Orientation, PROBABILITY_TOLERANCE};
+use crate::decision::checklist::{Answer, Checklist};
+use crate::decision::tree::{
+    self as decision, DecisionTree, OpportunityCost, Orientation, PROBABILITY_TOLERANCE,
+};
+use crate::decision::valuation::{Monetisation, Valuation};
+use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::impacts::Dimension;
-use crate::trajectory::Trajectory;
-use crate::validate::Checker;
-use crate::valuation::{Monetisation, Valuation};
+use crate::inputs::calibration::Calibration;
+use crate::inputs::validate::Checker;
 
 /// An indicator as a column of the scorecard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +43,7 @@ pub struct Assessment {
     pub scorecard: Array3<Option<f64>>,
     /// Alternatives x scenarios: the monetisation of each run.
     pub costs: Vec<Vec<Monetisation>>,
-    /// Alternatives x scenarios x dimensions (order of [`crate::valuation::DIMENSIONS`]), EUR.
+    /// Alternatives x scenarios x dimensions (order of [`crate::decision::valuation::DIMENSIONS`]), EUR.
     pub cost_by_dimension: Array3<f64>,
     /// Alternatives x scenarios, EUR.
     pub total_cost: Array2<f64>,
@@ -166,7 +168,7 @@ pub fn assess(
         }
     }
     // Order by dimension of the framework, keeping the engine's order within a dimension.
-    indicators.sort_by_key(|c| crate::valuation::dimension_index(c.dimension));
+    indicators.sort_by_key(|c| crate::decision::valuation::dimension_index(c.dimension));
     let mut scorecard = Array3::from_elem((n_alt, n_sc, indicators.len()), None);
     let mut costs = Vec::with_capacity(n_alt);
     let mut cost_by_dimension = Array3::zeros((n_alt, n_sc, 4));

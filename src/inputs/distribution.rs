@@ -23,7 +23,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// A way of splitting the population into groups besides age (income quintile, education level).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -37,7 +37,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// The earnings chain of learning loss.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

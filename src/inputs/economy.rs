@@ -36,7 +36,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// A NACE section (or a group of sections) of the economy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ pub struct Section {
     /// Share of demand lost per unit of voluntary contact reduction (0 = no fear effect).
     pub fear_sensitivity: f64,
     /// Who works in the section: shares of its workers by group, per grouping (`"age_band"` and
-    /// the groupings of [`crate::distribution::Groups`]); each list adds up to 1.
+    /// the groupings of [`crate::inputs::distribution::Groups`]); each list adds up to 1.
     pub workers: BTreeMap<String, Vec<f64>>,
 }
 

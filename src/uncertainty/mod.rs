@@ -37,8 +37,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{from_json, Error, FieldError, Result};
-use crate::source::Sources;
-use crate::validate::Checker;
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
 use crate::{Calibration, Model, Scenario};
 
 /// A distribution of one uncertain value.
@@ -691,7 +691,7 @@ pub struct Uncertainty {
     pub sources: Sources,
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/uncertainty.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/uncertainty.json");
 
 /// Which input a path starts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

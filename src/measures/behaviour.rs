@@ -29,11 +29,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DayEffects, Model};
-use crate::plans::SettingFactors;
-use crate::policy::Signal;
-use crate::signals::{self, SignalReader, Signals};
-use crate::validate::Checker;
+use crate::epidemic::model::{DayEffects, Model};
+use crate::epidemic::signals::{self, SignalReader, Signals};
+use crate::inputs::validate::Checker;
+use crate::measures::plans::SettingFactors;
+use crate::measures::policy::Signal;
 use crate::{Result, Trajectory};
 
 /// Parameters of the behavioural model (a scenario field).

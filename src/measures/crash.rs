@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plans::SectorPlans;
+use crate::measures::plans::SectorPlans;
 
 /// One incoherence found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

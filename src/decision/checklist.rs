@@ -10,13 +10,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::Calibration;
+use crate::decision::valuation::Monetisation;
+use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::impacts::Dimension;
-use crate::source::Source;
-use crate::trajectory::Trajectory;
-use crate::validate::Checker;
-use crate::valuation::Monetisation;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::source::Source;
+use crate::inputs::validate::Checker;
 
 /// Which run a question reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -171,12 +171,12 @@ pub struct Answer {
     pub detail: String,
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/checklist.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/checklist.json");
 
 /// Population-weighted mean per day of a days x groups series.
 fn weighted(rows: &[Vec<f64>], population: &[f64]) -> Vec<f64> {
     rows.iter()
-        .map(|r| crate::behaviour::weighted_mean(r, population))
+        .map(|r| crate::measures::behaviour::weighted_mean(r, population))
         .collect()
 }
 
@@ -534,7 +534,7 @@ fn crosses(w: Comparison, x: f64, t: f64) -> bool {
     }
 }
 
-fn behaviour_rows(b: &crate::behaviour::BehaviourRecord, s: Behaviour) -> &[Vec<f64>] {
+fn behaviour_rows(b: &crate::measures::behaviour::BehaviourRecord, s: Behaviour) -> &[Vec<f64>] {
     match s {
         Behaviour::Compliance => &b.compliance,
         Behaviour::Support => &b.support,
@@ -549,7 +549,7 @@ mod tests {
     #[test]
     fn embedded_checklist_covers_the_four_dimensions() {
         let c = Checklist::netherlands();
-        for d in crate::valuation::DIMENSIONS {
+        for d in crate::decision::valuation::DIMENSIONS {
             assert!(c.questions.iter().any(|q| q.dimension == d), "{d:?}");
         }
         for q in &c.questions {

@@ -30,7 +30,7 @@
 //!
 //! **Displaced regular care.** Every bed a step opens beyond the calibrated capacity displaces
 //! regular care (operating rooms closed, staff moved) whether a COVID-19 patient lies in it or not.
-//! Occupied beds are already counted by the postponed-care indicator of [`crate::society`] (per
+//! Occupied beds are already counted by the postponed-care indicator of [`crate::inputs::society`] (per
 //! COVID-19 bed-day); the empty opened beds are added here, so every opened bed displaces care once:
 //!
 //! ```text
@@ -54,10 +54,10 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
+use crate::epidemic::trajectory::Trajectory;
 use crate::error::{from_json, Error, Result};
-use crate::source::Sources;
-use crate::trajectory::Trajectory;
-use crate::validate::Checker;
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
 
 /// Extra beds of a scale-up step and what they cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,7 +163,7 @@ pub struct Preparedness {
     pub sources: Sources,
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/preparedness.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/preparedness.json");
 
 impl Preparedness {
     /// The embedded Dutch levers.

@@ -4,7 +4,7 @@
 //! A group of the state is a (region, age band) pair, `g = r * ages + a`. With `N_ra` persons,
 //! `P_ra` infectious pressure (`I_mild + I_sev + rho I_asym`) and, per setting `s`, the day's
 //! factor `a^s_ra = sqrt(m^s_r) f^s_ra` of region `r` (its measures, compliance and voluntary
-//! distancing, see [`crate::model::DayEffects`]):
+//! distancing, see [`crate::epidemic::model::DayEffects`]):
 //!
 //! ```text
 //! lambda_ra = season * sum_s a^s_ra sum_b B^s_ab sum_q W^s_rq a^s_qb P_qb / N_qb
@@ -32,11 +32,11 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::{Calibration, Setting};
 use crate::error::from_json;
-use crate::plans::SettingFactors;
-use crate::source::Sources;
-use crate::validate::Checker;
+use crate::inputs::calibration::{Calibration, Setting};
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
+use crate::measures::plans::SettingFactors;
 
 /// One region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,7 +100,7 @@ fn yes() -> bool {
     true
 }
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/regions.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/regions.json");
 
 impl Regions {
     /// The 25 Dutch safety regions of `data/netherlands/regions.json`.

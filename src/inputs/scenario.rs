@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Error, Result};
-use crate::source::Sources;
-use crate::validate::Checker;
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
 
 /// The circulating variant, relative to the reference variant of the calibration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +123,7 @@ pub struct Scenario {
     /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
     /// distancing voluntarily.
     #[serde(default)]
-    pub behaviour: Option<crate::behaviour::Behaviour>,
+    pub behaviour: Option<crate::measures::behaviour::Behaviour>,
     /// Provenance of the parameter choices, keyed by field path.
     #[serde(default)]
     pub sources: Sources,
@@ -134,7 +134,7 @@ struct Presets {
     scenarios: Vec<Scenario>,
 }
 
-const PRESETS: &str = include_str!("../data/scenarios.json");
+const PRESETS: &str = include_str!("../../data/scenarios.json");
 
 fn presets() -> Vec<Scenario> {
     from_json::<Presets>("scenarios", PRESETS)

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Result};
-use crate::source::Sources;
-use crate::validate::{Checker, Element};
+use crate::inputs::source::Sources;
+use crate::inputs::validate::{Checker, Element};
 
 /// The contact settings through which measures and behaviour act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,10 +124,10 @@ pub struct Calibration {
     /// a run has no impacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<crate::impacts::ImpactData>,
-    /// The safety regions as a metapopulation (see [`crate::regions`]); absent (`null`) for the
+    /// The safety regions as a metapopulation (see [`crate::inputs::regions`]); absent (`null`) for the
     /// national model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<crate::regions::Regions>,
+    pub regions: Option<crate::inputs::regions::Regions>,
     /// Provenance of every figure, keyed by field path.
     #[serde(default)]
     pub sources: Sources,
@@ -136,8 +136,8 @@ pub struct Calibration {
 /// A check applied to one element of a per-age field.
 type Rule = fn(&mut Checker, Element<&'static str>, f64);
 
-const NETHERLANDS: &str = include_str!("../data/netherlands/calibration.json");
-const NETHERLANDS_IMPACTS: &str = include_str!("../data/netherlands/impacts.json");
+const NETHERLANDS: &str = include_str!("../../data/netherlands/calibration.json");
+const NETHERLANDS_IMPACTS: &str = include_str!("../../data/netherlands/impacts.json");
 
 impl Calibration {
     /// The embedded Dutch calibration, with the impact data of `data/netherlands/impacts.json`.
@@ -156,7 +156,7 @@ impl Calibration {
     /// `data/netherlands/regions.json` (the national figures are the same).
     pub fn netherlands_regions() -> Calibration {
         let mut cal = Calibration::netherlands();
-        cal.regions = Some(crate::regions::Regions::netherlands());
+        cal.regions = Some(crate::inputs::regions::Regions::netherlands());
         cal.validate().expect("embedded regions are valid");
         cal
     }

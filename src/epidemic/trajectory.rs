@@ -3,8 +3,8 @@
 use ndarray::{s, Array1, Array2, Array3, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use crate::compartments::{self as c, SLOTS};
-use crate::model::{Model, Multipliers};
+use crate::epidemic::compartments::{self as c, SLOTS};
+use crate::epidemic::model::{Model, Multipliers};
 
 /// Daily record of a run. Day `d` covers the interval `[d, d + 1)`; stocks are taken at its end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,20 +31,20 @@ pub struct Trajectory {
     pub life_expectancy: Vec<f64>,
     /// What the policy did, for runs under a package or trigger policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<crate::policy::PolicyRecord>,
+    pub policy: Option<crate::measures::policy::PolicyRecord>,
     /// The behavioural state per day, when the scenario has a behavioural model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub behaviour: Option<crate::behaviour::BehaviourRecord>,
-    /// `days x signals`: the indicators read at the start of each day ([`crate::policy::Signal::ALL`]).
+    pub behaviour: Option<crate::measures::behaviour::BehaviourRecord>,
+    /// `days x signals`: the indicators read at the start of each day ([`crate::measures::policy::Signal::ALL`]).
     #[serde(default)]
     pub signals: Vec<[f64; 6]>,
     /// `days x regions x signals` of a regional run: each region's indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub region_signals: Vec<Vec<[f64; 6]>>,
     /// What the preparedness levers of the policy did (capacity per day, lever states), when the
-    /// policy names any ([`crate::preparedness`]).
+    /// policy names any ([`crate::measures::preparedness`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preparedness: Option<crate::preparedness::PreparednessRecord>,
+    pub preparedness: Option<crate::measures::preparedness::PreparednessRecord>,
     /// The four dimensions, when computed ([`crate::impacts::attach`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<crate::impacts::Impacts>,

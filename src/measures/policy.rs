@@ -13,10 +13,10 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::behaviour::MeasureDay;
-use crate::plans::{Package, SectorPlans};
-use crate::signals::Signals;
-use crate::validate::Checker;
+use crate::epidemic::signals::Signals;
+use crate::inputs::validate::Checker;
+use crate::measures::behaviour::MeasureDay;
+use crate::measures::plans::{Package, SectorPlans};
 
 /// An indicator a trigger policy can watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -339,14 +339,13 @@ pub fn run(
         .iter()
         .map(|(_, p)| prep_names.iter().map(|n| p.general.contains(n)).collect())
         .collect();
-    let mut schedule = match &plans.preparedness {
-        Some(prep) if !prep_names.is_empty() => Some(crate::preparedness::Schedule::new(
-            prep,
-            &prep_names,
-            model,
-        )?),
-        _ => None,
-    };
+    let mut schedule =
+        match &plans.preparedness {
+            Some(prep) if !prep_names.is_empty() => Some(
+                crate::measures::preparedness::Schedule::new(prep, &prep_names, model)?,
+            ),
+            _ => None,
+        };
     let geo = model.geography();
     let n_regions = model.regions();
     // One controller for the nation, or one per region.
@@ -404,7 +403,7 @@ pub fn run(
     let mut control = |day: usize,
                        signals: &Signals,
                        region_signals: &[Signals],
-                       m: &mut [crate::model::DayEffects]| {
+                       m: &mut [crate::epidemic::model::DayEffects]| {
         if let Some(t) = trigger {
             if regional {
                 for (r, controller) in controllers.iter_mut().enumerate() {
@@ -481,15 +480,15 @@ pub fn run(
             lever_cost,
         }
     };
-    let mut trajectory = crate::behaviour::run(model, days, &mut control)?;
+    let mut trajectory = crate::measures::behaviour::run(model, days, &mut control)?;
     trajectory.policy = Some(record);
-    trajectory.preparedness = schedule.map(crate::preparedness::Schedule::finish);
+    trajectory.preparedness = schedule.map(crate::measures::preparedness::Schedule::finish);
     Ok(trajectory)
 }
 
 /// The level the signals call for, if different from `level`, with the reason.
 fn decide(policy: &TriggerPolicy, level: usize, signals: &Signals) -> Option<(usize, String)> {
-    let value = |s: Signal| crate::signals::value(signals, s);
+    let value = |s: Signal| crate::epidemic::signals::value(signals, s);
     for (to, candidate) in policy.levels.iter().enumerate().skip(level + 1).rev() {
         for (&signal, &threshold) in &candidate.enter_at {
             if value(signal) >= threshold {

@@ -1,16 +1,16 @@
 //! The solver's layout of a state, and the conversion from and to the layout of
-//! [`crate::compartments`].
+//! [`crate::epidemic::compartments`].
 //!
 //! A state is handed around group-major (`[group * SLOTS + slot]`, groups region-major), one
 //! group's compartments together. The solver instead holds the groups **age-major** (`position =
 //! age * regions + region`, so that the regional force of infection, which works on one age band
 //! of all regions at a time, reads and writes its vectors in place) and **in blocks of [`LANES`]
 //! groups**: a block holds each compartment of its groups side by side (`[slot * LANES + lane]`),
-//! so the flows within groups run on [`LANES`] groups at a time ([`crate::flows`]) reading one
+//! so the flows within groups run on [`LANES`] groups at a time ([`crate::epidemic::flows`]) reading one
 //! contiguous block. The last block is padded with empty groups. Converting is a permutation: no
 //! number changes.
 
-use crate::compartments::SLOTS;
+use crate::epidemic::compartments::SLOTS;
 
 /// Groups computed at a time by the flows (four doubles: one AVX2 register).
 pub(crate) const LANES: usize = 4;

@@ -1,10 +1,10 @@
 //! The four dimensions of the reference framework, computed from a run: each a set of indicators
-//! in natural units, each split over the groups that bear it (see [`crate::distribution`]).
+//! in natural units, each split over the groups that bear it (see [`crate::inputs::distribution`]).
 //!
 //! - virus spread: infections, hospital and ICU admissions, deaths, life years lost;
-//! - socio-economic ([`crate::economy`]): value added lost, unemployment, bankruptcies, households in
+//! - socio-economic ([`crate::inputs::economy`]): value added lost, unemployment, bankruptcies, households in
 //!   problematic debt, fiscal cost of flanking policy;
-//! - societal ([`crate::society`]): learning loss and lifetime earnings, mental health, loneliness,
+//! - societal ([`crate::inputs::society`]): learning loss and lifetime earnings, mental health, loneliness,
 //!   postponed regular care;
 //! - behavioural: compliance, support, fatigue, voluntary distancing (means over the run).
 
@@ -13,15 +13,15 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::Calibration;
-use crate::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
-use crate::economy::{EconomicDay, Economy};
+use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
-use crate::plans::{SectorPlans, Support};
-use crate::society::Society;
-use crate::source::Sources;
-use crate::trajectory::Trajectory;
-use crate::validate::Checker;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
+use crate::inputs::economy::{EconomicDay, Economy};
+use crate::inputs::society::Society;
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
+use crate::measures::plans::{SectorPlans, Support};
 
 /// The country data behind the socio-economic and societal dimensions and the group breakdown.
 /// The Dutch defaults are in `data/netherlands/impacts.json`, every figure with its source.
@@ -47,7 +47,7 @@ impl ImpactData {
                 let f = format_args!("{field}.economy.sections[{i}].workers.{grouping}");
                 if let Some(n) = self.groups.per_group(c, f, grouping, n_ages) {
                     if c.length(f, shares.len(), n, "group") {
-                        crate::distribution::check_shares(c, f, shares);
+                        crate::inputs::distribution::check_shares(c, f, shares);
                     }
                 }
             }
@@ -123,7 +123,7 @@ pub struct Impacts {
     pub daily: DailyImpacts,
     /// Cost per lever and displaced care of the preparedness levers, when the policy names any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preparedness: Option<crate::preparedness::PreparednessOutcome>,
+    pub preparedness: Option<crate::measures::preparedness::PreparednessOutcome>,
 }
 
 impl Impacts {
@@ -361,7 +361,7 @@ pub fn compute(
         Some(b) => b
             .voluntary
             .iter()
-            .map(|row| crate::behaviour::weighted_mean(row, population))
+            .map(|row| crate::measures::behaviour::weighted_mean(row, population))
             .collect(),
         None => vec![0.0; days],
     };
@@ -388,7 +388,7 @@ pub fn compute(
     for &l in &level {
         days_at_level[l] += 1.0;
     }
-    // School years lost per pupil: sum over days of (1 - learning kept) / 365 (see crate::society).
+    // School years lost per pupil: sum over days of (1 - learning kept) / 365 (see crate::inputs::society).
     let years_lost_per_pupil: Vec<f64> = schools
         .iter()
         .map(|&p| {
@@ -399,8 +399,8 @@ pub fn compute(
                 .sum()
         })
         .collect();
-    let ward_by_age = traj.stock_days_by_group(crate::compartments::H);
-    let icu_by_age = traj.stock_days_by_group(crate::compartments::C);
+    let ward_by_age = traj.stock_days_by_group(crate::epidemic::compartments::H);
+    let icu_by_age = traj.stock_days_by_group(crate::epidemic::compartments::C);
     let society = &data.society;
     let mut soc = society.outcome(
         years_lost_per_pupil,
@@ -410,11 +410,11 @@ pub fn compute(
         icu_by_age.iter().sum(),
     );
     // Preparedness levers: their cost, and the regular care displaced by opened, empty beds
-    // (added to postponed care, see crate::preparedness).
+    // (added to postponed care, see crate::measures::preparedness).
     let prep = traj
         .preparedness
         .as_ref()
-        .map(|record| crate::preparedness::outcome(record, traj));
+        .map(|record| crate::measures::preparedness::outcome(record, traj));
     if let Some(p) = &prep {
         soc.postponed_care_qalys += p.displaced_qalys();
     }
@@ -844,7 +844,7 @@ pub fn compute(
                 "fatigue",
                 "mean fatigue (0-1)",
                 &beh.fatigue,
-                crate::behaviour::weighted_mean(&over_days(&beh.fatigue), population),
+                crate::measures::behaviour::weighted_mean(&over_days(&beh.fatigue), population),
             ),
         ] {
             let groups = BTreeMap::from([(AGE_BAND.to_string(), over_days(rows))]);
@@ -903,7 +903,7 @@ pub const REGION: &str = "region";
 /// indicators (from the regions' own states); the other dimensions are not modelled per region
 /// and are split by population (summed indicators) or carry the national mean (means).
 fn by_region(traj: &Trajectory, life_expectancy: &[f64], b: &mut Builder<'_>) {
-    use crate::compartments as c;
+    use crate::epidemic::compartments as c;
     let population = traj.population_by_region();
     let people: Vec<f64> = population.outer_iter().map(|r| r.sum()).collect();
     b.groupings.push(GroupingInfo {

@@ -5,9 +5,9 @@
 
 use std::collections::VecDeque;
 
-use crate::compartments::{self as c, SLOTS};
-use crate::model::Model;
-use crate::policy::Signal;
+use crate::epidemic::compartments::{self as c, SLOTS};
+use crate::epidemic::model::Model;
+use crate::measures::policy::Signal;
 
 /// Signal values in [`Signal::ALL`] order.
 pub type Signals = [f64; 6];

@@ -11,7 +11,7 @@
 //! growth rate is the `r` for which `rho(K(r)) = 1` (the Euler-Lotka equation of the multi-group
 //! model).
 
-use crate::model::Model;
+use crate::epidemic::model::Model;
 
 /// `K(r)` for transmission probability 1 per contact (multiply by `beta0` for the model's).
 pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {

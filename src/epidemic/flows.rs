@@ -1,19 +1,19 @@
 //! The flows between compartments within each group: the part of the right-hand side that, given
-//! the force of infection `lambda_g`, is local to a group (equations in [`crate::model`]).
+//! the force of infection `lambda_g`, is local to a group (equations in [`crate::epidemic::model`]).
 //!
-//! They run on the solver's state, a block of [`LANES`] groups at a time ([`crate::layout`]):
+//! They run on the solver's state, a block of [`LANES`] groups at a time ([`crate::epidemic::layout`]):
 //! [`Lanes`] holds one number of each group of a block, and every operation on it is the operation
 //! of the one-group formula on each, so the result is what the groups would give one by one, only
 //! computed in one AVX2 instruction where the processor has it (the caller compiles for it,
-//! [`crate::model`]). (Two versions were tried first: transposing four groups of the group-major
+//! [`crate::epidemic::model`]). (Two versions were tried first: transposing four groups of the group-major
 //! state in registers, and one vector per compartment; the transposes, and the bounds checks and
 //! address arithmetic of 43 separate vectors, cost what the lanes saved.)
 
 use std::ops::{Add, Mul, Neg, Sub};
 
-use crate::compartments::{self as c, SLOTS};
-use crate::layout::{Layout, BLOCK, LANES};
-use crate::model::GroupRates;
+use crate::epidemic::compartments::{self as c, SLOTS};
+use crate::epidemic::layout::{Layout, BLOCK, LANES};
+use crate::epidemic::model::GroupRates;
 
 /// The rates every group shares (1/day, or shares).
 #[derive(Debug, Clone, Copy)]

@@ -29,7 +29,7 @@ use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayView3, Axis, Dimension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, FieldError, Result};
-use crate::validate::Checker;
+use crate::inputs::validate::Checker;
 
 /// Tolerance on the sum of scenario probabilities.
 pub const PROBABILITY_TOLERANCE: f64 = 1e-9;

@@ -1,0 +1,1 @@
+//! The one closed loop, and the Run that records what was applied.
