@@ -1,5 +1,6 @@
-"""The API reference builds from the docstrings (pdoc, the docs extra), and the docs pages the
-README links to exist."""
+"""The API reference builds from the docstrings (pdoc, the docs extra), the docs pages the
+README links to exist, every docs page is in the index and the README, and no relative link is
+broken."""
 
 import pathlib
 import re
@@ -33,3 +34,27 @@ def test_docs_pages_are_linked_and_exist():
             "docs/sources.md"} <= links
     for link in links:
         assert (ROOT / link).is_file(), link
+
+
+def _doc_pages():
+    return sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "README.md")
+
+
+def test_every_docs_page_is_linked_from_the_index_and_the_readme():
+    index = set(re.findall(r"\]\(([^)#\s]+)", (ROOT / "docs" / "README.md").read_text(encoding="utf-8")))
+    readme = set(re.findall(r"\]\((docs/[^)#\s]+)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    for page in _doc_pages():
+        assert page.name in index, f"docs/README.md does not link {page.name}"
+        assert f"docs/{page.name}" in readme, f"README.md does not link docs/{page.name}"
+
+
+def test_linked_paths_resolve():
+    """Every relative link in the README and the docs pages points to a file that exists."""
+    for page in [ROOT / "README.md", ROOT / "docs" / "README.md", *_doc_pages()]:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r"`[^`\n]*`", "", text)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            path = target.split("#")[0]
+            assert (page.parent / path).exists(), f"{page.relative_to(ROOT)}: {target}"
