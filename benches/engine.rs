@@ -3,7 +3,7 @@
 //! the 25 safety regions (national and regional trigger policy).
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 fn one_year(c: &mut Criterion) {
@@ -26,15 +26,20 @@ fn one_year(c: &mut Criterion) {
     package.rungs.insert("horeca".into(), 2);
     let static_policy = Policy::Package(package);
     c.bench_function("run_365_days_centraal_static_package", |b| {
-        b.iter(|| policy::run(&model, &plans, &static_policy, std::hint::black_box(365)).unwrap())
+        b.iter(|| {
+            afweging::run::with_policy(&model, &plans, &static_policy, std::hint::black_box(365))
+                .unwrap()
+        })
     });
     let trigger = plans.policy("signal-values").unwrap();
     let trigger = Policy::Trigger(trigger);
     c.bench_function("run_365_days_centraal_signal_values", |b| {
-        b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
+        b.iter(|| {
+            afweging::run::with_policy(&model, &plans, &trigger, std::hint::black_box(365)).unwrap()
+        })
     });
     let cal = Calibration::netherlands();
-    let traj = policy::run(&model, &plans, &trigger, 365).unwrap();
+    let traj = afweging::run::with_policy(&model, &plans, &trigger, 365).unwrap();
     c.bench_function("impacts_365_days_centraal_signal_values", |b| {
         b.iter(|| {
             afweging::impacts::compute(&cal, Some(&plans), std::hint::black_box(&traj)).unwrap()
@@ -55,7 +60,7 @@ fn one_year(c: &mut Criterion) {
         "run_365_days_centraal_25_regions_signal_values_regional",
         |b| {
             b.iter(|| {
-                policy::run(
+                afweging::run::with_policy(
                     &regional,
                     &plans,
                     &regional_trigger,

@@ -3,7 +3,7 @@
 //! 20-run sweep on one thread (per-run cost without parallelism).
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, RunOutput, Sweep};
 use afweging::{Calibration, Model, Scenario, SectorPlans, Uncertainty};
 
@@ -33,9 +33,11 @@ fn parts(c: &mut Criterion) {
     });
     let model = Model::new(dcal, dsc).unwrap();
     c.bench_function("sweep_run_signal_values", |b| {
-        b.iter(|| policy::run(&model, &plans, &trigger, std::hint::black_box(365)).unwrap())
+        b.iter(|| {
+            afweging::run::with_policy(&model, &plans, &trigger, std::hint::black_box(365)).unwrap()
+        })
     });
-    let trajectory = policy::run(&model, &plans, &trigger, 365).unwrap();
+    let trajectory = afweging::run::with_policy(&model, &plans, &trigger, 365).unwrap();
     c.bench_function("sweep_indicators", |b| {
         b.iter(|| {
             let run = RunOutput::new(&model, Some(&plans), std::hint::black_box(&trajectory));

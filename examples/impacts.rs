@@ -1,5 +1,4 @@
 //! Prints the four dimensions of one run: `cargo run --release --example impacts [scenario] [policy|none]`.
-use afweging::measures::policy;
 use afweging::{impacts, Calibration, Model, Policy, Scenario, SectorPlans};
 
 fn main() -> afweging::Result<()> {
@@ -13,7 +12,7 @@ fn main() -> afweging::Result<()> {
         model.run(365)?
     } else {
         let p = plans.policy(policy_name)?;
-        policy::run(&model, &plans, &Policy::Trigger(p), 365)?
+        afweging::run::with_policy(&model, &plans, &Policy::Trigger(p), 365)?
     };
     let result = impacts::compute(&cal, Some(&plans), &traj)?;
     for i in &result.indicators {

@@ -4,7 +4,7 @@
 //! under that policy; further arguments: `uncoupled` removes the behavioural module, `impacts`
 //! also computes each run's impacts (as a sweep does). With `AFWEGING_REGIONS=1` it runs the 25
 //! safety regions.
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::{Calibration, Model, Scenario, SectorPlans};
 
 fn main() {
@@ -29,7 +29,7 @@ fn main() {
     for _ in 0..n {
         let run = match &policy {
             None => model.run(365).unwrap(),
-            Some(p) => policy::run(&model, &plans, p, 365).unwrap(),
+            Some(p) => afweging::run::with_policy(&model, &plans, p, 365).unwrap(),
         };
         total += run.virus_spread().total_deaths;
         if with_impacts {

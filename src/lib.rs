@@ -40,5 +40,6 @@ pub use measures::plans::{Package, SectorPlans};
 pub use measures::policy::{Policy, TriggerPolicy};
 
 pub use decision::valuation::Valuation;
+pub use run::Run;
 pub use sweep::Sweep;
 pub use uncertainty::Uncertainty;

@@ -1,1 +1,158 @@
-//! The one closed loop, and the Run that records what was applied.
+//! The one closed loop, and the [`Run`] that records what was applied.
+//!
+//! Each day, before it is simulated, the loop reads the signals at the start of the day (national
+//! and per region), lets the measures decide what is in force (a policy's [`Governor`], a schedule
+//! of multipliers, or nothing), lets the population respond ([`Response`]: compliance scales the
+//! measures, voluntary distancing adds to them), and steps the epidemic one day with what results
+//! ([`Model::simulate`]). The [`Run`] keeps the trajectory of the epidemic and what was applied,
+//! so that impacts and everything after read the run alone.
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use crate::epidemic::model::{DayEffects, Model, Multipliers};
+use crate::epidemic::signals::{self, Signal, SignalReader, Signals};
+use crate::epidemic::trajectory::Trajectory;
+use crate::error::Result;
+use crate::inputs::calibration::Setting;
+use crate::inputs::validate::Checker;
+use crate::measures::behaviour::{BehaviourRecord, MeasureDay, Response};
+use crate::measures::plans::SectorPlans;
+use crate::measures::policy::{Governor, Policy, PolicyRecord};
+use crate::measures::preparedness::PreparednessRecord;
+
+/// A finished run: the epidemic's trajectory and what measures, behaviour and levers did.
+/// It dereferences to its [`Trajectory`], so a run's states and series read as the trajectory's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    #[serde(flatten)]
+    pub trajectory: Trajectory,
+    /// `days x signals`: the indicators read at the start of each day ([`Signal::ALL`]).
+    #[serde(default)]
+    pub signals: Vec<[f64; 6]>,
+    /// `days x regions x signals` of a regional run: each region's indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region_signals: Vec<Vec<[f64; 6]>>,
+    /// What the policy did, for runs under a package or trigger policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRecord>,
+    /// The behavioural state per day, when the scenario has a behavioural model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<BehaviourRecord>,
+    /// What the preparedness levers of the policy did (capacity per day, lever states), when the
+    /// policy names any ([`crate::measures::preparedness`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparedness: Option<PreparednessRecord>,
+}
+
+impl Deref for Run {
+    type Target = Trajectory;
+
+    fn deref(&self) -> &Trajectory {
+        &self.trajectory
+    }
+}
+
+/// The measures side of the loop: `(day, national signals, signals per region, effects per
+/// region) -> what the measures contribute to behaviour`.
+type Measures<'a> = dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects]) -> MeasureDay + 'a;
+
+/// Runs the closed loop for `days` days with the measures set each day by `measures`.
+fn closed_loop(model: &Model, days: usize, measures: &mut Measures<'_>) -> Result<Run> {
+    let cal = model.calibration();
+    let groups = cal.n_ages();
+    let (mut reader, mut region_readers) = SignalReader::for_model(model);
+    let mut region_signals = Vec::with_capacity(region_readers.len());
+    let mut by_measures = vec![DayEffects::none(groups); model.regions()];
+    let mut response = model
+        .scenario()
+        .behaviour
+        .as_ref()
+        .map(|b| Response::new(b, groups, days));
+    let mut signal_log = Vec::with_capacity(days);
+    let mut region_log = Vec::with_capacity(if region_readers.is_empty() { 0 } else { days });
+    let mut control = |day: usize, y: &[f64], effects: &mut [DayEffects]| {
+        let signals = reader.read(y);
+        signal_log.push(signals);
+        signals::read_regions(&mut region_readers, y, &mut region_signals);
+        if !region_signals.is_empty() {
+            region_log.push(region_signals.clone());
+        }
+        let today = measures(day, &signals, &region_signals, &mut by_measures);
+        for m in by_measures.iter_mut() {
+            m.uptake_boost = today.levers.vaccine_uptake;
+        }
+        match response.as_mut() {
+            Some(response) => {
+                let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
+                response.day(&today, pressure, &by_measures, &cal.population, effects);
+            }
+            None => effects.clone_from_slice(&by_measures),
+        }
+    };
+    let trajectory = model.simulate(days, &mut control)?;
+    Ok(Run {
+        trajectory,
+        signals: signal_log,
+        region_signals: region_log,
+        policy: None,
+        behaviour: response.map(Response::finish),
+        preparedness: None,
+    })
+}
+
+/// Runs a model under a policy: the policy's controllers set the package in force each day.
+pub fn with_policy(
+    model: &Model,
+    plans: &SectorPlans,
+    policy: &Policy,
+    days: usize,
+) -> Result<Run> {
+    let mut governor = Governor::new(model, plans, policy, days)?;
+    let mut run = closed_loop(model, days, &mut |day, signals, regions, effects| {
+        governor.day(day, signals, regions, effects)
+    })?;
+    let (policy, preparedness) = governor.finish();
+    run.policy = Some(policy);
+    run.preparedness = preparedness;
+    Ok(run)
+}
+
+impl Model {
+    /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
+    pub fn run(&self, days: usize) -> Result<Run> {
+        closed_loop(self, days, &mut |_, _, _, _| Default::default())
+    }
+
+    /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
+    /// behaviour, when the scenario has it, scales them by compliance; they carry no OxCGRT
+    /// stringency, so they build no fatigue (use a package for that).
+    pub fn run_with_multipliers(&self, schedule: &[Multipliers]) -> Result<Run> {
+        let mut check = Checker::new();
+        for (d, row) in schedule.iter().enumerate() {
+            for (s, &m) in Setting::ALL.iter().zip(row) {
+                check.non_negative(format_args!("contact_multipliers[{d}].{}", s.name()), m);
+            }
+        }
+        check.finish()?;
+        closed_loop(self, schedule.len(), &mut |day, _, _, m| {
+            for effects in m.iter_mut() {
+                effects.setting = schedule[day];
+            }
+            Default::default()
+        })
+    }
+}
+
+impl Run {
+    /// The virus-spread dimension, with days above scaled-up capacity counted against the day's
+    /// capacity when preparedness levers change it.
+    pub fn virus_spread(&self) -> crate::epidemic::trajectory::VirusSpread {
+        let daily = self
+            .preparedness
+            .as_ref()
+            .map(|p| (&p.icu_capacity[..], &p.hospital_capacity[..]));
+        self.trajectory.virus_spread(daily)
+    }
+}

@@ -25,8 +25,9 @@ use crate::impacts::Impacts;
 use crate::inputs::validate::Checker;
 use crate::measures::plans::SectorPlans;
 use crate::measures::policy::Policy;
+use crate::run::Run;
 use crate::uncertainty::{Prepared, Uncertainty};
-use crate::{Calibration, Model, Scenario, Trajectory};
+use crate::{Calibration, Model, Scenario};
 
 /// One indicator: its name (the Dataset variable), unit and a long name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,17 +50,13 @@ pub struct RunOutput<'a> {
     pub model: &'a Model,
     /// The plans of the policy, for runs under one.
     pub plans: Option<&'a SectorPlans>,
-    pub trajectory: &'a Trajectory,
+    pub trajectory: &'a Run,
     /// The run's impacts, computed on first use and shared by the groups that read them.
     impacts: OnceCell<Option<Impacts>>,
 }
 
 impl<'a> RunOutput<'a> {
-    pub fn new(
-        model: &'a Model,
-        plans: Option<&'a SectorPlans>,
-        trajectory: &'a Trajectory,
-    ) -> Self {
+    pub fn new(model: &'a Model, plans: Option<&'a SectorPlans>, trajectory: &'a Run) -> Self {
         RunOutput {
             model,
             plans,
@@ -744,7 +741,7 @@ impl Sweep {
             for (p, policy) in self.policies.iter().enumerate() {
                 let trajectory = match (&policy.plans, &policy.policy) {
                     (Some(plans), Some(pol)) => {
-                        crate::measures::policy::run(&model, plans, pol, self.days)
+                        crate::run::with_policy(&model, plans, pol, self.days)
                     }
                     _ => model.run(self.days),
                 }

@@ -7,8 +7,9 @@ use afweging::decision::assessment::{self, Runs};
 use afweging::decision::checklist::Checklist;
 use afweging::decision::valuation::{Valuation, DIMENSIONS, DISCOUNT_RATE};
 use afweging::impacts;
-use afweging::measures::policy::{self, Policy};
-use afweging::{Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
+use afweging::impacts::Outcome;
+use afweging::measures::policy::Policy;
+use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use proptest::prelude::*;
 
 const DAYS: usize = 120;
@@ -34,28 +35,27 @@ fn lockdown(plans: &SectorPlans) -> Package {
     }
 }
 
-fn run(cal: &Calibration, sc: &str, alternative: &str) -> Trajectory {
+fn run(cal: &Calibration, sc: &str, alternative: &str) -> Outcome {
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), Scenario::preset(sc).unwrap()).unwrap();
-    let mut traj = match alternative {
+    let traj = match alternative {
         "open" => model.run(DAYS).unwrap(),
         "ladders" => {
             let p = plans.policy("signal-values").unwrap();
-            policy::run(&model, &plans, &Policy::Trigger(p), DAYS).unwrap()
+            afweging::run::with_policy(&model, &plans, &Policy::Trigger(p), DAYS).unwrap()
         }
         _ => {
             let p = plans.package(lockdown(&plans)).unwrap();
-            policy::run(&model, &plans, &Policy::Package(p), DAYS).unwrap()
+            afweging::run::with_policy(&model, &plans, &Policy::Package(p), DAYS).unwrap()
         }
     };
     let plans_used = (alternative != "open").then_some(&plans);
-    impacts::attach(cal, plans_used, &mut traj).unwrap();
-    traj
+    impacts::outcome(cal, plans_used, traj).unwrap()
 }
 
 /// Alternatives x scenarios runs, and the baselines (= the open runs), computed once.
-fn runs() -> &'static (Calibration, Vec<Vec<Trajectory>>) {
-    static RUNS: OnceLock<(Calibration, Vec<Vec<Trajectory>>)> = OnceLock::new();
+fn runs() -> &'static (Calibration, Vec<Vec<Outcome>>) {
+    static RUNS: OnceLock<(Calibration, Vec<Vec<Outcome>>)> = OnceLock::new();
     RUNS.get_or_init(|| {
         let cal = Calibration::netherlands();
         let cells = ALTERNATIVES

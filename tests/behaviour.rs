@@ -1,7 +1,7 @@
 //! The behavioural dimension coupled into runs: compliance scales measures, fatigue wears them
 //! down, hospital pressure drives voluntary distancing, levers act on compliance and uptake.
 
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use serde_json::json;
 
@@ -9,9 +9,9 @@ fn scenario(preset: &str) -> Scenario {
     Scenario::preset(preset).unwrap()
 }
 
-fn run_policy(sc: Scenario, policy: &Policy, days: usize) -> afweging::Trajectory {
+fn run_policy(sc: Scenario, policy: &Policy, days: usize) -> afweging::Run {
     let model = Model::new(Calibration::netherlands(), sc).unwrap();
-    policy::run(&model, &SectorPlans::netherlands(), policy, days).unwrap()
+    afweging::run::with_policy(&model, &SectorPlans::netherlands(), policy, days).unwrap()
 }
 
 fn signal_values() -> Policy {

@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Progress, Sweep};
 use afweging::uncertainty::Uncertainty;
-use afweging::{impacts, Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
+use afweging::{impacts, Calibration, Model, Package, Run, Scenario, SectorPlans};
 
 const DAYS: usize = 200;
 
@@ -58,7 +58,7 @@ fn json_numbers(v: &serde_json::Value, h: &mut Fnv) {
 }
 
 /// The hashes of one run, by part.
-fn hashes(traj: &Trajectory, imp: Option<&impacts::Impacts>) -> BTreeMap<String, String> {
+fn hashes(traj: &Run, imp: Option<&impacts::Impacts>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut put = |name: &str, h: Fnv| {
         out.insert(name.to_string(), h.hex());
@@ -187,7 +187,7 @@ fn cases() -> BTreeMap<String, BTreeMap<String, String>> {
         let traj = model.run_with_multipliers(&schedule).unwrap();
         out.insert(format!("{preset}/multipliers"), hashes(&traj, None));
         for (name, policy) in &policies {
-            let traj = policy::run(&model, &plans, policy, DAYS).unwrap();
+            let traj = afweging::run::with_policy(&model, &plans, policy, DAYS).unwrap();
             let imp = impacts::compute(&cal, Some(&plans), &traj).unwrap();
             out.insert(format!("{preset}/{name}"), hashes(&traj, Some(&imp)));
         }

@@ -2,7 +2,7 @@
 
 use afweging::impacts::{self, Aggregate, Impacts};
 use afweging::inputs::distribution::AGE_BAND;
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use proptest::prelude::*;
 
@@ -20,7 +20,7 @@ fn run(sc: Scenario, package: Package) -> Impacts {
     let cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), sc).unwrap();
-    let traj = policy::run(&model, &plans, &Policy::Package(package), DAYS).unwrap();
+    let traj = afweging::run::with_policy(&model, &plans, &Policy::Package(package), DAYS).unwrap();
     impacts::compute(&cal, Some(&plans), &traj).unwrap()
 }
 
@@ -124,7 +124,9 @@ fn flanking_policy_lowers_unemployment_and_bankruptcies_at_an_exact_fiscal_cost(
     // by hand from the package.
     let model = Model::new(cal.clone(), scenario("centraal", false)).unwrap();
     let go = |general: &[&str]| {
-        let traj = policy::run(&model, &plans, &Policy::Package(all_on(3, general)), DAYS).unwrap();
+        let traj =
+            afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(3, general)), DAYS)
+                .unwrap();
         impacts::compute(&cal, Some(&plans), &traj).unwrap()
     };
     let none = go(&[]);
@@ -270,11 +272,12 @@ fn impacts_round_trip_through_json_and_travel_with_the_trajectory() {
     let cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), scenario("centraal", true)).unwrap();
-    let mut traj = policy::run(&model, &plans, &Policy::Package(all_on(2, &[])), DAYS).unwrap();
-    impacts::attach(&cal, Some(&plans), &mut traj).unwrap();
-    let text = serde_json::to_string(&traj).unwrap();
-    let back: afweging::Trajectory = serde_json::from_str(&text).unwrap();
-    assert_eq!(back.impacts, traj.impacts);
+    let run =
+        afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(2, &[])), DAYS).unwrap();
+    let outcome = impacts::outcome(&cal, Some(&plans), run).unwrap();
+    let text = serde_json::to_string(&outcome).unwrap();
+    let back: impacts::Outcome = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, outcome);
     let cal_back = Calibration::from_json_str(&cal.to_json_string()).unwrap();
     assert_eq!(cal_back, cal);
 }
@@ -284,7 +287,8 @@ fn a_run_under_a_policy_needs_its_plans_and_a_calibration_needs_impact_data() {
     let mut cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), scenario("centraal", false)).unwrap();
-    let traj = policy::run(&model, &plans, &Policy::Package(all_on(1, &[])), 10).unwrap();
+    let traj =
+        afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(1, &[])), 10).unwrap();
     let err = impacts::compute(&cal, None, &traj).unwrap_err().to_string();
     assert!(err.contains("plans"), "{err}");
     cal.impacts = None;
@@ -292,8 +296,7 @@ fn a_run_under_a_policy_needs_its_plans_and_a_calibration_needs_impact_data() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("calibration.impacts"), "{err}");
-    let mut no_data = traj.clone();
-    impacts::attach(&cal, Some(&plans), &mut no_data).unwrap();
+    let no_data = impacts::outcome(&cal, Some(&plans), traj).unwrap();
     assert!(no_data.impacts.is_none());
 }
 

@@ -1,6 +1,6 @@
 //! Measures, packages, trigger policies, the crash test and the stringency of packages.
 
-use afweging::measures::policy::{self, Policy};
+use afweging::measures::policy::Policy;
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -59,7 +59,8 @@ fn no_measures_equals_no_policy() {
     let m = model("centraal");
     let plans = SectorPlans::netherlands();
     let open = m.run(200).unwrap();
-    let with = policy::run(&m, &plans, &Policy::Package(Package::default()), 200).unwrap();
+    let with =
+        afweging::run::with_policy(&m, &plans, &Policy::Package(Package::default()), 200).unwrap();
     assert_eq!(open.states, with.states);
     let record = with.policy.unwrap();
     assert!(record.rungs.iter().all(|r| r.iter().all(|&x| x == 0)));
@@ -103,7 +104,7 @@ proptest! {
             general: plans.general.iter().zip(general).filter(|(_, &on)| on).map(|(g, _)| g.name.clone()).collect(),
         };
         let infections = |p: Package| {
-            policy::run(&m, &plans, &Policy::Package(p), 200).unwrap().virus_spread().total_infections
+            afweging::run::with_policy(&m, &plans, &Policy::Package(p), 200).unwrap().virus_spread().total_infections
         };
         let (a, b) = (infections(make(&loose, &lg)), infections(make(&strict, &sg)));
         prop_assert!(b <= a * (1.0 + 1e-12), "stricter {b} > looser {a}");
@@ -122,7 +123,7 @@ fn signal_values_escalate_then_step_down_without_flapping() {
     let plans = SectorPlans::netherlands();
     let t = trigger(&plans, "signal-values");
     let days = 365;
-    let run = policy::run(
+    let run = afweging::run::with_policy(
         &model("ongunstig"),
         &plans,
         &Policy::Trigger(t.clone()),
@@ -173,7 +174,7 @@ fn signal_values_lower_the_burden() {
     let plans = SectorPlans::netherlands();
     let m = model("ongunstig");
     let open = m.run(365).unwrap().virus_spread();
-    let run = policy::run(
+    let run = afweging::run::with_policy(
         &m,
         &plans,
         &Policy::Trigger(trigger(&plans, "signal-values")),
@@ -188,7 +189,7 @@ fn signal_values_lower_the_burden() {
 #[test]
 fn occupancy_policy_runs_and_records_signals() {
     let plans = SectorPlans::netherlands();
-    let run = policy::run(
+    let run = afweging::run::with_policy(
         &model("zeer_ongunstig"),
         &plans,
         &Policy::Trigger(trigger(&plans, "occupancy")),

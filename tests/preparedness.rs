@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use afweging::decision::valuation::Valuation;
 use afweging::epidemic::compartments as c;
 use afweging::impacts;
-use afweging::measures::policy::{self, Policy};
+use afweging::impacts::Outcome;
+use afweging::measures::policy::Policy;
 use afweging::measures::preparedness::{Effect, ACTIVE};
-use afweging::{Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
+use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 const DAYS: usize = 120;
 
@@ -19,20 +20,19 @@ fn package(general: &[&str]) -> Package {
     }
 }
 
-fn run_with(cal: &Calibration, general: &[&str]) -> Trajectory {
+fn run_with(cal: &Calibration, general: &[&str]) -> Outcome {
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), Scenario::preset("ongunstig").unwrap()).unwrap();
     let p = plans.package(package(general)).unwrap();
-    let mut traj = policy::run(&model, &plans, &Policy::Package(p), DAYS).unwrap();
-    impacts::attach(cal, Some(&plans), &mut traj).unwrap();
-    traj
+    let run = afweging::run::with_policy(&model, &plans, &Policy::Package(p), DAYS).unwrap();
+    impacts::outcome(cal, Some(&plans), run).unwrap()
 }
 
-fn run(general: &[&str]) -> Trajectory {
+fn run(general: &[&str]) -> Outcome {
     run_with(&Calibration::netherlands(), general)
 }
 
-fn total(t: &Trajectory, name: &str) -> f64 {
+fn total(t: &Outcome, name: &str) -> f64 {
     t.impacts.as_ref().unwrap().get(name).unwrap().total
 }
 
@@ -155,7 +155,7 @@ fn faster_vaccination_lowers_infections_and_deaths() {
     assert!(b.total_infections < a.total_infections);
     assert!(b.total_deaths < a.total_deaths);
     // The campaign starts on day 7 (lead time 7, 7 days earlier than day 14) with extra doses.
-    let doses = |t: &Trajectory, d: usize| t.vaccinations.row(d).sum();
+    let doses = |t: &Outcome, d: usize| t.vaccinations.row(d).sum();
     assert_eq!(doses(&plain, 7), 0.0);
     assert!((doses(&t, 7) - 200_000.0).abs() < 1e-6);
 }
@@ -277,7 +277,7 @@ fn levers_in_a_trigger_policy_are_ordered_when_their_level_is_reached() {
         level.package.general.push("icu_opschaling_2400".into());
     }
     let model = Model::new(cal.clone(), Scenario::preset("ongunstig").unwrap()).unwrap();
-    let t = policy::run(&model, &plans, &Policy::Trigger(p), DAYS).unwrap();
+    let t = afweging::run::with_policy(&model, &plans, &Policy::Trigger(p), DAYS).unwrap();
     let rec = t.preparedness.as_ref().unwrap();
     let record = t.policy.as_ref().unwrap();
     for (d, s) in rec.state.iter().enumerate() {

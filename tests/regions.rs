@@ -5,7 +5,7 @@
 use afweging::epidemic::compartments as c;
 use afweging::inputs::regions::{Kernel, Regions};
 use afweging::measures::plans::SettingFactors;
-use afweging::measures::policy::{self, Policy, RegionalPackages};
+use afweging::measures::policy::{Policy, RegionalPackages};
 use afweging::{Calibration, Model, Scenario, SectorPlans, Trajectory};
 
 fn scenario(name: &str) -> Scenario {
@@ -56,8 +56,8 @@ fn one_region_equals_the_national_model() {
         assert_eq!(b.regions(), 1);
         let policy = signal_values(&plans, false);
         let (ra, rb) = (
-            policy::run(&a, &plans, &policy, 365).unwrap(),
-            policy::run(&b, &plans, &policy, 365).unwrap(),
+            afweging::run::with_policy(&a, &plans, &policy, 365).unwrap(),
+            afweging::run::with_policy(&b, &plans, &policy, 365).unwrap(),
         );
         let diff = max_relative_difference(&ra, &rb);
         assert!(diff < 1e-9, "{name}: {diff}");
@@ -89,8 +89,8 @@ fn identical_regions_with_full_mixing_equal_the_national_model() {
     for regional in [false, true] {
         let policy = signal_values(&plans, regional);
         let (ra, rb) = (
-            policy::run(&a, &plans, &policy, 365).unwrap(),
-            policy::run(&b, &plans, &policy, 365).unwrap(),
+            afweging::run::with_policy(&a, &plans, &policy, 365).unwrap(),
+            afweging::run::with_policy(&b, &plans, &policy, 365).unwrap(),
         );
         let diff = max_relative_difference(&ra, &rb);
         assert!(diff < 1e-7, "regional {regional}: {diff}");
@@ -167,8 +167,8 @@ fn a_region_only_escalation_acts_there_and_leaves_a_distant_region_alone() {
     only.regions.insert("VR13".into(), heavy);
     let escalated = Policy::Regional(only);
     let (base, run) = (
-        policy::run(&model, &plans, &open, 120).unwrap(),
-        policy::run(&model, &plans, &escalated, 120).unwrap(),
+        afweging::run::with_policy(&model, &plans, &open, 120).unwrap(),
+        afweging::run::with_policy(&model, &plans, &escalated, 120).unwrap(),
     );
     let per_head = |t: &Trajectory, r: usize| {
         t.total_by_region(c::CUM_INFECTIONS).row(r).sum() / t.population_by_region().row(r).sum()
@@ -201,7 +201,8 @@ fn a_region_only_escalation_acts_there_and_leaves_a_distant_region_alone() {
     seed[limburg] = 0.1;
     seeded.regions.as_mut().unwrap().seed = Some(seed);
     let model = Model::new(seeded, scenario("ongunstig")).unwrap();
-    let run = policy::run(&model, &plans, &signal_values(&plans, true), 120).unwrap();
+    let run =
+        afweging::run::with_policy(&model, &plans, &signal_values(&plans, true), 120).unwrap();
     let record = run.policy.as_ref().unwrap();
     let first = record
         .region_level
@@ -230,7 +231,7 @@ fn without_spreading_a_full_region_has_overflow_deaths_that_spreading_avoids() {
         .unwrap();
     cal.regions.as_mut().unwrap().patient_spreading = false;
     let local = Model::new(cal, sc).unwrap().run(150).unwrap();
-    let deaths = |t: &Trajectory| t.virus_spread().total_deaths;
+    let deaths = |t: &afweging::Run| t.virus_spread().total_deaths;
     assert!(
         deaths(&spread) < deaths(&local),
         "{} >= {}",
@@ -251,7 +252,7 @@ fn fast_vaccination_that_reaches_everyone_in_a_band_leaves_no_region_negative() 
         general: vec!["vaccinatie_versnelling".into()],
     };
     let policy = Policy::Package(plans.package(package).unwrap());
-    let run = policy::run(&model, &plans, &policy, 60).unwrap();
+    let run = afweging::run::with_policy(&model, &plans, &policy, 60).unwrap();
     assert_eq!(run.days(), 60);
     assert!(run.states.iter().all(|&v| v >= 0.0));
 }

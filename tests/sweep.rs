@@ -213,9 +213,7 @@ fn impact_indicators_are_the_runs_impacts() {
         let model = afweging::Model::new(s.calibration.clone(), named.scenario.clone()).unwrap();
         for (pi, p) in s.policies.iter().enumerate() {
             let traj = match (&p.plans, &p.policy) {
-                (Some(plans), Some(pol)) => {
-                    afweging::measures::policy::run(&model, plans, pol, s.days)
-                }
+                (Some(plans), Some(pol)) => afweging::run::with_policy(&model, plans, pol, s.days),
                 _ => model.run(s.days),
             }
             .unwrap();

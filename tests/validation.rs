@@ -297,10 +297,7 @@ fn json_round_trips() {
         .run(30)
         .unwrap();
     let text = serde_json::to_string(&run).unwrap();
-    assert_eq!(
-        serde_json::from_str::<afweging::Trajectory>(&text).unwrap(),
-        run
-    );
+    assert_eq!(serde_json::from_str::<afweging::Run>(&text).unwrap(), run);
 }
 
 #[test]

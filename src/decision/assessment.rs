@@ -14,9 +14,9 @@ use crate::decision::tree::{
     self as decision, DecisionTree, OpportunityCost, Orientation, PROBABILITY_TOLERANCE,
 };
 use crate::decision::valuation::{Monetisation, Valuation};
-use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::impacts::Dimension;
+use crate::impacts::Outcome;
 use crate::inputs::calibration::Calibration;
 use crate::inputs::validate::Checker;
 
@@ -59,9 +59,9 @@ pub struct Assessment {
 /// The runs behind an assessment.
 pub struct Runs<'a> {
     /// Alternatives x scenarios.
-    pub cells: Vec<Vec<&'a Trajectory>>,
+    pub cells: Vec<Vec<&'a Outcome>>,
     /// Per scenario: the run without measures (for "without escalation" questions).
-    pub baselines: Vec<&'a Trajectory>,
+    pub baselines: Vec<&'a Outcome>,
     /// Per scenario: the calibration the runs used.
     pub calibrations: Vec<&'a Calibration>,
 }

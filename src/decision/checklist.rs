@@ -11,9 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::decision::valuation::Monetisation;
-use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::impacts::Dimension;
+use crate::impacts::Outcome;
 use crate::inputs::calibration::Calibration;
 use crate::inputs::source::Source;
 use crate::inputs::validate::Checker;
@@ -258,8 +258,8 @@ impl Checklist {
     /// `costs` the run's monetisation, `cal` its calibration.
     pub fn evaluate(
         &self,
-        run: &Trajectory,
-        baseline: &Trajectory,
+        run: &Outcome,
+        baseline: &Outcome,
         cal: &Calibration,
         costs: &Monetisation,
     ) -> Vec<Answer> {
@@ -296,8 +296,8 @@ fn show(x: f64) -> String {
 
 fn answer(
     q: &Question,
-    run: &Trajectory,
-    baseline: &Trajectory,
+    run: &Outcome,
+    baseline: &Outcome,
     cal: &Calibration,
     costs: &Monetisation,
 ) -> Answer {

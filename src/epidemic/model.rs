@@ -35,7 +35,7 @@ use crate::epidemic::ngm;
 use crate::epidemic::solver::Rk4;
 use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
-use crate::inputs::calibration::{Calibration, Setting};
+use crate::inputs::calibration::Calibration;
 use crate::inputs::regions::{self, Geography};
 use crate::inputs::scenario::{Priority, Scenario};
 use crate::inputs::validate::Checker;
@@ -103,7 +103,7 @@ pub struct DayEffects {
     pub uptake_boost: f64,
     /// What preparedness levers change in care and vaccination (national: read from the first
     /// region's entry); the default changes nothing ([`crate::measures::preparedness`]).
-    pub care: crate::measures::preparedness::Care,
+    pub care: Care,
 }
 
 impl DayEffects {
@@ -436,30 +436,6 @@ impl Model {
         y
     }
 
-    /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
-    pub fn run(&self, days: usize) -> Result<Trajectory> {
-        crate::measures::behaviour::run(self, days, &mut |_, _, _, _| Default::default())
-    }
-
-    /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
-    /// behaviour, when the scenario has it, scales them by compliance; they carry no OxCGRT
-    /// stringency, so they build no fatigue (use a package for that).
-    pub fn run_with_multipliers(&self, schedule: &[Multipliers]) -> Result<Trajectory> {
-        let mut check = Checker::new();
-        for (d, row) in schedule.iter().enumerate() {
-            for (s, &m) in Setting::ALL.iter().zip(row) {
-                check.non_negative(format_args!("contact_multipliers[{d}].{}", s.name()), m);
-            }
-        }
-        check.finish()?;
-        crate::measures::behaviour::run(self, schedule.len(), &mut |day, _, _, m| {
-            for effects in m.iter_mut() {
-                effects.setting = schedule[day];
-            }
-            Default::default()
-        })
-    }
-
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
     /// given the state at its start (group-major, see [`crate::epidemic::compartments`]); they stay as they
     /// were the day before unless changed. This is the hook through which measures and behaviour act.
@@ -536,7 +512,7 @@ impl Model {
 
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
     /// (the calibrated values when none acts).
-    fn prepare_care(&self, care: &crate::measures::preparedness::Care, sc: &mut Scratch) {
+    fn prepare_care(&self, care: &Care, sc: &mut Scratch) {
         sc.rates.ward = care.ward_days.map_or(self.flows.ward, |d| 1.0 / d);
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {
@@ -1172,4 +1148,17 @@ fn ratio_or_one(numerator: f64, denominator: f64) -> f64 {
     } else {
         1.0
     }
+}
+
+/// What the levers acting on a day change in the engine (national; `None`/0: as calibrated).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Care {
+    /// ICU beds for COVID-19 patients (persons).
+    pub icu_capacity: Option<f64>,
+    /// Mean ward stay (days).
+    pub ward_days: Option<f64>,
+    /// Days by which every campaign starts earlier.
+    pub vaccination_days_earlier: f64,
+    /// Extra doses per day for every active campaign.
+    pub extra_doses_per_day: f64,
 }

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use crate::epidemic::compartments::{self as c, SLOTS};
 use crate::epidemic::model::Model;
-use crate::measures::policy::Signal;
+use serde::{Deserialize, Serialize};
 
 /// Signal values in [`Signal::ALL`] order.
 pub type Signals = [f64; 6];
@@ -111,4 +111,45 @@ pub fn value(signals: &Signals, signal: Signal) -> f64 {
         .iter()
         .position(|x| *x == signal)
         .expect("every signal is in Signal::ALL")]
+}
+
+/// An indicator a trigger policy can watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// Hospital admissions per day, mean of the last 7 days (persons/day).
+    HospitalAdmissionsPerDay,
+    /// ICU admissions per day, mean of the last 7 days (persons/day).
+    IcuAdmissionsPerDay,
+    /// Hospital admissions per 100,000 inhabitants in the last 7 days.
+    #[serde(rename = "hospital_admissions_per_100k_per_week")]
+    HospitalAdmissionsPer100kPerWeek,
+    /// COVID-19 patients in ICU at the end of the day (persons).
+    IcuOccupancy,
+    /// COVID-19 patients in ICU as a share of the scaled-up ICU capacity.
+    IcuOccupancyShare,
+    /// COVID-19 patients in clinical beds as a share of the scaled-up clinical capacity.
+    HospitalOccupancyShare,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 6] = [
+        Signal::HospitalAdmissionsPerDay,
+        Signal::IcuAdmissionsPerDay,
+        Signal::HospitalAdmissionsPer100kPerWeek,
+        Signal::IcuOccupancy,
+        Signal::IcuOccupancyShare,
+        Signal::HospitalOccupancyShare,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::HospitalAdmissionsPerDay => "hospital_admissions_per_day",
+            Signal::IcuAdmissionsPerDay => "icu_admissions_per_day",
+            Signal::HospitalAdmissionsPer100kPerWeek => "hospital_admissions_per_100k_per_week",
+            Signal::IcuOccupancy => "icu_occupancy",
+            Signal::IcuOccupancyShare => "icu_occupancy_share",
+            Signal::HospitalOccupancyShare => "hospital_occupancy_share",
+        }
+    }
 }

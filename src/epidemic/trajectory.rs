@@ -29,25 +29,6 @@ pub struct Trajectory {
     pub hospital_capacity: [f64; 2],
     /// Remaining life expectancy per group (years), for life years lost.
     pub life_expectancy: Vec<f64>,
-    /// What the policy did, for runs under a package or trigger policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<crate::measures::policy::PolicyRecord>,
-    /// The behavioural state per day, when the scenario has a behavioural model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub behaviour: Option<crate::measures::behaviour::BehaviourRecord>,
-    /// `days x signals`: the indicators read at the start of each day ([`crate::measures::policy::Signal::ALL`]).
-    #[serde(default)]
-    pub signals: Vec<[f64; 6]>,
-    /// `days x regions x signals` of a regional run: each region's indicators.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub region_signals: Vec<Vec<[f64; 6]>>,
-    /// What the preparedness levers of the policy did (capacity per day, lever states), when the
-    /// policy names any ([`crate::measures::preparedness`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preparedness: Option<crate::measures::preparedness::PreparednessRecord>,
-    /// The four dimensions, when computed ([`crate::impacts::attach`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub impacts: Option<crate::impacts::Impacts>,
 }
 
 impl Trajectory {
@@ -66,12 +47,6 @@ impl Trajectory {
             icu_capacity: [cal.capacity.icu_scaled, cal.capacity.icu_normal],
             hospital_capacity: [cal.capacity.hospital_scaled, cal.capacity.hospital_normal],
             life_expectancy: cal.life_expectancy.clone(),
-            policy: None,
-            behaviour: None,
-            signals: Vec::new(),
-            region_signals: Vec::new(),
-            preparedness: None,
-            impacts: None,
         }
     }
 
@@ -248,8 +223,10 @@ impl Trajectory {
         self.stock(slot).sum_axis(Axis(0)).to_vec()
     }
 
-    /// The virus-spread dimension of the reference framework.
-    pub fn virus_spread(&self) -> VirusSpread {
+    /// The virus-spread dimension of the reference framework, with the days above scaled-up
+    /// capacity counted against `daily_capacity` (ICU and clinical beds per day) when
+    /// preparedness levers change it, else against the calibrated capacity.
+    pub fn virus_spread(&self, daily_capacity: Option<(&[f64], &[f64])>) -> VirusSpread {
         let infections = self.total_by_group(c::CUM_INFECTIONS);
         let admissions = self.total_by_group(c::CUM_ADMISSIONS);
         let icu_admissions = self.total_by_group(c::CUM_ICU_ADMISSIONS);
@@ -267,12 +244,10 @@ impl Trajectory {
         let days_above =
             |series: &Array1<f64>, cap: f64| series.iter().filter(|&&v| v > cap).count();
         // Against the day's scaled-up capacity when preparedness levers change it.
-        let days_above_daily =
-            |series: &Array1<f64>, cap: f64, daily: Option<&Vec<f64>>| match daily {
-                Some(caps) => series.iter().zip(caps).filter(|(v, c)| v > c).count(),
-                None => days_above(series, cap),
-            };
-        let prep = self.preparedness.as_ref();
+        let days_above_daily = |series: &Array1<f64>, cap: f64, daily: Option<&[f64]>| match daily {
+            Some(caps) => series.iter().zip(caps).filter(|(v, c)| v > c).count(),
+            None => days_above(series, cap),
+        };
         let population: f64 = self.states.slice(s![0, .., ..c::PEOPLE]).sum();
         let life_years_lost = deaths
             .iter()
@@ -294,13 +269,13 @@ impl Trajectory {
             days_hospital_above_scaled: days_above_daily(
                 &hospital,
                 self.hospital_capacity[0],
-                prep.map(|p| &p.hospital_capacity),
+                daily_capacity.map(|c| c.1),
             ),
             days_icu_above_normal: days_above(&icu, self.icu_capacity[1]),
             days_icu_above_scaled: days_above_daily(
                 &icu,
                 self.icu_capacity[0],
-                prep.map(|p| &p.icu_capacity),
+                daily_capacity.map(|c| c.0),
             ),
             infections,
             admissions,

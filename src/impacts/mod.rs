@@ -9,51 +9,16 @@
 //! - behavioural: compliance, support, fatigue, voluntary distancing (means over the run).
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::inputs::calibration::Calibration;
 use crate::inputs::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
 use crate::inputs::economy::{EconomicDay, Economy};
-use crate::inputs::society::Society;
-use crate::inputs::source::Sources;
-use crate::inputs::validate::Checker;
+pub use crate::inputs::impact_data::ImpactData;
 use crate::measures::plans::{SectorPlans, Support};
-
-/// The country data behind the socio-economic and societal dimensions and the group breakdown.
-/// The Dutch defaults are in `data/netherlands/impacts.json`, every figure with its source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImpactData {
-    pub economy: Economy,
-    pub society: Society,
-    pub groups: Groups,
-    /// Provenance of every figure, keyed by field path below `impacts`.
-    #[serde(default)]
-    pub sources: Sources,
-}
-
-impl ImpactData {
-    pub fn check(&self, field: impl Display + Copy, n_ages: usize, c: &mut Checker) {
-        self.economy.check(format_args!("{field}.economy"), c);
-        self.society
-            .check(format_args!("{field}.society"), n_ages, c);
-        self.groups.check(format_args!("{field}.groups"), n_ages, c);
-        for (i, s) in self.economy.sections.iter().enumerate() {
-            for (grouping, shares) in &s.workers {
-                let f = format_args!("{field}.economy.sections[{i}].workers.{grouping}");
-                if let Some(n) = self.groups.per_group(c, f, grouping, n_ages) {
-                    if c.length(f, shares.len(), n, "group") {
-                        crate::inputs::distribution::check_shares(c, f, shares);
-                    }
-                }
-            }
-        }
-    }
-}
+use crate::run::Run;
 
 /// The dimension of the reference framework an indicator belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,21 +224,37 @@ impl Builder<'_> {
     }
 }
 
-/// Computes the impacts of a run and keeps them with it, when the calibration has impact data.
-pub fn attach(cal: &Calibration, plans: Option<&SectorPlans>, traj: &mut Trajectory) -> Result<()> {
-    if cal.impacts.is_some() {
-        traj.impacts = Some(compute(cal, plans, traj)?);
+/// A run with its four dimensions: what valuation, the checklist and the assessment read. It
+/// dereferences to its [`Run`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub run: Run,
+    /// The four dimensions, when the calibration has impact data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impacts: Option<Impacts>,
+}
+
+impl std::ops::Deref for Outcome {
+    type Target = Run;
+
+    fn deref(&self) -> &Run {
+        &self.run
     }
-    Ok(())
+}
+
+/// A run with its impacts, computed when the calibration has impact data.
+pub fn outcome(cal: &Calibration, plans: Option<&SectorPlans>, run: Run) -> Result<Outcome> {
+    let impacts = match cal.impacts {
+        Some(_) => Some(compute(cal, plans, &run)?),
+        None => None,
+    };
+    Ok(Outcome { run, impacts })
 }
 
 /// Computes the four dimensions of a run. `plans` must be the sector plans the run's policy came
 /// from (it is not needed for a run without a policy).
-pub fn compute(
-    cal: &Calibration,
-    plans: Option<&SectorPlans>,
-    traj: &Trajectory,
-) -> Result<Impacts> {
+pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Result<Impacts> {
     let data = cal.impacts.as_ref().ok_or_else(|| {
         Error::field(
             "calibration.impacts".into(),
@@ -902,7 +883,7 @@ pub const REGION: &str = "region";
 /// Adds the split by region to every indicator of a regional run: exact for the virus-spread
 /// indicators (from the regions' own states); the other dimensions are not modelled per region
 /// and are split by population (summed indicators) or carry the national mean (means).
-fn by_region(traj: &Trajectory, life_expectancy: &[f64], b: &mut Builder<'_>) {
+fn by_region(traj: &Run, life_expectancy: &[f64], b: &mut Builder<'_>) {
     use crate::epidemic::compartments as c;
     let population = traj.population_by_region();
     let people: Vec<f64> = population.outer_iter().map(|r| r.sum()).collect();

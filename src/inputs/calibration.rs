@@ -3,6 +3,7 @@
 //! figure carries its source and year (or is marked as an assumption).
 
 use serde::{Deserialize, Serialize};
+use std::fmt::Display;
 
 use crate::error::{from_json, Result};
 use crate::inputs::source::Sources;
@@ -123,7 +124,7 @@ pub struct Calibration {
     /// Data for the socio-economic and societal dimensions and the breakdown by group; without it
     /// a run has no impacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub impacts: Option<crate::impacts::ImpactData>,
+    pub impacts: Option<crate::inputs::impact_data::ImpactData>,
     /// The safety regions as a metapopulation (see [`crate::inputs::regions`]); absent (`null`) for the
     /// national model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,5 +301,47 @@ impl Calibration {
             );
         }
         c.finish()
+    }
+}
+
+/// Contact factors per setting (share of contacts that remain, 0-1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingFactors {
+    #[serde(default = "one")]
+    pub home: f64,
+    #[serde(default = "one")]
+    pub school: f64,
+    #[serde(default = "one")]
+    pub work: f64,
+    #[serde(default = "one")]
+    pub community: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Default for SettingFactors {
+    fn default() -> Self {
+        Self {
+            home: 1.0,
+            school: 1.0,
+            work: 1.0,
+            community: 1.0,
+        }
+    }
+}
+
+impl SettingFactors {
+    pub fn to_array(self) -> [f64; 4] {
+        [self.home, self.school, self.work, self.community]
+    }
+
+    /// Every factor must be a share (0-1); errors name `field.home` etc.
+    pub fn check_shares(&self, field: impl Display + Copy, c: &mut Checker) {
+        for (setting, v) in Setting::ALL.iter().zip(self.to_array()) {
+            c.share(format_args!("{field}.{}", setting.name()), v);
+        }
     }
 }

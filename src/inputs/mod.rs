@@ -2,9 +2,11 @@
 //! data behind the impacts, with their sources and the validation that names bad fields. Nothing
 //! here models anything.
 
+pub mod behaviour;
 pub mod calibration;
 pub mod distribution;
 pub mod economy;
+pub mod impact_data;
 pub mod regions;
 pub mod scenario;
 pub mod society;

@@ -33,10 +33,10 @@ use std::fmt::Display;
 use serde::{Deserialize, Serialize};
 
 use crate::error::from_json;
+use crate::inputs::calibration::SettingFactors;
 use crate::inputs::calibration::{Calibration, Setting};
 use crate::inputs::source::Sources;
 use crate::inputs::validate::Checker;
-use crate::measures::plans::SettingFactors;
 
 /// One region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

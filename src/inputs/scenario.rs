@@ -123,7 +123,7 @@ pub struct Scenario {
     /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
     /// distancing voluntarily.
     #[serde(default)]
-    pub behaviour: Option<crate::measures::behaviour::Behaviour>,
+    pub behaviour: Option<crate::inputs::behaviour::Behaviour>,
     /// Provenance of the parameter choices, keyed by field path.
     #[serde(default)]
     pub sources: Sources,

@@ -29,114 +29,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::epidemic::model::{DayEffects, Model};
-use crate::epidemic::signals::{self, SignalReader, Signals};
-use crate::inputs::validate::Checker;
-use crate::measures::plans::SettingFactors;
-use crate::measures::policy::Signal;
-use crate::{Result, Trajectory};
-
-/// Parameters of the behavioural model (a scenario field).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Behaviour {
-    /// False switches the feedback off: compliance is `fixed_compliance` and nobody distances
-    /// voluntarily (for validation and to isolate the effect of behaviour).
-    pub feedback: bool,
-    /// Compliance with measures when feedback is off (0-1).
-    pub fixed_compliance: f64,
-    /// Compliance without fatigue and without perceived risk (0-1, exclusive).
-    pub baseline_compliance: f64,
-    /// Support for measures without fatigue, risk or measures (0-1, exclusive).
-    pub baseline_support: f64,
-    /// Rate at which fatigue builds under full stringency, per age band (1/day).
-    pub fatigue_rate: Vec<f64>,
-    /// Rate at which fatigue recovers without measures (1/day).
-    pub recovery_rate: f64,
-    /// Drop of compliance at full fatigue, on the logit scale.
-    pub fatigue_effect: f64,
-    /// Rise of compliance at full perceived risk, on the logit scale.
-    pub risk_effect: f64,
-    /// Drop of support at full fatigue, on the logit scale.
-    pub support_fatigue_effect: f64,
-    /// Rise of support at full perceived risk, on the logit scale.
-    pub support_risk_effect: f64,
-    /// Drop of support at full stringency, on the logit scale.
-    pub support_stringency_effect: f64,
-    /// ICU occupancy share at which perceived risk is full (R = 1).
-    pub pressure_reference: f64,
-    /// Mean delay of risk perception behind hospital pressure (days).
-    pub risk_delay_days: f64,
-    /// Largest voluntary reduction of contacts (0-1), reached at full perceived risk.
-    pub voluntary_max: f64,
-    /// How much of the voluntary reduction applies per setting (0-1).
-    pub voluntary_settings: SettingFactors,
-    /// How strongly each age band distances voluntarily, relative to the most careful (0-1).
-    pub voluntary_by_age: Vec<f64>,
-}
-
-impl Behaviour {
-    pub fn validate(&self, n_ages: Option<usize>, c: &mut Checker) {
-        let f = "scenario.behaviour";
-        c.share(format_args!("{f}.fixed_compliance"), self.fixed_compliance);
-        for (name, v) in [
-            ("baseline_compliance", self.baseline_compliance),
-            ("baseline_support", self.baseline_support),
-        ] {
-            if c.finite(format_args!("{f}.{name}"), v) && !(v > 0.0 && v < 1.0) {
-                c.fail(
-                    format_args!("{f}.{name}"),
-                    "must be strictly between 0 and 1",
-                    format!("{v}"),
-                );
-            }
-        }
-        c.each(
-            format_args!("{f}.fatigue_rate"),
-            &self.fatigue_rate,
-            Checker::non_negative,
-        );
-        if let Some(n) = n_ages {
-            c.length(
-                format_args!("{f}.fatigue_rate"),
-                self.fatigue_rate.len(),
-                n,
-                "age band",
-            );
-        }
-        for (name, v) in [
-            ("recovery_rate", self.recovery_rate),
-            ("fatigue_effect", self.fatigue_effect),
-            ("risk_effect", self.risk_effect),
-            ("support_fatigue_effect", self.support_fatigue_effect),
-            ("support_risk_effect", self.support_risk_effect),
-            ("support_stringency_effect", self.support_stringency_effect),
-        ] {
-            c.non_negative(format_args!("{f}.{name}"), v);
-        }
-        c.positive(
-            format_args!("{f}.pressure_reference"),
-            self.pressure_reference,
-        );
-        c.positive(format_args!("{f}.risk_delay_days"), self.risk_delay_days);
-        c.share(format_args!("{f}.voluntary_max"), self.voluntary_max);
-        c.each(
-            format_args!("{f}.voluntary_by_age"),
-            &self.voluntary_by_age,
-            Checker::share,
-        );
-        if let Some(n) = n_ages {
-            c.length(
-                format_args!("{f}.voluntary_by_age"),
-                self.voluntary_by_age.len(),
-                n,
-                "age band",
-            );
-        }
-        self.voluntary_settings
-            .check_shares(format_args!("{f}.voluntary_settings"), c);
-    }
-}
+use crate::epidemic::model::DayEffects;
+use crate::inputs::behaviour::Behaviour;
 
 /// What behavioural levers in force do on one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -342,77 +236,69 @@ impl State {
     }
 }
 
-/// A policy controller: `(day, national signals, signals per region, effects per region)`.
-pub(crate) type Measures<'a> =
-    dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects]) -> MeasureDay + 'a;
+/// The behavioural side of the closed loop ([`crate::run`]): the state of the population's
+/// response to measures and hospital pressure, and its record over a run. Behaviour is national:
+/// one state, driven by the population-weighted stringency and the national ICU pressure, scales
+/// every region's measures.
+pub struct Response<'a> {
+    params: &'a Behaviour,
+    state: State,
+    record: BehaviourRecord,
+}
 
-/// Runs a model with the behavioural module (when the scenario has one) on top of the measures set
-/// each day by `measures(day, signals, region_signals, effects)` (one entry of `effects` per
-/// region; `region_signals` is empty for the national model); without a behavioural block the
-/// measures act as set. This is the one place where measures, behaviour and the engine meet.
-/// Behaviour is national: one state, driven by the population-weighted stringency and the national
-/// ICU pressure, scales every region's measures.
-pub(crate) fn run(model: &Model, days: usize, measures: &mut Measures<'_>) -> Result<Trajectory> {
-    let cal = model.calibration();
-    let groups = cal.n_ages();
-    let (mut reader, mut region_readers) = SignalReader::for_model(model);
-    let mut region_signals = Vec::with_capacity(region_readers.len());
-    let mut by_measures = vec![DayEffects::none(groups); model.regions()];
-    let behaviour = model.scenario().behaviour.as_ref();
-    let mut state = behaviour.map(|b| State::new(b, groups));
-    let mut record = behaviour.map(|_| BehaviourRecord {
-        compliance: Vec::with_capacity(days),
-        support: Vec::with_capacity(days),
-        fatigue: Vec::with_capacity(days),
-        risk: Vec::with_capacity(days),
-        voluntary: Vec::with_capacity(days),
-        lever_cost: Vec::with_capacity(days),
-        effectiveness: Vec::with_capacity(days),
-        rested_effectiveness: Vec::with_capacity(days),
-    });
-    let mut signal_log = Vec::with_capacity(days);
-    let mut region_log = Vec::with_capacity(if region_readers.is_empty() { 0 } else { days });
-    let mut control = |day: usize, y: &[f64], effects: &mut [DayEffects]| {
-        let signals = reader.read(y);
-        signal_log.push(signals);
-        signals::read_regions(&mut region_readers, y, &mut region_signals);
-        if !region_signals.is_empty() {
-            region_log.push(region_signals.clone());
+impl<'a> Response<'a> {
+    pub fn new(params: &'a Behaviour, groups: usize, days: usize) -> Self {
+        Response {
+            params,
+            state: State::new(params, groups),
+            record: BehaviourRecord {
+                compliance: Vec::with_capacity(days),
+                support: Vec::with_capacity(days),
+                fatigue: Vec::with_capacity(days),
+                risk: Vec::with_capacity(days),
+                voluntary: Vec::with_capacity(days),
+                lever_cost: Vec::with_capacity(days),
+                effectiveness: Vec::with_capacity(days),
+                rested_effectiveness: Vec::with_capacity(days),
+            },
         }
-        let today = measures(day, &signals, &region_signals, &mut by_measures);
-        for m in by_measures.iter_mut() {
-            m.uptake_boost = today.levers.vaccine_uptake;
-        }
-        match (behaviour, state.as_mut(), record.as_mut()) {
-            (Some(b), Some(state), Some(record)) => {
-                let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
-                state.step(b, today.stringency / 100.0, pressure, &today.levers);
-                state.apply(b, &by_measures, &cal.population, effects);
-                record.compliance.push(state.compliance.clone());
-                record.support.push(state.support.clone());
-                record.fatigue.push(state.fatigue.clone());
-                record.risk.push(state.risk);
-                record.voluntary.push(state.voluntary.clone());
-                record.lever_cost.push(today.lever_cost);
-                let any_measure = by_measures.iter().any(|m| {
-                    m.setting.iter().any(|&x| x < 1.0) || m.age.iter().flatten().any(|&f| f < 1.0)
-                });
-                let mean = |c: &[f64]| weighted_mean(c, &cal.population);
-                record
-                    .effectiveness
-                    .push(any_measure.then(|| mean(&state.compliance)));
-                record
-                    .rested_effectiveness
-                    .push(any_measure.then(|| mean(&state.rested)));
-            }
-            _ => effects.clone_from_slice(&by_measures),
-        }
-    };
-    let mut trajectory = model.simulate(days, &mut control)?;
-    trajectory.behaviour = record;
-    trajectory.signals = signal_log;
-    trajectory.region_signals = region_log;
-    Ok(trajectory)
+    }
+
+    /// Advances one day: `today` is what the measures in force contribute, `pressure` the ICU
+    /// occupancy share read at the start of the day, `measures` the effects the measures ask per
+    /// region; `effects` receives what is realised.
+    pub fn day(
+        &mut self,
+        today: &MeasureDay,
+        pressure: f64,
+        measures: &[DayEffects],
+        population: &[f64],
+        effects: &mut [DayEffects],
+    ) {
+        let (b, state, record) = (self.params, &mut self.state, &mut self.record);
+        state.step(b, today.stringency / 100.0, pressure, &today.levers);
+        state.apply(b, measures, population, effects);
+        record.compliance.push(state.compliance.clone());
+        record.support.push(state.support.clone());
+        record.fatigue.push(state.fatigue.clone());
+        record.risk.push(state.risk);
+        record.voluntary.push(state.voluntary.clone());
+        record.lever_cost.push(today.lever_cost);
+        let any_measure = measures.iter().any(|m| {
+            m.setting.iter().any(|&x| x < 1.0) || m.age.iter().flatten().any(|&f| f < 1.0)
+        });
+        let mean = |c: &[f64]| weighted_mean(c, population);
+        record
+            .effectiveness
+            .push(any_measure.then(|| mean(&state.compliance)));
+        record
+            .rested_effectiveness
+            .push(any_measure.then(|| mean(&state.rested)));
+    }
+
+    pub fn finish(self) -> BehaviourRecord {
+        self.record
+    }
 }
 
 /// Mean of a value per age band, weighted by population.

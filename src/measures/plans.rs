@@ -26,52 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::epidemic::model::DayEffects;
 use crate::error::{from_json, Error, Result};
+pub use crate::inputs::calibration::SettingFactors;
 use crate::inputs::calibration::{Calibration, Setting};
 use crate::inputs::source::Sources;
 use crate::inputs::validate::Checker;
 use crate::measures::stringency::{self, Indicator, Level};
-
-/// Contact factors per setting (share of contacts that remain, 0-1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SettingFactors {
-    #[serde(default = "one")]
-    pub home: f64,
-    #[serde(default = "one")]
-    pub school: f64,
-    #[serde(default = "one")]
-    pub work: f64,
-    #[serde(default = "one")]
-    pub community: f64,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-impl Default for SettingFactors {
-    fn default() -> Self {
-        Self {
-            home: 1.0,
-            school: 1.0,
-            work: 1.0,
-            community: 1.0,
-        }
-    }
-}
-
-impl SettingFactors {
-    pub fn to_array(self) -> [f64; 4] {
-        [self.home, self.school, self.work, self.community]
-    }
-
-    /// Every factor must be a share (0-1); errors name `field.home` etc.
-    pub fn check_shares(&self, field: impl Display + Copy, c: &mut Checker) {
-        for (setting, v) in Setting::ALL.iter().zip(self.to_array()) {
-            c.share(format_args!("{field}.{}", setting.name()), v);
-        }
-    }
-}
 
 /// A measure in the catalogue, with the OxCGRT indicator levels it implies when in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,51 +13,13 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
+use crate::epidemic::model::{DayEffects, Model};
+pub use crate::epidemic::signals::Signal;
 use crate::epidemic::signals::Signals;
 use crate::inputs::validate::Checker;
-use crate::measures::behaviour::MeasureDay;
+use crate::measures::behaviour::{LeverEffect, MeasureDay};
 use crate::measures::plans::{Package, SectorPlans};
-
-/// An indicator a trigger policy can watch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    /// Hospital admissions per day, mean of the last 7 days (persons/day).
-    HospitalAdmissionsPerDay,
-    /// ICU admissions per day, mean of the last 7 days (persons/day).
-    IcuAdmissionsPerDay,
-    /// Hospital admissions per 100,000 inhabitants in the last 7 days.
-    #[serde(rename = "hospital_admissions_per_100k_per_week")]
-    HospitalAdmissionsPer100kPerWeek,
-    /// COVID-19 patients in ICU at the end of the day (persons).
-    IcuOccupancy,
-    /// COVID-19 patients in ICU as a share of the scaled-up ICU capacity.
-    IcuOccupancyShare,
-    /// COVID-19 patients in clinical beds as a share of the scaled-up clinical capacity.
-    HospitalOccupancyShare,
-}
-
-impl Signal {
-    pub const ALL: [Signal; 6] = [
-        Signal::HospitalAdmissionsPerDay,
-        Signal::IcuAdmissionsPerDay,
-        Signal::HospitalAdmissionsPer100kPerWeek,
-        Signal::IcuOccupancy,
-        Signal::IcuOccupancyShare,
-        Signal::HospitalOccupancyShare,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::HospitalAdmissionsPerDay => "hospital_admissions_per_day",
-            Signal::IcuAdmissionsPerDay => "icu_admissions_per_day",
-            Signal::HospitalAdmissionsPer100kPerWeek => "hospital_admissions_per_100k_per_week",
-            Signal::IcuOccupancy => "icu_occupancy",
-            Signal::IcuOccupancyShare => "icu_occupancy_share",
-            Signal::HospitalOccupancyShare => "hospital_occupancy_share",
-        }
-    }
-}
+use crate::measures::preparedness::{PreparednessRecord, Schedule};
 
 /// One level of a trigger policy: when it applies and which package it puts in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -301,109 +263,167 @@ impl Controller {
     }
 }
 
-/// Runs a model under a policy: the controller sets the package in force each day (closed loop).
-/// In a regional model a national policy puts every region on the same level; a regional trigger
-/// policy (or packages per region) gives every region its own.
-pub fn run(
-    model: &crate::Model,
-    plans: &SectorPlans,
-    policy: &Policy,
-    days: usize,
-) -> crate::Result<crate::Trajectory> {
-    let mut check = Checker::new();
-    policy.check(plans, &mut check);
-    check.finish()?;
-    let cal = model.calibration();
-    let levels = policy.levels();
-    let effects = levels
-        .iter()
-        .map(|(_, p)| plans.contact_effect(p, cal))
-        .collect::<crate::Result<Vec<_>>>()?;
-    let rungs: Vec<Vec<usize>> = levels.iter().map(|(_, p)| plans.rungs_of(p)).collect();
-    let stringency: Vec<f64> = levels.iter().map(|(_, p)| plans.stringency(p)).collect();
-    let trigger = match policy {
-        Policy::Trigger(t) => Some(t),
-        _ => None,
-    };
-    let levers: Vec<_> = levels.iter().map(|(_, p)| plans.levers(p)).collect();
-    // Preparedness levers named anywhere in the policy, and which of them each level names.
-    let mut prep_names: Vec<String> = Vec::new();
-    for (_, p) in &levels {
-        for name in plans.levers_of(p) {
-            if !prep_names.contains(&name) {
-                prep_names.push(name);
-            }
-        }
-    }
-    let prep_in_level: Vec<Vec<bool>> = levels
-        .iter()
-        .map(|(_, p)| prep_names.iter().map(|n| p.general.contains(n)).collect())
-        .collect();
-    let mut schedule =
-        match &plans.preparedness {
-            Some(prep) if !prep_names.is_empty() => Some(
-                crate::measures::preparedness::Schedule::new(prep, &prep_names, model)?,
-            ),
+/// The measures side of the closed loop under a policy ([`crate::run`]): each day it takes the
+/// signals, lets the controllers decide, and sets the package in force in every region, with the
+/// preparedness levers it names. In a regional model a national policy puts every region on the
+/// same level; a regional trigger policy (or packages per region) gives every region its own.
+pub struct Governor<'a> {
+    trigger: Option<&'a TriggerPolicy>,
+    /// Per level: what the package does to contacts, its rungs, stringency and behavioural levers
+    /// (effect and cost per day).
+    effects: Vec<DayEffects>,
+    rungs: Vec<Vec<usize>>,
+    stringency: Vec<f64>,
+    levers: Vec<(LeverEffect, f64)>,
+    /// Preparedness levers named anywhere in the policy, which of them each level names, and
+    /// their schedule.
+    prep_names: Vec<String>,
+    prep_in_level: Vec<Vec<bool>>,
+    schedule: Option<Schedule>,
+    /// One controller for the nation, or one per region.
+    controllers: Vec<Controller>,
+    regional: bool,
+    /// Population share and name of every region (one entry for the national model).
+    weights: Vec<f64>,
+    names: Vec<String>,
+    record: PolicyRecord,
+}
+
+impl<'a> Governor<'a> {
+    /// Checks the policy against the plans and prepares every level.
+    pub fn new(
+        model: &Model,
+        plans: &SectorPlans,
+        policy: &'a Policy,
+        days: usize,
+    ) -> crate::Result<Self> {
+        let mut check = Checker::new();
+        policy.check(plans, &mut check);
+        check.finish()?;
+        let cal = model.calibration();
+        let levels = policy.levels();
+        let effects = levels
+            .iter()
+            .map(|(_, p)| plans.contact_effect(p, cal))
+            .collect::<crate::Result<Vec<_>>>()?;
+        let rungs: Vec<Vec<usize>> = levels.iter().map(|(_, p)| plans.rungs_of(p)).collect();
+        let stringency: Vec<f64> = levels.iter().map(|(_, p)| plans.stringency(p)).collect();
+        let trigger = match policy {
+            Policy::Trigger(t) => Some(t),
             _ => None,
         };
-    let geo = model.geography();
-    let n_regions = model.regions();
-    // One controller for the nation, or one per region.
-    let mut controllers = match (policy, geo) {
-        (Policy::Trigger(t), Some(_)) if t.regional => vec![Controller::default(); n_regions],
-        (Policy::Regional(r), geo) => {
-            let mut start = vec![Controller::default(); n_regions];
-            for (i, key) in r.regions.keys().enumerate() {
-                let region = match geo {
-                    Some(g) => g
-                        .codes
-                        .iter()
-                        .zip(&g.names)
-                        .position(|(c, n)| c == key || n == key),
-                    None => None,
-                };
-                let Some(region) = region else {
-                    let valid = geo.map_or_else(Vec::new, |g| g.names.clone());
-                    return Err(crate::Error::field(
-                        format!("policy.regions.{key}"),
-                        if valid.is_empty() {
-                            "packages per region need a calibration with regions (Calibration.netherlands(regions=True))".into()
-                        } else {
-                            format!("unknown region; valid: {}", valid.join(", "))
-                        },
-                        format!("{key:?}"),
-                    ));
-                };
-                start[region].level = i + 1;
+        let levers: Vec<_> = levels.iter().map(|(_, p)| plans.levers(p)).collect();
+        let mut prep_names: Vec<String> = Vec::new();
+        for (_, p) in &levels {
+            for name in plans.levers_of(p) {
+                if !prep_names.contains(&name) {
+                    prep_names.push(name);
+                }
             }
-            start
         }
-        _ => vec![Controller::default()],
-    };
-    let regional = controllers.len() > 1;
-    let weights: Vec<f64> = match geo {
-        Some(g) => {
-            let total: f64 = g.region_population.iter().sum();
-            g.region_population.iter().map(|p| p / total).collect()
-        }
-        None => vec![1.0],
-    };
-    let names: Vec<String> = geo.map_or_else(Vec::new, |g| g.names.clone());
-    let mut record = PolicyRecord {
-        name: trigger.map_or_else(|| policy.name(), |t| t.name.clone()),
-        sectors: plans.sectors.iter().map(|s| s.name.clone()).collect(),
-        levels: levels.iter().map(|(n, _)| n.clone()).collect(),
-        general: levels.iter().map(|(_, p)| p.general.clone()).collect(),
-        level: Vec::with_capacity(days),
-        rungs: Vec::with_capacity(days),
-        stringency: Vec::with_capacity(days),
-        decisions: Vec::new(),
-        region_level: Vec::new(),
-    };
-    let mut control = |day: usize,
-                       signals: &Signals,
-                       region_signals: &[Signals],
-                       m: &mut [crate::epidemic::model::DayEffects]| {
+        let prep_in_level: Vec<Vec<bool>> = levels
+            .iter()
+            .map(|(_, p)| prep_names.iter().map(|n| p.general.contains(n)).collect())
+            .collect();
+        let schedule = match &plans.preparedness {
+            Some(prep) if !prep_names.is_empty() => Some(Schedule::new(prep, &prep_names, model)?),
+            _ => None,
+        };
+        let geo = model.geography();
+        let n_regions = model.regions();
+        let controllers = match (policy, geo) {
+            (Policy::Trigger(t), Some(_)) if t.regional => vec![Controller::default(); n_regions],
+            (Policy::Regional(r), geo) => {
+                let mut start = vec![Controller::default(); n_regions];
+                for (i, key) in r.regions.keys().enumerate() {
+                    let region = match geo {
+                        Some(g) => g
+                            .codes
+                            .iter()
+                            .zip(&g.names)
+                            .position(|(c, n)| c == key || n == key),
+                        None => None,
+                    };
+                    let Some(region) = region else {
+                        let valid = geo.map_or_else(Vec::new, |g| g.names.clone());
+                        return Err(crate::Error::field(
+                            format!("policy.regions.{key}"),
+                            if valid.is_empty() {
+                                "packages per region need a calibration with regions (Calibration.netherlands(regions=True))".into()
+                            } else {
+                                format!("unknown region; valid: {}", valid.join(", "))
+                            },
+                            format!("{key:?}"),
+                        ));
+                    };
+                    start[region].level = i + 1;
+                }
+                start
+            }
+            _ => vec![Controller::default()],
+        };
+        let regional = controllers.len() > 1;
+        let weights: Vec<f64> = match geo {
+            Some(g) => {
+                let total: f64 = g.region_population.iter().sum();
+                g.region_population.iter().map(|p| p / total).collect()
+            }
+            None => vec![1.0],
+        };
+        let names: Vec<String> = geo.map_or_else(Vec::new, |g| g.names.clone());
+        let record = PolicyRecord {
+            name: trigger.map_or_else(|| policy.name(), |t| t.name.clone()),
+            sectors: plans.sectors.iter().map(|s| s.name.clone()).collect(),
+            levels: levels.iter().map(|(n, _)| n.clone()).collect(),
+            general: levels.iter().map(|(_, p)| p.general.clone()).collect(),
+            level: Vec::with_capacity(days),
+            rungs: Vec::with_capacity(days),
+            stringency: Vec::with_capacity(days),
+            decisions: Vec::new(),
+            region_level: Vec::new(),
+        };
+        Ok(Governor {
+            trigger,
+            effects,
+            rungs,
+            stringency,
+            levers,
+            prep_names,
+            prep_in_level,
+            schedule,
+            controllers,
+            regional,
+            weights,
+            names,
+            record,
+        })
+    }
+
+    /// Decides the day's measures from the signals read at its start: sets the effects of every
+    /// region and returns what the measures contribute to behaviour.
+    pub fn day(
+        &mut self,
+        day: usize,
+        signals: &Signals,
+        region_signals: &[Signals],
+        m: &mut [DayEffects],
+    ) -> MeasureDay {
+        let Governor {
+            trigger,
+            effects,
+            rungs,
+            stringency,
+            levers,
+            prep_names,
+            prep_in_level,
+            schedule,
+            controllers,
+            regional,
+            weights,
+            names,
+            record,
+        } = self;
+        let regional = *regional;
         if let Some(t) = trigger {
             if regional {
                 for (r, controller) in controllers.iter_mut().enumerate() {
@@ -422,7 +442,7 @@ pub fn run(
         }
         let top = controllers.iter().map(|c| c.level).max().unwrap_or(0);
         if regional {
-            for (out, controller) in m.iter_mut().zip(&controllers) {
+            for (out, controller) in m.iter_mut().zip(controllers.iter()) {
                 out.clone_from(&effects[controller.level]);
             }
             record
@@ -456,7 +476,7 @@ pub fn run(
         let mean_stringency: f64 = if regional {
             controllers
                 .iter()
-                .zip(&weights)
+                .zip(weights.iter())
                 .map(|(c, w)| w * stringency[c.level])
                 .sum()
         } else {
@@ -465,7 +485,7 @@ pub fn run(
         let lever_cost: f64 = if regional {
             controllers
                 .iter()
-                .zip(&weights)
+                .zip(weights.iter())
                 .map(|(c, w)| w * levers[c.level].1)
                 .sum()
         } else {
@@ -479,11 +499,12 @@ pub fn run(
             levers: levers[top].0,
             lever_cost,
         }
-    };
-    let mut trajectory = crate::measures::behaviour::run(model, days, &mut control)?;
-    trajectory.policy = Some(record);
-    trajectory.preparedness = schedule.map(crate::measures::preparedness::Schedule::finish);
-    Ok(trajectory)
+    }
+
+    /// What the policy did, and what its preparedness levers did.
+    pub fn finish(self) -> (PolicyRecord, Option<PreparednessRecord>) {
+        (self.record, self.schedule.map(Schedule::finish))
+    }
 }
 
 /// The level the signals call for, if different from `level`, with the reason.

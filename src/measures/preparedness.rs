@@ -54,6 +54,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
+use crate::epidemic::model::Care;
 use crate::epidemic::trajectory::Trajectory;
 use crate::error::{from_json, Error, Result};
 use crate::inputs::source::Sources;
@@ -256,19 +257,6 @@ impl Preparedness {
             }
         }
     }
-}
-
-/// What the levers acting on a day change in the engine (national; `None`/0: as calibrated).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Care {
-    /// ICU beds for COVID-19 patients (persons).
-    pub icu_capacity: Option<f64>,
-    /// Mean ward stay (days).
-    pub ward_days: Option<f64>,
-    /// Days by which every campaign starts earlier.
-    pub vaccination_days_earlier: f64,
-    /// Extra doses per day for every active campaign.
-    pub extra_doses_per_day: f64,
 }
 
 /// State of a lever on a day.

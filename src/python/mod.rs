@@ -12,7 +12,7 @@ use crate::epidemic::compartments as c;
 use crate::error::Error;
 use crate::measures::plans::{Package, SectorPlans};
 use crate::measures::policy::Policy;
-use crate::{Calibration, Model, Multipliers, Scenario, Trajectory};
+use crate::{Calibration, Model, Multipliers, Scenario};
 
 mod assess;
 mod decision;
@@ -223,12 +223,11 @@ impl PyModel {
                 }])),
                 (None, None) => model.run(days),
                 (Some(s), None) => model.run_with_multipliers(s),
-                (None, Some(p)) => crate::measures::policy::run(model, &p.plans, &p.policy, days),
+                (None, Some(p)) => crate::run::with_policy(model, &p.plans, &p.policy, days),
             }
-            .and_then(|mut traj| {
+            .and_then(|run| {
                 let plans = policy.map(|p| &p.plans);
-                crate::impacts::attach(model.calibration(), plans, &mut traj)?;
-                Ok(traj)
+                crate::impacts::outcome(model.calibration(), plans, run)
             })
         });
         result
@@ -290,14 +289,14 @@ impl PyModel {
 
 #[pyclass(module = "afweging._core", name = "Run", frozen)]
 pub struct PyRun {
-    inner: Trajectory,
+    inner: crate::impacts::Outcome,
 }
 
 #[pymethods]
 impl PyRun {
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::error::from_json::<Trajectory>("run", text)
+        crate::error::from_json::<crate::impacts::Outcome>("run", text)
             .map(|inner| Self { inner })
             .map_err(|e| to_py(py, e))
     }
