@@ -41,9 +41,7 @@ fn one_year(c: &mut Criterion) {
     let cal = Calibration::netherlands();
     let traj = afweging::run::with_policy(&model, &plans, &trigger, 365).unwrap();
     c.bench_function("impacts_365_days_centraal_signal_values", |b| {
-        b.iter(|| {
-            afweging::impacts::compute(&cal, Some(&plans), std::hint::black_box(&traj)).unwrap()
-        })
+        b.iter(|| afweging::impacts::compute(&cal, std::hint::black_box(&traj)).unwrap())
     });
     let regional = Model::new(
         Calibration::netherlands_regions(),

@@ -14,7 +14,7 @@ fn main() -> afweging::Result<()> {
         let p = plans.policy(policy_name)?;
         afweging::run::with_policy(&model, &plans, &Policy::Trigger(p), 365)?
     };
-    let result = impacts::compute(&cal, Some(&plans), &traj)?;
+    let result = impacts::compute(&cal, &traj)?;
     for i in &result.indicators {
         println!(
             "{:?} {:<32} {:>16.2} {}",

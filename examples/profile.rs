@@ -33,8 +33,7 @@ fn main() {
         };
         total += run.virus_spread().total_deaths;
         if with_impacts {
-            let plans = policy.as_ref().map(|_| &plans);
-            let impacts = afweging::impacts::compute(model.calibration(), plans, &run).unwrap();
+            let impacts = afweging::impacts::compute(model.calibration(), &run).unwrap();
             total += impacts.indicators.len() as f64 * 0.0;
         }
     }

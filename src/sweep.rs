@@ -69,9 +69,7 @@ impl<'a> RunOutput<'a> {
     /// computed (a calibration without impact data), so that their indicators are NaN.
     pub fn impacts(&self) -> Option<&Impacts> {
         self.impacts
-            .get_or_init(|| {
-                crate::impacts::compute(self.model.calibration(), self.plans, self.trajectory).ok()
-            })
+            .get_or_init(|| crate::impacts::compute(self.model.calibration(), self.trajectory).ok())
             .as_ref()
     }
 }

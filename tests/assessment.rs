@@ -49,8 +49,7 @@ fn run(cal: &Calibration, sc: &str, alternative: &str) -> Outcome {
             afweging::run::with_policy(&model, &plans, &Policy::Package(p), DAYS).unwrap()
         }
     };
-    let plans_used = (alternative != "open").then_some(&plans);
-    impacts::outcome(cal, plans_used, traj).unwrap()
+    impacts::outcome(cal, traj).unwrap()
 }
 
 /// Alternatives x scenarios runs, and the baselines (= the open runs), computed once.

@@ -179,7 +179,7 @@ fn cases() -> BTreeMap<String, BTreeMap<String, String>> {
     for preset in Scenario::preset_names() {
         let model = Model::new(cal.clone(), Scenario::preset(&preset).unwrap()).unwrap();
         let traj = model.run(DAYS).unwrap();
-        let imp = impacts::compute(&cal, None, &traj).unwrap();
+        let imp = impacts::compute(&cal, &traj).unwrap();
         out.insert(format!("{preset}/none"), hashes(&traj, Some(&imp)));
         let schedule: Vec<[f64; 4]> = (0..DAYS)
             .map(|d| [1.0, 0.5 + 0.5 * ((d / 30) % 2) as f64, 0.7, 0.6])
@@ -188,7 +188,7 @@ fn cases() -> BTreeMap<String, BTreeMap<String, String>> {
         out.insert(format!("{preset}/multipliers"), hashes(&traj, None));
         for (name, policy) in &policies {
             let traj = afweging::run::with_policy(&model, &plans, policy, DAYS).unwrap();
-            let imp = impacts::compute(&cal, Some(&plans), &traj).unwrap();
+            let imp = impacts::compute(&cal, &traj).unwrap();
             out.insert(format!("{preset}/{name}"), hashes(&traj, Some(&imp)));
         }
     }

@@ -21,7 +21,7 @@ fn run(sc: Scenario, package: Package) -> Impacts {
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), sc).unwrap();
     let traj = afweging::run::with_policy(&model, &plans, &Policy::Package(package), DAYS).unwrap();
-    impacts::compute(&cal, Some(&plans), &traj).unwrap()
+    impacts::compute(&cal, &traj).unwrap()
 }
 
 fn total(i: &Impacts, name: &str) -> f64 {
@@ -50,7 +50,7 @@ fn no_measures_and_no_epidemic_cost_nothing() {
     let cal = Calibration::netherlands();
     let model = Model::new(cal.clone(), sc).unwrap();
     let traj = model.run(DAYS).unwrap();
-    let result = impacts::compute(&cal, None, &traj).unwrap();
+    let result = impacts::compute(&cal, &traj).unwrap();
     for i in &result.indicators {
         if matches!(i.dimension, impacts::Dimension::Behavioural) {
             continue; // compliance and support are states, not losses
@@ -127,7 +127,7 @@ fn flanking_policy_lowers_unemployment_and_bankruptcies_at_an_exact_fiscal_cost(
         let traj =
             afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(3, general)), DAYS)
                 .unwrap();
-        impacts::compute(&cal, Some(&plans), &traj).unwrap()
+        impacts::compute(&cal, &traj).unwrap()
     };
     let none = go(&[]);
     let both = go(&["test_wage", "test_fixed"]);
@@ -274,7 +274,7 @@ fn impacts_round_trip_through_json_and_travel_with_the_trajectory() {
     let model = Model::new(cal.clone(), scenario("centraal", true)).unwrap();
     let run =
         afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(2, &[])), DAYS).unwrap();
-    let outcome = impacts::outcome(&cal, Some(&plans), run).unwrap();
+    let outcome = impacts::outcome(&cal, run).unwrap();
     let text = serde_json::to_string(&outcome).unwrap();
     let back: impacts::Outcome = serde_json::from_str(&text).unwrap();
     assert_eq!(back, outcome);
@@ -283,20 +283,30 @@ fn impacts_round_trip_through_json_and_travel_with_the_trajectory() {
 }
 
 #[test]
-fn a_run_under_a_policy_needs_its_plans_and_a_calibration_needs_impact_data() {
+fn a_run_carries_what_its_impacts_need_and_a_calibration_needs_impact_data() {
     let mut cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
     let model = Model::new(cal.clone(), scenario("centraal", false)).unwrap();
     let traj =
         afweging::run::with_policy(&model, &plans, &Policy::Package(all_on(1, &[])), 10).unwrap();
-    let err = impacts::compute(&cal, None, &traj).unwrap_err().to_string();
-    assert!(err.contains("plans"), "{err}");
+    // The run alone is enough: no plans are passed.
+    assert!(
+        impacts::compute(&cal, &traj)
+            .unwrap()
+            .get("value_added_lost")
+            .unwrap()
+            .total
+            > 0.0
+    );
+    // A record without the per-level activity (written by an older version) is refused.
+    let mut old = traj.clone();
+    old.policy.as_mut().unwrap().level_activity.clear();
+    let err = impacts::compute(&cal, &old).unwrap_err().to_string();
+    assert!(err.contains("run.policy.level_activity"), "{err}");
     cal.impacts = None;
-    let err = impacts::compute(&cal, Some(&plans), &traj)
-        .unwrap_err()
-        .to_string();
+    let err = impacts::compute(&cal, &traj).unwrap_err().to_string();
     assert!(err.contains("calibration.impacts"), "{err}");
-    let no_data = impacts::outcome(&cal, Some(&plans), traj).unwrap();
+    let no_data = impacts::outcome(&cal, traj).unwrap();
     assert!(no_data.impacts.is_none());
 }
 

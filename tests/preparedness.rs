@@ -25,7 +25,7 @@ fn run_with(cal: &Calibration, general: &[&str]) -> Outcome {
     let model = Model::new(cal.clone(), Scenario::preset("ongunstig").unwrap()).unwrap();
     let p = plans.package(package(general)).unwrap();
     let run = afweging::run::with_policy(&model, &plans, &Policy::Package(p), DAYS).unwrap();
-    impacts::outcome(cal, Some(&plans), run).unwrap()
+    impacts::outcome(cal, run).unwrap()
 }
 
 fn run(general: &[&str]) -> Outcome {

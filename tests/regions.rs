@@ -6,7 +6,7 @@ use afweging::epidemic::compartments as c;
 use afweging::inputs::regions::{Kernel, Regions};
 use afweging::measures::plans::SettingFactors;
 use afweging::measures::policy::{Policy, RegionalPackages};
-use afweging::{Calibration, Model, Scenario, SectorPlans, Trajectory};
+use afweging::{Calibration, Model, Package, Scenario, SectorPlans, Trajectory};
 
 fn scenario(name: &str) -> Scenario {
     Scenario::preset(name).unwrap()
@@ -255,4 +255,94 @@ fn fast_vaccination_that_reaches_everyone_in_a_band_leaves_no_region_negative() 
     let run = afweging::run::with_policy(&model, &plans, &policy, 60).unwrap();
     assert_eq!(run.days(), 60);
     assert!(run.states.iter().all(|&v| v >= 0.0));
+}
+
+/// The regional package of one sector on its top rung in VR13 only, against the same package
+/// everywhere: the impacts price the measure where it applied.
+fn priced_in_vr13(sector: &str, indicator: &str) {
+    use afweging::impacts::{self, REGION};
+    let cal = Calibration::netherlands_regions();
+    let plans = SectorPlans::netherlands();
+    let mut sc = Scenario::preset("centraal").unwrap();
+    sc.initial.prevalence = 0.0; // no epidemic: only the measure costs anything
+    let model = Model::new(cal.clone(), sc).unwrap();
+    let top = plans.sector(sector).unwrap().rungs.len() - 1;
+    let closed = Package {
+        rungs: [(sector.to_string(), top)].into(),
+        general: vec![],
+    };
+    let mut only = RegionalPackages::default();
+    only.regions.insert("VR13".into(), closed.clone());
+    let price = |policy: &Policy| {
+        let run = afweging::run::with_policy(&model, &plans, policy, 120).unwrap();
+        impacts::compute(&cal, &run).unwrap()
+    };
+    let regional = price(&Policy::Regional(only));
+    let national = price(&Policy::Package(closed));
+    let total = |i: &impacts::Impacts| i.get(indicator).unwrap().total;
+    assert!(total(&national) > 0.0, "{indicator}: {}", total(&national));
+    assert!(
+        total(&regional) < 0.10 * total(&national),
+        "{indicator}: regional {} vs national {}",
+        total(&regional),
+        total(&national)
+    );
+    let vr13 = cal.regions.as_ref().unwrap().index("VR13").unwrap();
+    let by_region = &regional.get(indicator).unwrap().by_group[REGION];
+    assert!(
+        by_region[vr13] >= 0.90 * total(&regional),
+        "{indicator}: VR13 bears {} of {}",
+        by_region[vr13],
+        total(&regional)
+    );
+    let sum: f64 = by_region.iter().sum();
+    assert!((sum - total(&regional)).abs() <= 1e-9 * total(&regional));
+}
+
+#[test]
+fn closing_schools_in_one_region_costs_that_region_its_school_time() {
+    priced_in_vr13("onderwijs_po", "school_years_lost");
+    priced_in_vr13("onderwijs_po", "lifetime_earnings_lost");
+}
+
+#[test]
+fn closing_horeca_in_one_region_costs_that_region_its_value_added() {
+    priced_in_vr13("horeca", "value_added_lost");
+    priced_in_vr13("horeca", "unemployment");
+}
+
+#[test]
+fn uniform_measures_priced_by_region_add_up_to_the_national_pricing() {
+    use afweging::impacts;
+    // The same package everywhere, priced region by region, adds up to the national model's
+    // pricing of it (without an epidemic the measures alone cost anything; every regional
+    // quantity is linear in the region's share).
+    let plans = SectorPlans::netherlands();
+    let package = plans.policy("signal-values").unwrap().levels[2]
+        .package
+        .clone();
+    let mut sc = Scenario::preset("centraal").unwrap();
+    sc.initial.prevalence = 0.0;
+    let price = |cal: Calibration| {
+        let model = Model::new(cal.clone(), sc.clone()).unwrap();
+        let policy = Policy::Package(package.clone());
+        let run = afweging::run::with_policy(&model, &plans, &policy, 120).unwrap();
+        impacts::compute(&cal, &run).unwrap()
+    };
+    let regional = price(Calibration::netherlands_regions());
+    let national = price(Calibration::netherlands());
+    for name in [
+        "value_added_lost",
+        "unemployment",
+        "bankruptcies",
+        "school_years_lost",
+        "fiscal_cost",
+        "mental_health_qalys_lost",
+    ] {
+        let (a, b) = (
+            regional.get(name).unwrap().total,
+            national.get(name).unwrap().total,
+        );
+        assert!(b > 0.0 && (a - b).abs() <= 1e-9 * b, "{name}: {a} vs {b}");
+    }
 }

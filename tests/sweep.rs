@@ -217,8 +217,7 @@ fn impact_indicators_are_the_runs_impacts() {
                 _ => model.run(s.days),
             }
             .unwrap();
-            let impacts =
-                afweging::impacts::compute(&s.calibration, p.plans.as_ref(), &traj).unwrap();
+            let impacts = afweging::impacts::compute(&s.calibration, &traj).unwrap();
             // (policy, scenario, draw) order, one draw.
             let row = &out.indicators[(pi * s.scenarios.len() + si) * n_ind..][..n_ind];
             for (k, (dimension, ind)) in all.iter().enumerate() {

@@ -17,6 +17,9 @@ pub struct Trajectory {
     /// Per region of a regional run: share of the national capacity (beds) it holds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capacity_share: Vec<f64>,
+    /// Per region of a regional run: share of the national economy it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub economy_share: Vec<f64>,
     /// `(days + 1) x groups x SLOTS`: the state at the start of day 0, then at the end of each day.
     pub states: Array3<f64>,
     /// `days x groups`: persons vaccinated per day.
@@ -40,6 +43,7 @@ impl Trajectory {
             age_bands: cal.age_bands.clone(),
             regions: geo.map_or_else(Vec::new, |g| g.names.clone()),
             capacity_share: geo.map_or_else(Vec::new, |g| g.capacity_share.clone()),
+            economy_share: geo.map_or_else(Vec::new, |g| g.economy_share.clone()),
             // Filled once the run is over ([`Trajectory::set_states`]).
             states: Array3::zeros((0, groups, SLOTS)),
             vaccinations: Array2::zeros((days, groups)),

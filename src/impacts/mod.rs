@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::inputs::calibration::Calibration;
 use crate::inputs::distribution::{inequality, split, Groups, Inequality, AGE_BAND, SECTION};
-use crate::inputs::economy::{EconomicDay, Economy};
+use crate::inputs::economy::{EconomicDay, EconomicOutcome, Economy};
 pub use crate::inputs::impact_data::ImpactData;
-use crate::measures::plans::{SectorPlans, Support};
+use crate::inputs::society::SocietalOutcome;
+use crate::measures::plans::Support;
 use crate::run::Run;
 
 /// The dimension of the reference framework an indicator belongs to.
@@ -97,9 +98,105 @@ impl Impacts {
     }
 }
 
-/// What was in force: level per day; per level the activity of each plan sector and the
-/// subsidies; stringency per day.
-type InForce = (Vec<usize>, Vec<Vec<f64>>, Vec<Vec<Support>>, Vec<f64>);
+/// Where impacts are priced: the whole country, or one region of a regional run.
+struct Area {
+    /// The level of the run's policy in force per day (0 without a policy).
+    level: Vec<usize>,
+    /// The OxCGRT stringency index in force per day (0-100).
+    stringency: Vec<f64>,
+    /// Share of the national economy (1 for the country).
+    economy_share: f64,
+    /// Persons per age band.
+    population: Vec<f64>,
+}
+
+impl Area {
+    /// The country, or every region of a regional run, with what was in force there.
+    fn of(run: &Run, population: &[f64]) -> Vec<Area> {
+        let days = run.days();
+        let record = run.policy.as_ref();
+        if run.regions.is_empty() {
+            return vec![Area {
+                level: record.map_or_else(|| vec![0; days], |r| r.level.clone()),
+                stringency: record.map_or_else(|| vec![0.0; days], |r| r.stringency.clone()),
+                economy_share: 1.0,
+                population: population.to_vec(),
+            }];
+        }
+        let by_region = run.population_by_region();
+        by_region
+            .outer_iter()
+            .enumerate()
+            .map(|(r, people)| {
+                let level: Vec<usize> = match record {
+                    Some(rec) => (0..days).map(|d| rec.level_in(d, r)).collect(),
+                    None => vec![0; days],
+                };
+                let stringency = match record {
+                    Some(rec) => level.iter().map(|&l| rec.level_stringency[l]).collect(),
+                    None => vec![0.0; days],
+                };
+                Area {
+                    level,
+                    stringency,
+                    economy_share: run.economy_share[r],
+                    population: people.to_vec(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The country's outcome from its areas': the only one's as it is, or the sum over regions (daily
+/// shares of the population weighted by the regions' people).
+fn combine(
+    per_area: &[(EconomicOutcome, SocietalOutcome)],
+    areas: &[Area],
+) -> (EconomicOutcome, SocietalOutcome) {
+    if let [(econ, soc)] = per_area {
+        return (econ.clone(), soc.clone());
+    }
+    let add = |out: &mut Vec<f64>, v: &[f64]| {
+        if out.is_empty() {
+            out.resize(v.len(), 0.0);
+        }
+        for (o, x) in out.iter_mut().zip(v) {
+            *o += x;
+        }
+    };
+    let people: Vec<f64> = areas.iter().map(|a| a.population.iter().sum()).collect();
+    let total: f64 = people.iter().sum();
+    let mut econ = EconomicOutcome::default();
+    let mut soc = SocietalOutcome::default();
+    for ((e, s), n) in per_area.iter().zip(&people) {
+        add(
+            &mut econ.value_added_lost_measures,
+            &e.value_added_lost_measures,
+        );
+        add(&mut econ.value_added_lost_fear, &e.value_added_lost_fear);
+        add(&mut econ.unemployment_years, &e.unemployment_years);
+        add(&mut econ.unemployed_at_end, &e.unemployed_at_end);
+        add(&mut econ.bankruptcies, &e.bankruptcies);
+        add(&mut econ.wage_subsidy_cost, &e.wage_subsidy_cost);
+        add(
+            &mut econ.fixed_cost_subsidy_cost,
+            &e.fixed_cost_subsidy_cost,
+        );
+        add(&mut econ.daily_value_added_lost, &e.daily_value_added_lost);
+        add(&mut econ.daily_unemployed, &e.daily_unemployed);
+        add(&mut soc.mental_health_years, &s.mental_health_years);
+        add(&mut soc.mental_health_qalys, &s.mental_health_qalys);
+        add(&mut soc.loneliness_years, &s.loneliness_years);
+        add(&mut soc.loneliness_qalys, &s.loneliness_qalys);
+        let weighted = |v: &[f64]| v.iter().map(|x| x * n / total).collect::<Vec<f64>>();
+        add(
+            &mut soc.daily_mental_health,
+            &weighted(&s.daily_mental_health),
+        );
+        add(&mut soc.daily_loneliness, &weighted(&s.daily_loneliness));
+    }
+    (econ, soc)
+}
 
 /// Builds indicators and their splits over the groupings.
 struct Builder<'a> {
@@ -244,17 +341,17 @@ impl std::ops::Deref for Outcome {
 }
 
 /// A run with its impacts, computed when the calibration has impact data.
-pub fn outcome(cal: &Calibration, plans: Option<&SectorPlans>, run: Run) -> Result<Outcome> {
+pub fn outcome(cal: &Calibration, run: Run) -> Result<Outcome> {
     let impacts = match cal.impacts {
-        Some(_) => Some(compute(cal, plans, &run)?),
+        Some(_) => Some(compute(cal, &run)?),
         None => None,
     };
     Ok(Outcome { run, impacts })
 }
 
-/// Computes the four dimensions of a run. `plans` must be the sector plans the run's policy came
-/// from (it is not needed for a run without a policy).
-pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Result<Impacts> {
+/// Computes the four dimensions of a run, from the run alone: for a regional run the measures
+/// are priced region by region, where and when they applied, and summed.
+pub fn compute(cal: &Calibration, traj: &Run) -> Result<Impacts> {
     let data = cal.impacts.as_ref().ok_or_else(|| {
         Error::field(
             "calibration.impacts".into(),
@@ -267,39 +364,25 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
     let days = traj.vaccinations.nrows();
     let spread = traj.virus_spread();
 
-    // What was in force: the level per day and, per level, the activity each plan sector kept and
-    // the flanking subsidies (a policy has few levels, so the daily loops below only index).
-    let sectors = plans.map_or(&[][..], |p| &p.sectors[..]);
-    let no_policy = (
-        vec![0; days],
-        vec![Vec::new()],
-        vec![Vec::new()],
-        vec![0.0; days],
-    );
-    let (level, activity, support, stringency): InForce = match (&traj.policy, plans) {
-        (None, _) => no_policy,
-        (Some(_), None) => {
+    // What was in force where: the whole country for the national model, every region for a
+    // regional one (a measure is priced where it applied). Per level the run records the
+    // activity each sector kept and the flanking subsidies (a policy has few levels, so the daily
+    // loops below only index).
+    let record = traj.policy.as_ref();
+    if let Some(r) = record {
+        if r.level_activity.len() != r.levels.len() || r.level_support.len() != r.levels.len() {
             return Err(Error::field(
-                "plans".into(),
-                "the run has a policy, so impacts need the sector plans it came from".into(),
-                "None".into(),
-            ))
+                "run.policy.level_activity".into(),
+                "must hold one row per level (the run was recorded by an older version of afweging: run it again)".into(),
+                format!("{} rows for {} levels", r.level_activity.len(), r.levels.len()),
+            ));
         }
-        (Some(record), Some(plans)) => {
-            let mut activity = vec![vec![1.0; plans.sectors.len()]; record.levels.len()];
-            for (&l, rungs) in record.level.iter().zip(&record.rungs) {
-                for ((a, s), &r) in activity[l].iter_mut().zip(&plans.sectors).zip(rungs) {
-                    *a = s.rungs[r].activity_kept;
-                }
-            }
-            let support = record.general.iter().map(|g| plans.support(g)).collect();
-            (
-                record.level.clone(),
-                activity,
-                support,
-                record.stringency.clone(),
-            )
-        }
+    }
+    let sectors = record.map_or(&[][..], |r| &r.sector_parts[..]);
+    let areas = Area::of(traj, population);
+    let (activity, support): (Vec<Vec<f64>>, Vec<Vec<Support>>) = match record {
+        Some(r) => (r.level_activity.clone(), r.level_support.clone()),
+        None => (vec![Vec::new()], vec![Vec::new()]),
     };
 
     // Plan sectors -> NACE sections.
@@ -355,41 +438,52 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
             )
         })
         .collect();
-    let econ = economy.outcome((0..days).map(|d| EconomicDay {
-        kept: &kept[level[d]],
-        voluntary: voluntary[d],
-        wage_subsidy: subsidies[level[d]].0,
-        fixed_cost_subsidy: subsidies[level[d]].1,
-    }));
-
     let schools: Vec<usize> = (0..sectors.len())
         .filter(|&p| sectors[p].pupils.is_some())
         .collect();
-    let mut days_at_level = vec![0.0; activity.len()];
-    for &l in &level {
-        days_at_level[l] += 1.0;
+    let society = &data.society;
+    // Per area: its economic outcome, and per school sector the school years lost per pupil
+    // (`sum over days of (1 - learning kept) / 365`, see crate::inputs::society), and its strain.
+    let mut per_area = Vec::with_capacity(areas.len());
+    for area in &areas {
+        let econ = economy.outcome(
+            area.economy_share,
+            (0..days).map(|d| EconomicDay {
+                kept: &kept[area.level[d]],
+                voluntary: voluntary[d],
+                wage_subsidy: subsidies[area.level[d]].0,
+                fixed_cost_subsidy: subsidies[area.level[d]].1,
+            }),
+        );
+        let mut days_at_level = vec![0.0; activity.len()];
+        for &l in &area.level {
+            days_at_level[l] += 1.0;
+        }
+        let years_lost_per_pupil: Vec<f64> = schools
+            .iter()
+            .map(|&p| {
+                activity
+                    .iter()
+                    .zip(&days_at_level)
+                    .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
+                    .sum()
+            })
+            .collect();
+        let soc = society.outcome(
+            years_lost_per_pupil,
+            &area.stringency,
+            &area.population,
+            0.0,
+            0.0,
+        );
+        per_area.push((econ, soc));
     }
-    // School years lost per pupil: sum over days of (1 - learning kept) / 365 (see crate::inputs::society).
-    let years_lost_per_pupil: Vec<f64> = schools
-        .iter()
-        .map(|&p| {
-            activity
-                .iter()
-                .zip(&days_at_level)
-                .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
-                .sum()
-        })
-        .collect();
     let ward_by_age = traj.stock_days_by_group(crate::epidemic::compartments::H);
     let icu_by_age = traj.stock_days_by_group(crate::epidemic::compartments::C);
-    let society = &data.society;
-    let mut soc = society.outcome(
-        years_lost_per_pupil,
-        &stringency,
-        population,
-        ward_by_age.iter().sum(),
-        icu_by_age.iter().sum(),
-    );
+    let care = &society.postponed_care;
+    let (econ, mut soc) = combine(&per_area, &areas);
+    soc.postponed_care_qalys = ward_by_age.iter().sum::<f64>() * care.qaly_per_ward_bed_day
+        + icu_by_age.iter().sum::<f64>() * care.qaly_per_icu_bed_day;
     // Preparedness levers: their cost, and the regular care displaced by opened, empty beds
     // (added to postponed care, see crate::measures::preparedness).
     let prep = traj
@@ -662,7 +756,10 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
     // Societal.
     let mut pupils_by_age = vec![0.0; population.len()];
     let mut pupil_years_by_age = vec![0.0; population.len()];
-    for (&p, years) in schools.iter().zip(&soc.years_lost_per_pupil) {
+    // Per area: its pupil-years lost (for the regional split).
+    let mut area_pupil_years = vec![0.0; areas.len()];
+    let mut area_pupils = vec![0.0; areas.len()];
+    for (i, &p) in schools.iter().enumerate() {
         let sector = &sectors[p];
         let bands: Vec<usize> = sector
             .ages
@@ -670,10 +767,16 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
             .filter_map(|a| cal.age_bands.iter().position(|b| b == a))
             .collect();
         let in_bands: f64 = bands.iter().map(|&g| population[g]).sum();
-        for &g in &bands {
-            let pupils = sector.pupils.unwrap_or(0.0) * population[g] / in_bands;
-            pupils_by_age[g] += pupils;
-            pupil_years_by_age[g] += pupils * years;
+        // An area's pupils are the sector's in proportion to its persons in the pupils' bands.
+        for (a, (area, (_, soc))) in areas.iter().zip(&per_area).enumerate() {
+            let years = soc.years_lost_per_pupil[i];
+            for &g in &bands {
+                let pupils = sector.pupils.unwrap_or(0.0) * area.population[g] / in_bands;
+                pupils_by_age[g] += pupils;
+                pupil_years_by_age[g] += pupils * years;
+                area_pupils[a] += pupils;
+                area_pupil_years[a] += pupils * years;
+            }
         }
     }
     let pupils: f64 = pupils_by_age.iter().sum();
@@ -861,7 +964,86 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
     }
 
     if !traj.regions.is_empty() {
-        by_region(traj, &cal.life_expectancy, &mut b);
+        // What each region bore of the socio-economic and societal dimensions, priced where the
+        // measures applied; the preparedness levers and displaced care, national, are split by
+        // population.
+        let sum = |v: &[f64]| v.iter().sum::<f64>();
+        let each = |f: &dyn Fn(&EconomicOutcome, &SocietalOutcome) -> f64| -> Vec<f64> {
+            per_area.iter().map(|(e, s)| f(e, s)).collect()
+        };
+        let people: Vec<f64> = areas.iter().map(|a| sum(&a.population)).collect();
+        let total_people = sum(&people);
+        let displaced = prep.as_ref().map_or(0.0, |p| p.displaced_qalys());
+        let ward = traj.stock_by_region(crate::epidemic::compartments::H);
+        let icu = traj.stock_by_region(crate::epidemic::compartments::C);
+        let bed_days = |a: &ndarray::Array3<f64>, r: usize| a.index_axis(ndarray::Axis(1), r).sum();
+        let care_qalys: Vec<f64> = (0..areas.len())
+            .map(|r| {
+                bed_days(&ward, r) * care.qaly_per_ward_bed_day
+                    + bed_days(&icu, r) * care.qaly_per_icu_bed_day
+                    + displaced * people[r] / total_people
+            })
+            .collect();
+        let exact: BTreeMap<&str, Vec<f64>> = BTreeMap::from([
+            (
+                "value_added_lost",
+                each(&|e, _| sum(&e.value_added_lost_measures) + sum(&e.value_added_lost_fear)),
+            ),
+            (
+                "value_added_lost_to_measures",
+                each(&|e, _| sum(&e.value_added_lost_measures)),
+            ),
+            (
+                "value_added_lost_to_fear",
+                each(&|e, _| sum(&e.value_added_lost_fear)),
+            ),
+            ("unemployment", each(&|e, _| sum(&e.unemployment_years))),
+            ("bankruptcies", each(&|e, _| sum(&e.bankruptcies))),
+            (
+                "households_in_debt",
+                each(&|e, _| economy.debt_per_unemployed_year * sum(&e.unemployment_years)),
+            ),
+            ("wage_subsidy_cost", each(&|e, _| sum(&e.wage_subsidy_cost))),
+            (
+                "fixed_cost_subsidy_cost",
+                each(&|e, _| sum(&e.fixed_cost_subsidy_cost)),
+            ),
+            (
+                "fiscal_cost",
+                each(&|e, _| sum(&e.wage_subsidy_cost) + sum(&e.fixed_cost_subsidy_cost)),
+            ),
+            ("school_years_lost", area_pupil_years.clone()),
+            (
+                "lifetime_earnings_lost",
+                area_pupil_years.iter().map(|y| y * pv).collect(),
+            ),
+            (
+                "mental_health_person_years",
+                each(&|_, s| sum(&s.mental_health_years)),
+            ),
+            (
+                "mental_health_qalys_lost",
+                each(&|_, s| sum(&s.mental_health_qalys)),
+            ),
+            (
+                "loneliness_person_years",
+                each(&|_, s| sum(&s.loneliness_years)),
+            ),
+            (
+                "loneliness_qalys_lost",
+                each(&|_, s| sum(&s.loneliness_qalys)),
+            ),
+            ("postponed_care_qalys_lost", care_qalys),
+        ]);
+        let means: BTreeMap<&str, Vec<f64>> = BTreeMap::from([(
+            "learning_loss",
+            area_pupil_years
+                .iter()
+                .zip(&area_pupils)
+                .map(|(y, p)| if *p > 0.0 { sd * y / p } else { 0.0 })
+                .collect(),
+        )]);
+        by_region(traj, &cal.life_expectancy, exact, means, &mut b);
     }
 
     Ok(Impacts {
@@ -881,9 +1063,16 @@ pub fn compute(cal: &Calibration, plans: Option<&SectorPlans>, traj: &Run) -> Re
 pub const REGION: &str = "region";
 
 /// Adds the split by region to every indicator of a regional run: exact for the virus-spread
-/// indicators (from the regions' own states); the other dimensions are not modelled per region
-/// and are split by population (summed indicators) or carry the national mean (means).
-fn by_region(traj: &Run, life_expectancy: &[f64], b: &mut Builder<'_>) {
+/// indicators (from the regions' own states) and for those in `exact` and `means` (priced region
+/// by region); the rest (levers, behaviour) is national and split by population (summed
+/// indicators) or carries the national mean (means).
+fn by_region(
+    traj: &Run,
+    life_expectancy: &[f64],
+    mut exact: BTreeMap<&str, Vec<f64>>,
+    means: BTreeMap<&str, Vec<f64>>,
+    b: &mut Builder<'_>,
+) {
     use crate::epidemic::compartments as c;
     let population = traj.population_by_region();
     let people: Vec<f64> = population.outer_iter().map(|r| r.sum()).collect();
@@ -902,7 +1091,7 @@ fn by_region(traj: &Run, life_expectancy: &[f64], b: &mut Builder<'_>) {
             .collect()
     };
     let deaths = traj.total_by_region(c::D);
-    let exact: BTreeMap<&str, Vec<f64>> = BTreeMap::from([
+    exact.extend([
         (
             "infections",
             sum_rows(traj.total_by_region(c::CUM_INFECTIONS)),
@@ -933,7 +1122,10 @@ fn by_region(traj: &Run, life_expectancy: &[f64], b: &mut Builder<'_>) {
                 Some(v) => v.clone(),
                 None => split(indicator.total, &people, &ones),
             },
-            Aggregate::Mean => vec![indicator.total; people.len()],
+            Aggregate::Mean => match means.get(indicator.name.as_str()) {
+                Some(v) => v.clone(),
+                None => vec![indicator.total; people.len()],
+            },
             Aggregate::Whole => continue,
         };
         if indicator.aggregate == Aggregate::Sum {

@@ -195,8 +195,14 @@ pub struct EconomicOutcome {
 }
 
 impl Economy {
-    /// Runs the socio-economic equations of the module docs over the days.
-    pub fn outcome<'a>(&self, days: impl Iterator<Item = EconomicDay<'a>>) -> EconomicOutcome {
+    /// Runs the socio-economic equations of the module docs over the days, for an economy of
+    /// `scale` times the national one (a region's share of value added, jobs and firms; 1 for
+    /// the country): every quantity is proportional to the section's size.
+    pub fn outcome<'a>(
+        &self,
+        scale: f64,
+        days: impl Iterator<Item = EconomicDay<'a>>,
+    ) -> EconomicOutcome {
         let n = self.sections.len();
         let mut out = EconomicOutcome {
             value_added_lost_measures: vec![0.0; n],
@@ -214,7 +220,7 @@ impl Economy {
         let normal_per_day: Vec<f64> = self
             .sections
             .iter()
-            .map(|s| s.value_added * 1e6 / 365.0)
+            .map(|s| scale * (s.value_added * 1e6 / 365.0))
             .collect();
         for day in days {
             let mut lost_today = 0.0;
@@ -241,8 +247,11 @@ impl Economy {
                     out.fixed_cost_subsidy_cost[s] += share * sec.fixed_cost_share * normal * loss;
                     relief += share * sec.fixed_cost_share;
                 }
-                let target =
-                    sec.employment * sec.employment_elasticity * loss * (1.0 - kept_on_payroll);
+                let target = scale
+                    * sec.employment
+                    * sec.employment_elasticity
+                    * loss
+                    * (1.0 - kept_on_payroll);
                 let u = &mut out.unemployed_at_end[s];
                 *u = target + (*u - target) * decay;
                 out.unemployment_years[s] += *u; // person-days until the end
@@ -258,7 +267,7 @@ impl Economy {
         let k = self.buffer_shape;
         for (s, sec) in self.sections.iter().enumerate() {
             let d = drain[s].powf(k);
-            out.bankruptcies[s] = sec.firms * d / (d + sec.buffer_days.powf(k));
+            out.bankruptcies[s] = scale * sec.firms * d / (d + sec.buffer_days.powf(k));
         }
         out
     }

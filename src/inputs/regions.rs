@@ -55,6 +55,11 @@ pub struct Region {
     /// Share of the national hospital and ICU capacity in the region; absent: population share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_share: Option<f64>,
+    /// Share of the national value added, jobs and firms of every section in the region (the
+    /// regional impacts price a measure where it applies); absent: the region's share of persons
+    /// aged 20-69 ([`working_age_share`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economy_share: Option<f64>,
 }
 
 /// How contacts between regions are distributed.
@@ -118,6 +123,7 @@ impl Regions {
                 population_by_age: None,
                 centre: [52.1, 5.3],
                 capacity_share: None,
+                economy_share: None,
             }],
             mixing: Mixing {
                 kernel: Kernel::Homogeneous,
@@ -187,6 +193,24 @@ impl Regions {
                 format_args!("{field}.regions[].capacity_share"),
                 "must be given for every region or none, and add up to 1",
                 format!("{given} of {n} given, sum {shares}"),
+            );
+        }
+        let economy: Vec<f64> = self
+            .regions
+            .iter()
+            .filter_map(|r| r.economy_share)
+            .collect();
+        for (i, r) in self.regions.iter().enumerate() {
+            if let Some(s) = r.economy_share {
+                c.share(format_args!("{field}.regions[{i}].economy_share"), s);
+            }
+        }
+        let sum: f64 = economy.iter().sum();
+        if !economy.is_empty() && (economy.len() < n || (sum - 1.0).abs() > 1e-6) {
+            c.fail(
+                format_args!("{field}.regions[].economy_share"),
+                "must be given for every region or none, and add up to 1",
+                format!("{} of {n} given, sum {sum}", economy.len()),
             );
         }
         if self.regions.iter().all(|r| r.population_by_age.is_some()) {
@@ -334,6 +358,38 @@ pub fn distance_km(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+/// Each region's share of the persons aged 20-69 (the age bands whose lower bound is from 20 to
+/// 69, read from labels such as `"20-29"` or `"80+"`), the default share of the economy a region
+/// holds: no value added per safety region is published (CBS's regional accounts are by province
+/// and COROP area), so the working-age population stands in for it (an assumption, see
+/// `data/netherlands/regions.json`). Falls back to the population share when no label parses.
+/// `population` is `regions x ages`, region-major.
+pub fn working_age_share(bands: &[String], population: &[f64], ages: usize) -> Vec<f64> {
+    let lower = |label: &String| -> Option<u32> {
+        label
+            .split(['-', '+', ' '])
+            .next()
+            .and_then(|x| x.trim().parse().ok())
+    };
+    let working: Vec<bool> = bands
+        .iter()
+        .map(|b| lower(b).is_some_and(|a| (20..70).contains(&a)))
+        .collect();
+    let any = working.iter().any(|&w| w);
+    let per_region: Vec<f64> = population
+        .chunks(ages)
+        .map(|p| {
+            p.iter()
+                .zip(&working)
+                .filter(|(_, &w)| w || !any)
+                .map(|(n, _)| n)
+                .sum()
+        })
+        .collect();
+    let total: f64 = per_region.iter().sum();
+    per_region.iter().map(|n| n / total).collect()
+}
+
 /// The regions of a calibration prepared for the engine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Geography {
@@ -346,6 +402,8 @@ pub struct Geography {
     pub region_population: Vec<f64>,
     /// Share of national capacity per region.
     pub capacity_share: Vec<f64>,
+    /// Share of the national economy (value added, jobs, firms) per region.
+    pub economy_share: Vec<f64>,
     /// The kernel `K` as rows of `(region, weight)` pairs with a non-zero weight.
     pub kernel: Vec<Vec<(usize, f64)>>,
     /// `rho_r = sum_q K_rq`.
@@ -380,6 +438,13 @@ impl Geography {
             .zip(&region_population)
             .map(|(r, p)| r.capacity_share.unwrap_or(p / total))
             .collect();
+        let working = working_age_share(&cal.age_bands, &population, ages);
+        let economy_share = regions
+            .regions
+            .iter()
+            .zip(working)
+            .map(|(r, w)| r.economy_share.unwrap_or(w))
+            .collect();
         Some(Geography {
             names: regions.names(),
             codes: regions.regions.iter().map(|r| r.code.clone()).collect(),
@@ -387,6 +452,7 @@ impl Geography {
             population,
             region_population,
             capacity_share,
+            economy_share,
             kernel: {
                 let n = regions.regions.len();
                 let k = regions.kernel();

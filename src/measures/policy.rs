@@ -18,7 +18,7 @@ pub use crate::epidemic::signals::Signal;
 use crate::epidemic::signals::Signals;
 use crate::inputs::validate::Checker;
 use crate::measures::behaviour::{LeverEffect, MeasureDay};
-use crate::measures::plans::{Package, SectorPlans};
+use crate::measures::plans::{Package, SectorPlans, Support};
 use crate::measures::preparedness::{PreparednessRecord, Schedule};
 
 /// One level of a trigger policy: when it applies and which package it puts in force.
@@ -199,11 +199,69 @@ pub struct PolicyRecord {
     /// OxCGRT stringency index (0-100) per day.
     pub stringency: Vec<f64>,
     pub decisions: Vec<Decision>,
-    /// Regional runs under a regional policy: `days x regions`, the level in force in each region
-    /// (then `level` and `rungs` show the highest level in force anywhere and `stringency` the
-    /// population-weighted mean). Empty otherwise.
+    /// Regional runs: `days x regions`, the level in force in each region (under a regional
+    /// policy `level` and `rungs` show the highest level in force anywhere and `stringency` the
+    /// population-weighted mean). Empty for the national model.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub region_level: Vec<Vec<usize>>,
+    /// Per level: the rung, the share of normal activity kept, of every sector (in plan order).
+    #[serde(default)]
+    pub level_rungs: Vec<Vec<usize>>,
+    #[serde(default)]
+    pub level_activity: Vec<Vec<f64>>,
+    /// Per level: the flanking subsidies its general measures switch on.
+    #[serde(default)]
+    pub level_support: Vec<Vec<Support>>,
+    /// Per level: the OxCGRT stringency index (0-100) and the cost of its behavioural levers
+    /// (EUR/day, nationally).
+    #[serde(default)]
+    pub level_stringency: Vec<f64>,
+    #[serde(default)]
+    pub level_lever_cost: Vec<f64>,
+    /// What the impacts need to know of each sector, copied from the plans so that they read the
+    /// run alone.
+    #[serde(default)]
+    pub sector_parts: Vec<SectorPart>,
+}
+
+/// The parts of a plan sector that its impacts depend on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorPart {
+    pub name: String,
+    /// Share of each NACE section (code -> share) whose output follows the sector's activity.
+    #[serde(default)]
+    pub economy: BTreeMap<String, f64>,
+    /// Pupils or students taught in the sector (persons), for school sectors.
+    #[serde(default)]
+    pub pupils: Option<f64>,
+    /// The age bands the sector's pupils belong to (empty: all).
+    #[serde(default)]
+    pub ages: Vec<String>,
+}
+
+impl PolicyRecord {
+    /// The level in force in region `region` on day `day` (the national level for the national
+    /// model).
+    pub fn level_in(&self, day: usize, region: usize) -> usize {
+        match self.region_level.get(day) {
+            Some(levels) => levels[region],
+            None => self.level[day],
+        }
+    }
+
+    /// `days x regions x sectors`: the rung in force per sector, per region and day (one region
+    /// for the national model).
+    pub fn rungs_by_region(&self) -> Vec<Vec<Vec<usize>>> {
+        (0..self.level.len())
+            .map(|d| match self.region_level.get(d) {
+                Some(levels) => levels
+                    .iter()
+                    .map(|&l| self.level_rungs[l].clone())
+                    .collect(),
+                None => vec![self.rungs[d].clone()],
+            })
+            .collect()
+    }
 }
 
 /// The decision state of one controller (the nation, or one region).
@@ -381,6 +439,24 @@ impl<'a> Governor<'a> {
             stringency: Vec::with_capacity(days),
             decisions: Vec::new(),
             region_level: Vec::new(),
+            level_rungs: rungs.clone(),
+            level_activity: levels.iter().map(|(_, p)| plans.activity(p)).collect(),
+            level_support: levels
+                .iter()
+                .map(|(_, p)| plans.support(&p.general))
+                .collect(),
+            level_stringency: stringency.clone(),
+            level_lever_cost: levers.iter().map(|l| l.1).collect(),
+            sector_parts: plans
+                .sectors
+                .iter()
+                .map(|s| SectorPart {
+                    name: s.name.clone(),
+                    economy: s.economy.clone(),
+                    pupils: s.pupils,
+                    ages: s.ages.clone(),
+                })
+                .collect(),
         };
         Ok(Governor {
             trigger,
@@ -451,6 +527,9 @@ impl<'a> Governor<'a> {
         } else {
             for out in m.iter_mut() {
                 out.clone_from(&effects[top]);
+            }
+            if !names.is_empty() {
+                record.region_level.push(vec![top; names.len()]);
             }
         }
         if let Some(schedule) = schedule.as_mut() {

@@ -225,10 +225,7 @@ impl PyModel {
                 (Some(s), None) => model.run_with_multipliers(s),
                 (None, Some(p)) => crate::run::with_policy(model, &p.plans, &p.policy, days),
             }
-            .and_then(|run| {
-                let plans = policy.map(|p| &p.plans);
-                crate::impacts::outcome(model.calibration(), plans, run)
-            })
+            .and_then(|run| crate::impacts::outcome(model.calibration(), run))
         });
         result
             .map(|inner| PyRun { inner })
