@@ -3,6 +3,7 @@
 //! hand-computed and published worked examples.
 
 use afweging::decision::mcda::{self, mcda, rank_acceptability, Method, Normalisation, Preference};
+use afweging::decision::ties::{tied, tied_at, TIE_TOLERANCE};
 use afweging::decision::tree::{
     self as decision, acceptability, decision_tree, icers, opportunity_cost, pareto, prob_best,
     trees_from_draws, CeStatus, Direction, Orientation,
@@ -509,7 +510,14 @@ proptest! {
         for (s, &b) in t.best_per_scenario.iter().enumerate() {
             prop_assert_eq!(t.regret[(b, s)], 0.0);
         }
-        prop_assert!(t.max_regret[t.minimax_regret] <= t.max_regret.iter().copied().fold(f64::INFINITY, f64::min));
+        // The minimax-regret choice is tied with the smallest maximum regret (at the magnitude
+        // of the losses the regrets come from).
+        let smallest = t.max_regret.iter().copied().fold(f64::INFINITY, f64::min);
+        let scale = costs.iter().map(|x| x.abs()).fold(0.0, f64::max);
+        for &a in &t.minimax_regret_tied {
+            prop_assert!(tied_at(t.max_regret[a], smallest, scale));
+        }
+        prop_assert_eq!(t.minimax_regret, t.minimax_regret_tied[0]);
     }
 
     /// An alternative that is best in every scenario leaves nothing to learn: EVPI is exactly 0.
@@ -589,4 +597,184 @@ fn icers_hand_computed_with_strong_and_extended_dominance() {
         e,
         "effects: must have 2 elements (one per alternative), got 1 elements"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ties (issue 17): one rule, |a - b| <= 1e-12 max(|a|, |b|, magnitude, 1), for every ranking and
+// every best.
+
+/// PROMETHEE II, usual preference, equal weights, all benefit, on
+/// A (1, 2, 3), B (3, 3, 2), C (1, 3, 3). Unicriterion net flows (divided by n - 1 = 2):
+/// c1 A -1/2, B 1, C -1/2; c2 A -1, B 1/2, C 1/2; c3 A 1/2, B -1, C 1/2.
+/// Net flows with w = 1/3: A -1/3, B (1 + 1/2 - 1)/3 = 1/6, C (-1/2 + 1/2 + 1/2)/3 = 1/6:
+/// B and C tie, although floating point puts B an ulp above C.
+#[test]
+fn promethee_ranks_an_exact_tie_equal() {
+    let m = array![[1.0, 2.0, 3.0], [3.0, 3.0, 2.0], [1.0, 3.0, 3.0]];
+    let d = [Direction::Benefit; 3];
+    let method = Method::Promethee { preference: vec![] };
+    let r = mcda(m.view(), &[1.0, 1.0, 1.0], &d, &method).unwrap();
+    assert_all_close(&r.scores, &[-1.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0], 1e-15);
+    assert_ne!(
+        r.scores[1], r.scores[2],
+        "the example should exercise the tolerance"
+    );
+    assert_eq!(r.ranks, vec![3, 1, 1]);
+}
+
+/// Weighted sum, min-max, equal weights, all benefit: rows 0 and 1 are permutations of each
+/// other, so both score (0 + 1/9 + 2/9 + ... ) = 0.2 exactly in arithmetic; summed in a different
+/// order they differ by an ulp. Row 3 is best on every criterion, row 2 worst.
+#[test]
+fn weighted_sum_ranks_an_exact_tie_equal() {
+    let m = array![
+        [1.0, 2.0, 3.0],
+        [2.0, 3.0, 1.0],
+        [0.0, 0.0, 0.0],
+        [10.0, 10.0, 10.0]
+    ];
+    let d = [Direction::Benefit; 3];
+    let method = Method::WeightedSum {
+        normalisation: Normalisation::MinMax,
+    };
+    let r = mcda(m.view(), &[1.0, 1.0, 1.0], &d, &method).unwrap();
+    assert_all_close(&r.scores, &[0.2, 0.2, 0.0, 1.0], 1e-15);
+    assert_ne!(
+        r.scores[0], r.scores[1],
+        "the example should exercise the tolerance"
+    );
+    assert_eq!(r.ranks, vec![2, 2, 4, 1]);
+    // Identical rows tie as well, with every method.
+    let twins = array![[1.0, 2.0], [3.0, 0.5], [1.0, 2.0]];
+    let d = [Direction::Cost, Direction::Benefit];
+    for method in methods() {
+        let r = mcda(twins.view(), &[1.0, 2.0], &d, &method).unwrap();
+        assert_eq!(r.ranks[0], r.ranks[2], "{method:?}: {:?}", r.scores);
+    }
+}
+
+/// Noise below the tolerance keeps a tie; a difference above it breaks the tie.
+#[test]
+fn ranks_tie_within_the_tolerance_only() {
+    assert_eq!(TIE_TOLERANCE, 1e-12);
+    assert_eq!(mcda::ranks(&[0.5, 0.5 + 1e-14, 0.5 - 1e-9]), vec![1, 1, 3]);
+    assert_eq!(mcda::ranks(&[0.5, 0.5 + 1e-10, 0.5 - 1e-9]), vec![2, 1, 3]);
+    // Near zero the absolute floor decides (net flows of 0 are cancelling sums).
+    assert_eq!(mcda::ranks(&[1e-17, -1e-17, 0.0, -0.2]), vec![1, 1, 1, 4]);
+    assert!(tied(1e-17, -1e-17) && !tied(1e-11, -1e-11));
+}
+
+/// Two alternatives whose expected cost is 63 in arithmetic, reached along different float
+/// paths: 0.3*0 + 0.3*14 + 0.4*147 = 63.00000000000001 and 0.3*10 + 0.3*40 + 0.4*120 = 63.
+/// Both are best; the first in input order is named.
+#[test]
+fn decision_tree_equal_expected_values_are_both_best() {
+    let costs = array![[0.0, 14.0, 147.0], [10.0, 40.0, 120.0], [30.0, 60.0, 100.0]];
+    let t = decision_tree(costs.view(), &[0.3, 0.3, 0.4], Orientation::Cost).unwrap();
+    assert_ne!(
+        t.expected[0], t.expected[1],
+        "the example should exercise the tolerance"
+    );
+    assert_all_close(&t.expected, &[63.0, 63.0, 67.0], 1e-12);
+    assert_eq!(t.best_tied, vec![0, 1]);
+    assert_eq!(t.best, 0);
+    // Benefit orientation: the same table negated gives the same ties.
+    let b = decision_tree((-&costs).view(), &[0.3, 0.3, 0.4], Orientation::Benefit).unwrap();
+    assert_eq!(b.best_tied, vec![0, 1]);
+    // EVPI: E[min] = 0.3*0 + 0.3*14 + 0.4*100 = 44.2, so EVPI = 63 - 44.2 = 18.8.
+    assert!(close(t.evpi, 18.8, 1e-12), "{}", t.evpi);
+}
+
+/// Noise below the tolerance keeps the decision tree's ties (best, minimax regret, best per
+/// scenario, zero regret and zero EVPI); a real difference above the tolerance breaks them.
+#[test]
+fn decision_tree_noise_below_the_tolerance_keeps_the_tie() {
+    let p = [0.25, 0.75];
+    // A scaled by (1 + 1e-13): the same alternative up to rounding noise.
+    let base = [2.0e9, 5.0e9];
+    let noisy = array![
+        [base[0] * (1.0 + 1e-13), base[1] * (1.0 + 1e-13)],
+        [base[0], base[1]],
+        [3.0e9, 6.0e9]
+    ];
+    let t = decision_tree(noisy.view(), &p, Orientation::Cost).unwrap();
+    assert_eq!(t.best_tied, vec![0, 1]);
+    assert_eq!(t.best, 0);
+    assert_eq!(t.minimax_regret_tied, vec![0, 1]);
+    assert_eq!(t.best_per_scenario, vec![0, 0]);
+    assert_eq!(t.regret.row(0).to_vec(), vec![0.0, 0.0]);
+    assert_eq!(t.regret.row(1).to_vec(), vec![0.0, 0.0]);
+    assert_eq!(t.evpi, 0.0);
+    // A difference of 1e-9 (relative) is real: only B is best, A has regret and EVPI is zero
+    // because B is best in every scenario.
+    let real = array![
+        [base[0] * (1.0 + 1e-9), base[1] * (1.0 + 1e-9)],
+        [base[0], base[1]],
+        [3.0e9, 6.0e9]
+    ];
+    let t = decision_tree(real.view(), &p, Orientation::Cost).unwrap();
+    assert_eq!(t.best_tied, vec![1]);
+    assert_eq!(t.best, 1);
+    assert_eq!(t.minimax_regret_tied, vec![1]);
+    assert_eq!(t.best_per_scenario, vec![1, 1]);
+    assert!(t.regret.row(0).iter().all(|&r| r > 0.0));
+    assert_eq!(t.evpi, 0.0);
+}
+
+/// Probability best, opportunity cost, Pareto and the cost-effectiveness frontier use the same
+/// rule.
+#[test]
+fn draws_dimensions_and_dominance_tie_by_the_same_rule() {
+    // Draw 0: 0.1 + 0.2 against 0.3 (an ulp apart): split. Draw 1: alternative 1 clearly best.
+    let v = Array3::from_shape_vec((1, 2, 2), vec![0.1 + 0.2, 1.0, 0.3, 0.5]).unwrap();
+    let p = prob_best(v.view(), Orientation::Cost).unwrap();
+    assert_eq!(p, array![[0.25, 0.75]]);
+    // Opportunity cost: totals 0.1 + 0.2 and 0.3 over two dimensions, tied; regret exactly 0.
+    let c = Array3::from_shape_vec((2, 1, 2), vec![0.1, 0.2, 0.3, 0.0]).unwrap();
+    let o = opportunity_cost(c.view(), Orientation::Cost).unwrap();
+    assert_eq!(o.best_total, vec![0]);
+    assert_eq!(o.total, array![[0.0], [0.0]]);
+    // Pareto: rows an ulp apart do not dominate each other.
+    let m = array![[0.1 + 0.2, 1.0], [0.3, 1.0], [0.4, 1.0]];
+    let d = [Direction::Cost, Direction::Benefit];
+    let par = pareto(m.view(), &d).unwrap();
+    assert_eq!(par.efficient, vec![true, true, false]);
+    // Cost-effectiveness: an ulp more cost for the same effect is a duplicate, not dominated.
+    let r = icers(&[0.0, 0.3, 0.1 + 0.2], &[0.0, 1.0, 1.0]).unwrap();
+    assert_eq!(r.same_as, vec![None, None, Some(1)]);
+    assert_eq!(r.status[2], CeStatus::Frontier);
+}
+
+/// Rank acceptability counts a tie for a rank as that rank for each tied alternative: two
+/// alternatives that differ only by noise below the tolerance (or not at all) are both first in
+/// every sample where either is.
+#[test]
+fn rank_acceptability_counts_tied_firsts_for_each() {
+    let noise = 1.0 + 1e-15;
+    let m = array![[1.0, 2.0], [3.0, 0.5], [1.0 * noise, 2.0 * noise]];
+    let d = [Direction::Cost, Direction::Benefit];
+    for method in [
+        Method::WeightedSum {
+            normalisation: Normalisation::MinMax,
+        },
+        Method::Topsis,
+    ] {
+        let a = rank_acceptability(m.view(), &d, &method, 500, 3).unwrap();
+        assert_eq!(
+            a.acceptability.row(0),
+            a.acceptability.row(2),
+            "{method:?}: {}",
+            a.acceptability
+        );
+        for row in a.acceptability.rows() {
+            assert!(close(row.sum(), 1.0, 1e-12));
+        }
+        assert!(a.acceptability[(0, 0)] > 0.0);
+    }
+    let twins = array![[1.0, 2.0], [3.0, 0.5], [1.0, 2.0]];
+    for method in methods() {
+        let a = rank_acceptability(twins.view(), &d, &method, 500, 3).unwrap();
+        assert_eq!(a.acceptability.row(0), a.acceptability.row(2), "{method:?}");
+        assert_eq!(a.acceptability.column(1).sum(), 0.0, "{method:?}"); // rank 2 is skipped
+    }
 }

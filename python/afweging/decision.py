@@ -9,8 +9,11 @@ The arithmetic is in Rust (``afweging._core``); this module only converts labell
 and wraps the results with labels, ``to_pandas()``, ``_repr_html_`` and ``.plot()``.
 
 Everything is **cost/loss oriented (lower is better)** unless ``orientation="benefit"`` is given
-(MCDA takes a direction per criterion instead). Ties are resolved by input order: the first of the
-tied alternatives is named as "best" and every tied one is listed in ``*_tied``.
+(MCDA takes a direction per criterion instead). Two figures are tied when they differ by at most
+1e-12 of their magnitude (1e-12 absolute near zero; the engine's one rule, see
+``docs/decision_analysis.md``), so the same value reached along two float paths is a tie. Ties
+are resolved by input order: the first of the tied alternatives is named as "best" and every tied
+one is listed in ``*_tied``; MCDA ranks are competition ranks (tied scores share the better rank).
 
 >>> import afweging as af
 >>> tree = af.decision.decision_tree(
@@ -261,10 +264,12 @@ class DecisionTree:
     ``expected``
         Expected value per alternative, ``E_s[x(a, s)]``.
     ``best`` / ``best_tied``
-        The alternative with the best expected value (first in input order) / all tied ones.
+        The alternative with the best expected value (first in input order) / all tied ones
+        (tied: within 1e-12 of the magnitude of the values, so an ulp apart is a tie).
     ``regret``
         Opportunity cost per scenario (alternatives x scenarios): how much worse the alternative
-        does than the best alternative in that scenario. Never negative.
+        does than the best alternative in that scenario. Never negative; exactly zero when tied
+        with the best.
     ``max_regret`` / ``minimax_regret``
         Largest regret over the scenarios / the alternative that minimises it (Savage).
     ``expected_regret``
@@ -272,7 +277,7 @@ class DecisionTree:
     ``evpi``
         Expected value of perfect information ``E_s[min_a x] - min_a E_s[x]`` (costs): what
         knowing the scenario before choosing would be worth. Never negative; zero when one
-        alternative is best in every scenario.
+        alternative is best (or tied for best) in every scenario.
     ``opportunity_cost``
         :class:`OpportunityCost` per dimension when the input had a dimension axis, else None.
     """
@@ -918,7 +923,8 @@ def mcda(
 
 class RankAcceptability:
     """SMAA rank acceptability: ``acceptability[a, r]`` is the share of weight samples (uniform
-    on the simplex) in which alternative ``a`` gets rank ``r + 1``; each row adds up to one.
+    on the simplex) in which alternative ``a`` gets rank ``r + 1`` (competition ranks: a tie for a
+    rank counts as that rank for each tied alternative); each row adds up to one.
     ``central_weights`` (alternatives x criteria) is the mean weight vector of the samples that
     rank the alternative first (NaN if it never does)."""
 

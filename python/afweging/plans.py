@@ -114,8 +114,10 @@ class Policy:
 
 
 class CrashTest:
-    """Result of :meth:`SectorPlans.crash_test`: ``findings`` (incoherences) and ``table`` (what
-    applies in each sector at each level of each policy)."""
+    """Result of :meth:`SectorPlans.crash_test`: ``findings`` (incoherences, each a dict with
+    ``kind``, ``location`` and ``message``; kinds ``not_monotone``, ``unknown_measure``,
+    ``out_of_step`` and ``level_regression``, a policy level milder than the one below) and
+    ``table`` (what applies in each sector at each level of each policy)."""
 
     __slots__ = ("findings", "table")
 

@@ -19,9 +19,24 @@
 //!   flows are computed once and a weight vector costs one dot product per alternative — which
 //!   is what makes 10,000 weight samples cheap.
 //!
-//! Scores are "higher is better" for all three; ranks are competition ranks (1 = best; tied
-//! scores share the better rank, the next rank is skipped, like `pandas.rank(method="min",
-//! ascending=False)`). Comparisons are exact.
+//! Scores are "higher is better" for all three; ranks are competition ranks ("1224": 1 = best;
+//! tied scores share the better rank, the next rank is skipped, like `pandas.rank(method="min",
+//! ascending=False)`).
+//!
+//! # Ties
+//! Scores are tied by the crate's one rule ([`crate::decision::ties`]): `|a - b| <= 1e-12 *
+//! max(|a|, |b|, 1)`. All three scores are on a unit scale (weights add up to one; normalised
+//! criteria, closeness and net flows lie within [-1, 1]), so the absolute floor of 1e-12 is the
+//! tolerance for scores near zero, where cancelling terms of order one leave their rounding noise
+//! (a PROMETHEE net flow of 0). Tie groups are anchored at their best score (see the rule's
+//! documentation), so ranks form a partition whatever the input order.
+//!
+//! In the rank acceptability the same ranks are counted: an alternative tied for rank `r` counts
+//! as rank `r` in that sample, for each tied alternative (a tie for first is a first for every
+//! tied alternative, as its MCDA rank is 1). Each row still adds up to one (every alternative gets
+//! one rank per sample); a column can add up to more than one (a shared rank) and the column of a
+//! skipped rank to less. Identical alternatives therefore get identical acceptabilities, and an
+//! alternative that ties the best in every sample has first-rank acceptability 1.
 //!
 //! # Weights
 //! Non-negative, finite, not all zero, one per criterion; they are divided by their sum (so
@@ -34,6 +49,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::decision::ties::competition_ranks;
 use crate::decision::tree::{check_matrix, Direction};
 use crate::error::Result;
 use crate::inputs::validate::Checker;
@@ -419,20 +435,17 @@ pub fn normalise_weights(weights: &[f64], criteria: usize) -> Result<Vec<f64>> {
     Ok(weights.iter().map(|w| w / sum).collect())
 }
 
-/// Competition ranks of scores, higher is better: `1 + #{b : score_b > score_a}`.
+/// Competition ranks ("1224") of scores, higher is better, with scores tied by
+/// [`crate::decision::ties::tied`] sharing the better rank: `[0.2, 0.1 + 0.2, 0.3, 0.1]` ranks
+/// `[3, 1, 1, 4]`.
 pub fn ranks(scores: &[f64]) -> Vec<usize> {
     let mut out = vec![0; scores.len()];
-    ranks_into(scores, &mut out);
+    competition_ranks(scores, &mut Vec::new(), &mut out);
     out
 }
 
-fn ranks_into(scores: &[f64], out: &mut [usize]) {
-    for (a, &s) in scores.iter().enumerate() {
-        out[a] = 1 + scores.iter().filter(|&&t| t > s).count();
-    }
-}
-
-/// Scores and ranks `matrix` (alternatives x criteria) with `method`.
+/// Scores and ranks `matrix` (alternatives x criteria) with `method`; tied scores (see
+/// [`crate::decision::ties`]) share the better competition rank.
 pub fn mcda(
     matrix: ArrayView2<'_, f64>,
     weights: &[f64],
@@ -495,10 +508,12 @@ pub fn mcda(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RankAcceptability {
     /// Alternatives x ranks: the share of weight samples in which the alternative gets that rank
-    /// (rank 1 in column 0). Each row adds up to one.
+    /// (rank 1 in column 0), ranks being the competition ranks of [`ranks`]: an alternative tied
+    /// for a rank counts as that rank, for each tied alternative. Each row adds up to one.
     pub acceptability: Array2<f64>,
     /// Alternatives x criteria: the mean weight vector of the samples that rank the alternative
-    /// first (NaN when it never ranks first) — the "typical" preferences that favour it.
+    /// first, ties for first included (NaN when it never ranks first) — the "typical"
+    /// preferences that favour it.
     pub central_weights: Array2<f64>,
     /// Number of weight samples.
     pub samples: usize,
@@ -508,8 +523,9 @@ pub struct RankAcceptability {
 
 /// Samples `n` weight vectors uniformly on the simplex (Dirichlet(1, ..., 1): normalised
 /// standard exponentials `-ln U`) from a ChaCha8 generator seeded with `seed`, ranks the
-/// alternatives with `method` under each, and counts the ranks. The same seed gives
-/// bit-identical results on every platform (ChaCha8 is portable and the loop is sequential).
+/// alternatives with `method` under each (ties as in [`ranks`]), and counts the ranks. The same
+/// seed gives bit-identical results on every platform (ChaCha8 is portable and the loop is
+/// sequential).
 pub fn rank_acceptability(
     matrix: ArrayView2<'_, f64>,
     directions: &[Direction],
@@ -531,6 +547,7 @@ pub fn rank_acceptability(
     let mut w = vec![0.0; k];
     let mut scores = vec![0.0; alts];
     let mut rank = vec![0; alts];
+    let mut order = Vec::with_capacity(alts);
     for _ in 0..n {
         let mut sum = 0.0;
         for x in w.iter_mut() {
@@ -545,7 +562,7 @@ pub fn rank_acceptability(
             w.iter_mut().for_each(|x| *x = 1.0 / k as f64);
         }
         prepared.scores(&w, &mut scores);
-        ranks_into(&scores, &mut rank);
+        competition_ranks(&scores, &mut order, &mut rank);
         for (a, &r) in rank.iter().enumerate() {
             counts[(a, r - 1)] += 1;
             if r == 1 {

@@ -10,11 +10,27 @@
 //! values are reported back in the units and sign of the input.
 //!
 //! # Ties
-//! Comparisons are exact (no tolerance), so results never depend on a threshold. Where one choice
-//! has to be named (the best alternative, the minimax-regret alternative, the best alternative in a
-//! scenario) the **first** alternative in input order among the tied ones is named; the full set of
-//! tied alternatives is reported next to it. Where shares are counted (probability best) a tie
-//! splits the draw equally between the tied alternatives, so the shares still add up to one.
+//! Two figures are tied by the crate's one rule ([`crate::decision::ties`]):
+//! `|a - b| <= 1e-12 * max(|a|, |b|, magnitude, 1)`, so two alternatives whose expected values are
+//! the same number reached along different float paths (an ulp apart) are both best. Figures
+//! compared as given (the losses of one scenario, one draw, one dimension; Pareto criteria; costs
+//! and effects) use magnitude 0. Figures computed from larger numbers use the magnitude of those:
+//! an expected value the largest |loss| of its alternative's row, a maximum regret that and the
+//! largest |minimum loss| of a scenario, a total over dimensions the largest |loss| on a
+//! dimension.
+//!
+//! - Where one choice has to be named (the best alternative, the minimax-regret alternative, the
+//!   best alternative in a scenario, the best total per scenario) the **first** alternative in
+//!   input order among those tied with the exact best is named; the full set of tied alternatives
+//!   is reported next to it (`best_tied`, `minimax_regret_tied`).
+//! - Regret and opportunity cost are measured from the exact best value, so they are never
+//!   negative, and are **exactly zero** for every alternative tied with the best (not an ulp).
+//! - EVPI is exactly zero when `min_a E(a)` and the expected value with perfect information are
+//!   tied (the best alternative is best, or tied for best, in every scenario).
+//! - Where shares are counted (probability best) a tie splits the draw equally between the tied
+//!   alternatives, so the shares still add up to one.
+//! - Pareto and cost-effectiveness dominance need a difference that is not a tie; alternatives
+//!   tied on every criterion (on cost and effect) do not dominate each other.
 //!
 //! # Why EVPI can be trusted to be non-negative
 //! EVPI = E_s[min_a L(a,s)] - min_a E_s[L(a,s)] (Raiffa & Schlaifer 1961). Both expectations are
@@ -28,6 +44,7 @@ use std::fmt::Display;
 use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayView3, Axis, Dimension};
 use serde::{Deserialize, Serialize};
 
+use crate::decision::ties::{argmin, first_tied_lowest, tied, tied_at, tied_lowest};
 use crate::error::{Error, FieldError, Result};
 use crate::inputs::validate::Checker;
 
@@ -74,27 +91,31 @@ impl Orientation {
 pub struct DecisionTree {
     /// Expected value of each alternative over the scenarios, in the input's units and sign.
     pub expected: Vec<f64>,
-    /// Index of the alternative with the best expected value (first among ties).
+    /// Index of the alternative with the best expected value (first in input order among the
+    /// tied ones).
     pub best: usize,
-    /// All alternatives whose expected value equals the best exactly.
+    /// All alternatives whose expected value is tied with the best (see the module's "Ties").
     pub best_tied: Vec<usize>,
     /// Regret (opportunity cost) alternatives x scenarios: the loss of the alternative minus the
-    /// loss of the best alternative in that scenario. Never negative; zero for the best.
+    /// loss of the best alternative in that scenario. Never negative; exactly zero for the best
+    /// and every alternative tied with it in that scenario.
     pub regret: Array2<f64>,
     /// Index of the best alternative in each scenario (first among ties).
     pub best_per_scenario: Vec<usize>,
     /// Largest regret of each alternative over the scenarios.
     pub max_regret: Vec<f64>,
-    /// Index of the alternative with the smallest maximum regret (Savage's criterion).
+    /// Index of the alternative with the smallest maximum regret (Savage's criterion; first
+    /// among ties).
     pub minimax_regret: usize,
-    /// All alternatives whose maximum regret equals the smallest exactly.
+    /// All alternatives whose maximum regret is tied with the smallest.
     pub minimax_regret_tied: Vec<usize>,
     /// Probability-weighted regret of each alternative; its minimum equals the EVPI.
     pub expected_regret: Vec<f64>,
     /// Expected value when the scenario is known before choosing (E_s of the best per scenario),
     /// in the input's units and sign.
     pub expected_with_perfect_information: f64,
-    /// Expected value of perfect information, in the input's units; never negative.
+    /// Expected value of perfect information, in the input's units; never negative, and exactly
+    /// zero when it is a tie (see the module's "Ties").
     pub evpi: f64,
 }
 
@@ -184,33 +205,10 @@ fn check_probabilities(
     }
 }
 
-/// Indices of the minimum of `values` (all tied, in order). `values` must be non-empty.
-fn argmin_all(values: impl Iterator<Item = f64>) -> Vec<usize> {
-    let mut best = f64::INFINITY;
-    let mut at = Vec::new();
-    for (i, v) in values.enumerate() {
-        if v < best {
-            best = v;
-            at.clear();
-            at.push(i);
-        } else if v == best {
-            at.push(i);
-        }
-    }
-    at
-}
-
-/// Index of the first minimum of a non-empty sequence (no allocation: runs once per draw).
-fn first_argmin(values: impl Iterator<Item = f64>) -> usize {
-    let mut best = f64::INFINITY;
-    let mut at = 0;
-    for (i, v) in values.enumerate() {
-        if v < best {
-            best = v;
-            at = i;
-        }
-    }
-    at
+/// The largest absolute value of a sequence (0 when empty): the magnitude behind figures
+/// computed from it (see [`crate::decision::ties::tied_at`]).
+fn magnitude(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |m, v| m.max(v.abs()))
 }
 
 /// The decision tree core on a validated loss table and weights that add up to one. Shared by
@@ -223,28 +221,54 @@ fn tree_of_losses(loss: ArrayView2<'_, f64>, weights: &[f64], sign: f64) -> Deci
         .into_iter()
         .map(|row| row.iter().zip(weights).map(|(l, w)| w * l).sum())
         .collect();
-    let best_tied = argmin_all(expected_loss.iter().copied());
+    // The magnitude behind each alternative's expected value: its largest |loss|.
+    let row_magnitude: Vec<f64> = loss
+        .rows()
+        .into_iter()
+        .map(|row| magnitude(row.iter().copied()))
+        .collect();
+    let best_tied = tied_lowest(n_alt, |a| expected_loss[a], |a| row_magnitude[a]);
     let mut best_per_scenario = Vec::with_capacity(n_sc);
     let mut column_min = Vec::with_capacity(n_sc);
     for column in loss.columns() {
-        let at = first_argmin(column.iter().copied());
-        best_per_scenario.push(at);
-        column_min.push(column[at]);
+        best_per_scenario.push(first_tied_lowest(n_alt, |a| column[a], |_| 0.0));
+        column_min.push(column[argmin(n_alt, |a| column[a])]);
     }
-    let regret = Array2::from_shape_fn((n_alt, n_sc), |(a, s)| loss[(a, s)] - column_min[s]);
+    // Against the exact minimum (never negative), and exactly zero when tied with it.
+    let regret = Array2::from_shape_fn((n_alt, n_sc), |(a, s)| {
+        let (l, m) = (loss[(a, s)], column_min[s]);
+        if tied(l, m) {
+            0.0
+        } else {
+            l - m
+        }
+    });
     let max_regret: Vec<f64> = regret
         .rows()
         .into_iter()
         .map(|row| row.iter().copied().fold(0.0, f64::max))
         .collect();
-    let minimax_tied = argmin_all(max_regret.iter().copied());
+    // A regret is a difference of losses: the magnitude behind it is that of the losses.
+    let min_magnitude = magnitude(column_min.iter().copied());
+    let minimax_tied = tied_lowest(
+        n_alt,
+        |a| max_regret[a],
+        |a| row_magnitude[a].max(min_magnitude),
+    );
     let expected_regret: Vec<f64> = regret
         .rows()
         .into_iter()
         .map(|row| row.iter().zip(weights).map(|(r, w)| w * r).sum())
         .collect();
     let with_info: f64 = column_min.iter().zip(weights).map(|(m, w)| w * m).sum();
-    let evpi = expected_loss[best_tied[0]] - with_info;
+    // EVPI from the exact minimum of the expected losses (>= with_info term by term).
+    let e = argmin(n_alt, |a| expected_loss[a]);
+    let lowest = expected_loss[e];
+    let evpi = if tied_at(lowest, with_info, row_magnitude[e].max(min_magnitude)) {
+        0.0
+    } else {
+        lowest - with_info
+    };
     debug_assert!(evpi >= 0.0, "EVPI {evpi} < 0");
     DecisionTree {
         expected: expected_loss.iter().map(|e| sign * e).collect(),
@@ -286,10 +310,12 @@ pub fn decision_tree(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpportunityCost {
     /// Alternatives x scenarios x dimensions: the loss on each dimension minus the loss of the
-    /// best alternative *on that dimension* in that scenario. Never negative.
+    /// best alternative *on that dimension* in that scenario. Never negative; exactly zero when
+    /// tied with the best.
     pub by_dimension: Array3<f64>,
     /// Alternatives x scenarios: the regret of the total (the sum over dimensions) against the
-    /// alternative with the best total in that scenario. Never negative.
+    /// alternative with the best total in that scenario. Never negative; exactly zero when tied
+    /// with the best.
     pub total: Array2<f64>,
     /// Alternatives x scenarios x dimensions: the total's regret split by dimension (the loss on
     /// the dimension minus that of the best-total alternative). Adds up to `total` over the
@@ -329,25 +355,38 @@ pub fn opportunity_cost(
     let sign = orientation.sign();
     let loss = values.mapv(|v| sign * v);
     let total_loss: Array2<f64> = loss.sum_axis(Axis(2));
+    // The magnitude behind a total: the largest |loss| on one of its dimensions.
+    let total_magnitude = Array2::from_shape_fn((n_alt, n_sc), |(a, s)| {
+        magnitude(loss.slice(ndarray::s![a, s, ..]).iter().copied())
+    });
     let mut best_total = Vec::with_capacity(n_sc);
     let mut total = Array2::zeros((n_alt, n_sc));
     let mut decomposition = Array3::zeros((n_alt, n_sc, n_dim));
     let mut by_dimension = Array3::zeros((n_alt, n_sc, n_dim));
     let mut best_by_dimension = Array2::zeros((n_sc, n_dim));
     for s in 0..n_sc {
-        let b = first_argmin(total_loss.column(s).iter().copied());
+        let t = |a: usize| total_loss[(a, s)];
+        let m = |a: usize| total_magnitude[(a, s)];
+        let b = first_tied_lowest(n_alt, t, m);
+        let e = argmin(n_alt, t);
         best_total.push(b);
         for a in 0..n_alt {
-            total[(a, s)] = total_loss[(a, s)] - total_loss[(b, s)];
+            total[(a, s)] = if tied_at(t(a), t(e), m(a).max(m(e))) {
+                0.0
+            } else {
+                t(a) - t(e)
+            };
             for d in 0..n_dim {
                 decomposition[(a, s, d)] = loss[(a, s, d)] - loss[(b, s, d)];
             }
         }
         for d in 0..n_dim {
-            let bd = first_argmin((0..n_alt).map(|a| loss[(a, s, d)]));
+            let l = |a: usize| loss[(a, s, d)];
+            let bd = first_tied_lowest(n_alt, l, |_| 0.0);
+            let low = l(argmin(n_alt, l));
             best_by_dimension[(s, d)] = bd;
             for a in 0..n_alt {
-                by_dimension[(a, s, d)] = loss[(a, s, d)] - loss[(bd, s, d)];
+                by_dimension[(a, s, d)] = if tied(l(a), low) { 0.0 } else { l(a) - low };
             }
         }
     }
@@ -376,7 +415,8 @@ fn check_draws(values: ArrayView3<'_, f64>) -> Result<()> {
 }
 
 /// Share of draws in which each alternative is best, for each table of a batch
-/// (batch x alternatives x draws -> batch x alternatives). A tie in a draw splits it equally.
+/// (batch x alternatives x draws -> batch x alternatives). A tie in a draw (values tied with the
+/// draw's best by [`crate::decision::ties::tied`]) splits it equally.
 /// Draws are equally likely (they are samples of the parameter distribution).
 pub fn prob_best(values: ArrayView3<'_, f64>, orientation: Orientation) -> Result<Array2<f64>> {
     check_draws(values)?;
@@ -392,10 +432,10 @@ pub fn prob_best(values: ArrayView3<'_, f64>, orientation: Orientation) -> Resul
                 .iter()
                 .map(|v| sign * v)
                 .fold(f64::INFINITY, f64::min);
-            let tied = column.iter().filter(|&&v| sign * v == best).count();
-            let part = share / tied as f64;
+            let count = column.iter().filter(|&&v| tied(sign * v, best)).count();
+            let part = share / count as f64;
             for (a, &v) in column.iter().enumerate() {
-                if sign * v == best {
+                if tied(sign * v, best) {
                     row[a] += part;
                 }
             }
@@ -515,15 +555,17 @@ pub struct Icers {
     pub icer: Vec<f64>,
     /// For a strongly dominated alternative, the first alternative that dominates it.
     pub dominated_by: Vec<Option<usize>>,
-    /// For an exact duplicate (same cost and effect) of an earlier alternative, that
-    /// alternative; a duplicate shares its status and figures (ties are kept, not broken).
+    /// For a duplicate (cost and effect tied with those of an earlier alternative, see
+    /// [`crate::decision::ties`]) the first such alternative; a duplicate shares its status and
+    /// figures (ties are kept, not broken).
     pub same_as: Vec<Option<usize>>,
 }
 
 /// The cost-effectiveness frontier of alternatives with `costs` (lower is better) and `effects`
 /// (higher is better, e.g. QALYs gained): strong dominance first, then extended dominance
 /// removed one at a time (the first alternative whose ICER exceeds the next one's), until the
-/// ICERs along the frontier increase. Equal ICERs are kept on the frontier.
+/// ICERs along the frontier increase. Tied ICERs are kept on the frontier; a difference in cost
+/// or effect that is a tie ([`crate::decision::ties::tied`]) does not dominate.
 pub fn icers(costs: &[f64], effects: &[f64]) -> Result<Icers> {
     let n = costs.len();
     let mut c = Checker::new();
@@ -539,13 +581,14 @@ pub fn icers(costs: &[f64], effects: &[f64]) -> Result<Icers> {
     });
     c.finish()?;
     let same_as: Vec<Option<usize>> = (0..n)
-        .map(|i| (0..i).find(|&j| costs[j] == costs[i] && effects[j] == effects[i]))
+        .map(|i| (0..i).find(|&j| tied(costs[j], costs[i]) && tied(effects[j], effects[i])))
         .collect();
     let reps: Vec<usize> = (0..n).filter(|&i| same_as[i].is_none()).collect();
     let dominates = |k: usize, i: usize| {
-        costs[k] <= costs[i]
-            && effects[k] >= effects[i]
-            && (costs[k] < costs[i] || effects[k] > effects[i])
+        let (same_cost, same_effect) = (tied(costs[k], costs[i]), tied(effects[k], effects[i]));
+        (same_cost || costs[k] < costs[i])
+            && (same_effect || effects[k] > effects[i])
+            && !(same_cost && same_effect)
     };
     let mut dominated_by = vec![None; n];
     for &i in &reps {
@@ -562,9 +605,10 @@ pub fn icers(costs: &[f64], effects: &[f64]) -> Result<Icers> {
     let icer_at = |f: &[usize], k: usize| {
         (costs[f[k]] - costs[f[k - 1]]) / (effects[f[k]] - effects[f[k - 1]])
     };
-    while let Some(k) = (1..frontier.len().saturating_sub(1))
-        .find(|&k| icer_at(&frontier, k) > icer_at(&frontier, k + 1))
-    {
+    while let Some(k) = (1..frontier.len().saturating_sub(1)).find(|&k| {
+        let (here, next) = (icer_at(&frontier, k), icer_at(&frontier, k + 1));
+        here > next && !tied(here, next)
+    }) {
         status[frontier[k]] = CeStatus::ExtendedlyDominated;
         frontier.remove(k);
     }
@@ -638,12 +682,14 @@ impl Direction {
         c.finish().map(|_| out)
     }
 
-    /// `a` is at least as good as `b` on this criterion.
+    /// `a` is at least as good as `b` on this criterion (better, or tied by
+    /// [`crate::decision::ties::tied`]).
     fn weakly_better(self, a: f64, b: f64) -> bool {
-        match self {
-            Self::Cost => a <= b,
-            Self::Benefit => a >= b,
-        }
+        tied(a, b)
+            || match self {
+                Self::Cost => a < b,
+                Self::Benefit => a > b,
+            }
     }
 }
 
@@ -665,8 +711,8 @@ pub(crate) fn check_matrix(matrix: ArrayView2<'_, f64>, directions: &[Direction]
 }
 
 /// Pareto dominance: `a` dominates `b` when it is at least as good on every criterion and
-/// strictly better on at least one. Alternatives with identical rows do not dominate each other,
-/// so both stay efficient (ties are kept, not broken).
+/// strictly better (not tied, see [`crate::decision::ties`]) on at least one. Alternatives with
+/// tied rows do not dominate each other, so both stay efficient (ties are kept, not broken).
 pub fn pareto(matrix: ArrayView2<'_, f64>, directions: &[Direction]) -> Result<Pareto> {
     check_matrix(matrix, directions)?;
     let n = matrix.nrows();
@@ -677,7 +723,7 @@ pub fn pareto(matrix: ArrayView2<'_, f64>, directions: &[Direction]) -> Result<P
             if !d.weakly_better(x, y) {
                 return false;
             }
-            strictly |= x != y;
+            strictly |= !tied(x, y);
         }
         strictly
     };
@@ -696,8 +742,9 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn argmin_keeps_ties_in_order() {
-        assert_eq!(argmin_all([3.0, 1.0, 2.0, 1.0].into_iter()), vec![1, 3]);
+    fn lowest_keeps_ties_in_order() {
+        let v = [3.0, 1.0, 2.0, 1.0];
+        assert_eq!(tied_lowest(4, |i| v[i], |_| 0.0), vec![1, 3]);
     }
 
     #[test]
