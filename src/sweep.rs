@@ -27,7 +27,9 @@ use crate::measures::plans::SectorPlans;
 use crate::measures::policy::Policy;
 use crate::run::Run;
 use crate::uncertainty::{Prepared, Uncertainty};
-use crate::{Calibration, Model, Scenario};
+use crate::epidemic::model::Model;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::scenario::Scenario;
 
 /// One indicator: its name (the Dataset variable), unit and a long name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -354,7 +354,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn params() -> Behaviour {
-        crate::Scenario::preset("centraal")
+        crate::inputs::scenario::Scenario::preset("centraal")
             .unwrap()
             .behaviour
             .unwrap()

@@ -418,7 +418,7 @@ impl SectorPlans {
                         .iter()
                         .position(|b| b == band)
                         .ok_or_else(|| {
-                            Error::Validation(vec![crate::FieldError {
+                            Error::Validation(vec![crate::error::FieldError {
                                 field: format!("plans.sectors.{}.ages", sector.name),
                                 message: format!(
                                     "unknown age band; valid: {}",

@@ -354,7 +354,7 @@ impl<'a> Governor<'a> {
         plans: &SectorPlans,
         policy: &'a Policy,
         days: usize,
-    ) -> crate::Result<Self> {
+    ) -> crate::error::Result<Self> {
         let mut check = Checker::new();
         policy.check(plans, &mut check);
         check.finish()?;
@@ -363,7 +363,7 @@ impl<'a> Governor<'a> {
         let effects = levels
             .iter()
             .map(|(_, p)| plans.contact_effect(p, cal))
-            .collect::<crate::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let rungs: Vec<Vec<usize>> = levels.iter().map(|(_, p)| plans.rungs_of(p)).collect();
         let stringency: Vec<f64> = levels.iter().map(|(_, p)| plans.stringency(p)).collect();
         let trigger = match policy {
@@ -404,7 +404,7 @@ impl<'a> Governor<'a> {
                     };
                     let Some(region) = region else {
                         let valid = geo.map_or_else(Vec::new, |g| g.names.clone());
-                        return Err(crate::Error::field(
+                        return Err(crate::error::Error::field(
                             format!("policy.regions.{key}"),
                             if valid.is_empty() {
                                 "packages per region need a calibration with regions (Calibration.netherlands(regions=True))".into()

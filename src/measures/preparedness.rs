@@ -312,7 +312,7 @@ pub struct Schedule {
 
 impl Schedule {
     /// A clock for `levers` (the levers the policy names) in a model.
-    pub fn new(prep: &Preparedness, names: &[String], model: &crate::Model) -> Result<Schedule> {
+    pub fn new(prep: &Preparedness, names: &[String], model: &crate::epidemic::model::Model) -> Result<Schedule> {
         let cal = model.calibration();
         let levers: Vec<Lever> = names
             .iter()

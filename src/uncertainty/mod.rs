@@ -39,7 +39,9 @@ use serde_json::Value;
 use crate::error::{from_json, Error, FieldError, Result};
 use crate::inputs::source::Sources;
 use crate::inputs::validate::Checker;
-use crate::{Calibration, Model, Scenario};
+use crate::epidemic::model::Model;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::scenario::Scenario;
 
 /// A distribution of one uncertain value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
