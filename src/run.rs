@@ -17,7 +17,7 @@ use crate::epidemic::trajectory::Trajectory;
 use crate::error::Result;
 use crate::inputs::calibration::Setting;
 use crate::inputs::validate::Checker;
-use crate::measures::behaviour::{BehaviourRecord, MeasureDay, Response};
+use crate::measures::behaviour::{BehaviourRecord, LeverEffect, MeasureDay, Response};
 use crate::measures::plans::SectorPlans;
 use crate::measures::policy::{Governor, Policy, PolicyRecord};
 use crate::measures::preparedness::PreparednessRecord;
@@ -55,8 +55,9 @@ impl Deref for Run {
 }
 
 /// The measures side of the loop: `(day, national signals, signals per region, effects per
-/// region) -> what the measures contribute to behaviour`.
-type Measures<'a> = dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects]) -> MeasureDay + 'a;
+/// region, behavioural levers per region) -> what the measures contribute to behaviour`.
+type Measures<'a> = dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects], &mut [LeverEffect]) -> MeasureDay
+    + 'a;
 
 /// Runs the closed loop for `days` days with the measures set each day by `measures`.
 fn closed_loop(model: &Model, days: usize, measures: &mut Measures<'_>) -> Result<Run> {
@@ -65,11 +66,12 @@ fn closed_loop(model: &Model, days: usize, measures: &mut Measures<'_>) -> Resul
     let (mut reader, mut region_readers) = SignalReader::for_model(model);
     let mut region_signals = Vec::with_capacity(region_readers.len());
     let mut by_measures = vec![DayEffects::none(groups); model.regions()];
+    let mut levers = vec![LeverEffect::default(); model.regions()];
     let mut response = model
         .scenario()
         .behaviour
         .as_ref()
-        .map(|b| Response::new(b, groups, days));
+        .map(|b| Response::new(b, model.group_population(), groups, days));
     let mut signal_log = Vec::with_capacity(days);
     let mut region_log = Vec::with_capacity(if region_readers.is_empty() { 0 } else { days });
     let mut control = |day: usize, y: &[f64], effects: &mut [DayEffects]| {
@@ -79,14 +81,21 @@ fn closed_loop(model: &Model, days: usize, measures: &mut Measures<'_>) -> Resul
         if !region_signals.is_empty() {
             region_log.push(region_signals.clone());
         }
-        let today = measures(day, &signals, &region_signals, &mut by_measures);
-        for m in by_measures.iter_mut() {
-            m.uptake_boost = today.levers.vaccine_uptake;
+        let today = measures(
+            day,
+            &signals,
+            &region_signals,
+            &mut by_measures,
+            &mut levers,
+        );
+        for (m, lever) in by_measures.iter_mut().zip(&levers) {
+            m.uptake_boost = lever.vaccine_uptake;
         }
         match response.as_mut() {
             Some(response) => {
                 let pressure = signals::value(&signals, Signal::IcuOccupancyShare);
-                response.day(&today, pressure, &by_measures, &cal.population, effects);
+                let population = &cal.population;
+                response.day(&today, &levers, pressure, &by_measures, population, effects);
             }
             None => effects.clone_from_slice(&by_measures),
         }
@@ -110,9 +119,13 @@ pub fn with_policy(
     days: usize,
 ) -> Result<Run> {
     let mut governor = Governor::new(model, plans, policy, days)?;
-    let mut run = closed_loop(model, days, &mut |day, signals, regions, effects| {
-        governor.day(day, signals, regions, effects)
-    })?;
+    let mut run = closed_loop(
+        model,
+        days,
+        &mut |day, signals, regions, effects, levers| {
+            governor.day(day, signals, regions, effects, levers)
+        },
+    )?;
     let (policy, preparedness) = governor.finish();
     run.policy = Some(policy);
     run.preparedness = preparedness;
@@ -122,7 +135,7 @@ pub fn with_policy(
 impl Model {
     /// Runs `days` days without measures (behaviour, when the scenario has it, still acts).
     pub fn run(&self, days: usize) -> Result<Run> {
-        closed_loop(self, days, &mut |_, _, _, _| Default::default())
+        closed_loop(self, days, &mut |_, _, _, _, _| Default::default())
     }
 
     /// Runs with a fixed schedule of contact multipliers, one row per day. They count as measures:
@@ -136,7 +149,7 @@ impl Model {
             }
         }
         check.finish()?;
-        closed_loop(self, schedule.len(), &mut |day, _, _, m| {
+        closed_loop(self, schedule.len(), &mut |day, _, _, m, _| {
             for effects in m.iter_mut() {
                 effects.setting = schedule[day];
             }

@@ -20,16 +20,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::epidemic::model::Model;
 use crate::error::{Error, FieldError, Result};
 use crate::impacts::Impacts;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::scenario::Scenario;
 use crate::inputs::validate::Checker;
 use crate::measures::plans::SectorPlans;
 use crate::measures::policy::Policy;
 use crate::run::Run;
 use crate::uncertainty::{Prepared, Uncertainty};
-use crate::epidemic::model::Model;
-use crate::inputs::calibration::Calibration;
-use crate::inputs::scenario::Scenario;
 
 /// One indicator: its name (the Dataset variable), unit and a long name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -346,3 +346,50 @@ fn uniform_measures_priced_by_region_add_up_to_the_national_pricing() {
         assert!(b > 0.0 && (a - b).abs() <= 1e-9 * b, "{name}: {a} vs {b}");
     }
 }
+
+#[test]
+fn a_behavioural_lever_in_one_region_acts_there() {
+    // The same sector package everywhere; a communication campaign (compliance +0.3 on the logit
+    // scale) in VR13 only, against none and against everywhere.
+    let cal = Calibration::netherlands_regions();
+    let plans = SectorPlans::netherlands();
+    let model = Model::new(cal.clone(), Scenario::preset("centraal").unwrap()).unwrap();
+    let regions = cal.regions.as_ref().unwrap();
+    let (amsterdam, limburg) = (
+        regions.index("VR13").unwrap(),
+        regions.index("Zuid-Limburg").unwrap(),
+    );
+    let package = plans.policy("signal-values").unwrap().levels[2]
+        .package
+        .clone();
+    let mut campaign = package.clone();
+    campaign.general.push("communicatiecampagne".into());
+    let run = |default: &Package, vr13: &Package| {
+        let mut p = RegionalPackages {
+            default: default.clone(),
+            ..Default::default()
+        };
+        p.regions.insert("VR13".into(), vr13.clone());
+        afweging::run::with_policy(&model, &plans, &Policy::Regional(p), 150).unwrap()
+    };
+    let per_head = |t: &afweging::Run, r: usize| {
+        t.total_by_region(c::CUM_INFECTIONS).row(r).sum() / t.population_by_region().row(r).sum()
+    };
+    let none = run(&package, &package);
+    let local = run(&package, &campaign);
+    let everywhere = run(&campaign, &campaign);
+    let drop = |t: &afweging::Run, r| 1.0 - per_head(t, r) / per_head(&none, r);
+    assert!(drop(&everywhere, limburg) > 0.0 && drop(&everywhere, amsterdam) > 0.0);
+    assert!(
+        drop(&local, amsterdam) > 0.5 * drop(&everywhere, amsterdam),
+        "VR13: {} vs {}",
+        drop(&local, amsterdam),
+        drop(&everywhere, amsterdam)
+    );
+    assert!(
+        drop(&local, limburg) < 0.25 * drop(&everywhere, limburg),
+        "Zuid-Limburg: {} vs {}",
+        drop(&local, limburg),
+        drop(&everywhere, limburg)
+    );
+}

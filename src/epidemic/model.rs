@@ -468,7 +468,7 @@ impl Model {
             control(day, &states[day * len..], &mut m);
             self.prepare_day(&m, &mut scratch);
             self.prepare_care(&m[0].care, &mut scratch);
-            self.vaccinate(day, &m[0], &layout, &mut z, &mut given, &mut doses);
+            self.vaccinate(day, &m, &layout, &mut z, &mut given, &mut doses);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
             for step in 0..self.steps_per_day {
@@ -810,11 +810,12 @@ impl Model {
 
     /// Gives the day's doses of every active campaign, moving the vaccinated from S and W to V.
     /// Doses go to age bands by the campaign's priority and, within a band, to the regions in
-    /// proportion to the people still to vaccinate there.
+    /// proportion to the people still to vaccinate there (each region's uptake raised by the
+    /// levers in force there; faster vaccination acts nationally, from the first region's care).
     fn vaccinate(
         &self,
         day: usize,
-        effects: &DayEffects,
+        m: &[DayEffects],
         layout: &Layout,
         z: &mut [f64],
         given: &mut [Vec<f64>],
@@ -823,11 +824,10 @@ impl Model {
         // Compartment `k` of group `g` is at `at(g) + k * LANES` of the solver's state.
         let at = |g: usize| Layout::index(0, layout.position(g));
         doses.iter_mut().for_each(|d| *d = 0.0);
-        let uptake_boost = effects.uptake_boost;
         // Faster vaccination (a preparedness lever): earlier starts and extra doses per day.
         let (earlier, extra) = (
-            effects.care.vaccination_days_earlier,
-            effects.care.extra_doses_per_day,
+            m[0].care.vaccination_days_earlier,
+            m[0].care.extra_doses_per_day,
         );
         let n = self.ages;
         let regions = self.regions();
@@ -844,7 +844,8 @@ impl Model {
                     let base = at(g);
                     let s = |k: usize| z[base + k * LANES];
                     let eligible = s(c::S) + s(c::W) + s(c::R);
-                    let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - uptake_boost);
+                    let boost = m[g / n].uptake_boost;
+                    let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - boost);
                     (uptake * population[g] - given[g]).max(0.0).min(eligible)
                 })
                 .collect();

@@ -63,7 +63,6 @@ impl LeverEffect {
 pub struct MeasureDay {
     /// OxCGRT stringency index of the package in force (0-100).
     pub stringency: f64,
-    pub levers: LeverEffect,
     /// Cost of the behavioural levers in force (EUR/day).
     pub lever_cost: f64,
 }
@@ -116,14 +115,16 @@ fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// The behavioural state during a run.
+/// The behavioural state during a run. Fatigue, perceived risk and voluntary distancing are
+/// national; compliance and support differ between regions only through the behavioural levers in
+/// force there (`[region][age band]`; one region for the national model).
 struct State {
     fatigue: Vec<f64>,
     risk: f64,
-    compliance: Vec<f64>,
+    compliance: Vec<Vec<f64>>,
     /// Compliance had there been no fatigue.
-    rested: Vec<f64>,
-    support: Vec<f64>,
+    rested: Vec<Vec<f64>>,
+    support: Vec<Vec<f64>>,
     voluntary: Vec<f64>,
     /// Constants of the daily update: the baselines on the logit scale, the daily risk decay.
     logit_compliance: f64,
@@ -138,7 +139,7 @@ struct State {
 }
 
 impl State {
-    fn new(b: &Behaviour, groups: usize) -> Self {
+    fn new(b: &Behaviour, groups: usize, regions: usize) -> Self {
         let compliance = if b.feedback {
             b.baseline_compliance
         } else {
@@ -147,9 +148,9 @@ impl State {
         Self {
             fatigue: vec![0.0; groups],
             risk: 0.0,
-            compliance: vec![compliance; groups],
-            rested: vec![compliance; groups],
-            support: vec![b.baseline_support; groups],
+            compliance: vec![vec![compliance; groups]; regions],
+            rested: vec![vec![compliance; groups]; regions],
+            support: vec![vec![b.baseline_support; groups]; regions],
             voluntary: vec![0.0; groups],
             logit_compliance: logit(b.baseline_compliance),
             logit_support: logit(b.baseline_support),
@@ -159,8 +160,9 @@ impl State {
         }
     }
 
-    /// Advances one day with stringency `s` (0-1) and ICU occupancy share `pressure`.
-    fn step(&mut self, b: &Behaviour, s: f64, pressure: f64, levers: &LeverEffect) {
+    /// Advances one day with stringency `s` (0-1), ICU occupancy share `pressure` and the
+    /// behavioural levers in force in each region.
+    fn step(&mut self, b: &Behaviour, s: f64, pressure: f64, levers: &[LeverEffect]) {
         let target = (pressure / b.pressure_reference).min(1.0);
         self.risk = target + (self.risk - target) * self.risk_decay;
         if self.fatigue_law.0 != s {
@@ -182,23 +184,36 @@ impl State {
         if !b.feedback {
             return;
         }
-        let rested = self.logit_compliance + b.risk_effect * self.risk + levers.compliance;
-        for a in 0..self.fatigue.len() {
-            self.compliance[a] = logistic(rested - b.fatigue_effect * self.fatigue[a]);
-            self.rested[a] = logistic(rested);
-            self.support[a] = logistic(
-                self.logit_support - b.support_fatigue_effect * self.fatigue[a]
-                    + b.support_risk_effect * self.risk
-                    - b.support_stringency_effect * s
-                    + levers.support,
-            );
+        for r in 0..self.compliance.len() {
+            // Regions under the same levers as the one before share its values.
+            if r > 0 && levers[r] == levers[r - 1] {
+                let (done, rest) = self.compliance.split_at_mut(r);
+                rest[0].clone_from(&done[r - 1]);
+                let (done, rest) = self.rested.split_at_mut(r);
+                rest[0].clone_from(&done[r - 1]);
+                let (done, rest) = self.support.split_at_mut(r);
+                rest[0].clone_from(&done[r - 1]);
+                continue;
+            }
+            let lever = &levers[r];
+            let rested = self.logit_compliance + b.risk_effect * self.risk + lever.compliance;
+            for a in 0..self.fatigue.len() {
+                self.compliance[r][a] = logistic(rested - b.fatigue_effect * self.fatigue[a]);
+                self.rested[r][a] = logistic(rested);
+                self.support[r][a] = logistic(
+                    self.logit_support - b.support_fatigue_effect * self.fatigue[a]
+                        + b.support_risk_effect * self.risk
+                        - b.support_stringency_effect * s
+                        + lever.support,
+                );
+            }
         }
         for (v, a) in self.voluntary.iter_mut().zip(&b.voluntary_by_age) {
             *v = b.voluntary_max * a * self.risk;
         }
     }
 
-    /// The day's effects in every region: the measures asked there scaled by (national)
+    /// The day's effects in every region: the measures asked there scaled by the region's
     /// compliance, then voluntary distancing.
     fn apply(
         &mut self,
@@ -207,7 +222,6 @@ impl State {
         population: &[f64],
         out: &mut [DayEffects],
     ) {
-        let mean_compliance = weighted_mean(&self.compliance, population);
         let weights = b.voluntary_settings.to_array();
         // Voluntary distancing is national: computed once for every region.
         for (kept, w) in self.distancing.iter_mut().zip(weights) {
@@ -215,7 +229,8 @@ impl State {
                 *k = (1.0 - v * w).sqrt();
             }
         }
-        for (measures, out) in measures.iter().zip(out) {
+        for ((measures, out), compliance) in measures.iter().zip(out).zip(&self.compliance) {
+            let mean_compliance = weighted_mean(compliance, population);
             let settings = out.setting.iter_mut().zip(&mut out.age);
             for ((m, ages), ((&asked, asked_ages), kept)) in settings.zip(
                 measures
@@ -225,7 +240,7 @@ impl State {
                     .zip(&self.distancing),
             ) {
                 *m = 1.0 - mean_compliance * (1.0 - asked);
-                let people = asked_ages.iter().zip(&self.compliance).zip(kept);
+                let people = asked_ages.iter().zip(compliance).zip(kept);
                 for (o, ((&f, c), kept)) in ages.iter_mut().zip(people) {
                     *o = (1.0 - c * (1.0 - f)) * kept;
                 }
@@ -234,23 +249,55 @@ impl State {
             out.care = measures.care;
         }
     }
+
+    /// Per age band: the regions' values weighted by their share of the band's people
+    /// (`weights[r][a] = N_ra / N_a`), or the one value all regions share.
+    fn national(by_region: &[Vec<f64>], weights: &[Vec<f64>]) -> Vec<f64> {
+        if by_region.iter().all(|v| v == &by_region[0]) {
+            return by_region[0].clone();
+        }
+        let mut out = vec![0.0; by_region[0].len()];
+        for (values, w) in by_region.iter().zip(weights) {
+            for ((o, v), w) in out.iter_mut().zip(values).zip(w) {
+                *o += v * w;
+            }
+        }
+        out
+    }
 }
 
 /// The behavioural side of the closed loop ([`crate::run`]): the state of the population's
-/// response to measures and hospital pressure, and its record over a run. Behaviour is national:
-/// one state, driven by the population-weighted stringency and the national ICU pressure, scales
-/// every region's measures.
+/// response to measures and hospital pressure, and its record over a run. Fatigue, risk and
+/// voluntary distancing are national (driven by the population-weighted stringency and the
+/// national ICU pressure); the behavioural levers in force in a region move compliance and
+/// support there only. The record holds national values (per age band, the regions weighted by
+/// their people).
 pub struct Response<'a> {
     params: &'a Behaviour,
     state: State,
     record: BehaviourRecord,
+    /// `[region][age band]`: the region's share of the band's people.
+    weights: Vec<Vec<f64>>,
 }
 
 impl<'a> Response<'a> {
-    pub fn new(params: &'a Behaviour, groups: usize, days: usize) -> Self {
+    /// `population` is per group, `regions x age bands` region-major (the age bands alone for the
+    /// national model).
+    pub fn new(params: &'a Behaviour, population: &[f64], ages: usize, days: usize) -> Self {
+        let regions = population.len() / ages;
+        let mut band = vec![0.0; ages];
+        for row in population.chunks(ages) {
+            for (b, n) in band.iter_mut().zip(row) {
+                *b += n;
+            }
+        }
+        let weights = population
+            .chunks(ages)
+            .map(|row| row.iter().zip(&band).map(|(n, total)| n / total).collect())
+            .collect();
         Response {
             params,
-            state: State::new(params, groups),
+            state: State::new(params, ages, regions),
             record: BehaviourRecord {
                 compliance: Vec::with_capacity(days),
                 support: Vec::with_capacity(days),
@@ -261,25 +308,31 @@ impl<'a> Response<'a> {
                 effectiveness: Vec::with_capacity(days),
                 rested_effectiveness: Vec::with_capacity(days),
             },
+            weights,
         }
     }
 
-    /// Advances one day: `today` is what the measures in force contribute, `pressure` the ICU
-    /// occupancy share read at the start of the day, `measures` the effects the measures ask per
-    /// region; `effects` receives what is realised.
+    /// Advances one day: `today` is what the measures in force contribute, `levers` the
+    /// behavioural levers in force per region, `pressure` the ICU occupancy share read at the
+    /// start of the day, `measures` the effects the measures ask per region; `effects` receives
+    /// what is realised.
     pub fn day(
         &mut self,
         today: &MeasureDay,
+        levers: &[LeverEffect],
         pressure: f64,
         measures: &[DayEffects],
         population: &[f64],
         effects: &mut [DayEffects],
     ) {
         let (b, state, record) = (self.params, &mut self.state, &mut self.record);
-        state.step(b, today.stringency / 100.0, pressure, &today.levers);
+        state.step(b, today.stringency / 100.0, pressure, levers);
         state.apply(b, measures, population, effects);
-        record.compliance.push(state.compliance.clone());
-        record.support.push(state.support.clone());
+        let compliance = State::national(&state.compliance, &self.weights);
+        let rested = State::national(&state.rested, &self.weights);
+        record
+            .support
+            .push(State::national(&state.support, &self.weights));
         record.fatigue.push(state.fatigue.clone());
         record.risk.push(state.risk);
         record.voluntary.push(state.voluntary.clone());
@@ -290,10 +343,11 @@ impl<'a> Response<'a> {
         let mean = |c: &[f64]| weighted_mean(c, population);
         record
             .effectiveness
-            .push(any_measure.then(|| mean(&state.compliance)));
+            .push(any_measure.then(|| mean(&compliance)));
         record
             .rested_effectiveness
-            .push(any_measure.then(|| mean(&state.rested)));
+            .push(any_measure.then(|| mean(&rested)));
+        record.compliance.push(compliance);
     }
 
     pub fn finish(self) -> BehaviourRecord {
@@ -363,11 +417,11 @@ mod tests {
     #[test]
     fn fatigue_builds_under_measures_and_recovers_after() {
         let b = params();
-        let mut state = State::new(&b, 9);
+        let mut state = State::new(&b, 9, 1);
         let mut compliance = vec![];
         for _ in 0..180 {
-            state.step(&b, 0.8, 0.0, &LeverEffect::default());
-            compliance.push(state.compliance[2]);
+            state.step(&b, 0.8, 0.0, &[LeverEffect::default()]);
+            compliance.push(state.compliance[0][2]);
         }
         assert!(
             compliance.windows(2).all(|w| w[1] < w[0]),
@@ -375,7 +429,7 @@ mod tests {
         );
         let tired = state.fatigue[2];
         for _ in 0..120 {
-            state.step(&b, 0.0, 0.0, &LeverEffect::default());
+            state.step(&b, 0.0, 0.0, &[LeverEffect::default()]);
         }
         assert!(
             state.fatigue[2] < 0.2 * tired,
@@ -383,9 +437,9 @@ mod tests {
             state.fatigue[2]
         );
         // The young tire faster than the old.
-        let mut state = State::new(&b, 9);
+        let mut state = State::new(&b, 9, 1);
         for _ in 0..60 {
-            state.step(&b, 1.0, 0.0, &LeverEffect::default());
+            state.step(&b, 1.0, 0.0, &[LeverEffect::default()]);
         }
         assert!(state.fatigue[2] > state.fatigue[8]);
     }
@@ -394,11 +448,11 @@ mod tests {
     fn pressure_raises_risk_compliance_and_voluntary_distancing() {
         let b = params();
         let run = |pressure: f64| {
-            let mut state = State::new(&b, 9);
+            let mut state = State::new(&b, 9, 1);
             for _ in 0..30 {
-                state.step(&b, 0.3, pressure, &LeverEffect::default());
+                state.step(&b, 0.3, pressure, &[LeverEffect::default()]);
             }
-            (state.voluntary[8], state.compliance[4])
+            (state.voluntary[8], state.compliance[0][4])
         };
         let (low_v, low_c) = run(0.2);
         let (high_v, high_c) = run(0.9);
@@ -409,19 +463,19 @@ mod tests {
     #[test]
     fn levers_raise_compliance_and_support() {
         let b = params();
-        let mut plain = State::new(&b, 9);
-        let mut helped = State::new(&b, 9);
+        let mut plain = State::new(&b, 9, 1);
+        let mut helped = State::new(&b, 9, 1);
         let lever = LeverEffect {
             compliance: 0.3,
             support: 0.2,
             vaccine_uptake: 0.0,
         };
         for _ in 0..60 {
-            plain.step(&b, 0.6, 0.3, &LeverEffect::default());
-            helped.step(&b, 0.6, 0.3, &lever);
+            plain.step(&b, 0.6, 0.3, &[LeverEffect::default()]);
+            helped.step(&b, 0.6, 0.3, &[lever]);
         }
-        assert!(helped.compliance[3] > plain.compliance[3]);
-        assert!(helped.support[3] > plain.support[3]);
+        assert!(helped.compliance[0][3] > plain.compliance[0][3]);
+        assert!(helped.support[0][3] > plain.support[0][3]);
         let both = lever.combine(LeverEffect {
             vaccine_uptake: 0.5,
             ..Default::default()
@@ -433,8 +487,8 @@ mod tests {
     #[test]
     fn compliance_scales_measures_and_voluntary_distancing_adds() {
         let b = params();
-        let mut state = State::new(&b, 2);
-        state.compliance = vec![0.5, 1.0];
+        let mut state = State::new(&b, 2, 1);
+        state.compliance = vec![vec![0.5, 1.0]];
         state.voluntary = vec![0.2, 0.0];
         let mut measures = DayEffects::none(2);
         measures.setting = [1.0, 0.5, 0.4, 0.6];
@@ -475,10 +529,10 @@ mod tests {
             b.voluntary_max = vmax;
             b.voluntary_by_age = vec![1.0, 0.5, 0.0];
             let lever = LeverEffect { compliance: lever, support: -lever, vaccine_uptake: 0.0 };
-            let mut state = State::new(&b, 3);
+            let mut state = State::new(&b, 3, 1);
             for (s, pressure) in days {
-                state.step(&b, s, pressure, &lever);
-                for v in state.compliance.iter().chain(&state.support).chain(&state.fatigue) {
+                state.step(&b, s, pressure, &[lever]);
+                for v in state.compliance[0].iter().chain(&state.support[0]).chain(&state.fatigue) {
                     prop_assert!((0.0..=1.0).contains(v), "{v}");
                 }
                 prop_assert!((0.0..=1.0).contains(&state.risk));

@@ -475,14 +475,15 @@ impl<'a> Governor<'a> {
         })
     }
 
-    /// Decides the day's measures from the signals read at its start: sets the effects of every
-    /// region and returns what the measures contribute to behaviour.
+    /// Decides the day's measures from the signals read at its start: sets the effects and the
+    /// behavioural levers of every region and returns what the measures contribute to behaviour.
     pub fn day(
         &mut self,
         day: usize,
         signals: &Signals,
         region_signals: &[Signals],
         m: &mut [DayEffects],
+        lever_effects: &mut [LeverEffect],
     ) -> MeasureDay {
         let Governor {
             trigger,
@@ -518,23 +519,27 @@ impl<'a> Governor<'a> {
         }
         let top = controllers.iter().map(|c| c.level).max().unwrap_or(0);
         if regional {
-            for (out, controller) in m.iter_mut().zip(controllers.iter()) {
+            let each = m.iter_mut().zip(lever_effects.iter_mut());
+            for ((out, lever), controller) in each.zip(controllers.iter()) {
                 out.clone_from(&effects[controller.level]);
+                *lever = levers[controller.level].0;
             }
             record
                 .region_level
                 .push(controllers.iter().map(|c| c.level).collect());
         } else {
-            for out in m.iter_mut() {
+            for (out, lever) in m.iter_mut().zip(lever_effects.iter_mut()) {
                 out.clone_from(&effects[top]);
+                *lever = levers[top].0;
             }
             if !names.is_empty() {
                 record.region_level.push(vec![top; names.len()]);
             }
         }
         if let Some(schedule) = schedule.as_mut() {
-            // Levers act nationally: in force while any region's level (or the national level)
-            // names them.
+            // A lever is ordered and paid while any region's level (or the national level) names
+            // it. Testing acts in the regions whose level names it; capacity, care at home and
+            // faster vaccination act nationally.
             let in_force: Vec<bool> = (0..prep_names.len())
                 .map(|k| {
                     if regional {
@@ -545,8 +550,13 @@ impl<'a> Governor<'a> {
                 })
                 .collect();
             let (care, kept) = schedule.day(day, &in_force);
-            for out in m.iter_mut() {
+            for (r, out) in m.iter_mut().enumerate() {
                 out.care = care;
+                let kept = if regional {
+                    schedule.testing_kept(&prep_in_level[controllers[r].level])
+                } else {
+                    kept
+                };
                 for (x, k) in out.setting.iter_mut().zip(kept) {
                     *x *= k;
                 }
@@ -575,7 +585,6 @@ impl<'a> Governor<'a> {
         record.stringency.push(mean_stringency);
         MeasureDay {
             stringency: mean_stringency,
-            levers: levers[top].0,
             lever_cost,
         }
     }

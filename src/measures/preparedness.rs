@@ -312,7 +312,11 @@ pub struct Schedule {
 
 impl Schedule {
     /// A clock for `levers` (the levers the policy names) in a model.
-    pub fn new(prep: &Preparedness, names: &[String], model: &crate::epidemic::model::Model) -> Result<Schedule> {
+    pub fn new(
+        prep: &Preparedness,
+        names: &[String],
+        model: &crate::epidemic::model::Model,
+    ) -> Result<Schedule> {
         let cal = model.calibration();
         let levers: Vec<Lever> = names
             .iter()
@@ -408,17 +412,9 @@ impl Schedule {
                     days_saved,
                     ..
                 } => saved += eligible_share * days_saved,
-                Effect::Testing {
-                    detected_share,
-                    days_earlier,
-                    home_weight,
-                    ..
-                } => {
-                    let d = self.infectious_days;
-                    let reduction = detected_share * days_earlier.min(d) / d;
-                    for (s, k) in kept.iter_mut().enumerate() {
-                        let w = if s == 0 { *home_weight } else { 1.0 };
-                        *k *= 1.0 - reduction * w;
+                Effect::Testing { .. } => {
+                    for (k, t) in kept.iter_mut().zip(testing(lever, self.infectious_days)) {
+                        *k *= t;
                     }
                 }
                 Effect::Vaccination {
@@ -446,9 +442,46 @@ impl Schedule {
         (care, kept)
     }
 
+    /// Per setting, the contacts the testing levers acting today leave in a region whose level
+    /// names the levers marked in `named` (parallel to the levers).
+    pub fn testing_kept(&self, named: &[bool]) -> [f64; 4] {
+        let mut kept = [1.0; 4];
+        let today = self.record.state.last().map_or(&[][..], |s| &s[..]);
+        for ((lever, &state), &on) in self.record.levers.iter().zip(today).zip(named) {
+            if on && state == ACTIVE {
+                for (k, t) in kept.iter_mut().zip(testing(lever, self.infectious_days)) {
+                    *k *= t;
+                }
+            }
+        }
+        kept
+    }
+
     pub fn finish(self) -> PreparednessRecord {
         self.record
     }
+}
+
+/// Per setting, the contacts a testing lever leaves: detection cuts the infectious period
+/// (`infectious_days`) of the detected by `days_earlier` (home contacts weighted by
+/// `home_weight`); 1 for other levers.
+fn testing(lever: &Lever, infectious_days: f64) -> [f64; 4] {
+    let mut kept = [1.0; 4];
+    if let Effect::Testing {
+        detected_share,
+        days_earlier,
+        home_weight,
+        ..
+    } = &lever.effect
+    {
+        let d = infectious_days;
+        let reduction = detected_share * days_earlier.min(d) / d;
+        for (s, k) in kept.iter_mut().enumerate() {
+            let w = if s == 0 { *home_weight } else { 1.0 };
+            *k *= 1.0 - reduction * w;
+        }
+    }
+    kept
 }
 
 /// Cost and displaced care of the levers of a run.

@@ -36,12 +36,12 @@ use rand_distr::Distribution as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::{from_json, Error, FieldError, Result};
-use crate::inputs::source::Sources;
-use crate::inputs::validate::Checker;
 use crate::epidemic::model::Model;
+use crate::error::{from_json, Error, FieldError, Result};
 use crate::inputs::calibration::Calibration;
 use crate::inputs::scenario::Scenario;
+use crate::inputs::source::Sources;
+use crate::inputs::validate::Checker;
 
 /// A distribution of one uncertain value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
