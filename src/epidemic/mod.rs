@@ -5,9 +5,12 @@
 pub mod compartments;
 pub mod contacts;
 pub(crate) mod flows;
+mod force;
+pub mod geography;
 pub(crate) mod layout;
 pub mod model;
 pub mod ngm;
 pub mod signals;
 pub mod solver;
 pub mod trajectory;
+mod vaccination;
