@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 import numpy as np
 
 from . import _core, decision
+from ._core import __version__
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
 from .errors import invalid as _invalid
@@ -562,8 +563,6 @@ class Assessment:
             import xarray as xr
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError("xarray is needed for this; install it with `pip install afweging[xarray]`") from err
-        from . import __version__
-
         v = self.scorecard_array
         data: Dict[str, Any] = {
             c["name"]: (("alternative", "scenario"), v[:, :, k], {"units": c["unit"], "long_name": c["description"], "dimension": c["dimension"]})

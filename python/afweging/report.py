@@ -478,7 +478,8 @@ def write_report(
     """Assesses ``alternatives`` over ``scenarios`` (defaults: the embedded Dutch data, see
     :func:`load_scenarios` and :func:`load_alternatives`) and writes the report to ``output``.
     Returns the path written."""
-    from . import Model, assess
+    from .assess import assess
+    from .model import Model
     from .valuation import Valuation
 
     _require("matplotlib", "plot")
