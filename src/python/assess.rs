@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use super::{to_py, PyCalibration, PyRun};
+use super::{PyCalibration, PyRun};
 use crate::decision::assessment::{self, Assessment, Runs};
 use crate::decision::checklist::Checklist;
 use crate::decision::valuation::Valuation;
@@ -27,10 +27,10 @@ impl PyValuation {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Valuation::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Valuation::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -38,34 +38,26 @@ impl PyValuation {
     }
 
     /// A copy with values replaced by name, validated.
-    fn with_values(&self, py: Python<'_>, changes: BTreeMap<String, f64>) -> PyResult<Self> {
-        self.inner
-            .with_values(&changes)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn with_values(&self, changes: BTreeMap<String, f64>) -> PyResult<Self> {
+        Ok(Self {
+            inner: self.inner.with_values(&changes)?,
+        })
     }
 
     /// The monetisation of one run as JSON (lines, by dimension, total, by group).
     fn monetise(
         &self,
-        py: Python<'_>,
         run: PyRef<'_, PyRun>,
         calibration: PyRef<'_, PyCalibration>,
     ) -> PyResult<String> {
         let impacts = run.inner.impacts.as_ref().ok_or_else(|| {
-            to_py(
-                py,
-                Error::field(
-                    "run".into(),
-                    "has no impacts: its calibration has no impact data".into(),
-                    String::new(),
-                ),
+            Error::field(
+                "run".into(),
+                "has no impacts: its calibration has no impact data".into(),
+                String::new(),
             )
         })?;
-        let m = self
-            .inner
-            .monetise(impacts, &calibration.inner)
-            .map_err(|e| to_py(py, e))?;
+        let m = self.inner.monetise(impacts, &calibration.inner)?;
         Ok(serde_json::to_string(&m).expect("monetisation serialises"))
     }
 
@@ -90,10 +82,10 @@ impl PyChecklist {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Checklist::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Checklist::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -101,8 +93,8 @@ impl PyChecklist {
     }
 
     /// Position of a question; an unknown id raises ValidationError listing the valid ones.
-    fn index(&self, py: Python<'_>, id: &str) -> PyResult<usize> {
-        self.inner.index(id).map_err(|e| to_py(py, e))
+    fn index(&self, id: &str) -> PyResult<usize> {
+        Ok(self.inner.index(id)?)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -119,10 +111,10 @@ pub struct PyAssessment {
 #[pymethods]
 impl PyAssessment {
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::error::from_json::<Assessment>("assessment", text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: crate::error::from_json::<Assessment>("assessment", text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -138,19 +130,21 @@ impl PyAssessment {
 /// Checks alternative and scenario names and the probabilities before anything runs.
 #[pyfunction]
 fn check_assessment(
-    py: Python<'_>,
     alternatives: Vec<String>,
     scenarios: Vec<String>,
     probabilities: Vec<f64>,
 ) -> PyResult<()> {
-    assessment::check_inputs(&alternatives, &scenarios, &probabilities).map_err(|e| to_py(py, e))
+    Ok(assessment::check_inputs(
+        &alternatives,
+        &scenarios,
+        &probabilities,
+    )?)
 }
 
 /// Assesses runs (alternatives x scenarios) with the baselines and calibrations per scenario.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // the parts of one assessment, named at the call
 fn assess(
-    py: Python<'_>,
     runs: Vec<Vec<PyRef<'_, PyRun>>>,
     baselines: Vec<PyRef<'_, PyRun>>,
     calibrations: Vec<PyRef<'_, PyCalibration>>,
@@ -168,16 +162,15 @@ fn assess(
         baselines: baselines.iter().map(|r| &r.inner).collect(),
         calibrations: calibrations.iter().map(|c| &c.inner).collect(),
     };
-    assessment::assess(
+    let inner = assessment::assess(
         &alternatives,
         &scenarios,
         &probabilities,
         &runs,
         &valuation.inner,
         &checklist.inner,
-    )
-    .map(|inner| PyAssessment { inner })
-    .map_err(|e| to_py(py, e))
+    )?;
+    Ok(PyAssessment { inner })
 }
 
 /// Adds the valuation, checklist and assessment to `afweging._core`.
