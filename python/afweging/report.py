@@ -220,23 +220,23 @@ def _section(sid: str, body: str) -> str:
 def _summary(a: Any) -> str:
     t = a.decision_tree
     p = a.probabilities
+    total = a.total_cost_array
     rows = "".join(
         f"<tr><td>{_esc(alt)}{' ★' if alt in t.best_tied else ''}</td>"
-        + "".join(f'<td class="num">{_bn(a.costs.loc[(alt, sc), "total"])}</td>' for sc in a.scenarios)
+        + "".join(f'<td class="num">{_bn(total[i, s])}</td>' for s in range(len(a.scenarios)))
         + f'<td class="num"><b>{_bn(t.expected[i])}</b></td><td class="num">{_bn(t.max_regret[i])}</td></tr>'
         for i, alt in enumerate(a.alternatives)
     )
     head = "".join(f"<th>{_esc(sc)}<br><small>p = {p[sc]:g}</small></th>" for sc in a.scenarios)
     frontier = ", ".join(a.pareto.frontier)
-    topsis = a.mcda().to_pandas()
-    first = ", ".join(str(x) for x in topsis.index[topsis["rank"] == 1])
+    first = ", ".join(a.mcda().best)
     return (
         f"<p>{len(a.alternatives)} alternatives weighed over {len(a.scenarios)} scenarios for {a.days} days on the four "
         "dimensions of the reference framework (virus spread, societal, socio-economic, behavioural). Costs are in "
         "billion EUR after valuation (see <a href='#costs'>Costs</a>); lower is better.</p>"
         f"<table><thead><tr><th>alternative</th>{head}<th>expected</th><th>max regret</th></tr></thead><tbody>{rows}</tbody></table>"
         "<ul>"
-        f"<li>Lowest expected cost: <b>{_esc(t.best)}</b> (EUR {_bn(min(t.expected))} bn).</li>"
+        f"<li>Lowest expected cost: <b>{_esc(t.best)}</b> (EUR {_bn(t.expected[a.alternatives.index(t.best)])} bn).</li>"
         f"<li>Minimax regret (the cautious choice): <b>{_esc(t.minimax_regret)}</b>.</li>"
         f"<li>Expected value of perfect information on the scenario: EUR {_bn(t.evpi)} bn.</li>"
         f"<li>Not beaten on every criterion (Pareto): {_esc(frontier)}.</li>"
@@ -246,29 +246,14 @@ def _summary(a: Any) -> str:
     )
 
 
-def _expected_scorecard(a: Any) -> Any:
-    """Indicators (dimension, indicator, unit) x alternatives: each value expected over the
-    scenarios with their probabilities (NaN where a run lacks the indicator)."""
-    import numpy as np
-
-    pd = _require("pandas", "pandas")
-    p = np.array([a.probabilities[s] for s in a.scenarios])
-    values = a.scorecard_array  # alternatives x scenarios x indicators
-    expected = np.einsum("asi,s->ia", values, p)
-    frame = pd.DataFrame(expected, index=a.scorecard.index, columns=a.alternatives)
-    frame.columns.name = "expected over the scenarios"
-    return frame
-
-
 def _scorecard(a: Any) -> str:
     from . import plot
 
-    frame = _expected_scorecard(a)
-    tidy = a.to_pandas("scorecard")
-    p = a.probabilities
-    tidy["value"] = tidy["value"] * tidy["scenario"].map(p)
-    tidy = tidy.groupby(["alternative", "dimension", "indicator", "unit"], sort=False, as_index=False)["value"].sum(min_count=1)
+    frame = a.expected_scorecard
+    tidy = frame.rename_axis(columns="alternative").reset_index()
+    tidy = tidy.melt(id_vars=["dimension", "indicator", "unit"], var_name="alternative", value_name="value")
     fig = plot.dimensions(tidy)
+    p = a.probabilities
     per_scenario = "".join(
         f"<details><summary>{_esc(sc)} (p = {p[sc]:g})</summary>{_table(a.scorecard.xs(sc, axis=1, level='scenario'))}</details>"
         for sc in a.scenarios
@@ -380,7 +365,7 @@ def _groups(a: Any) -> str:
     for grouping in ("income_quintile", "education", "age_band"):
         try:
             frame = a.cost_by_group(grouping)
-        except ValidationError:
+        except ValidationError:  # the runs have no such grouping (an UnknownNameError)
             continue
         parts.append(f"<h3>{_esc(grouping.replace('_', ' '))}</h3>{_table(frame)}")
     return (

@@ -1,11 +1,15 @@
 //! Bindings of the valuation, the checklist and the assessment: JSON in and out, runs borrowed
-//! from their Python objects. Orchestration (running the cells) is in `afweging/assess.py`.
+//! from their Python objects, and the assessment's figures (its decision tree, opportunity cost,
+//! expected values, MCDA table, cost by group) as numpy arrays, all computed by the engine.
+//! Orchestration (running the cells) is in `afweging/assess.py`.
 
 use std::collections::BTreeMap;
 
+use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
+use super::decision::{opportunity_cost_dict, tree_dict};
 use super::{PyCalibration, PyRun};
 use crate::decision::assessment::{self, Assessment, Runs};
 use crate::decision::checklist::Checklist;
@@ -119,6 +123,57 @@ impl PyAssessment {
 
     fn to_json(&self) -> String {
         serde_json::to_string(&self.inner).expect("assessment serialises")
+    }
+
+    /// The decision tree on the total cost with the scenario probabilities (as
+    /// `decision_tree`'s dict).
+    fn decision_tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        tree_dict(py, self.inner.decision_tree.clone())
+    }
+
+    /// The opportunity cost per dimension and in total (as `opportunity_cost`'s dict).
+    fn opportunity_cost<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        opportunity_cost_dict(py, self.inner.opportunity_cost.clone())
+    }
+
+    /// `alternatives x dimensions`: each dimension's cost expected over the scenarios (EUR).
+    fn expected_cost_by_dimension<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.expected_cost_by_dimension().into_pyarray(py)
+    }
+
+    /// `alternatives x indicators`: the scorecard expected over the scenarios (NaN where a run
+    /// lacks the indicator).
+    fn expected_scorecard<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.expected_scorecard().into_pyarray(py)
+    }
+
+    /// `alternatives x criteria`: the MCDA table, expected over the scenarios or in `scenario`
+    /// (an index).
+    #[pyo3(signature = (names, scenario=None))]
+    fn criteria<'py>(
+        &self,
+        py: Python<'py>,
+        names: Vec<String>,
+        scenario: Option<usize>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        Ok(self.inner.criteria(&names, scenario)?.into_pyarray(py))
+    }
+
+    /// Cost per person by group: `labels`, `per_person` (alternatives x groups, EUR per person)
+    /// and `covered` (per alternative), expected over the scenarios or in `scenario`.
+    #[pyo3(signature = (grouping, scenario=None))]
+    fn cost_by_group<'py>(
+        &self,
+        py: Python<'py>,
+        grouping: &str,
+        scenario: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let g = self.inner.cost_by_group(grouping, scenario)?;
+        let d = PyDict::new(py);
+        d.set_item("labels", g.labels)?;
+        d.set_item("per_person", g.per_person.into_pyarray(py))?;
+        d.set_item("covered", g.covered.into_pyarray(py))?;
+        Ok(d)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {

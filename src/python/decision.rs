@@ -2,7 +2,7 @@
 //! numpy arrays out. Labels, pandas/xarray and plots live in `afweging/decision.py`; no logic here.
 
 use ndarray::Array1;
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -19,7 +19,11 @@ fn method(json: &str) -> Result<Method> {
     crate::error::from_json::<Method>("method", json)
 }
 
-fn tree_dict<'py>(py: Python<'py>, t: decision::DecisionTree) -> PyResult<Bound<'py, PyDict>> {
+/// The dict of a decision tree (also the one stored in an assessment).
+pub(crate) fn tree_dict<'py>(
+    py: Python<'py>,
+    t: decision::DecisionTree,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("expected", t.expected.into_pyarray(py))?;
     d.set_item("best", t.best)?;
@@ -64,7 +68,8 @@ fn opportunity_cost<'py>(
     opportunity_cost_dict(py, decision::opportunity_cost(costs.as_array(), o)?)
 }
 
-fn opportunity_cost_dict(
+/// The dict of an opportunity cost (also the one stored in an assessment).
+pub(crate) fn opportunity_cost_dict(
     py: Python<'_>,
     r: decision::OpportunityCost,
 ) -> PyResult<Bound<'_, PyDict>> {
@@ -78,6 +83,16 @@ fn opportunity_cost_dict(
         r.best_by_dimension.mapv(|x| x as i64).into_pyarray(py),
     )?;
     Ok(d)
+}
+
+/// `alternatives x scenarios`: the total over the dimensions of `values` (alternatives x
+/// scenarios x dimensions), the table a decision tree with dimensions weighs.
+#[pyfunction]
+fn dimension_totals<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray3<'py, f64>,
+) -> Bound<'py, PyArray2<f64>> {
+    decision::dimension_totals(values.as_array()).into_pyarray(py)
 }
 
 /// Draw-based summaries of `values` (batch x alternatives x draws): probability best, mean,
@@ -251,6 +266,7 @@ fn rank_acceptability<'py>(
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision_tree, m)?)?;
     m.add_function(wrap_pyfunction!(opportunity_cost, m)?)?;
+    m.add_function(wrap_pyfunction!(dimension_totals, m)?)?;
     m.add_function(wrap_pyfunction!(draws_summary, m)?)?;
     m.add_function(wrap_pyfunction!(acceptability, m)?)?;
     m.add_function(wrap_pyfunction!(icers, m)?)?;
