@@ -2,9 +2,11 @@
 
 import json
 import pickle
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,6 +137,30 @@ def test_calibration_and_scenario_must_agree(cal, central):
 def test_unknown_preset_lists_valid_ones():
     with pytest.raises(af.ValidationError, match="unknown preset \"rampzalig\"; valid: gunstig, centraal, ongunstig, zeer_ongunstig"):
         af.Scenario.preset("rampzalig")
+
+
+def test_each_engine_error_has_its_own_exception():
+    """src/python/error.rs maps each variant of the engine's Error to a class of afweging.errors:
+    Validation -> ValidationError, UnknownName -> UnknownNameError (a ValidationError), Solver ->
+    SolverError; every class it imports exists there, is documented and pickles."""
+    with pytest.raises(af.ValidationError) as info:
+        af.Scenario.preset("centraal").replace(**{"variant.r0": -1.0})
+    assert type(info.value) is af.ValidationError
+    with pytest.raises(af.UnknownNameError) as unknown:
+        af.Scenario.preset("rampzalig")
+    err = unknown.value
+    assert isinstance(err, af.ValidationError) and isinstance(err, ValueError)
+    assert err.errors() == [{"field": "scenario", "message": "unknown preset", "value": '"rampzalig"'}]
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is af.UnknownNameError and str(again) == str(err) and again.errors() == err.errors()
+    assert issubclass(af.SolverError, af.AfwegingError) and issubclass(af.SolverError, RuntimeError)
+    source = Path(__file__).resolve().parents[1] / "src" / "python" / "error.rs"
+    if source.exists():
+        imported = re.findall(r"import_exception!\(afweging\.errors, (\w+)\)", source.read_text())
+        assert sorted(imported) == ["SolverError", "UnknownNameError", "ValidationError"]
+        for name in imported:
+            cls = getattr(af.errors, name)
+            assert issubclass(cls, af.AfwegingError) and cls.__doc__ and name in af.errors.__all__
 
 
 def test_run_arguments(cal, central):

@@ -260,3 +260,30 @@ def test_opportunity_cost_never_negative_over_random_valuations(alternatives, sc
         assert oc.total[:, s].min() == 0.0
     assert (oc.total >= 0).all() and (oc.by_dimension >= 0).all()
     assert a.decision_tree.evpi >= 0
+
+
+def test_every_figure_is_the_engines(assessment):
+    """Expected values, totals, the tree and the MCDA table come from the engine, so the figures
+    that mean the same agree bit for bit wherever they are shown."""
+    a = assessment
+    t = a.decision_tree
+    p = np.array([a.probabilities[s] for s in a.scenarios])
+    costs = a.costs
+    assert np.array_equal(costs.xs("expected", level="scenario")["total"].to_numpy(), t.expected)
+    for s, sc in enumerate(a.scenarios):
+        assert np.array_equal(costs.xs(sc, level="scenario")["total"].to_numpy(), a.total_cost_array[:, s])
+        table, _ = a.criteria({"virus_spread": "cost", "deaths": "cost"}, scenario=sc)
+        assert np.array_equal(table["virus_spread"].to_numpy(), a.cost_array[:, s, 0])
+    assert np.array_equal(a.criteria({"total": "cost"})[0]["total"].to_numpy(), t.expected)
+    assert np.array_equal(t.values, a.total_cost_array)
+    by_hand = af.decision.decision_tree(a.cost_array, p, alternatives=a.alternatives, scenarios=a.scenarios)
+    for name in ("expected", "regret", "max_regret", "expected_regret"):
+        assert np.array_equal(getattr(t, name), getattr(by_hand, name)), name
+    assert np.array_equal(t.opportunity_cost.total, by_hand.opportunity_cost.total)
+    expected = a.expected_scorecard
+    assert list(expected.columns) == a.alternatives and expected.index.equals(a.scorecard.index)
+    np.testing.assert_allclose(expected.to_numpy(), np.einsum("asi,s->ia", a.scorecard_array, p), rtol=1e-12)
+    with pytest.raises(af.UnknownNameError, match="grouping"):
+        a.cost_by_group("shoe_size")
+    with pytest.raises(af.ValidationError, match="scenario"):
+        a.criteria(scenario="nowhere")

@@ -11,7 +11,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 from . import _core, decision, plot, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
-from .errors import AfwegingError, SolverError, ValidationError
+from .errors import AfwegingError, SolverError, UnknownNameError, ValidationError
 from .model import Model
 from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
@@ -51,6 +51,7 @@ __all__ = [
     "sweep_frame",
     "Uncertainty",
     "SolverError",
+    "UnknownNameError",
     "ValidationError",
     "__version__",
 ]

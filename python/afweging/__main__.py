@@ -8,8 +8,9 @@ import argparse
 import sys
 from typing import List, Optional
 
-from . import Calibration, Model, Scenario
+from ._inputs import Calibration, Scenario
 from .errors import AfwegingError
+from .model import Model
 from .run import SUMMARY_UNITS
 
 
@@ -67,7 +68,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
-            from .report import report_command
+            from .report import report_command  # imports matplotlib's machinery only when needed
 
             return report_command(args)
         return run_command(args)

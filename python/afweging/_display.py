@@ -1,10 +1,11 @@
-"""Small helpers for the notebook displays (``_repr_html_``): compact tables with units, numbers
-formatted for reading, and an inline SVG sparkline (no matplotlib needed)."""
+"""Small helpers for the notebook displays (``_repr_html_``) and the HTML report: compact tables
+with units (from rows or from a pandas frame), numbers formatted for reading, and an inline SVG
+sparkline (no matplotlib needed)."""
 
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -41,14 +42,30 @@ def pct(x: float) -> str:
 
 def table(header: Optional[Sequence[str]], rows: Iterable[Sequence[Any]], right: Sequence[int] = ()) -> str:
     """An HTML table; cells are inserted as given (escape them first), columns in ``right`` are
-    right-aligned."""
+    right-aligned (and have the class ``num``, for a stylesheet such as the report's)."""
     head = "" if header is None else "<tr>" + "".join(f"<th style='{CELL}'>{h}</th>" for h in header) + "</tr>"
     body = ""
     for row in rows:
         body += "<tr>" + "".join(
-            f"<td style='{CELL};text-align:{'right' if k in right else 'left'}'>{c}</td>" for k, c in enumerate(row)
+            f"<td class='num' style='{CELL};text-align:right'>{c}</td>" if k in right
+            else f"<td style='{CELL};text-align:left'>{c}</td>"
+            for k, c in enumerate(row)
         ) + "</tr>"
     return f"<table style='{STYLE}'>{head}{body}</table>"
+
+
+def frame(data: Any, number: Callable[[Any], str] = num) -> str:
+    """A pandas frame as a :func:`table`: the index levels first, then the columns (a column of a
+    MultiIndex named by its levels joined with `` / ``); text escaped, every other cell written by
+    ``number`` and right-aligned when its column is numeric."""
+    index = ["" if n is None else esc(n) for n in data.index.names]
+    columns = [esc(" / ".join(map(str, c)) if isinstance(c, tuple) else c) for c in data.columns]
+    right = [len(index) + j for j, dtype in enumerate(data.dtypes) if dtype.kind in "biufc"]
+    rows = []
+    for key, values in zip(data.index, data.itertuples(index=False)):
+        keys = key if isinstance(key, tuple) else (key,)
+        rows.append([esc(k) for k in keys] + [esc(v) if isinstance(v, str) else number(v) for v in values])
+    return table(index + columns, rows, right)
 
 
 def details(summary: str, content: str) -> str:

@@ -2,9 +2,10 @@
 
 :func:`assess` runs every alternative in every scenario (and each scenario once without measures,
 for the checklist's "without escalation" questions) and hands the runs to the engine, which
-builds the scorecard, monetises the impacts with a :class:`~afweging.Valuation`, and answers the
-acute-phase checklist. The decision tree, opportunity cost, MCDA, weight sensitivity and Pareto
-front are those of :mod:`afweging.decision`, applied to the assessment's tables.
+builds the scorecard, monetises the impacts with a :class:`~afweging.Valuation`, answers the
+acute-phase checklist, and computes the decision tree, the opportunity cost and every expected
+value shown here (this module only labels them). MCDA, weight sensitivity and the Pareto front are
+those of :mod:`afweging.decision`, applied to the engine's table of criteria.
 
 >>> import afweging as af
 >>> plans = af.SectorPlans.netherlands()
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 import numpy as np
 
 from . import _core, decision
+from ._core import __version__
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
 from .errors import invalid as _invalid
@@ -364,15 +366,14 @@ class Assessment:
         the valuation prices (lever cost); the rest stays in the scorecard. Every figure is
         traced in :attr:`cost_lines`; the values in :attr:`valuation`."""
         pd = _pandas()
-        c = self.cost_array
-        p = np.asarray(self._data["probabilities"])
+        c, total = self.cost_array, self.total_cost_array
+        expected, expected_total = self._inner.expected_cost_by_dimension(), self.decision_tree.expected
         rows, index = [], []
         for a, alt in enumerate(self.alternatives):
             for s, sc in enumerate(self.scenarios):
-                rows.append([*c[a, s], c[a, s].sum()])
+                rows.append([*c[a, s], total[a, s]])
                 index.append((alt, sc))
-            expected = np.tensordot(p, c[a], axes=(0, 0))
-            rows.append([*expected, expected.sum()])
+            rows.append([*expected[a], expected_total[a]])
             index.append((alt, "expected"))
         frame = pd.DataFrame(
             rows,
@@ -401,47 +402,45 @@ class Assessment:
         expected over the scenarios; ``covered`` is the share of the total cost that is split
         over the grouping."""
         pd = _pandas()
-        p = np.asarray(self._data["probabilities"])
-        weights = p if scenario is None else np.eye(len(p))[self.scenarios.index(self._scenario(scenario))]
-        rows, covered = [], []
-        for a in range(len(self.alternatives)):
-            per = None
-            cov = 0.0
-            for s, w in enumerate(weights):
-                g = self._data["costs"][a][s]["by_group"].get(grouping)
-                if g is None:
-                    valid = ", ".join(self._data["costs"][a][s]["by_group"])
-                    raise _invalid("grouping", f"must be one of {valid}", grouping)
-                pop = np.asarray(g["population"])
-                v = w * np.divide(np.asarray(g["eur"]), pop, out=np.zeros_like(pop), where=pop > 0)
-                per = v if per is None else per + v
-                cov += w * g["covered"]
-            rows.append(per)
-            covered.append(cov)
-        labels = list(self._data["costs"][0][0]["by_group"][grouping]["labels"])
-        frame = pd.DataFrame(rows, index=pd.Index(self.alternatives, name="alternative"), columns=labels)
+        g = self._inner.cost_by_group(grouping, self._scenario(scenario))
+        frame = pd.DataFrame(g["per_person"], index=pd.Index(self.alternatives, name="alternative"), columns=list(g["labels"]))
         frame.columns.name = f"EUR per person by {grouping}"
-        frame["covered"] = covered
+        frame["covered"] = g["covered"]
         return frame
 
-    def _scenario(self, scenario: str) -> str:
+    def _scenario(self, scenario: Optional[str]) -> Optional[int]:
+        """The index of ``scenario`` (None: expected over the scenarios)."""
+        if scenario is None:
+            return None
         if scenario not in self.scenarios:
             raise _invalid("scenario", f"must be one of {', '.join(self.scenarios)}", scenario)
-        return scenario
+        return self.scenarios.index(scenario)
 
-    # -- decision analysis (afweging.decision on the cost tables) --------------------------
+    @property
+    def expected_scorecard(self) -> "pd.DataFrame":
+        """Indicators (rows: dimension, indicator, unit) x alternatives: each indicator expected
+        over the scenarios with their probabilities, in natural units (NaN where a run lacks it)."""
+        pd = _pandas()
+        frame = pd.DataFrame(self._inner.expected_scorecard().T, index=self.scorecard.index, columns=self.alternatives)
+        frame.columns.name = "expected over the scenarios"
+        return frame
+
+    # -- decision analysis (the engine's, labelled by afweging.decision) ------------------
 
     @property
     def decision_tree(self) -> decision.DecisionTree:
         """The decision tree on the total cost (EUR) with the scenario probabilities: expected cost,
         regret, minimax regret, EVPI; ``.plot()`` draws it, ``.opportunity_cost`` per dimension."""
         if self._tree is None:
-            self._tree = decision.decision_tree(
-                self.cost_array,
-                np.asarray(self._data["probabilities"]),
-                alternatives=self.alternatives,
-                scenarios=self.scenarios,
-                dimensions=DIMENSIONS,
+            alts, scs = self.alternatives, self.scenarios
+            self._tree = decision.DecisionTree(
+                self._inner.decision_tree(),
+                self.total_cost_array,
+                np.asarray(self._data["probabilities"], dtype=np.float64),
+                alts,
+                scs,
+                "cost",
+                decision.OpportunityCost(self._inner.opportunity_cost(), alts, scs, list(DIMENSIONS)),
             )
         return self._tree
 
@@ -462,22 +461,9 @@ class Assessment:
         Values are expected over the scenarios, or those of ``scenario``."""
         pd = _pandas()
         criteria = dict(DEFAULT_CRITERIA if criteria is None else criteria)
-        p = np.asarray(self._data["probabilities"])
-        weights = p if scenario is None else np.eye(len(p))[self.scenarios.index(self._scenario(scenario))]
-        names = [c["name"] for c in self._data["indicators"]]
-        costs, score = self.cost_array, self.scorecard_array
-        columns = {}
-        for crit in criteria:
-            if crit in DIMENSIONS:
-                table = costs[:, :, DIMENSIONS.index(crit)]
-            elif crit == "total":
-                table = costs.sum(axis=2)
-            elif crit in names:
-                table = score[:, :, names.index(crit)]
-            else:
-                raise _invalid(f"criteria.{crit}", f"must be a dimension ({', '.join(DIMENSIONS)}), total or an indicator", crit)
-            columns[crit] = table @ weights
-        frame = pd.DataFrame(columns, index=pd.Index(self.alternatives, name="alternative"))
+        names = [str(c) for c in criteria]
+        table = self._inner.criteria(names, self._scenario(scenario))
+        frame = pd.DataFrame(table, index=pd.Index(self.alternatives, name="alternative"), columns=names)
         return frame, criteria
 
     def mcda(
@@ -562,8 +548,6 @@ class Assessment:
             import xarray as xr
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError("xarray is needed for this; install it with `pip install afweging[xarray]`") from err
-        from . import __version__
-
         v = self.scorecard_array
         data: Dict[str, Any] = {
             c["name"]: (("alternative", "scenario"), v[:, :, k], {"units": c["unit"], "long_name": c["description"], "dimension": c["dimension"]})
@@ -612,14 +596,14 @@ class Assessment:
 
     def _repr_html_(self) -> str:
         t = self.decision_tree
-        c = self.cost_array
+        total, expected = self.total_cost_array, self._inner.expected_cost_by_dimension()
         p = np.asarray(self._data["probabilities"])
         head = "".join(f"<th>{html.escape(s)}<br><small>p={p_:g}</small></th>" for s, p_ in zip(self.scenarios, p))
         rows = ""
         for a, alt in enumerate(self.alternatives):
             mark = " ★" if alt in t.best_tied else ""
-            cells = "".join(f"<td style='text-align:right'>{_eur(c[a, s].sum())}</td>" for s in range(len(self.scenarios)))
-            dims = "".join(f"<td style='text-align:right'>{_eur(float(p @ c[a, :, d]))}</td>" for d in range(len(DIMENSIONS)))
+            cells = "".join(f"<td style='text-align:right'>{_eur(total[a, s])}</td>" for s in range(len(self.scenarios)))
+            dims = "".join(f"<td style='text-align:right'>{_eur(e)}</td>" for e in expected[a])
             rows += (
                 f"<tr><td>{html.escape(alt)}{mark}</td>{cells}<td style='text-align:right'><b>{_eur(t.expected[a])}</b></td>"
                 f"{dims}<td style='text-align:right'>{_eur(t.max_regret[a])}</td></tr>"

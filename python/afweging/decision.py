@@ -464,7 +464,7 @@ def decision_tree(
     oc = None
     if ndim == 3:
         oc = OpportunityCost(_core.opportunity_cost(table, o), labels[0], labels[1], labels[2])
-        table = np.ascontiguousarray(table.sum(axis=2))
+        table = _core.dimension_totals(table)
     raw = _core.decision_tree(table, p, o)
     return DecisionTree(raw, table, p, labels[0], labels[1], o, oc)
 

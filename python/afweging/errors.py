@@ -1,8 +1,14 @@
 """Exceptions raised by afweging.
 
-Every error the engine raises derives from :class:`AfwegingError`. Bad input raises
-:class:`ValidationError`, which is also a :class:`ValueError` and lists every problem found, each
-naming the field and the bad value::
+Every error the engine raises derives from :class:`AfwegingError`; each kind of engine error has
+its own class (the bindings map them in one place, ``src/python/error.rs``):
+
+* :class:`ValidationError`: input that breaks a rule; also a :class:`ValueError`;
+* :class:`UnknownNameError`: a name that does not exist (a preset, policy, sector, rung, value,
+  grouping, criterion, ...); a :class:`ValidationError`, its message lists the valid names;
+* :class:`SolverError`: the numerical solver failed (a bug); also a :class:`RuntimeError`.
+
+Errors list every problem found, each naming the field and the bad value::
 
     try:
         af.Scenario.from_json(text)
@@ -54,8 +60,13 @@ def invalid(field: str, message: str, value: object, shown: "str | None" = None)
     return ValidationError(f"{field}: {message}, got {text}", [{"field": field, "message": message, "value": text}])
 
 
+class UnknownNameError(ValidationError):
+    """A name that does not exist (a scenario preset, a policy, sector or rung of the plans, a
+    valuation value, a grouping, a criterion, ...); the message lists the valid names."""
+
+
 class SolverError(AfwegingError, RuntimeError):
     """The numerical solver could not keep the state valid (report this as a bug)."""
 
 
-__all__ = ["AfwegingError", "ValidationError", "SolverError", "FieldError"]
+__all__ = ["AfwegingError", "ValidationError", "UnknownNameError", "SolverError", "FieldError"]

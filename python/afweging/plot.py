@@ -17,19 +17,22 @@ Decisions and uncertainty
     :func:`decision_tree` (the tree drawn), :func:`tornado` (one-way sensitivity),
     :func:`bands` (quantile bands over the draws of a trajectory-mode sweep), :func:`prob_best`
     (probability that each policy is best against a willingness to pay or weight).
+
+This module sits below the objects it draws: it reads a run, a one-way result or a frame by its
+attributes and imports none of the modules that make them (``afweging.run``,
+``afweging.sensitivity``), so that those call it and not the other way round.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import decision as _decision
 from ._optional import pyplot as _plt
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .run import Run
-    from .sensitivity import OneWay
+from ._optional import require as _require
+from .impacts import Impacts
 
 #: Kinds of :meth:`afweging.Run.plot`.
 KINDS = ("care", "rungs", "behaviour", "overview")
@@ -107,7 +110,7 @@ def _panels(n: int, ax: Any, ncols: int, panel: Tuple[float, float], sharex: boo
     return fig, axes[:n]
 
 
-def _has(run: "Run", attribute: str) -> bool:
+def _has(run: Any, attribute: str) -> bool:
     try:
         getattr(run, attribute)
     except AttributeError:
@@ -130,7 +133,7 @@ def _spans(values: np.ndarray) -> List[Tuple[int, int, int]]:
 # one run
 
 
-def care(run: "Run", ax: Optional[Any] = None) -> Any:
+def care(run: Any, ax: Optional[Any] = None) -> Any:
     """Care load against capacity: COVID-19 patients in ICU and in clinical beds per day
     (persons) against the normal (dotted) and scaled-up (dashed) capacity. Under a trigger policy
     the days each level was in force are shaded, darker for higher levels, with the level names in
@@ -168,7 +171,7 @@ def care(run: "Run", ax: Optional[Any] = None) -> Any:
     return ax
 
 
-def rungs(run: "Run", ax: Optional[Any] = None) -> Any:
+def rungs(run: Any, ax: Optional[Any] = None) -> Any:
     """Rung timeline: the rung in force per sector per day (a run under a policy; 0 = the lowest
     rung, e.g. ``basis``). Returns the axes."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
@@ -188,7 +191,7 @@ def rungs(run: "Run", ax: Optional[Any] = None) -> Any:
     return ax
 
 
-def behaviour(run: "Run", ax: Optional[Any] = None) -> Any:
+def behaviour(run: Any, ax: Optional[Any] = None) -> Any:
     """Compliance and support (population-weighted means, 0-1), perceived risk and voluntary
     contact reduction per day; the share of days with support below one half is the behavioural
     dimension's warning sign. Returns the axes."""
@@ -209,7 +212,7 @@ def behaviour(run: "Run", ax: Optional[Any] = None) -> Any:
     return ax
 
 
-def overview(run: "Run", ax: Optional[Any] = None) -> Any:
+def overview(run: Any, ax: Optional[Any] = None) -> Any:
     """The run at a glance, stacked with a shared day axis: :func:`care`, then :func:`rungs`
     (runs under a policy) and :func:`behaviour` (runs with a behavioural model). ``ax``: a
     sequence of axes, or one Axes to split. Returns the figure."""
@@ -234,10 +237,6 @@ def _impacts_table(data: Any) -> Tuple[Any, Dict[str, str], Dict[str, str]]:
     """Alternatives x indicators (pandas), with units and dimensions per indicator, from
     ``{name: Run | Impacts | {indicator: value}}``, a wide or tidy DataFrame, or a sweep Dataset
     (mean over draws; one scenario)."""
-    from .impacts import Impacts
-    from ._optional import require as _require
-    from .run import Run
-
     pd = _require("pandas", "pandas")
     units: Dict[str, str] = {}
     dims: Dict[str, str] = {}
@@ -257,8 +256,8 @@ def _impacts_table(data: Any) -> Tuple[Any, Dict[str, str], Dict[str, str]]:
     if isinstance(data, Mapping):
         rows: Dict[str, Dict[str, float]] = {}
         for name, item in data.items():
-            if isinstance(item, Run):
-                item = item.impacts
+            if not isinstance(item, (Impacts, Mapping)) and hasattr(type(item), "impacts"):
+                item = item.impacts  # a Run (or anything else that has impacts)
             if isinstance(item, Impacts):
                 rows[str(name)] = item.totals
                 for i in item.indicators:
@@ -394,14 +393,12 @@ def opportunity_cost(result: Any, scenario: Optional[str] = None, ax: Optional[A
     default the first: :meth:`OpportunityCost.plot`); a DecisionTree without dimensions, or a
     regret DataFrame (alternatives x scenarios, ``tree.to_pandas("regret")``): grouped bars per
     scenario with the probability-weighted (expected) regret marked. Returns the axes."""
-    from .decision import DecisionTree, OpportunityCost
-
-    if isinstance(result, DecisionTree) and result.opportunity_cost is not None:
+    if isinstance(result, _decision.DecisionTree) and result.opportunity_cost is not None:
         result = result.opportunity_cost
-    if isinstance(result, OpportunityCost):
+    if isinstance(result, _decision.OpportunityCost):
         return result.plot(scenario=scenario, ax=ax)
     expected: Optional[np.ndarray] = None
-    if isinstance(result, DecisionTree):
+    if isinstance(result, _decision.DecisionTree):
         regret = np.asarray(result.regret, dtype=float)
         alts, scs = result.alternatives, result.scenarios
         expected = np.asarray(result.expected_regret, dtype=float)
@@ -436,7 +433,7 @@ def decision_tree(tree: Any, ax: Optional[Any] = None) -> Any:
 # uncertainty
 
 
-def tornado(result: "OneWay", indicator: Optional[str] = None, ax: Optional[Any] = None, top: Optional[int] = None) -> Any:
+def tornado(result: Any, indicator: Optional[str] = None, ax: Optional[Any] = None, top: Optional[int] = None) -> Any:
     """Tornado chart of a one-way sensitivity analysis (:func:`afweging.one_way`): per parameter a
     bar from the indicator at the parameter's low value to its value at the high value, largest
     swing on top, around a line at the base case; the parameter values are written at the bar
@@ -550,9 +547,7 @@ def prob_best(
     life year); ``scenario`` picks one (default the first). An
     :class:`afweging.decision.Acceptability` (cost-effectiveness acceptability curves) is drawn by
     its own ``plot``. Returns the axes."""
-    from . import decision as dec
-
-    if isinstance(data, dec.Acceptability):
+    if isinstance(data, _decision.Acceptability):
         return data.plot(ax=ax)
     if cost is None or effect is None or wtp is None:
         raise ValueError("cost, effect and wtp: needed with a sweep Dataset (see the docstring)")
@@ -570,7 +565,7 @@ def prob_best(
     curves = np.empty((len(w), len(policies)))
     for k, x in enumerate(w):
         loss = (ds[cost] + x * ds[effect]).transpose("policy", "draw")
-        curves[k] = np.asarray(dec.prob_best(loss.values, over="policy", dim="draw"))
+        curves[k] = np.asarray(_decision.prob_best(loss.values, over="policy", dim="draw"))
     ax = _axes(ax, (8, 3.5))
     for j, p in enumerate(policies):
         ax.plot(w, curves[:, j], label=p, lw=1.6)

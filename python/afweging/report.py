@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import html
 import io
 import json
 from html.parser import HTMLParser
@@ -34,13 +33,16 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _core
+from . import plot as _plot
+from ._display import details, esc, frame, num, table
 from ._inputs import Calibration, JsonSource, Scenario, _json_text
+from .assess import assess
 from .errors import ValidationError, invalid
+from .model import Model
 from .plans import Policy, SectorPlans
-from ._display import esc as _esc
-from ._display import num
 from ._optional import pyplot
 from ._optional import require as _require
+from .valuation import Valuation
 
 #: The sections of a report, in order: (id, title).
 SECTIONS: Tuple[Tuple[str, str], ...] = (
@@ -190,21 +192,7 @@ def _figure(fig: Any, alt: str) -> str:
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
-
-
-def _table(frame: Any, number: Any = num) -> str:
-    """A pandas frame as a compact HTML table: index columns first, numbers right-aligned."""
-    names = [n if n is not None else "" for n in frame.index.names]
-    columns = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns]
-    head = "".join(f"<th>{_esc(n)}</th>" for n in names + columns)
-    body = []
-    for key, row in zip(frame.index, frame.itertuples(index=False)):
-        keys = key if isinstance(key, tuple) else (key,)
-        cells = "".join(f"<td>{_esc(k)}</td>" for k in keys)
-        cells += "".join(f'<td class="num">{number(v)}</td>' if not isinstance(v, str) else f"<td>{_esc(v)}</td>" for v in row)
-        body.append(f"<tr>{cells}</tr>")
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"></figure>'
 
 
 def _bn(x: Any) -> str:
@@ -214,69 +202,52 @@ def _bn(x: Any) -> str:
 
 def _section(sid: str, body: str) -> str:
     title = dict(SECTIONS)[sid]
-    return f'<section id="{sid}"><h2>{_esc(title)}</h2>\n{body}\n</section>'
+    return f'<section id="{sid}"><h2>{esc(title)}</h2>\n{body}\n</section>'
 
 
 def _summary(a: Any) -> str:
     t = a.decision_tree
     p = a.probabilities
-    rows = "".join(
-        f"<tr><td>{_esc(alt)}{' ★' if alt in t.best_tied else ''}</td>"
-        + "".join(f'<td class="num">{_bn(a.costs.loc[(alt, sc), "total"])}</td>' for sc in a.scenarios)
-        + f'<td class="num"><b>{_bn(t.expected[i])}</b></td><td class="num">{_bn(t.max_regret[i])}</td></tr>'
+    total = a.total_cost_array
+    header = ["alternative"] + [f"{esc(sc)}<br><small>p = {p[sc]:g}</small>" for sc in a.scenarios] + ["expected", "max regret"]
+    rows = [
+        [esc(alt) + (" ★" if alt in t.best_tied else "")]
+        + [_bn(total[i, s]) for s in range(len(a.scenarios))]
+        + [f"<b>{_bn(t.expected[i])}</b>", _bn(t.max_regret[i])]
         for i, alt in enumerate(a.alternatives)
-    )
-    head = "".join(f"<th>{_esc(sc)}<br><small>p = {p[sc]:g}</small></th>" for sc in a.scenarios)
+    ]
+    right = range(1, len(header))
     frontier = ", ".join(a.pareto.frontier)
-    topsis = a.mcda().to_pandas()
-    first = ", ".join(str(x) for x in topsis.index[topsis["rank"] == 1])
+    first = ", ".join(a.mcda().best)
     return (
         f"<p>{len(a.alternatives)} alternatives weighed over {len(a.scenarios)} scenarios for {a.days} days on the four "
         "dimensions of the reference framework (virus spread, societal, socio-economic, behavioural). Costs are in "
         "billion EUR after valuation (see <a href='#costs'>Costs</a>); lower is better.</p>"
-        f"<table><thead><tr><th>alternative</th>{head}<th>expected</th><th>max regret</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{table(header, rows, right)}"
         "<ul>"
-        f"<li>Lowest expected cost: <b>{_esc(t.best)}</b> (EUR {_bn(min(t.expected))} bn).</li>"
-        f"<li>Minimax regret (the cautious choice): <b>{_esc(t.minimax_regret)}</b>.</li>"
+        f"<li>Lowest expected cost: <b>{esc(t.best)}</b> (EUR {_bn(t.expected[a.alternatives.index(t.best)])} bn).</li>"
+        f"<li>Minimax regret (the cautious choice): <b>{esc(t.minimax_regret)}</b>.</li>"
         f"<li>Expected value of perfect information on the scenario: EUR {_bn(t.evpi)} bn.</li>"
-        f"<li>Not beaten on every criterion (Pareto): {_esc(frontier)}.</li>"
-        f"<li>TOPSIS with equal weights ranks first: {_esc(first)}.</li>"
+        f"<li>Not beaten on every criterion (Pareto): {esc(frontier)}.</li>"
+        f"<li>TOPSIS with equal weights ranks first: {esc(first)}.</li>"
         "</ul><p class='note'>A model result under stated assumptions and values, not a recommendation: the valuation, "
         "the scenarios and their probabilities are choices, and every one of them is listed below.</p>"
     )
 
 
-def _expected_scorecard(a: Any) -> Any:
-    """Indicators (dimension, indicator, unit) x alternatives: each value expected over the
-    scenarios with their probabilities (NaN where a run lacks the indicator)."""
-    import numpy as np
-
-    pd = _require("pandas", "pandas")
-    p = np.array([a.probabilities[s] for s in a.scenarios])
-    values = a.scorecard_array  # alternatives x scenarios x indicators
-    expected = np.einsum("asi,s->ia", values, p)
-    frame = pd.DataFrame(expected, index=a.scorecard.index, columns=a.alternatives)
-    frame.columns.name = "expected over the scenarios"
-    return frame
-
-
 def _scorecard(a: Any) -> str:
-    from . import plot
-
-    frame = _expected_scorecard(a)
-    tidy = a.to_pandas("scorecard")
+    expected = a.expected_scorecard
+    tidy = expected.rename_axis(columns="alternative").reset_index()
+    tidy = tidy.melt(id_vars=["dimension", "indicator", "unit"], var_name="alternative", value_name="value")
+    fig = _plot.dimensions(tidy)
     p = a.probabilities
-    tidy["value"] = tidy["value"] * tidy["scenario"].map(p)
-    tidy = tidy.groupby(["alternative", "dimension", "indicator", "unit"], sort=False, as_index=False)["value"].sum(min_count=1)
-    fig = plot.dimensions(tidy)
     per_scenario = "".join(
-        f"<details><summary>{_esc(sc)} (p = {p[sc]:g})</summary>{_table(a.scorecard.xs(sc, axis=1, level='scenario'))}</details>"
-        for sc in a.scenarios
+        details(f"{esc(sc)} (p = {p[sc]:g})", frame(a.scorecard.xs(sc, axis=1, level="scenario"))) for sc in a.scenarios
     )
     return (
         "<p>Every indicator in its natural unit, expected over the scenarios; the headline indicators of each "
         "dimension are drawn below the table. Per scenario: unfold the tables at the end.</p>"
-        f"{_table(frame)}{_figure(fig, 'headline indicators per alternative, by dimension')}{per_scenario}"
+        f"{frame(expected)}{_figure(fig, 'headline indicators per alternative, by dimension')}{per_scenario}"
     )
 
 
@@ -285,52 +256,48 @@ def _costs(a: Any) -> str:
     costs.columns.name = "billion EUR"
     values = a.valuation.table()[["value", "unit", "description", "source", "year", "assumption", "used_by"]]
     values["assumption"] = values["assumption"].map({True: "yes", False: ""})
-    not_priced = "".join(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in a.valuation.not_monetised.items())
+    not_priced = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in a.valuation.not_monetised.items())
     return (
         "<p>The dimensions in billion EUR per alternative and scenario, and expected over the scenarios. Each euro is "
         "an indicator times the values of the valuation below (<code>Assessment.cost_lines</code> lists every line). "
         "The behavioural dimension is priced only for the cost of behavioural levers; compliance and support stay in "
         "natural units in the scorecard.</p>"
-        f"{_table(costs, lambda v: f'{v:,.2f}')}"
-        f"<h3>Valuation</h3>{_table(values)}"
-        f"<details><summary>Indicators not monetised, and why</summary><ul>{not_priced}</ul></details>"
+        f"{frame(costs, lambda v: f'{v:,.2f}')}"
+        f"<h3>Valuation</h3>{frame(values)}"
+        f"{details('Indicators not monetised, and why', f'<ul>{not_priced}</ul>')}"
     )
 
 
 def _opportunity_cost(a: Any) -> str:
-    import matplotlib.pyplot as plt
-
-    from . import plot
-
     oc = a.opportunity_cost
-    frame = oc.to_pandas().pivot_table(index=["alternative", "scenario"], columns="dimension", values="opportunity_cost", sort=False)
-    frame = frame / 1e9
-    frame.columns.name = "billion EUR"
+    by_dimension = oc.to_pandas().pivot_table(
+        index=["alternative", "scenario"], columns="dimension", values="opportunity_cost", sort=False
+    )
+    by_dimension = by_dimension / 1e9
+    by_dimension.columns.name = "billion EUR"
     n = len(a.scenarios)
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), squeeze=False)
+    fig, axes = pyplot().subplots(1, n, figsize=(3.6 * n, 3.2), squeeze=False)
     for ax, sc in zip(axes[0], a.scenarios):
-        plot.opportunity_cost(oc, scenario=sc, ax=ax)
+        _plot.opportunity_cost(oc, scenario=sc, ax=ax)
         ax.set_title(sc, fontsize=10)
     fig.tight_layout()
     return (
         "<p>Per scenario, the cost of each alternative minus that of the best alternative in that scenario, split by "
         "dimension; zero for the best, never negative. The whole package counts, not its measures one by one.</p>"
-        f"{_figure(fig, 'opportunity cost per scenario')}{_table(frame, lambda v: f'{v:,.2f}')}"
+        f"{_figure(fig, 'opportunity cost per scenario')}{frame(by_dimension, lambda v: f'{v:,.2f}')}"
     )
 
 
 def _decision_tree(a: Any) -> str:
-    from . import plot
-
     t = a.decision_tree
-    ax = plot.decision_tree(t)
+    ax = _plot.decision_tree(t)
     regret = t.to_pandas("regret") / 1e9
     return (
         "<p>The decision node chooses an alternative; chance nodes weigh the scenarios with their probabilities. "
-        f"Expected cost is lowest for <b>{_esc(t.best)}</b>; the choice that minimises the largest regret is "
-        f"<b>{_esc(t.minimax_regret)}</b>; knowing the scenario before choosing would be worth EUR {_bn(t.evpi)} bn "
+        f"Expected cost is lowest for <b>{esc(t.best)}</b>; the choice that minimises the largest regret is "
+        f"<b>{esc(t.minimax_regret)}</b>; knowing the scenario before choosing would be worth EUR {_bn(t.evpi)} bn "
         "(EVPI).</p>"
-        f"{_figure(ax.figure, 'decision tree')}<h3>Regret (billion EUR)</h3>{_table(regret, lambda v: f'{v:,.2f}')}"
+        f"{_figure(ax.figure, 'decision tree')}<h3>Regret (billion EUR)</h3>{frame(regret, lambda v: f'{v:,.2f}')}"
     )
 
 
@@ -347,28 +314,24 @@ def _mcda(a: Any, n: int, seed: int) -> str:
         "<p>Criteria (expected over the scenarios): the monetised dimensions (EUR, lower is better) and mean support "
         "for measures (higher is better). Equal weights; then the ranks over "
         f"{n:,} random weight vectors (rank acceptability, SMAA-2, seed {seed}).</p>"
-        f"{_table(crit)}<h3>Ranks with equal weights</h3>{_table(ranks)}"
-        f"{_figure(smaa.plot().figure, 'rank acceptability')}{_table(smaa.to_pandas())}"
+        f"{frame(crit)}<h3>Ranks with equal weights</h3>{frame(ranks)}"
+        f"{_figure(smaa.plot().figure, 'rank acceptability')}{frame(smaa.to_pandas())}"
     )
 
 
 def _care_load(runs: Mapping[str, Any], scenario: str) -> str:
-    import matplotlib.pyplot as plt
-
-    from . import plot
-
     n = len(runs)
     cols = min(n, 2)
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(7.0 * cols, 3.3 * rows), squeeze=False, sharey=True)
+    fig, axes = pyplot().subplots(rows, cols, figsize=(7.0 * cols, 3.3 * rows), squeeze=False, sharey=True)
     for ax, (name, run) in zip(axes.flat, runs.items()):
-        plot.care(run, ax=ax)
+        _plot.care(run, ax=ax)
         ax.set_title(f"{name}: care load against capacity", fontsize=10)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
     return (
-        f"<p>Scenario <b>{_esc(scenario)}</b> (the most likely): COVID-19 patients in ICU and clinical beds per day "
+        f"<p>Scenario <b>{esc(scenario)}</b> (the most likely): COVID-19 patients in ICU and clinical beds per day "
         "against normal (dotted) and scaled-up (dashed) capacity; under a trigger policy the days each level was in "
         "force are shaded.</p>"
         f"{_figure(fig, 'care load per alternative')}"
@@ -379,10 +342,10 @@ def _groups(a: Any) -> str:
     parts = []
     for grouping in ("income_quintile", "education", "age_band"):
         try:
-            frame = a.cost_by_group(grouping)
-        except ValidationError:
+            by_group = a.cost_by_group(grouping)
+        except ValidationError:  # the runs have no such grouping (an UnknownNameError)
             continue
-        parts.append(f"<h3>{_esc(grouping.replace('_', ' '))}</h3>{_table(frame)}")
+        parts.append(f"<h3>{esc(grouping.replace('_', ' '))}</h3>{frame(by_group)}")
     return (
         "<p>Monetised cost per person by group, expected over the scenarios (EUR per person); <code>covered</code> is "
         "the share of the total cost that can be split over the grouping (fiscal cost is not split).</p>" + "".join(parts)
@@ -390,29 +353,28 @@ def _groups(a: Any) -> str:
 
 
 def _checklist(a: Any, scenario: str) -> str:
-    frame = a.checklist.to_pandas()
-    frame = frame[frame["scenario"] == scenario]
-    wide = frame.pivot_table(index=["dimension", "question"], columns="alternative", values="answer", aggfunc="first", sort=False)
+    answers = a.checklist.to_pandas()
+    answers = answers[answers["scenario"] == scenario]
+    wide = answers.pivot_table(index=["dimension", "question"], columns="alternative", values="answer", aggfunc="first", sort=False)
     wide = wide[a.alternatives]
-    details = frame[["alternative", "dimension", "id", "answer", "by", "detail"]].set_index(["alternative", "id"])
+    evidence = answers[["alternative", "dimension", "id", "answer", "by", "detail"]].set_index(["alternative", "id"])
     return (
-        f"<p>The acute-phase checklist in scenario <b>{_esc(scenario)}</b>, answered from the model where it can be "
+        f"<p>The acute-phase checklist in scenario <b>{esc(scenario)}</b>, answered from the model where it can be "
         "(analyst answers, given with <code>Assessment.checklist.answer(...)</code>, override them and are marked "
         "<code>by = analyst</code>).</p>"
-        f"{_table(wide)}<details><summary>evidence per answer</summary>{_table(details)}</details>"
+        f"{frame(wide)}{details('evidence per answer', frame(evidence))}"
     )
 
 
 def _inputs(a: Any, inputs: Mapping[str, Any]) -> str:
-    rows = "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in inputs.items())
-    scen = "".join(f"<tr><td>{_esc(s)}</td><td class='num'>{a.probabilities[s]:g}</td></tr>" for s in a.scenarios)
+    given = table(None, [[esc(k), esc(v)] for k, v in inputs.items()])
+    scenarios = table(["scenario", "probability"], [[esc(s), f"{a.probabilities[s]:g}"] for s in a.scenarios], right=[1])
     return (
-        f"<table><tbody>{rows}</tbody></table><h3>Scenarios</h3><table><thead><tr><th>scenario</th><th>probability</th>"
-        f"</tr></thead><tbody>{scen}</tbody></table>"
+        f"{given}<h3>Scenarios</h3>{scenarios}"
         "<p>Every default figure has its source and year in the data files of the package "
         "(<code>data/netherlands/*.json</code>, the <code>sources</code> map of each); estimates no source gives are "
         "marked as assumptions. See the README's <i>Data and sources</i> and <i>Citing</i> sections.</p>"
-        f"<details><summary>valuation (JSON)</summary><pre>{_esc(a.valuation.to_json())}</pre></details>"
+        f"{details('valuation (JSON)', f'<pre>{esc(a.valuation.to_json())}</pre>')}"
     )
 
 
@@ -452,12 +414,12 @@ def build_report(
         _section("checklist", _checklist(a, scenario)),
         _section("inputs", _inputs(a, inputs)),
     ]
-    nav = "".join(f'<a href="#{sid}">{_esc(t.split(":")[0])}</a>' for sid, t in SECTIONS)
+    nav = "".join(f'<a href="#{sid}">{esc(t.split(":")[0])}</a>' for sid, t in SECTIONS)
     made = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_esc(title)}</title><style>{_STYLE}</style></head><body>"
-        f"<header><h1>{_esc(title)}</h1><p class='note'>afweging {_core.__version__}, {made}</p><nav>{nav}</nav></header>"
+        f"<title>{esc(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<header><h1>{esc(title)}</h1><p class='note'>afweging {_core.__version__}, {made}</p><nav>{nav}</nav></header>"
         + "\n".join(body)
         + "</body></html>\n"
     )
@@ -478,9 +440,6 @@ def write_report(
     """Assesses ``alternatives`` over ``scenarios`` (defaults: the embedded Dutch data, see
     :func:`load_scenarios` and :func:`load_alternatives`) and writes the report to ``output``.
     Returns the path written."""
-    from . import Model, assess
-    from .valuation import Valuation
-
     _require("matplotlib", "plot")
     import matplotlib
 
@@ -509,8 +468,6 @@ def write_report(
 
 def report_command(args: Any) -> int:
     """``afweging report``: reads the JSON inputs named in ``args`` and writes the report."""
-    from .valuation import Valuation
-
     plans = SectorPlans.from_json(args.plans) if args.plans else SectorPlans.netherlands()
     inputs = {
         "inputs": ", ".join(

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _core
+from . import plot as _plot
+from ._core import __version__
+from ._display import esc, num, sparkline, table
 from ._optional import require as _require
 from .impacts import Impacts
 
@@ -371,8 +374,6 @@ class Run:
             ):
                 data[name] = (("day", "age_band"), getattr(self, name), {"units": "1", "long_name": long})
             data["risk_perception"] = (("day",), self.risk_perception, {"units": "1", "long_name": "perceived risk"})
-        from . import __version__
-
         dataset = xr.Dataset(
             data,
             coords=coords,
@@ -386,11 +387,9 @@ class Run:
         ``"behaviour"`` (compliance, support, risk perception, voluntary distancing) each return
         the axes; ``"overview"`` stacks the three and returns the figure. See
         :mod:`afweging.plot`."""
-        from . import plot
-
-        if kind not in plot.KINDS:
-            raise ValueError(f"kind: must be one of {', '.join(plot.KINDS)}, got {kind!r}")
-        return getattr(plot, kind)(self, ax=ax)
+        if kind not in _plot.KINDS:
+            raise ValueError(f"kind: must be one of {', '.join(_plot.KINDS)}, got {kind!r}")
+        return getattr(_plot, kind)(self, ax=ax)
 
     def to_json(self) -> str:
         return self._inner.to_json()
@@ -411,8 +410,6 @@ class Run:
         )
 
     def _repr_html_(self) -> str:
-        from ._display import esc, num, sparkline, table
-
         vs = self.virus_spread()
         rows = [
             ("infections", vs["total_infections"], "persons", f"attack rate {vs['attack_rate']:.2f}"),

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 import numpy as np
 
 from . import _core
+from . import plot as _plot
 from ._inputs import Calibration, Scenario
 from .errors import ValidationError
 from ._display import num
 from .errors import invalid as _invalid
+from ._optional import require as _require
 from .model import Model
 from .plans import Policy
 from .uncertainty import Uncertainty
@@ -117,16 +119,12 @@ class OneWay:
         """One row per parameter, largest swing first: ``parameter, apply, how, low_value,
         high_value, indicator, base, low, high, swing, unit`` (``low``/``high``: the indicator with
         the parameter at its low/high value; ``swing = |high - low|``)."""
-        from ._optional import require as _require
-
         pd = _require("pandas", "pandas")
         return pd.DataFrame(self.rows(indicator))
 
     def plot(self, indicator: Optional[str] = None, ax: Optional[Any] = None, top: Optional[int] = None) -> Any:
         """The tornado chart (see :func:`afweging.plot.tornado`); returns the axes."""
-        from . import plot
-
-        return plot.tornado(self, indicator=indicator, ax=ax, top=top)
+        return _plot.tornado(self, indicator=indicator, ax=ax, top=top)
 
     def __repr__(self) -> str:
         rows = self.rows()

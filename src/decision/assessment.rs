@@ -6,7 +6,7 @@
 //!
 //! The whole package counts: an alternative's cost is that of its run, never a sum over measures.
 
-use ndarray::{Array2, Array3};
+use ndarray::{Array1, Array2, Array3};
 use serde::{Deserialize, Serialize};
 
 use crate::decision::checklist::{Answer, Checklist};
@@ -219,4 +219,183 @@ pub fn assess(
         valuation: valuation.clone(),
         questions: checklist.clone(),
     })
+}
+
+/// Monetised cost per person by group of one grouping (see [`Assessment::cost_by_group`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostByGroup {
+    /// The groups.
+    pub labels: Vec<String>,
+    /// Alternatives x groups: EUR per person of the group.
+    pub per_person: Array2<f64>,
+    /// Per alternative: the share of the total cost that is split over the grouping.
+    pub covered: Vec<f64>,
+}
+
+/// The names of the dimensions, in the order of [`crate::decision::valuation::DIMENSIONS`].
+const DIMENSION_NAMES: [&str; 4] = ["virus_spread", "societal", "socio_economic", "behavioural"];
+
+/// The criterion that is the total cost over the dimensions.
+const TOTAL: &str = "total";
+
+impl Assessment {
+    /// `value(a, s)` expected over the scenarios with their probabilities, per alternative,
+    /// summed in scenario order (as the decision tree's expected value).
+    fn expected(&self, value: impl Fn(usize, usize) -> f64) -> Vec<f64> {
+        (0..self.alternatives.len())
+            .map(|a| {
+                let terms = self.probabilities.iter().enumerate();
+                terms.map(|(s, p)| p * value(a, s)).sum()
+            })
+            .collect()
+    }
+
+    /// `value(a, s)` per alternative: expected over the scenarios, or in `scenario`.
+    fn over_scenarios(
+        &self,
+        scenario: Option<usize>,
+        value: impl Fn(usize, usize) -> f64,
+    ) -> Result<Vec<f64>> {
+        match scenario {
+            None => Ok(self.expected(value)),
+            Some(s) => {
+                self.check_scenario(s)?;
+                Ok((0..self.alternatives.len()).map(|a| value(a, s)).collect())
+            }
+        }
+    }
+
+    fn check_scenario(&self, s: usize) -> Result<()> {
+        if s < self.scenarios.len() {
+            return Ok(());
+        }
+        Err(Error::field(
+            "scenario".into(),
+            format!(
+                "must be below {} (the number of scenarios)",
+                self.scenarios.len()
+            ),
+            s.to_string(),
+        ))
+    }
+
+    /// Alternatives x dimensions: the cost of each dimension expected over the scenarios (EUR).
+    pub fn expected_cost_by_dimension(&self) -> Array2<f64> {
+        let mut out = Array2::zeros((self.alternatives.len(), DIMENSION_NAMES.len()));
+        for (d, mut column) in out.columns_mut().into_iter().enumerate() {
+            column.assign(&Array1::from(
+                self.expected(|a, s| self.cost_by_dimension[(a, s, d)]),
+            ));
+        }
+        out
+    }
+
+    /// Alternatives x indicators: each scorecard indicator expected over the scenarios, in
+    /// natural units; NaN where a run lacks the indicator.
+    pub fn expected_scorecard(&self) -> Array2<f64> {
+        let mut out = Array2::zeros((self.alternatives.len(), self.indicators.len()));
+        for (k, mut column) in out.columns_mut().into_iter().enumerate() {
+            column.assign(&Array1::from(
+                self.expected(|a, s| self.scorecard[(a, s, k)].unwrap_or(f64::NAN)),
+            ));
+        }
+        out
+    }
+
+    /// Alternatives x criteria, the table of a multi-criteria analysis: a criterion is a
+    /// dimension (its monetised cost, EUR), `total` (the total cost) or an indicator of the
+    /// scorecard (natural units; NaN where a run lacks it). Values are expected over the
+    /// scenarios, or those of `scenario`. An unknown criterion names `criteria.NAME`.
+    pub fn criteria(&self, names: &[String], scenario: Option<usize>) -> Result<Array2<f64>> {
+        let mut out = Array2::zeros((self.alternatives.len(), names.len()));
+        for (j, name) in names.iter().enumerate() {
+            let column = if let Some(d) = DIMENSION_NAMES.iter().position(|d| d == name) {
+                self.over_scenarios(scenario, |a, s| self.cost_by_dimension[(a, s, d)])?
+            } else if name == TOTAL {
+                self.over_scenarios(scenario, |a, s| self.total_cost[(a, s)])?
+            } else if let Some(k) = self.indicators.iter().position(|c| &c.name == name) {
+                self.over_scenarios(scenario, |a, s| {
+                    self.scorecard[(a, s, k)].unwrap_or(f64::NAN)
+                })?
+            } else {
+                let valid = DIMENSION_NAMES
+                    .iter()
+                    .map(|d| d.to_string())
+                    .chain([TOTAL.to_string()])
+                    .chain(self.indicators.iter().map(|c| c.name.clone()))
+                    .collect();
+                return Err(Error::UnknownName {
+                    field: format!("criteria.{name}"),
+                    kind: "criterion",
+                    name: name.clone(),
+                    valid,
+                });
+            };
+            out.column_mut(j).assign(&Array1::from(column));
+        }
+        Ok(out)
+    }
+
+    /// Monetised cost per person by group of `grouping` (EUR per person; 0 for an empty group),
+    /// expected over the scenarios or in `scenario`, and the share of the total cost that the
+    /// grouping covers.
+    pub fn cost_by_group(&self, grouping: &str, scenario: Option<usize>) -> Result<CostByGroup> {
+        // All weight on one scenario, or the probabilities: the same sum either way.
+        let weights = match scenario {
+            None => self.probabilities.clone(),
+            Some(s) => {
+                self.check_scenario(s)?;
+                (0..self.scenarios.len())
+                    .map(|k| if k == s { 1.0 } else { 0.0 })
+                    .collect()
+            }
+        };
+        let mut labels = None;
+        let mut per_person = Vec::with_capacity(self.alternatives.len());
+        let mut covered = Vec::with_capacity(self.alternatives.len());
+        for row in &self.costs {
+            let mut per: Option<Vec<f64>> = None;
+            let mut cover = 0.0;
+            for (cell, &w) in row.iter().zip(&weights) {
+                let g = cell
+                    .by_group
+                    .get(grouping)
+                    .ok_or_else(|| Error::UnknownName {
+                        field: "grouping".into(),
+                        kind: "grouping",
+                        name: grouping.into(),
+                        valid: cell.by_group.keys().cloned().collect(),
+                    })?;
+                let share = g
+                    .eur
+                    .iter()
+                    .zip(&g.population)
+                    .map(|(eur, pop)| w * if *pop > 0.0 { eur / pop } else { 0.0 });
+                per = Some(match per {
+                    None => share.collect(),
+                    Some(sum) => sum.iter().zip(share).map(|(x, y)| x + y).collect(),
+                });
+                cover += w * g.covered;
+                labels.get_or_insert_with(|| g.labels.clone());
+            }
+            per_person.extend(per.unwrap_or_default());
+            covered.push(cover);
+        }
+        let labels = labels.unwrap_or_default();
+        let per_person =
+            Array2::from_shape_vec((self.alternatives.len(), labels.len()), per_person).map_err(
+                |_| {
+                    Error::field(
+                        "grouping".into(),
+                        "has other groups in some runs".into(),
+                        format!("{grouping:?}"),
+                    )
+                },
+            )?;
+        Ok(CostByGroup {
+            labels,
+            per_person,
+            covered,
+        })
+    }
 }

@@ -328,6 +328,13 @@ pub struct OpportunityCost {
     pub best_by_dimension: Array2<usize>,
 }
 
+/// The total over the dimensions of a table alternatives x scenarios x dimensions, summed in
+/// dimension order: the table [`decision_tree`] weighs when the outcomes have dimensions (the
+/// same sum as the total of [`opportunity_cost`] and of a monetisation).
+pub fn dimension_totals(values: ArrayView3<'_, f64>) -> Array2<f64> {
+    values.sum_axis(Axis(2))
+}
+
 /// Opportunity cost of each alternative against the best alternative in each scenario, per
 /// dimension and in total. The total sums the dimensions, which only means something when they
 /// are in one unit (euros after valuation); per-dimension figures are valid in natural units.

@@ -1,12 +1,16 @@
 //! Bindings of the valuation, the checklist and the assessment: JSON in and out, runs borrowed
-//! from their Python objects. Orchestration (running the cells) is in `afweging/assess.py`.
+//! from their Python objects, and the assessment's figures (its decision tree, opportunity cost,
+//! expected values, MCDA table, cost by group) as numpy arrays, all computed by the engine.
+//! Orchestration (running the cells) is in `afweging/assess.py`.
 
 use std::collections::BTreeMap;
 
+use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDict, PyTuple};
 
-use super::{to_py, PyCalibration, PyRun};
+use super::decision::{opportunity_cost_dict, tree_dict};
+use super::{PyCalibration, PyRun};
 use crate::decision::assessment::{self, Assessment, Runs};
 use crate::decision::checklist::Checklist;
 use crate::decision::valuation::Valuation;
@@ -27,10 +31,10 @@ impl PyValuation {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Valuation::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Valuation::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -38,34 +42,26 @@ impl PyValuation {
     }
 
     /// A copy with values replaced by name, validated.
-    fn with_values(&self, py: Python<'_>, changes: BTreeMap<String, f64>) -> PyResult<Self> {
-        self.inner
-            .with_values(&changes)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn with_values(&self, changes: BTreeMap<String, f64>) -> PyResult<Self> {
+        Ok(Self {
+            inner: self.inner.with_values(&changes)?,
+        })
     }
 
     /// The monetisation of one run as JSON (lines, by dimension, total, by group).
     fn monetise(
         &self,
-        py: Python<'_>,
         run: PyRef<'_, PyRun>,
         calibration: PyRef<'_, PyCalibration>,
     ) -> PyResult<String> {
         let impacts = run.inner.impacts.as_ref().ok_or_else(|| {
-            to_py(
-                py,
-                Error::field(
-                    "run".into(),
-                    "has no impacts: its calibration has no impact data".into(),
-                    String::new(),
-                ),
+            Error::field(
+                "run".into(),
+                "has no impacts: its calibration has no impact data".into(),
+                String::new(),
             )
         })?;
-        let m = self
-            .inner
-            .monetise(impacts, &calibration.inner)
-            .map_err(|e| to_py(py, e))?;
+        let m = self.inner.monetise(impacts, &calibration.inner)?;
         Ok(serde_json::to_string(&m).expect("monetisation serialises"))
     }
 
@@ -90,10 +86,10 @@ impl PyChecklist {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Checklist::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Checklist::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -101,8 +97,8 @@ impl PyChecklist {
     }
 
     /// Position of a question; an unknown id raises ValidationError listing the valid ones.
-    fn index(&self, py: Python<'_>, id: &str) -> PyResult<usize> {
-        self.inner.index(id).map_err(|e| to_py(py, e))
+    fn index(&self, id: &str) -> PyResult<usize> {
+        Ok(self.inner.index(id)?)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -119,14 +115,65 @@ pub struct PyAssessment {
 #[pymethods]
 impl PyAssessment {
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::error::from_json::<Assessment>("assessment", text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: crate::error::from_json::<Assessment>("assessment", text)?,
+        })
     }
 
     fn to_json(&self) -> String {
         serde_json::to_string(&self.inner).expect("assessment serialises")
+    }
+
+    /// The decision tree on the total cost with the scenario probabilities (as
+    /// `decision_tree`'s dict).
+    fn decision_tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        tree_dict(py, self.inner.decision_tree.clone())
+    }
+
+    /// The opportunity cost per dimension and in total (as `opportunity_cost`'s dict).
+    fn opportunity_cost<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        opportunity_cost_dict(py, self.inner.opportunity_cost.clone())
+    }
+
+    /// `alternatives x dimensions`: each dimension's cost expected over the scenarios (EUR).
+    fn expected_cost_by_dimension<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.expected_cost_by_dimension().into_pyarray(py)
+    }
+
+    /// `alternatives x indicators`: the scorecard expected over the scenarios (NaN where a run
+    /// lacks the indicator).
+    fn expected_scorecard<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.expected_scorecard().into_pyarray(py)
+    }
+
+    /// `alternatives x criteria`: the MCDA table, expected over the scenarios or in `scenario`
+    /// (an index).
+    #[pyo3(signature = (names, scenario=None))]
+    fn criteria<'py>(
+        &self,
+        py: Python<'py>,
+        names: Vec<String>,
+        scenario: Option<usize>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        Ok(self.inner.criteria(&names, scenario)?.into_pyarray(py))
+    }
+
+    /// Cost per person by group: `labels`, `per_person` (alternatives x groups, EUR per person)
+    /// and `covered` (per alternative), expected over the scenarios or in `scenario`.
+    #[pyo3(signature = (grouping, scenario=None))]
+    fn cost_by_group<'py>(
+        &self,
+        py: Python<'py>,
+        grouping: &str,
+        scenario: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let g = self.inner.cost_by_group(grouping, scenario)?;
+        let d = PyDict::new(py);
+        d.set_item("labels", g.labels)?;
+        d.set_item("per_person", g.per_person.into_pyarray(py))?;
+        d.set_item("covered", g.covered.into_pyarray(py))?;
+        Ok(d)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -138,19 +185,21 @@ impl PyAssessment {
 /// Checks alternative and scenario names and the probabilities before anything runs.
 #[pyfunction]
 fn check_assessment(
-    py: Python<'_>,
     alternatives: Vec<String>,
     scenarios: Vec<String>,
     probabilities: Vec<f64>,
 ) -> PyResult<()> {
-    assessment::check_inputs(&alternatives, &scenarios, &probabilities).map_err(|e| to_py(py, e))
+    Ok(assessment::check_inputs(
+        &alternatives,
+        &scenarios,
+        &probabilities,
+    )?)
 }
 
 /// Assesses runs (alternatives x scenarios) with the baselines and calibrations per scenario.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // the parts of one assessment, named at the call
 fn assess(
-    py: Python<'_>,
     runs: Vec<Vec<PyRef<'_, PyRun>>>,
     baselines: Vec<PyRef<'_, PyRun>>,
     calibrations: Vec<PyRef<'_, PyCalibration>>,
@@ -168,16 +217,15 @@ fn assess(
         baselines: baselines.iter().map(|r| &r.inner).collect(),
         calibrations: calibrations.iter().map(|c| &c.inner).collect(),
     };
-    assessment::assess(
+    let inner = assessment::assess(
         &alternatives,
         &scenarios,
         &probabilities,
         &runs,
         &valuation.inner,
         &checklist.inner,
-    )
-    .map(|inner| PyAssessment { inner })
-    .map_err(|e| to_py(py, e))
+    )?;
+    Ok(PyAssessment { inner })
 }
 
 /// Adds the valuation, checklist and assessment to `afweging._core`.

@@ -2,41 +2,28 @@
 //! numpy arrays out. Labels, pandas/xarray and plots live in `afweging/decision.py`; no logic here.
 
 use ndarray::Array1;
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::to_py;
 use crate::decision::mcda::{self as multi, Method};
 use crate::decision::tree::{self as decision, Direction, Orientation};
-use crate::error::{Error, FieldError};
+use crate::error::{Error, Result};
 
-fn validation(field: &str, message: &str, value: String) -> Error {
-    Error::Validation(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-        value,
-    }])
-}
-
-fn count(py: Python<'_>, field: &str, value: i64) -> PyResult<u64> {
+fn count(field: &str, value: i64) -> Result<u64> {
     u64::try_from(value)
-        .map_err(|_| to_py(py, validation(field, "must be >= 0", value.to_string())))
+        .map_err(|_| Error::field(field.into(), "must be >= 0".into(), value.to_string()))
 }
 
-fn orientation(py: Python<'_>, text: &str) -> PyResult<Orientation> {
-    Orientation::parse("orientation", text).map_err(|e| to_py(py, e))
+fn method(json: &str) -> Result<Method> {
+    crate::error::from_json::<Method>("method", json)
 }
 
-fn method(py: Python<'_>, json: &str) -> PyResult<Method> {
-    crate::error::from_json::<Method>("method", json).map_err(|e| to_py(py, e))
-}
-
-fn directions(py: Python<'_>, texts: &[String], criteria: usize) -> PyResult<Vec<Direction>> {
-    Direction::parse_all(texts, criteria).map_err(|e| to_py(py, e))
-}
-
-fn tree_dict<'py>(py: Python<'py>, t: decision::DecisionTree) -> PyResult<Bound<'py, PyDict>> {
+/// The dict of a decision tree (also the one stored in an assessment).
+pub(crate) fn tree_dict<'py>(
+    py: Python<'py>,
+    t: decision::DecisionTree,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("expected", t.expected.into_pyarray(py))?;
     d.set_item("best", t.best)?;
@@ -64,10 +51,9 @@ fn decision_tree<'py>(
     probabilities: PyReadonlyArray1<'py, f64>,
     orientation: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let o = self::orientation(py, orientation)?;
+    let o = Orientation::parse("orientation", orientation)?;
     let p = probabilities.as_array().to_vec();
-    let t = decision::decision_tree(costs.as_array(), &p, o).map_err(|e| to_py(py, e))?;
-    tree_dict(py, t)
+    tree_dict(py, decision::decision_tree(costs.as_array(), &p, o)?)
 }
 
 /// Opportunity cost of `costs` (alternatives x scenarios x dimensions).
@@ -78,8 +64,15 @@ fn opportunity_cost<'py>(
     costs: PyReadonlyArray3<'py, f64>,
     orientation: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let o = self::orientation(py, orientation)?;
-    let r = decision::opportunity_cost(costs.as_array(), o).map_err(|e| to_py(py, e))?;
+    let o = Orientation::parse("orientation", orientation)?;
+    opportunity_cost_dict(py, decision::opportunity_cost(costs.as_array(), o)?)
+}
+
+/// The dict of an opportunity cost (also the one stored in an assessment).
+pub(crate) fn opportunity_cost_dict(
+    py: Python<'_>,
+    r: decision::OpportunityCost,
+) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("by_dimension", r.by_dimension.into_pyarray(py))?;
     d.set_item("total", r.total.into_pyarray(py))?;
@@ -92,6 +85,16 @@ fn opportunity_cost<'py>(
     Ok(d)
 }
 
+/// `alternatives x scenarios`: the total over the dimensions of `values` (alternatives x
+/// scenarios x dimensions), the table a decision tree with dimensions weighs.
+#[pyfunction]
+fn dimension_totals<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray3<'py, f64>,
+) -> Bound<'py, PyArray2<f64>> {
+    decision::dimension_totals(values.as_array()).into_pyarray(py)
+}
+
 /// Draw-based summaries of `values` (batch x alternatives x draws): probability best, mean,
 /// best by mean and EVPI per batch entry. The GIL is released while it computes.
 #[pyfunction]
@@ -101,15 +104,13 @@ fn draws_summary<'py>(
     values: PyReadonlyArray3<'py, f64>,
     orientation: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let o = self::orientation(py, orientation)?;
+    let o = Orientation::parse("orientation", orientation)?;
     let view = values.as_array();
-    let (p, trees) = py
-        .detach(|| {
-            let p = decision::prob_best(view, o)?;
-            let t = decision::trees_from_draws(view, o)?;
-            Ok::<_, Error>((p, t))
-        })
-        .map_err(|e| to_py(py, e))?;
+    let (p, trees) = py.detach(|| {
+        let p = decision::prob_best(view, o)?;
+        let t = decision::trees_from_draws(view, o)?;
+        Ok::<_, Error>((p, t))
+    })?;
     let (batch, alts) = p.dim();
     let mut mean = ndarray::Array2::zeros((batch, alts));
     for (mut row, t) in mean.rows_mut().into_iter().zip(&trees) {
@@ -143,9 +144,7 @@ fn acceptability<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let w = wtp.as_array().to_vec();
     let (c, e) = (costs.as_array(), effects.as_array());
-    let a = py
-        .detach(|| decision::acceptability(c, e, &w))
-        .map_err(|e| to_py(py, e))?;
+    let a = py.detach(|| decision::acceptability(c, e, &w))?;
     let d = PyDict::new(py);
     d.set_item("probability_best", a.probability_best.into_pyarray(py))?;
     d.set_item("expected_nmb", a.expected_nmb.into_pyarray(py))?;
@@ -162,7 +161,7 @@ fn icers<'py>(
     effects: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (c, e) = (costs.as_array().to_vec(), effects.as_array().to_vec());
-    let r = decision::icers(&c, &e).map_err(|e| to_py(py, e))?;
+    let r = decision::icers(&c, &e)?;
     let d = PyDict::new(py);
     let status: Vec<&str> = r
         .status
@@ -191,8 +190,8 @@ fn pareto<'py>(
     directions: Vec<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let m = matrix.as_array();
-    let dirs = self::directions(py, &directions, m.ncols())?;
-    let p = decision::pareto(m, &dirs).map_err(|e| to_py(py, e))?;
+    let dirs = Direction::parse_all(&directions, m.ncols())?;
+    let p = decision::pareto(m, &dirs)?;
     let d = PyDict::new(py);
     d.set_item("efficient", p.efficient)?;
     d.set_item("dominated_by", p.dominated_by)?;
@@ -209,10 +208,10 @@ fn mcda<'py>(
     method: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let m = matrix.as_array();
-    let dirs = self::directions(py, &directions, m.ncols())?;
-    let method = self::method(py, method)?;
+    let dirs = Direction::parse_all(&directions, m.ncols())?;
+    let method = self::method(method)?;
     let w = weights.as_array().to_vec();
-    let r = multi::mcda(m, &w, &dirs, &method).map_err(|e| to_py(py, e))?;
+    let r = multi::mcda(m, &w, &dirs, &method)?;
     let d = PyDict::new(py);
     d.set_item("scores", r.scores.into_pyarray(py))?;
     d.set_item(
@@ -250,13 +249,11 @@ fn rank_acceptability<'py>(
     seed: i64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let m = matrix.as_array();
-    let dirs = self::directions(py, &directions, m.ncols())?;
-    let method = self::method(py, method)?;
-    let n = count(py, "n", n)? as usize;
-    let seed = count(py, "seed", seed)?;
-    let r = py
-        .detach(|| multi::rank_acceptability(m, &dirs, &method, n, seed))
-        .map_err(|e| to_py(py, e))?;
+    let dirs = Direction::parse_all(&directions, m.ncols())?;
+    let method = self::method(method)?;
+    let n = count("n", n)? as usize;
+    let seed = count("seed", seed)?;
+    let r = py.detach(|| multi::rank_acceptability(m, &dirs, &method, n, seed))?;
     let d = PyDict::new(py);
     d.set_item("acceptability", r.acceptability.into_pyarray(py))?;
     d.set_item("central_weights", r.central_weights.into_pyarray(py))?;
@@ -269,6 +266,7 @@ fn rank_acceptability<'py>(
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decision_tree, m)?)?;
     m.add_function(wrap_pyfunction!(opportunity_cost, m)?)?;
+    m.add_function(wrap_pyfunction!(dimension_totals, m)?)?;
     m.add_function(wrap_pyfunction!(draws_summary, m)?)?;
     m.add_function(wrap_pyfunction!(acceptability, m)?)?;
     m.add_function(wrap_pyfunction!(icers, m)?)?;

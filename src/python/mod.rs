@@ -1,11 +1,13 @@
 //! The pyo3 layer: converts, validates at the boundary, releases the GIL for runs, and maps each
-//! engine error to its Python exception (defined in `afweging/errors.py`). No model logic here.
+//! engine error to its Python exception (in one place: [`error`], so bindings use `?` on engine
+//! results). No model logic here.
 
 use ndarray::{s, Array2};
 use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+mod error;
 mod sweep;
 
 use crate::epidemic::compartments as c;
@@ -21,21 +23,6 @@ mod decision;
 /// and scales better than the system allocator (see the README's performance section).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Raises the Python exception class of `afweging.errors` that matches the engine error.
-pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    let class = match err {
-        Error::Validation(_) | Error::UnknownName { .. } => "ValidationError",
-        Error::Solver(_) => "SolverError",
-    };
-    let build = || -> PyResult<PyErr> {
-        let errors = serde_json::to_string(&err.field_errors()).expect("field errors serialise");
-        let module = py.import("afweging.errors")?;
-        let exception = module.getattr(class)?.call1((err.to_string(), errors))?;
-        Ok(PyErr::from_value(exception))
-    };
-    build().unwrap_or_else(|e| e)
-}
 
 fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
@@ -71,10 +58,10 @@ impl PyCalibration {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Calibration::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Calibration::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -101,10 +88,10 @@ pub struct PyScenario {
 #[pymethods]
 impl PyScenario {
     #[staticmethod]
-    fn preset(py: Python<'_>, name: &str) -> PyResult<Self> {
-        Scenario::preset(name)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn preset(name: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Scenario::preset(name)?,
+        })
     }
 
     #[staticmethod]
@@ -113,10 +100,10 @@ impl PyScenario {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Scenario::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Scenario::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -142,10 +129,10 @@ pub struct PyModel {
 #[pymethods]
 impl PyModel {
     #[new]
-    fn new(py: Python<'_>, calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<Self> {
-        Model::new(calibration.inner.clone(), scenario.inner.clone())
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn new(calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<Self> {
+        Ok(Self {
+            inner: Model::new(calibration.inner.clone(), scenario.inner.clone())?,
+        })
     }
 
     #[getter]
@@ -181,13 +168,10 @@ impl PyModel {
         policy: Option<&PyPolicy>,
     ) -> PyResult<PyRun> {
         let days = usize::try_from(days).map_err(|_| {
-            to_py(
-                py,
-                Error::Validation(vec![crate::FieldError {
-                    field: "days".into(),
-                    message: "must be a positive whole number".into(),
-                    value: days.to_string(),
-                }]),
+            Error::field(
+                "days".into(),
+                "must be a positive whole number".into(),
+                days.to_string(),
             )
         })?;
         let schedule: Option<Vec<Multipliers>> = match contact_multipliers {
@@ -195,14 +179,12 @@ impl PyModel {
             Some(array) => {
                 let view = array.as_array();
                 if view.shape() != [days, 4] {
-                    return Err(to_py(
-                        py,
-                        Error::Validation(vec![crate::FieldError {
-                            field: "contact_multipliers".into(),
-                            message: format!("must have shape ({days}, 4): days x settings (home, school, work, community)"),
-                            value: format!("shape {:?}", view.shape()),
-                        }]),
-                    ));
+                    return Err(Error::field(
+                        "contact_multipliers".into(),
+                        format!("must have shape ({days}, 4): days x settings (home, school, work, community)"),
+                        format!("shape {:?}", view.shape()),
+                    )
+                    .into());
                 }
                 Some(
                     view.rows()
@@ -227,9 +209,7 @@ impl PyModel {
             }
             .and_then(|run| crate::impacts::outcome(model.calibration(), run))
         });
-        result
-            .map(|inner| PyRun { inner })
-            .map_err(|e| to_py(py, e))
+        Ok(PyRun { inner: result? })
     }
 
     /// The prepared rates and matrices, for inspection and for independent re-implementations.
@@ -292,10 +272,10 @@ pub struct PyRun {
 #[pymethods]
 impl PyRun {
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::error::from_json::<crate::impacts::Outcome>("run", text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: crate::error::from_json::<crate::impacts::Outcome>("run", text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -371,14 +351,12 @@ impl PyRun {
     ) -> PyResult<Bound<'py, PyArray3<f64>>> {
         match self.inner.series_by_region(name) {
             Some(a) => Ok(a.into_pyarray(py)),
-            None => Err(to_py(
-                py,
-                Error::field(
-                    "name".into(),
-                    "unknown series; valid: infections, admissions, icu_admissions, deaths, hospital_occupancy, icu_occupancy, vaccinations".into(),
-                    format!("{name:?}"),
-                ),
-            )),
+            None => Err(Error::field(
+                "name".into(),
+                "unknown series; valid: infections, admissions, icu_admissions, deaths, hospital_occupancy, icu_occupancy, vaccinations".into(),
+                format!("{name:?}"),
+            )
+            .into()),
         }
     }
 
@@ -477,10 +455,10 @@ impl PySectorPlans {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        SectorPlans::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: SectorPlans::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -488,20 +466,20 @@ impl PySectorPlans {
     }
 
     /// A static package from JSON `{"rungs": {...}, "general": [...]}`.
-    fn package(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
-        crate::error::from_json::<Package>("package", text)
-            .and_then(|p| self.inner.package(p))
-            .map(|p| PyPolicy {
-                plans: self.inner.clone(),
-                policy: Policy::Package(p),
-            })
-            .map_err(|e| to_py(py, e))
+    fn package(&self, text: &str) -> PyResult<PyPolicy> {
+        let package = self
+            .inner
+            .package(crate::error::from_json::<Package>("package", text)?)?;
+        Ok(PyPolicy {
+            plans: self.inner.clone(),
+            policy: Policy::Package(package),
+        })
     }
 
     /// A named trigger policy of the plans; `regional`: every region moves on its own signals.
     #[pyo3(signature = (name, regional=false))]
-    fn policy(&self, py: Python<'_>, name: &str, regional: bool) -> PyResult<PyPolicy> {
-        let policy = self.inner.policy(name).map_err(|e| to_py(py, e))?;
+    fn policy(&self, name: &str, regional: bool) -> PyResult<PyPolicy> {
+        let policy = self.inner.policy(name)?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
             policy: Policy::Trigger(crate::measures::policy::TriggerPolicy { regional, ..policy }),
@@ -509,7 +487,7 @@ impl PySectorPlans {
     }
 
     /// A package per region from JSON `{"default": {...}, "regions": {"VR13": {...}}}`.
-    fn regional_packages(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
+    fn regional_packages(&self, text: &str) -> PyResult<PyPolicy> {
         let policy =
             crate::error::from_json::<crate::measures::policy::RegionalPackages>("policy", text)
                 .map(Policy::Regional)
@@ -517,8 +495,7 @@ impl PySectorPlans {
                     let mut c = crate::inputs::validate::Checker::new();
                     p.check(&self.inner, &mut c);
                     c.finish().map(|_| p)
-                })
-                .map_err(|e| to_py(py, e))?;
+                })?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
             policy,
@@ -526,15 +503,14 @@ impl PySectorPlans {
     }
 
     /// A trigger policy from JSON, checked against these plans.
-    fn policy_from_json(&self, py: Python<'_>, text: &str) -> PyResult<PyPolicy> {
+    fn policy_from_json(&self, text: &str) -> PyResult<PyPolicy> {
         let policy =
             crate::error::from_json::<crate::measures::policy::TriggerPolicy>("policy", text)
                 .and_then(|p| {
                     let mut c = crate::inputs::validate::Checker::new();
                     p.check(&self.inner, "policy", &mut c);
                     c.finish().map(|_| p)
-                })
-                .map_err(|e| to_py(py, e))?;
+                })?;
         Ok(PyPolicy {
             plans: self.inner.clone(),
             policy: Policy::Trigger(policy),
@@ -562,10 +538,9 @@ pub struct PyPolicy {
 #[pymethods]
 impl PyPolicy {
     #[staticmethod]
-    fn restore(py: Python<'_>, plans: &str, policy: &str) -> PyResult<Self> {
-        let plans = SectorPlans::from_json_str(plans).map_err(|e| to_py(py, e))?;
-        let policy =
-            crate::error::from_json::<Policy>("policy", policy).map_err(|e| to_py(py, e))?;
+    fn restore(plans: &str, policy: &str) -> PyResult<Self> {
+        let plans = SectorPlans::from_json_str(plans)?;
+        let policy = crate::error::from_json::<Policy>("policy", policy)?;
         Ok(Self { plans, policy })
     }
 
@@ -608,15 +583,14 @@ impl PyPolicy {
 
 /// The OxCGRT stringency index (0-100) of raw indicator levels, JSON `{"C1": {"value": 3, "flag": 1}, ...}`.
 #[pyfunction]
-fn stringency_index(py: Python<'_>, levels: &str) -> PyResult<f64> {
-    crate::error::from_json::<
+fn stringency_index(levels: &str) -> PyResult<f64> {
+    let levels = crate::error::from_json::<
         std::collections::BTreeMap<
             crate::measures::stringency::Indicator,
             crate::measures::stringency::Level,
         >,
-    >("stringency", levels)
-    .and_then(|l| crate::measures::stringency::stringency_index(&l))
-    .map_err(|e| to_py(py, e))
+    >("stringency", levels)?;
+    Ok(crate::measures::stringency::stringency_index(&levels)?)
 }
 
 #[pymodule]

@@ -8,21 +8,10 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use super::{to_py, PyCalibration, PyPolicy, PyScenario};
-use crate::error::{Error, FieldError};
+use super::{PyCalibration, PyPolicy, PyScenario};
+use crate::error::Error;
 use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, Sweep};
 use crate::uncertainty::Uncertainty;
-
-fn invalid(py: Python<'_>, field: &str, message: &str, value: String) -> PyErr {
-    to_py(
-        py,
-        Error::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-            value,
-        }]),
-    )
-}
 
 /// A whole number from Python, or a `ValidationError` naming the argument.
 fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
@@ -30,24 +19,19 @@ fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
     field: &str,
     range: &str,
 ) -> PyResult<T> {
-    let py = value.py();
-    let text = || value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
-    if value.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(invalid(
-            py,
-            field,
-            &format!("must be a whole number {range}"),
-            text(),
-        ));
-    }
-    value.extract::<T>().map_err(|_| {
-        invalid(
-            py,
-            field,
-            &format!("must be a whole number {range}"),
-            text(),
+    let invalid = || {
+        let text = value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+        Error::field(
+            field.into(),
+            format!("must be a whole number {range}"),
+            text,
         )
-    })
+        .into()
+    };
+    if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid());
+    }
+    value.extract::<T>().map_err(|_| invalid())
 }
 
 #[pyclass(module = "afweging._core", name = "Uncertainty", frozen)]
@@ -73,10 +57,10 @@ impl PyUncertainty {
     }
 
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        Uncertainty::from_json_str(text)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py(py, e))
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Uncertainty::from_json_str(text)?,
+        })
     }
 
     fn to_json(&self) -> String {
@@ -102,21 +86,18 @@ impl PyUncertainty {
         let seed: u64 = whole(seed, "seed", "between 0 and 2**64 - 1")?;
         let start: u64 = start.map_or(Ok(0), |s| whole(s, "start", ">= 0"))?;
         let end = start.checked_add(draws as u64).ok_or_else(|| {
-            invalid(
-                py,
-                "start",
-                "start + draws must be below 2**64",
+            Error::field(
+                "start".into(),
+                "start + draws must be below 2**64".into(),
                 start.to_string(),
             )
         })?;
         let u = &self.inner;
-        let values = py
-            .detach(|| {
-                (start..end)
-                    .map(|d| u.draw(seed, d))
-                    .collect::<crate::Result<Vec<_>>>()
-            })
-            .map_err(|e| to_py(py, e))?;
+        let values = py.detach(|| {
+            (start..end)
+                .map(|d| u.draw(seed, d))
+                .collect::<crate::Result<Vec<_>>>()
+        })?;
         Ok(
             Array2::from_shape_vec((draws, u.parameters.len()), values.concat())
                 .expect("shape")
@@ -131,10 +112,7 @@ impl PyUncertainty {
         py: Python<'py>,
         probabilities: Vec<f64>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let rows = self
-            .inner
-            .quantiles(&probabilities)
-            .map_err(|e| to_py(py, e))?;
+        let rows = self.inner.quantiles(&probabilities)?;
         Ok(
             Array2::from_shape_vec((rows.len(), probabilities.len()), rows.concat())
                 .expect("shape")
@@ -144,16 +122,9 @@ impl PyUncertainty {
 
     /// Checks the parameters against a calibration and scenario: paths exist, and every value a
     /// distribution can reach gives valid inputs.
-    fn check(
-        &self,
-        py: Python<'_>,
-        calibration: &PyCalibration,
-        scenario: &PyScenario,
-    ) -> PyResult<()> {
-        self.inner
-            .prepare(&calibration.inner, &scenario.inner)
-            .map(|_| ())
-            .map_err(|e| to_py(py, e))
+    fn check(&self, calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<()> {
+        self.inner.prepare(&calibration.inner, &scenario.inner)?;
+        Ok(())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -169,8 +140,7 @@ pub struct PySweep {
 
 impl PySweep {
     fn checked(py: Python<'_>, inner: Sweep) -> PyResult<Self> {
-        py.detach(|| inner.prepare().map(|_| ()))
-            .map_err(|e| to_py(py, e))?;
+        py.detach(|| inner.prepare().map(|_| ()))?;
         Ok(Self { inner })
     }
 }
@@ -194,15 +164,13 @@ impl PySweep {
             "summary" => Mode::Summary,
             "trajectory" => Mode::Trajectory,
             other => {
-                return Err(to_py(
-                    py,
-                    Error::UnknownName {
-                        field: "mode".into(),
-                        kind: "mode",
-                        name: other.into(),
-                        valid: vec!["summary".into(), "trajectory".into()],
-                    },
-                ))
+                return Err(Error::UnknownName {
+                    field: "mode".into(),
+                    kind: "mode",
+                    name: other.into(),
+                    valid: vec!["summary".into(), "trajectory".into()],
+                }
+                .into())
             }
         };
         let inner = Sweep {
@@ -233,7 +201,7 @@ impl PySweep {
 
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        let inner = crate::error::from_json::<Sweep>("sweep", text).map_err(|e| to_py(py, e))?;
+        let inner = crate::error::from_json::<Sweep>("sweep", text)?;
         Self::checked(py, inner)
     }
 
@@ -268,11 +236,11 @@ impl PySweep {
     /// The thread count a run would use: `threads`, else `AFWEGING_THREADS`, else all cores.
     #[staticmethod]
     #[pyo3(signature = (threads=None))]
-    fn thread_count(py: Python<'_>, threads: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+    fn thread_count(threads: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
         let requested = threads
             .map(|t| whole::<usize>(t, "threads", ">= 1"))
             .transpose()?;
-        sweep::thread_count(requested).map_err(|e| to_py(py, e))
+        Ok(sweep::thread_count(requested)?)
     }
 
     #[getter]
@@ -353,7 +321,7 @@ impl PySweep {
         let requested = threads
             .map(|t| whole::<usize>(t, "threads", ">= 1"))
             .transpose()?;
-        let threads = sweep::thread_count(requested).map_err(|e| to_py(py, e))?;
+        let threads = sweep::thread_count(requested)?;
         let sweep = &self.inner;
         let watch = Progress::new();
         let (result, interrupted) = py.detach(|| {
@@ -395,7 +363,7 @@ impl PySweep {
             return Err(e);
         }
         let output = match result {
-            Ok(r) => r.map_err(|e| to_py(py, e))?,
+            Ok(r) => r?,
             Err(_) => {
                 return Err(pyo3::exceptions::PyRuntimeError::new_err(
                     "afweging sweep: a worker thread failed (please report this as a bug)",
