@@ -70,3 +70,24 @@ def test_pickle_round_trip(regional: af.Run) -> None:
     again = pickle.loads(pickle.dumps(regional))
     assert again.regions == regional.regions
     np.testing.assert_array_equal(again.by_region("deaths"), regional.by_region("deaths"))
+
+
+def test_a_regional_closure_is_priced_and_recorded_where_it_applied() -> None:
+    plans = af.SectorPlans.netherlands()
+    cal = af.Calibration.netherlands(regions=True)
+    scenario = af.Scenario.preset("centraal")
+    model = af.Model(cal, scenario)
+    run = model.run(plans.regional_packages({"VR13": {"rungs": {"onderwijs_po": 3}}}), days=60)
+    amsterdam = run.regions.index("Amsterdam-Amstelland")
+    school = run.sectors.index("onderwijs_po")
+    # The rungs as applied, per day, region and sector.
+    assert run.rungs.shape == (60, 25, len(run.sectors))
+    assert (run.rungs[:, amsterdam, school] == 3).all()
+    assert (np.delete(run.rungs[:, :, school], amsterdam, axis=1) == 0).all()
+    assert run.to_xarray()["rung"].dims == ("day", "region", "sector")
+    # Priced in VR13: far below a national closure, and borne there.
+    national = model.run(plans.package(rungs={"onderwijs_po": 3}), days=60)
+    lost, everywhere = run.impacts["school_years_lost"], national.impacts["school_years_lost"]
+    assert 0 < lost < 0.10 * everywhere
+    by_region = run.impacts.by_group("region").loc["school_years_lost"].iloc[:25].astype(float)
+    assert by_region.iloc[amsterdam] >= 0.9 * lost

@@ -173,11 +173,15 @@ def care(run: Any, ax: Optional[Any] = None) -> Any:
 
 def rungs(run: Any, ax: Optional[Any] = None) -> Any:
     """Rung timeline: the rung in force per sector per day (a run under a policy; 0 = the lowest
-    rung, e.g. ``basis``). Returns the axes."""
+    rung, e.g. ``basis``; for a regional run the highest rung in force in any region). Returns
+    the axes."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
     ax = _axes(ax, (9, 4))
     r = run.rungs
+    regional = r.ndim == 3
+    if regional:
+        r = r.max(axis=1)
     top = max(int(r.max()), 1)
     cmap = ListedColormap(_plt().get_cmap("Reds")(np.linspace(0.05, 0.9, top + 1)))
     norm = BoundaryNorm(np.arange(-0.5, top + 1.5), cmap.N)
@@ -185,7 +189,8 @@ def rungs(run: Any, ax: Optional[Any] = None) -> Any:
     ax.set_yticks(range(len(run.sectors)))
     ax.set_yticklabels(run.sectors, fontsize=7)
     ax.set_xlabel("day")
-    ax.set_title("rung in force per sector (0 = lowest)", fontsize=10)
+    where = " (highest over regions)" if regional else ""
+    ax.set_title(f"rung in force per sector{where} (0 = lowest)", fontsize=10)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, ticks=range(top + 1))
     bar.set_label("rung", fontsize=8)
     return ax

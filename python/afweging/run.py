@@ -124,7 +124,8 @@ class Run:
 
     @property
     def region_level(self) -> np.ndarray:
-        """Regional policies: the level in force per day in each region (days x regions)."""
+        """Regional runs under a policy: the level in force per day in each region (days x
+        regions; under a national policy every region has the national level)."""
         levels = self._policy().get("region_level") or []
         return np.asarray(levels, dtype=np.int64).reshape(len(levels), len(self.regions) if levels else 0)
 
@@ -231,8 +232,14 @@ class Run:
 
     @property
     def rungs(self) -> np.ndarray:
-        """The rung in force per sector per day (0 = lowest), days x sectors (runs under a policy)."""
-        return np.asarray(self._policy()["rungs"], dtype=np.int64).reshape(self.days, -1)
+        """The rung in force per sector per day (0 = lowest) as the run applied it: days x sectors
+        for the national model, days x regions x sectors for a regional run (each region's own
+        rungs; runs under a policy)."""
+        policy = self._policy()
+        if self.regions and policy.get("region_level"):
+            per_level = np.asarray(policy["level_rungs"], dtype=np.int64)
+            return per_level[self.region_level]
+        return np.asarray(policy["rungs"], dtype=np.int64).reshape(self.days, -1)
 
     @property
     def stringency(self) -> np.ndarray:
@@ -356,7 +363,8 @@ class Run:
         coords["setting"] = ["home", "school", "work", "community"]
         if self._record("policy") is not None:
             coords["sector"] = self.sectors
-            data["rung"] = (("day", "sector"), self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
+            rung_dims = ("day", "region", "sector") if self.rungs.ndim == 3 else ("day", "sector")
+            data["rung"] = (rung_dims, self.rungs, {"units": "1", "long_name": "rung in force (0 = lowest)"})
             data["stringency"] = (("day",), self.stringency, {"units": "1", "long_name": "OxCGRT stringency index (0-100)"})
             data["policy_level"] = (("day",), self.policy_level, {"units": "1", "long_name": "trigger-policy level in force"})
             if self.regions and self._policy().get("region_level"):
