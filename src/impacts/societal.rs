@@ -1,0 +1,451 @@
+//! The societal dimension: learning loss and the lifetime earnings it costs, mental-health and
+//! loneliness burdens that grow with the stringency and duration of measures, and regular care
+//! postponed while COVID-19 patients take hospital and ICU beds.
+//!
+//! **Learning.** A school sector's rung keeps a share `a_d` of normal learning (remote teaching
+//! included). A school year has 40 weeks of 52, so a calendar day during term is `1/280` of a
+//! school year and term covers `40/52` of the days; on average a calendar day at `a_d` costs
+//! `(1 - a_d) / 364` school years, taken as `(1 - a_d) / 365`:
+//!
+//! ```text
+//! years lost per pupil  Y = sum_d (1 - a_d) / 365
+//! learning loss (SD)    L = Y * sd_per_school_year
+//! earnings lost (EUR)   = pupils * Y * return_per_school_year * PV(earnings)
+//! PV(earnings)          = annual_earnings * sum_{t=0}^{working_years-1} (1+r)^-(years_until_work+t)
+//! ```
+//!
+//! Engzell, Frey & Verhagen (PNAS 2021;118(17):e2022376118): 8 weeks of Dutch school closure cost
+//! 0.08 SD, a fifth of a school year, so a school year is worth about 0.4 SD; losses up to 60%
+//! larger for pupils of less-educated parents. The earnings chain follows DAEDALUS (Haw et al.,
+//! Nat Comput Sci 2022): about 8% higher earnings per school year, discounted at 3%.
+//!
+//! **Strain (mental health, loneliness).** A strain state per age band follows the stringency index
+//! with a time constant, so a long spell weighs more than a short one and strain fades after
+//! measures end; it is solved exactly over each day:
+//!
+//! ```text
+//! m_d+1 = S_d/100 + (m_d - S_d/100) exp(-1/tau)                 (0 <= m <= 1)
+//! excess prevalence_g,d = excess_at_full_g * m_d                 (share of the age band)
+//! QALYs lost = sum_d,g population_g * excess_g,d * utility_loss / 365
+//! ```
+//!
+//! **Postponed regular care.** Every COVID-19 bed-day displaces regular care; the health lost is
+//! `qaly_per_ward_bed_day` per clinical bed-day and `qaly_per_icu_bed_day` per ICU bed-day
+//! (RIVM estimates for 2020-21 divided by the COVID-19 bed-days of those years).
+//!
+//! The parameters are in [`crate::inputs::society`] (the Dutch figures, with their sources, in
+//! `data/netherlands/impacts.json`). Per area of a regional run the school time lost and the strain
+//! follow the level and the stringency in force there (see [`super::regional`]); postponed care
+//! follows the national bed-days and is split by region from the regions' own.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::distribution::Builder;
+use super::regional::{Area, ByRegion, Levels, Priced};
+use super::virus_spread::BedDays;
+use crate::epidemic::compartments as c;
+use crate::inputs::calibration::Calibration;
+use crate::inputs::distribution::AGE_BAND;
+use crate::inputs::society::{Learning, PostponedCare, Society, Strain};
+use crate::measures::preparedness::PreparednessOutcome;
+use crate::run::Run;
+
+/// The societal outcome of a run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SocietalOutcome {
+    /// Per school sector: school years lost per pupil (years).
+    pub years_lost_per_pupil: Vec<f64>,
+    /// Per age band: person-years of excess poor mental health and the QALYs lost.
+    pub mental_health_years: Vec<f64>,
+    pub mental_health_qalys: Vec<f64>,
+    /// Per age band: person-years of excess loneliness and the QALYs lost.
+    pub loneliness_years: Vec<f64>,
+    pub loneliness_qalys: Vec<f64>,
+    /// QALYs lost to postponed regular care (all ages).
+    pub postponed_care_qalys: f64,
+    /// Per day: population share with excess poor mental health, and with excess loneliness.
+    pub daily_mental_health: Vec<f64>,
+    pub daily_loneliness: Vec<f64>,
+}
+
+impl Strain {
+    /// Excess person-years and QALYs per age band, and the daily excess share of the population,
+    /// for a stringency series (0-100).
+    fn outcome(&self, stringency: &[f64], population: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let decay = (-1.0 / self.time_constant_days).exp();
+        let total: f64 = population.iter().sum();
+        let mut m = 0.0;
+        let mut years = vec![0.0; population.len()];
+        let mut daily = Vec::with_capacity(stringency.len());
+        for s in stringency {
+            let target = s / 100.0;
+            m = target + (m - target) * decay;
+            let mut affected = 0.0;
+            for ((y, e), p) in years.iter_mut().zip(&self.excess_at_full).zip(population) {
+                let persons = p * e * m;
+                *y += persons / 365.0;
+                affected += persons;
+            }
+            daily.push(affected / total);
+        }
+        let qalys = years.iter().map(|y| y * self.utility_loss).collect();
+        (years, qalys, daily)
+    }
+}
+
+impl PostponedCare {
+    /// QALYs lost to regular care displaced by `ward_days` COVID-19 patient-days in clinical beds
+    /// and `icu_days` in ICU.
+    pub fn qalys(&self, ward_days: f64, icu_days: f64) -> f64 {
+        ward_days * self.qaly_per_ward_bed_day + icu_days * self.qaly_per_icu_bed_day
+    }
+}
+
+impl Society {
+    /// Runs the societal equations of the module docs: `years_lost_per_pupil` per school sector
+    /// (`sum_d (1 - a_d) / 365`), `stringency` the index per day, `ward_days` and `icu_days` the
+    /// COVID-19 patient-days over the run.
+    pub fn outcome(
+        &self,
+        years_lost_per_pupil: Vec<f64>,
+        stringency: &[f64],
+        population: &[f64],
+        ward_days: f64,
+        icu_days: f64,
+    ) -> SocietalOutcome {
+        let (mental_health_years, mental_health_qalys, daily_mental_health) =
+            self.mental_health.outcome(stringency, population);
+        let (loneliness_years, loneliness_qalys, daily_loneliness) =
+            self.loneliness.outcome(stringency, population);
+        SocietalOutcome {
+            years_lost_per_pupil,
+            mental_health_years,
+            mental_health_qalys,
+            loneliness_years,
+            loneliness_qalys,
+            postponed_care_qalys: self.postponed_care.qalys(ward_days, icu_days),
+            daily_mental_health,
+            daily_loneliness,
+        }
+    }
+}
+
+impl Learning {
+    /// Present value of one worker's lifetime earnings (EUR).
+    pub fn present_value_of_earnings(&self) -> f64 {
+        let v = 1.0 / (1.0 + self.discount_rate);
+        let years = self.working_years.round() as i32;
+        (0..years)
+            .map(|t| v.powf(self.years_until_work + f64::from(t)))
+            .sum::<f64>()
+            * self.annual_earnings
+    }
+}
+
+/// The earnings lost per school year lost (EUR): `return_per_school_year * PV(earnings)`.
+fn earnings_per_school_year(learning: &Learning) -> f64 {
+    learning.present_value_of_earnings() * learning.return_per_school_year
+}
+
+/// Mean learning loss per pupil (SD) of `years` school years lost by `pupils` pupils.
+fn per_pupil(sd: f64, years: f64, pupils: f64) -> f64 {
+    if pupils > 0.0 {
+        sd * years / pupils
+    } else {
+        0.0
+    }
+}
+
+/// The school sectors of the run's policy (those with pupils), and what each level kept of their
+/// teaching.
+pub(super) struct Schools<'a> {
+    levels: &'a Levels<'a>,
+    /// Indices of the school sectors among the plan sectors.
+    index: Vec<usize>,
+}
+
+impl<'a> Schools<'a> {
+    pub(super) fn of(levels: &'a Levels<'a>) -> Self {
+        let index = (0..levels.sectors.len())
+            .filter(|&p| levels.sectors[p].pupils.is_some())
+            .collect();
+        Schools { levels, index }
+    }
+
+    /// The societal outcome of an area: per school sector the school years lost per pupil
+    /// (`sum over days of (1 - learning kept) / 365`), and the strain of the stringency in force
+    /// there. Postponed care is left at 0: it follows the national bed-days.
+    pub(super) fn outcome(&self, society: &Society, area: &Area) -> SocietalOutcome {
+        let activity = self.levels.activity;
+        let mut days_at_level = vec![0.0; activity.len()];
+        for &l in &area.level {
+            days_at_level[l] += 1.0;
+        }
+        let years_lost_per_pupil: Vec<f64> = self
+            .index
+            .iter()
+            .map(|&p| {
+                activity
+                    .iter()
+                    .zip(&days_at_level)
+                    .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
+                    .sum()
+            })
+            .collect();
+        society.outcome(
+            years_lost_per_pupil,
+            &area.stringency,
+            &area.population,
+            0.0,
+            0.0,
+        )
+    }
+
+    /// The pupils of the school sectors and the school years they lost, by age band and by area:
+    /// an area's pupils are a sector's in proportion to its persons in the pupils' age bands.
+    pub(super) fn pupils(&self, cal: &Calibration, areas: &[Area], per_area: &[Priced]) -> Pupils {
+        let population = &cal.population;
+        let mut out = Pupils {
+            by_age: vec![0.0; population.len()],
+            years_by_age: vec![0.0; population.len()],
+            by_area: vec![0.0; areas.len()],
+            years_by_area: vec![0.0; areas.len()],
+        };
+        for (i, &p) in self.index.iter().enumerate() {
+            let sector = &self.levels.sectors[p];
+            let bands: Vec<usize> = sector
+                .ages
+                .iter()
+                .filter_map(|a| cal.age_bands.iter().position(|b| b == a))
+                .collect();
+            let in_bands: f64 = bands.iter().map(|&g| population[g]).sum();
+            for (a, (area, priced)) in areas.iter().zip(per_area).enumerate() {
+                let years = priced.soc.years_lost_per_pupil[i];
+                for &g in &bands {
+                    let pupils = sector.pupils.unwrap_or(0.0) * area.population[g] / in_bands;
+                    out.by_age[g] += pupils;
+                    out.years_by_age[g] += pupils * years;
+                    out.by_area[a] += pupils;
+                    out.years_by_area[a] += pupils * years;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Pupils and the school years they lost (pupil-years), by age band and by area.
+pub(super) struct Pupils {
+    by_age: Vec<f64>,
+    years_by_age: Vec<f64>,
+    by_area: Vec<f64>,
+    years_by_area: Vec<f64>,
+}
+
+/// QALYs lost to postponed regular care in the country: displaced by the COVID-19 patients in
+/// clinical and ICU beds, and by the scaled-up beds the preparedness levers left empty (see
+/// [`crate::measures::preparedness`]).
+pub(super) fn postponed_care_qalys(
+    society: &Society,
+    beds: &BedDays,
+    prep: Option<&PreparednessOutcome>,
+) -> f64 {
+    let mut qalys = society
+        .postponed_care
+        .qalys(beds.ward.iter().sum(), beds.icu.iter().sum());
+    if let Some(p) = prep {
+        qalys += p.displaced_qalys();
+    }
+    qalys
+}
+
+/// Adds the societal indicators of the country's outcome `soc`, with the regular care displaced
+/// by the preparedness levers' empty beds (`prep`).
+pub(super) fn push(
+    b: &mut Builder<'_>,
+    society: &Society,
+    soc: &SocietalOutcome,
+    pupils: &Pupils,
+    prep: Option<&PreparednessOutcome>,
+) {
+    let total_pupils: f64 = pupils.by_age.iter().sum();
+    let years_lost: f64 = pupils.years_by_age.iter().sum();
+    let years_groups = b.by_age(&pupils.years_by_age, "learning");
+    // Mean loss per pupil by group: the group's pupil-years over its pupils (pupils spread over
+    // income and education groups as the population is).
+    let sd = society.learning.sd_per_school_year;
+    let loss_per_pupil: BTreeMap<String, Vec<f64>> = years_groups
+        .iter()
+        .map(|(grouping, years)| {
+            let group_pupils: Vec<f64> = if grouping == AGE_BAND {
+                pupils.by_age.clone()
+            } else {
+                b.shares(grouping)
+                    .iter()
+                    .map(|s| s * total_pupils)
+                    .collect()
+            };
+            let mean = years
+                .iter()
+                .zip(&group_pupils)
+                .map(|(y, p)| per_pupil(sd, *y, *p))
+                .collect();
+            (grouping.clone(), mean)
+        })
+        .collect();
+    let pv = earnings_per_school_year(&society.learning);
+    let earnings_groups = years_groups
+        .iter()
+        .map(|(g, years)| (g.clone(), years.iter().map(|y| y * pv).collect()))
+        .collect();
+    b.push("school_years_lost", years_lost, years_groups);
+    b.push(
+        "learning_loss",
+        per_pupil(sd, years_lost, total_pupils),
+        loss_per_pupil,
+    );
+    b.push("lifetime_earnings_lost", years_lost * pv, earnings_groups);
+    for (name, by_age, profile) in [
+        (
+            "mental_health_person_years",
+            &soc.mental_health_years,
+            "mental_health",
+        ),
+        (
+            "mental_health_qalys_lost",
+            &soc.mental_health_qalys,
+            "mental_health",
+        ),
+        (
+            "loneliness_person_years",
+            &soc.loneliness_years,
+            "loneliness",
+        ),
+        ("loneliness_qalys_lost", &soc.loneliness_qalys, "loneliness"),
+    ] {
+        b.push_by_age(name, by_age, profile);
+    }
+    let by_patient_age = |qalys: f64| -> Vec<f64> {
+        society
+            .postponed_care
+            .patient_age_share
+            .iter()
+            .map(|s| s * qalys)
+            .collect()
+    };
+    let care_groups = b.by_age(&by_patient_age(soc.postponed_care_qalys), "postponed_care");
+    b.push(
+        "postponed_care_qalys_lost",
+        soc.postponed_care_qalys,
+        care_groups,
+    );
+    if let Some(p) = prep {
+        b.push_by_age(
+            "postponed_care_qalys_lost_to_scale_up",
+            &by_patient_age(p.displaced_qalys()),
+            "postponed_care",
+        );
+    }
+}
+
+/// Per region of a regional run: the summed indicators of this dimension (exact) and the mean
+/// learning loss per pupil (means). Postponed care follows each region's own bed-days, and the
+/// care displaced by the (national) preparedness levers is split by population.
+pub(super) fn by_region(
+    society: &Society,
+    run: &Run,
+    areas: &[Area],
+    per_area: &[Priced],
+    pupils: &Pupils,
+    prep: Option<&PreparednessOutcome>,
+) -> (ByRegion, ByRegion) {
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    let each = |f: &dyn Fn(&SocietalOutcome) -> f64| -> Vec<f64> {
+        per_area.iter().map(|p| f(&p.soc)).collect()
+    };
+    let people: Vec<f64> = areas.iter().map(Area::people).collect();
+    let total_people = sum(&people);
+    let displaced = prep.map_or(0.0, PreparednessOutcome::displaced_qalys);
+    let ward = run.stock_by_region(c::H);
+    let icu = run.stock_by_region(c::C);
+    let bed_days = |a: &ndarray::Array3<f64>, r: usize| a.index_axis(ndarray::Axis(1), r).sum();
+    let care_qalys: Vec<f64> = (0..areas.len())
+        .map(|r| {
+            society
+                .postponed_care
+                .qalys(bed_days(&ward, r), bed_days(&icu, r))
+                + displaced * people[r] / total_people
+        })
+        .collect();
+    let pv = earnings_per_school_year(&society.learning);
+    let sd = society.learning.sd_per_school_year;
+    let exact = vec![
+        ("school_years_lost", pupils.years_by_area.clone()),
+        (
+            "lifetime_earnings_lost",
+            pupils.years_by_area.iter().map(|y| y * pv).collect(),
+        ),
+        (
+            "mental_health_person_years",
+            each(&|s| sum(&s.mental_health_years)),
+        ),
+        (
+            "mental_health_qalys_lost",
+            each(&|s| sum(&s.mental_health_qalys)),
+        ),
+        (
+            "loneliness_person_years",
+            each(&|s| sum(&s.loneliness_years)),
+        ),
+        ("loneliness_qalys_lost", each(&|s| sum(&s.loneliness_qalys))),
+        ("postponed_care_qalys_lost", care_qalys),
+    ];
+    let means = vec![(
+        "learning_loss",
+        pupils
+            .years_by_area
+            .iter()
+            .zip(&pupils.by_area)
+            .map(|(y, p)| per_pupil(sd, *y, *p))
+            .collect(),
+    )];
+    (exact, means)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn present_value_of_an_annuity() {
+        // 2 years from now, 3 years of 100 at 10%: 100 (1.1^-2 + 1.1^-3 + 1.1^-4).
+        let l = Learning {
+            sd_per_school_year: 0.4,
+            return_per_school_year: 0.08,
+            annual_earnings: 100.0,
+            years_until_work: 2.0,
+            working_years: 3.0,
+            discount_rate: 0.1,
+        };
+        let expected = 100.0 * (1.1f64.powi(-2) + 1.1f64.powi(-3) + 1.1f64.powi(-4));
+        assert!((l.present_value_of_earnings() - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn strain_follows_stringency_and_stays_below_the_full_excess() {
+        let s = Strain {
+            excess_at_full: vec![0.1, 0.2],
+            time_constant_days: 30.0,
+            utility_loss: 0.1,
+        };
+        let (years, qalys, daily) = s.outcome(&[100.0; 3650], &[1.0, 1.0]);
+        // After ten years at full stringency strain is saturated: about 10 * excess person-years.
+        assert!((years[1] - 2.0).abs() < 0.1 && years[1] < 2.0);
+        assert!((qalys[0] - years[0] * 0.1).abs() < 1e-12);
+        assert!(daily.iter().all(|&d| d <= 0.15));
+        let (none, _, _) = s.outcome(&[0.0; 100], &[1.0, 1.0]);
+        assert_eq!(none, vec![0.0, 0.0]);
+    }
+}
