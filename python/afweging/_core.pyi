@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 __version__: str
-__all__ = ["Calibration", "Scenario", "Model", "Run", "SectorPlans", "Policy", "stringency_index", "__version__", "Uncertainty", "Sweep"]
+__all__ = ["Calibration", "Scenario", "Model", "Run", "SectorPlans", "Policy", "stringency_index", "__version__", "Uncertainty", "Sweep", "daily_series", "run_summary", "signals", "impact_indicators"]
 __all__ += ["Valuation", "Checklist", "Assessment", "check_assessment", "assess"]
 __all__ += ["decision_tree", "opportunity_cost", "dimension_totals", "draws_summary", "acceptability", "icers", "pareto", "mcda", "rank_acceptability"]
 
@@ -128,6 +128,12 @@ class Policy:
     def __reduce__(self) -> Tuple[Any, Tuple[str, str]]: ...
 
 def stringency_index(levels: str) -> float: ...
+
+# The engine's catalogues (src/python/catalogue.rs).
+def daily_series() -> List[Tuple[str, str, str]]: ...
+def run_summary() -> List[Tuple[str, str]]: ...
+def signals() -> List[Tuple[str, str]]: ...
+def impact_indicators() -> List[Tuple[str, str, str, str, str]]: ...
 
 # Decision analysis (src/python/decision.rs): dicts of numpy arrays, wrapped by afweging.decision.
 def decision_tree(

@@ -12,15 +12,9 @@ from ._inputs import JsonSource, _json_text
 from .errors import ValidationError
 from ._optional import pandas as _require_pandas
 
-#: Signals a trigger policy can watch, in the order of :attr:`Run.signals` columns, with units.
-SIGNALS: List[Tuple[str, str]] = [
-    ("hospital_admissions_per_day", "persons/day, 7-day mean"),
-    ("icu_admissions_per_day", "persons/day, 7-day mean"),
-    ("hospital_admissions_per_100k_per_week", "persons per 100,000 per 7 days"),
-    ("icu_occupancy", "persons"),
-    ("icu_occupancy_share", "share of scaled-up ICU capacity"),
-    ("hospital_occupancy_share", "share of scaled-up clinical capacity"),
-]
+#: Signals a trigger policy can watch, in the order of :attr:`Run.signals` columns, with units
+#: (from the engine's catalogue).
+SIGNALS: List[Tuple[str, str]] = list(_core.signals())
 
 
 class Policy:

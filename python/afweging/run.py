@@ -19,34 +19,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import xarray as xr
 
-#: Daily indicators by age band: (attribute, unit, long name).
-INDICATORS: List[Tuple[str, str, str]] = [
-    ("infections", "persons/day", "new infections (reinfections included)"),
-    ("admissions", "persons/day", "hospital admissions (ward and ICU)"),
-    ("icu_admissions", "persons/day", "ICU admissions"),
-    ("deaths", "persons/day", "deaths in hospital"),
-    ("hospital_occupancy", "persons", "COVID-19 patients in clinical (non-ICU) beds at the end of the day"),
-    ("icu_occupancy", "persons", "COVID-19 patients in ICU at the end of the day"),
-    ("vaccinations", "persons/day", "persons vaccinated"),
-]
+#: Daily indicators by age band: (attribute, unit, long name), from the engine's catalogue.
+INDICATORS: List[Tuple[str, str, str]] = [tuple(x) for x in _core.daily_series()]  # type: ignore[misc]
 
-#: Units of the virus-spread summary.
-SUMMARY_UNITS: Dict[str, str] = {
-    "total_infections": "persons",
-    "attack_rate": "infections per inhabitant",
-    "total_admissions": "persons",
-    "total_icu_admissions": "persons",
-    "total_deaths": "persons",
-    "life_years_lost": "years",
-    "peak_hospital_occupancy": "persons",
-    "peak_hospital_day": "day",
-    "peak_icu_occupancy": "persons",
-    "peak_icu_day": "day",
-    "days_hospital_above_normal": "days",
-    "days_hospital_above_scaled": "days",
-    "days_icu_above_normal": "days",
-    "days_icu_above_scaled": "days",
-}
+#: Units of the virus-spread summary, from the engine's catalogue.
+SUMMARY_UNITS: Dict[str, str] = dict(_core.run_summary())
 
 
 class Run:
@@ -238,7 +215,7 @@ class Run:
         policy = self._policy()
         if self.regions and policy.get("region_level"):
             per_level = np.asarray(policy["level_rungs"], dtype=np.int64)
-            return per_level[self.region_level]
+            return np.asarray(per_level[self.region_level], dtype=np.int64)
         return np.asarray(policy["rungs"], dtype=np.int64).reshape(self.days, -1)
 
     @property

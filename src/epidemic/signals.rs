@@ -142,6 +142,19 @@ impl Signal {
         Signal::HospitalOccupancyShare,
     ];
 
+    /// The signal's unit.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Signal::HospitalAdmissionsPerDay | Signal::IcuAdmissionsPerDay => {
+                "persons/day, 7-day mean"
+            }
+            Signal::HospitalAdmissionsPer100kPerWeek => "persons per 100,000 per 7 days",
+            Signal::IcuOccupancy => "persons",
+            Signal::IcuOccupancyShare => "share of scaled-up ICU capacity",
+            Signal::HospitalOccupancyShare => "share of scaled-up clinical capacity",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Signal::HospitalAdmissionsPerDay => "hospital_admissions_per_day",

@@ -6,6 +6,52 @@ use serde::{Deserialize, Serialize};
 use crate::epidemic::compartments::{self as c, SLOTS};
 use crate::epidemic::model::{Model, Multipliers};
 
+/// The daily series of a run by age band (and by region), in the order results list them:
+/// `(name, unit, description)`; [`Trajectory::series_by_region`] gives each by name.
+pub const DAILY: [(&str, &str, &str); 7] = [
+    (
+        "infections",
+        "persons/day",
+        "new infections (reinfections included)",
+    ),
+    (
+        "admissions",
+        "persons/day",
+        "hospital admissions (ward and ICU)",
+    ),
+    ("icu_admissions", "persons/day", "ICU admissions"),
+    ("deaths", "persons/day", "deaths in hospital"),
+    (
+        "hospital_occupancy",
+        "persons",
+        "COVID-19 patients in clinical (non-ICU) beds at the end of the day",
+    ),
+    (
+        "icu_occupancy",
+        "persons",
+        "COVID-19 patients in ICU at the end of the day",
+    ),
+    ("vaccinations", "persons/day", "persons vaccinated"),
+];
+
+/// The totals and peaks of [`VirusSpread`], by field name: `(name, unit)`.
+pub const SUMMARY: [(&str, &str); 14] = [
+    ("total_infections", "persons"),
+    ("attack_rate", "infections per inhabitant"),
+    ("total_admissions", "persons"),
+    ("total_icu_admissions", "persons"),
+    ("total_deaths", "persons"),
+    ("life_years_lost", "years"),
+    ("peak_hospital_occupancy", "persons"),
+    ("peak_hospital_day", "day"),
+    ("peak_icu_occupancy", "persons"),
+    ("peak_icu_day", "day"),
+    ("days_hospital_above_normal", "days"),
+    ("days_hospital_above_scaled", "days"),
+    ("days_icu_above_normal", "days"),
+    ("days_icu_above_scaled", "days"),
+];
+
 /// Daily record of a run. Day `d` covers the interval `[d, d + 1)`; stocks are taken at its end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trajectory {
@@ -320,4 +366,33 @@ pub struct VirusSpread {
     pub admissions: Vec<f64>,
     pub icu_admissions: Vec<f64>,
     pub deaths: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogues_name_what_a_run_gives() {
+        let model = Model::new(
+            crate::inputs::calibration::Calibration::netherlands(),
+            crate::inputs::scenario::Scenario::preset("centraal").unwrap(),
+        )
+        .unwrap();
+        let run = model.run(5).unwrap();
+        for (name, _, _) in DAILY {
+            assert!(run.series_by_region(name).is_some(), "{name}");
+        }
+        let summary = serde_json::to_value(run.virus_spread()).unwrap();
+        let fields = summary.as_object().unwrap();
+        for (name, _) in SUMMARY {
+            assert!(fields.get(name).is_some_and(|v| v.is_number()), "{name}");
+        }
+        let scalars = fields.values().filter(|v| v.is_number()).count();
+        assert_eq!(
+            scalars,
+            SUMMARY.len(),
+            "every scalar of VirusSpread has a unit"
+        );
+    }
 }

@@ -7,6 +7,7 @@ use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+mod catalogue;
 mod error;
 mod sweep;
 
@@ -605,6 +606,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decision::register(m)?;
     assess::register(m)?;
     sweep::register(m)?;
+    catalogue::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
