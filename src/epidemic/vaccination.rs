@@ -42,7 +42,7 @@ impl Model {
                     let base = at(g);
                     let s = |k: usize| z[base + k * LANES];
                     let eligible = s(c::S) + s(c::W) + s(c::R);
-                    let boost = m[g / n].uptake_boost;
+                    let boost = m[if regions == 1 { 0 } else { g / n }].uptake_boost;
                     let uptake = 1.0 - (1.0 - campaign.uptake[g % n]) * (1.0 - boost);
                     (uptake * population[g] - given[g]).max(0.0).min(eligible)
                 })

@@ -125,6 +125,8 @@ struct State {
     /// Compliance had there been no fatigue.
     rested: Vec<Vec<f64>>,
     support: Vec<Vec<f64>>,
+    /// Whether every region has the same levers today (then only the first rows count).
+    uniform: bool,
     voluntary: Vec<f64>,
     /// Constants of the daily update: the baselines on the logit scale, the daily risk decay.
     logit_compliance: f64,
@@ -151,6 +153,7 @@ impl State {
             compliance: vec![vec![compliance; groups]; regions],
             rested: vec![vec![compliance; groups]; regions],
             support: vec![vec![b.baseline_support; groups]; regions],
+            uniform: true,
             voluntary: vec![0.0; groups],
             logit_compliance: logit(b.baseline_compliance),
             logit_support: logit(b.baseline_support),
@@ -184,18 +187,12 @@ impl State {
         if !b.feedback {
             return;
         }
-        for r in 0..self.compliance.len() {
-            // Regions under the same levers as the one before share its values.
-            if r > 0 && levers[r] == levers[r - 1] {
-                let (done, rest) = self.compliance.split_at_mut(r);
-                rest[0].clone_from(&done[r - 1]);
-                let (done, rest) = self.rested.split_at_mut(r);
-                rest[0].clone_from(&done[r - 1]);
-                let (done, rest) = self.support.split_at_mut(r);
-                rest[0].clone_from(&done[r - 1]);
-                continue;
-            }
-            let lever = &levers[r];
+        // On days when every region has the same levers only the first row is kept up to date
+        // (compliance and support have no memory of their own: each day's follow from fatigue,
+        // risk and the levers).
+        self.uniform = levers.windows(2).all(|w| w[0] == w[1]);
+        let rows = if self.uniform { 1 } else { levers.len() };
+        for (r, lever) in levers.iter().enumerate().take(rows) {
             let rested = self.logit_compliance + b.risk_effect * self.risk + lever.compliance;
             for a in 0..self.fatigue.len() {
                 self.compliance[r][a] = logistic(rested - b.fatigue_effect * self.fatigue[a]);
@@ -229,8 +226,14 @@ impl State {
                 *k = (1.0 - v * w).sqrt();
             }
         }
-        for ((measures, out), compliance) in measures.iter().zip(out).zip(&self.compliance) {
-            let mean_compliance = weighted_mean(compliance, population);
+        let mut mean_compliance = weighted_mean(&self.compliance[0], population);
+        for (r, (measures, out)) in measures.iter().zip(out).enumerate() {
+            let compliance = if self.uniform {
+                &self.compliance[0]
+            } else {
+                mean_compliance = weighted_mean(&self.compliance[r], population);
+                &self.compliance[r]
+            };
             let settings = out.setting.iter_mut().zip(&mut out.age);
             for ((m, ages), ((&asked, asked_ages), kept)) in settings.zip(
                 measures
@@ -252,8 +255,8 @@ impl State {
 
     /// Per age band: the regions' values weighted by their share of the band's people
     /// (`weights[r][a] = N_ra / N_a`), or the one value all regions share.
-    fn national(by_region: &[Vec<f64>], weights: &[Vec<f64>]) -> Vec<f64> {
-        if by_region.iter().all(|v| v == &by_region[0]) {
+    fn national(&self, by_region: &[Vec<f64>], weights: &[Vec<f64>]) -> Vec<f64> {
+        if self.uniform {
             return by_region[0].clone();
         }
         let mut out = vec![0.0; by_region[0].len()];
@@ -328,11 +331,10 @@ impl<'a> Response<'a> {
         let (b, state, record) = (self.params, &mut self.state, &mut self.record);
         state.step(b, today.stringency / 100.0, pressure, levers);
         state.apply(b, measures, population, effects);
-        let compliance = State::national(&state.compliance, &self.weights);
-        let rested = State::national(&state.rested, &self.weights);
+        let compliance = state.national(&state.compliance, &self.weights);
         record
             .support
-            .push(State::national(&state.support, &self.weights));
+            .push(state.national(&state.support, &self.weights));
         record.fatigue.push(state.fatigue.clone());
         record.risk.push(state.risk);
         record.voluntary.push(state.voluntary.clone());
@@ -344,9 +346,12 @@ impl<'a> Response<'a> {
         record
             .effectiveness
             .push(any_measure.then(|| mean(&compliance)));
-        record
-            .rested_effectiveness
-            .push(any_measure.then(|| mean(&rested)));
+        // Compliance had nobody been tired, as a national mean (no copy for one region).
+        let rested = || match state.uniform {
+            true => mean(&state.rested[0]),
+            false => mean(&state.national(&state.rested, &self.weights)),
+        };
+        record.rested_effectiveness.push(any_measure.then(rested));
         record.compliance.push(compliance);
     }
 
