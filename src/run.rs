@@ -11,7 +11,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::epidemic::model::{DayEffects, Model, Multipliers};
+use crate::epidemic::model::{check_days, DayEffects, Model, Multipliers};
 use crate::epidemic::signals::{self, Signal, SignalReader, Signals};
 use crate::epidemic::trajectory::Trajectory;
 use crate::error::Result;
@@ -61,6 +61,7 @@ type Measures<'a> = dyn FnMut(usize, &Signals, &[Signals], &mut [DayEffects], &m
 
 /// Runs the closed loop for `days` days with the measures set each day by `measures`.
 fn closed_loop(model: &Model, days: usize, measures: &mut Measures<'_>) -> Result<Run> {
+    check_days(days)?;
     let cal = model.calibration();
     let groups = cal.n_ages();
     let (mut reader, mut region_readers) = SignalReader::for_model(model);
@@ -118,6 +119,7 @@ pub fn with_policy(
     policy: &Policy,
     days: usize,
 ) -> Result<Run> {
+    check_days(days)?;
     let mut governor = Governor::new(model, plans, policy, days)?;
     let mut run = closed_loop(
         model,

@@ -1,6 +1,6 @@
 //! Every validation rule, with the message an analyst sees: the field path and the bad value.
 
-use afweging::{Calibration, Error, Model, Scenario};
+use afweging::{Calibration, Error, Model, Scenario, SectorPlans};
 use serde_json::{json, Value};
 
 fn calibration_json() -> Value {
@@ -365,5 +365,28 @@ fn every_default_figure_has_a_source() {
             s.assumption || s.year.is_some(),
             "regions source {key} has neither year nor assumption flag"
         );
+    }
+}
+
+#[test]
+fn run_lengths_are_checked_before_anything_is_allocated() {
+    // Issue 21, defect 1: `days = 10**13` used to abort on the allocation of the day logs.
+    let plans = SectorPlans::netherlands();
+    let model = Model::new(
+        Calibration::netherlands(),
+        Scenario::preset("centraal").unwrap(),
+    )
+    .unwrap();
+    let policy = afweging::Policy::Trigger(plans.policy("signal-values").unwrap());
+    for days in [0, 36_526, 10_000_000_000_000, usize::MAX] {
+        let errors = [
+            model.run(days).unwrap_err(),
+            afweging::run::with_policy(&model, &plans, &policy, days).unwrap_err(),
+        ];
+        for e in errors {
+            let fields = e.field_errors();
+            assert_eq!(fields[0].field, "days", "{e}");
+            assert_eq!(fields[0].value, days.to_string());
+        }
     }
 }

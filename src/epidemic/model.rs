@@ -93,6 +93,18 @@ pub struct GroupRates<T = f64> {
 /// Longest run accepted, in days.
 pub const MAX_DAYS: usize = 36_525;
 
+/// A run's length must be 1 to [`MAX_DAYS`] days: checked before anything is allocated for it.
+pub fn check_days(days: usize) -> Result<()> {
+    if days == 0 || days > MAX_DAYS {
+        return Err(Error::Validation(vec![crate::error::FieldError {
+            field: "days".into(),
+            message: format!("must be between 1 and {MAX_DAYS}"),
+            value: format!("{days}"),
+        }]));
+    }
+    Ok(())
+}
+
 /// A calibration and a scenario, prepared for fast runs.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -394,13 +406,7 @@ impl Model {
     /// given the state at its start (group-major, see [`crate::epidemic::compartments`]); they stay as they
     /// were the day before unless changed. This is the hook through which measures and behaviour act.
     pub fn simulate(&self, days: usize, control: &mut Control<'_>) -> Result<Trajectory> {
-        if days == 0 || days > MAX_DAYS {
-            return Err(Error::Validation(vec![crate::error::FieldError {
-                field: "days".into(),
-                message: format!("must be between 1 and {MAX_DAYS}"),
-                value: format!("{days}"),
-            }]));
-        }
+        check_days(days)?;
         let y = self.initial_state();
         let len = y.len();
         let mut trajectory = Trajectory::new(self, days);
