@@ -13,6 +13,7 @@
 //! - [`run`]: the one closed loop, and the [`run::Run`] that records what was applied;
 //! - [`impacts`]: the four dimensions, computed from a run alone;
 //! - [`uncertainty`]: named distributions, parameter paths, sampling;
+//! - [`grid`]: the one parallel executor for every batch of runs (sweep, assessment, one-way);
 //! - [`sweep`]: batches of runs over policies, scenarios and draws, in parallel;
 //! - [`decision`]: valuation, MCDA, decision trees, checklist, assessment.
 //!
@@ -21,6 +22,7 @@
 pub mod decision;
 pub mod epidemic;
 pub mod error;
+pub mod grid;
 pub mod impacts;
 pub mod inputs;
 pub mod measures;

@@ -1,13 +1,15 @@
 //! Sweeps: many runs over policies x scenarios x parameter draws, in parallel, with per-run
 //! indicators and (for small sweeps) daily series.
 //!
-//! Each work item is one (scenario, draw): its inputs are the scenario with the draw's parameter
-//! values applied ([`crate::uncertainty`]), prepared once by [`Model::new`] and run under every
-//! policy by [`crate::measures::policy::run`] (common random numbers: every policy meets the same draw).
-//! Items run on a local rayon pool (rayon's global pool does not survive `fork`, which Dask and
-//! multiprocessing use) and write into preallocated rows, so the results do not depend on the
-//! number of threads or on the order in which items finish, and a summary sweep keeps only its
-//! indicators: memory grows by `policies x indicators x 8` bytes per draw, never by a trajectory.
+//! Each run is one item of a [`crate::grid`] batch, in the order (scenario, draw, policy): the
+//! scenario with the draw's parameter values applied ([`crate::uncertainty`]), prepared by
+//! [`Model::new`] once per (scenario, draw) and kept in the worker's scratch for the next policies,
+//! run by [`crate::run::with_policy`] (common random numbers: every policy meets the same draw).
+//! The grid returns results in item order, so they do not depend on the number of threads or on
+//! the order in which items finish, and a summary sweep keeps only its indicators: memory grows by
+//! `policies x indicators x 8` bytes per draw, never by a trajectory.
+//! [`Sweep::one_way`] runs one draw of many sweeps that differ only in their uncertainty (one-way
+//! sensitivity) as one batch.
 //!
 //! The indicators are defined once, here, in [`GROUPS`]: each group names its indicators (with
 //! units) and computes them from a finished run. A new dimension of impacts is added by appending
@@ -15,13 +17,12 @@
 
 use std::cell::OnceCell;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::epidemic::model::Model;
 use crate::error::{Error, FieldError, Result};
+use crate::grid;
 use crate::impacts::Impacts;
 use crate::inputs::calibration::Calibration;
 use crate::inputs::scenario::Scenario;
@@ -521,32 +522,9 @@ pub const MAX_DRAWS: usize = 1 << 40;
 /// (which keeps no series) is the tool.
 pub const MAX_SERIES_BYTES: usize = 4 << 30;
 
-/// Runs done and a cancellation flag, shared with whoever watches the sweep.
-#[derive(Debug, Default)]
-pub struct Progress {
-    done: AtomicUsize,
-    cancel: AtomicBool,
-}
-
-impl Progress {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Runs finished so far (one per policy per scenario per draw).
-    pub fn done(&self) -> usize {
-        self.done.load(Ordering::Relaxed)
-    }
-
-    /// Asks the sweep to stop: items not yet started are skipped and the sweep returns an error.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-}
+/// Progress and thread count come from the executor every batch of runs uses; re-exported here
+/// as part of the sweep's API.
+pub use crate::grid::{thread_count, Progress, MAX_THREADS};
 
 /// Results of draws `draws` of a sweep, in C order.
 #[derive(Debug, Clone, PartialEq)]
@@ -560,36 +538,15 @@ pub struct Output {
     pub parameters: Vec<f64>,
 }
 
-/// Most worker threads a sweep starts.
-pub const MAX_THREADS: usize = 1024;
-
-/// The number of worker threads: `requested`, else the environment variable `AFWEGING_THREADS`,
-/// else the machine's available parallelism.
-pub fn thread_count(requested: Option<usize>) -> Result<usize> {
-    let fail = |field: &str, value: String| {
-        Err(Error::Validation(vec![FieldError {
-            field: field.into(),
-            message: format!("must be a whole number between 1 and {MAX_THREADS}"),
-            value,
-        }]))
-    };
-    match requested {
-        Some(n) if n == 0 || n > MAX_THREADS => fail("threads", n.to_string()),
-        Some(n) => Ok(n),
-        None => match std::env::var("AFWEGING_THREADS") {
-            Ok(text) if !text.trim().is_empty() => match text.trim().parse::<usize>() {
-                Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-                _ => fail("AFWEGING_THREADS", format!("{text:?}")),
-            },
-            _ => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-        },
-    }
-}
-
 impl Sweep {
     /// Checks the whole sweep (names, sizes, every policy against its plans, and the uncertainty
     /// against every scenario) and prepares each scenario's parameters.
     pub fn prepare(&self) -> Result<Vec<Prepared>> {
+        self.prepare_with(&self.uncertainty)
+    }
+
+    /// As [`Sweep::prepare`], for the sweep with `uncertainty` instead of its own.
+    fn prepare_with(&self, uncertainty: &Uncertainty) -> Result<Vec<Prepared>> {
         let mut c = Checker::new();
         for (axis, names) in [
             (
@@ -682,7 +639,7 @@ impl Sweep {
             .iter()
             .map(|s| {
                 Model::new(self.calibration.clone(), s.scenario.clone())?;
-                self.uncertainty
+                uncertainty
                     .prepare(&self.calibration, &s.scenario)
                     .map_err(|e| in_scenario(e, &s.name))
             })
@@ -701,17 +658,6 @@ impl Sweep {
                 value: format!("{}..{}", draws.start, draws.end),
             }]));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
-            .thread_name(|i| format!("afweging-sweep-{i}"))
-            .build()
-            .map_err(|e| {
-                Error::Validation(vec![FieldError {
-                    field: "threads".into(),
-                    message: format!("could not start the worker threads: {e}"),
-                    value: threads.to_string(),
-                }])
-            })?;
         let n_draws = draws.len();
         let n_par = self.uncertainty.parameters.len();
         let mut parameters = Vec::with_capacity(n_draws * n_par);
@@ -719,85 +665,113 @@ impl Sweep {
             parameters.extend(self.uncertainty.draw(self.seed, d as u64)?);
         }
         let (n_pol, n_sc) = (self.policies.len(), self.scenarios.len());
-        let n_ind = indicators().len();
         let series_len = match self.mode {
             Mode::Summary => 0,
             Mode::Trajectory => SERIES.len() * self.days,
         };
-        // Rows by (scenario, draw), each holding every policy: one work item writes one row.
-        let mut rows = vec![0.0; n_sc * n_draws * n_pol * n_ind];
-        let mut series_rows = vec![0.0; n_sc * n_draws * n_pol * series_len];
-        let item = |k: usize, row: &mut [f64], series: &mut [f64]| -> Result<()> {
-            if progress.cancelled() {
-                return Err(cancelled());
-            }
-            let (s, d) = (k / n_draws, k % n_draws);
-            let draw = draws.start + d;
-            let in_draw = |e: Error| in_scenario(in_draw(e, draw), &self.scenarios[s].name);
-            let values = &parameters[d * n_par..(d + 1) * n_par];
-            let (cal, sc) = prepared[s].inputs(values).map_err(in_draw)?;
-            let model = Model::new(cal, sc).map_err(in_draw)?;
-            let mut values = Vec::with_capacity(n_ind);
-            for (p, policy) in self.policies.iter().enumerate() {
-                let trajectory = match (&policy.plans, &policy.policy) {
-                    (Some(plans), Some(pol)) => {
-                        crate::run::with_policy(&model, plans, pol, self.days)
-                    }
-                    _ => model.run(self.days),
+        // One grid item per run, in the order (scenario, draw, policy). The runs of one (scenario,
+        // draw) follow each other, so a worker prepares its model once ([`Model::new`] with the
+        // draw's inputs) and keeps it in its scratch for the next policies: every policy meets
+        // the same draw (common random numbers).
+        let runs = grid::map_with(
+            n_sc * n_draws * n_pol,
+            threads,
+            progress,
+            || None::<(usize, Model)>,
+            |cached, k| {
+                let (cell, p) = (k / n_pol, k % n_pol);
+                let (s, d) = (cell / n_draws, cell % n_draws);
+                let draw = draws.start + d;
+                let in_draw = |e: Error| in_scenario(in_draw(e, draw), &self.scenarios[s].name);
+                if !matches!(cached, Some((c, _)) if *c == cell) {
+                    let values = &parameters[d * n_par..(d + 1) * n_par];
+                    let (cal, sc) = prepared[s].inputs(values).map_err(in_draw)?;
+                    *cached = Some((cell, Model::new(cal, sc).map_err(in_draw)?));
                 }
-                .map_err(in_draw)?;
-                let run = RunOutput::new(&model, policy.plans.as_ref(), &trajectory);
-                values.clear();
-                compute_indicators(&run, &mut values);
-                row[p * n_ind..(p + 1) * n_ind].copy_from_slice(&values);
-                if series_len > 0 {
-                    write_series(&run, &mut series[p * series_len..(p + 1) * series_len]);
-                }
-                progress.done.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(())
-        };
-        let errors: Vec<(usize, Error)> = pool.install(|| {
-            let rows = rows.par_chunks_mut(n_pol * n_ind).enumerate();
-            if series_len > 0 {
-                rows.zip(series_rows.par_chunks_mut(n_pol * series_len))
-                    .filter_map(|((k, row), series)| item(k, row, series).err().map(|e| (k, e)))
-                    .collect()
-            } else {
-                rows.filter_map(|(k, row)| item(k, row, &mut []).err().map(|e| (k, e)))
-                    .collect()
-            }
-        });
-        // The first failing item in sweep order, whatever thread found it first.
-        if let Some((_, e)) = errors.into_iter().min_by_key(|(k, _)| *k) {
-            return Err(e);
-        }
-        // (scenario, draw, policy, x) -> (policy, scenario, draw, x)
-        let reorder = |data: &[f64], width: usize| -> Vec<f64> {
-            let mut out = Vec::with_capacity(data.len());
+                let (_, model) = cached.as_ref().expect("the model of this cell");
+                self.run_one(model, &self.policies[p], series_len)
+                    .map_err(in_draw)
+            },
+        )?;
+        // (scenario, draw, policy) -> (policy, scenario, draw)
+        let reorder = |part: fn(&RunValues) -> &[f64], width: usize| {
+            let mut out = Vec::with_capacity(runs.len() * width);
             for p in 0..n_pol {
-                for k in 0..n_sc * n_draws {
-                    let at = (k * n_pol + p) * width;
-                    out.extend_from_slice(&data[at..at + width]);
+                for cell in 0..n_sc * n_draws {
+                    out.extend_from_slice(part(&runs[cell * n_pol + p]));
                 }
             }
             out
         };
         Ok(Output {
             draws,
-            indicators: reorder(&rows, n_ind),
-            series: (series_len > 0).then(|| reorder(&series_rows, series_len)),
+            indicators: reorder(|r| &r.indicators, indicators().len()),
+            series: (series_len > 0).then(|| reorder(|r| &r.series, series_len)),
             parameters,
+        })
+    }
+
+    /// One run of `model` under `policy`: its indicators, and its daily series when `series_len`
+    /// is not 0.
+    fn run_one(&self, model: &Model, policy: &NamedPolicy, series_len: usize) -> Result<RunValues> {
+        let trajectory = match (&policy.plans, &policy.policy) {
+            (Some(plans), Some(pol)) => crate::run::with_policy(model, plans, pol, self.days),
+            _ => model.run(self.days),
+        }?;
+        let run = RunOutput::new(model, policy.plans.as_ref(), &trajectory);
+        let mut values = Vec::with_capacity(indicators().len());
+        compute_indicators(&run, &mut values);
+        let mut series = vec![0.0; series_len];
+        if series_len > 0 {
+            write_series(&run, &mut series);
+        }
+        Ok(RunValues {
+            indicators: values,
+            series,
+        })
+    }
+
+    /// One-way sensitivity, or any batch of sweeps that differ only in their uncertainty: for each
+    /// of `uncertainties`, the indicators of draw 0 of this sweep with that uncertainty
+    /// (`policies x scenarios x indicators`), exactly what [`Sweep::run`] gives for draws `0..1`
+    /// of `Sweep { uncertainty, ..self }`, errors included. The rows run as one grid batch on
+    /// `threads` threads (one item per uncertainty, counted in `progress`); the error is that of
+    /// the first failing row.
+    pub fn one_way(
+        &self,
+        uncertainties: &[Uncertainty],
+        threads: usize,
+        progress: &Progress,
+    ) -> Result<Vec<Vec<f64>>> {
+        let (n_pol, n_sc, n_ind) = (
+            self.policies.len(),
+            self.scenarios.len(),
+            indicators().len(),
+        );
+        grid::map(uncertainties, threads, progress, |uncertainty| {
+            let prepared = self.prepare_with(uncertainty)?;
+            let values = uncertainty.draw(self.seed, 0)?;
+            let mut row = vec![0.0; n_pol * n_sc * n_ind];
+            for (s, prepared) in prepared.iter().enumerate() {
+                let in_draw = |e: Error| in_scenario(in_draw(e, 0), &self.scenarios[s].name);
+                let (cal, sc) = prepared.inputs(&values).map_err(in_draw)?;
+                let model = Model::new(cal, sc).map_err(in_draw)?;
+                for (p, policy) in self.policies.iter().enumerate() {
+                    let run = self.run_one(&model, policy, 0).map_err(in_draw)?;
+                    let at = (p * n_sc + s) * n_ind;
+                    row[at..at + n_ind].copy_from_slice(&run.indicators);
+                }
+            }
+            Ok(row)
         })
     }
 }
 
-fn cancelled() -> Error {
-    Error::Validation(vec![FieldError {
-        field: "sweep".into(),
-        message: "cancelled".into(),
-        value: String::new(),
-    }])
+/// What a sweep keeps of one run.
+struct RunValues {
+    indicators: Vec<f64>,
+    /// The daily [`SERIES`], `series x days`, in trajectory mode (else empty).
+    series: Vec<f64>,
 }
 
 /// Prefixes every field error's message with where in the sweep it happened.

@@ -264,3 +264,22 @@ def assess(
     valuation: Valuation,
     checklist: Checklist,
 ) -> Assessment: ...
+
+# Batches of runs on the engine's grid (src/python/grid.rs), used by afweging.assess and afweging.sensitivity.
+__all__ += ["run_batch", "one_way"]
+
+def run_batch(
+    jobs: List[Tuple[Model, Optional[Policy]]],
+    days: int,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> List[Run]: ...
+def one_way(
+    calibration: Calibration,
+    scenario: Tuple[str, Scenario],
+    policy: Tuple[str, Optional[Policy]],
+    uncertainties: List[Uncertainty],
+    days: int,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> npt.NDArray[np.float64]: ...

@@ -128,8 +128,12 @@ def assess(
             models.append(m)
         else:
             raise TypeError(f"model: expected an afweging.Calibration or a callable scenario -> Model, got {type(model).__name__}")
-    runs = [[m.run(pol, days=days)._inner for m in models] for pol in policies]
-    baselines = [m.run(None, days=days)._inner for m in models]
+    # Every alternative in every scenario, then each scenario without measures: one batch on all
+    # cores (the engine's grid), each run the same as `m.run(pol, days=days)`.
+    jobs = [(m._inner, None if pol is None else pol._inner) for pol in [*policies, None] for m in models]
+    done = _core.run_batch(jobs, days)
+    runs = [done[a * len(models) : (a + 1) * len(models)] for a in range(len(policies))]
+    baselines = done[len(policies) * len(models) :]
     inner = _core.assess(
         runs,
         baselines,

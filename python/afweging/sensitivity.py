@@ -283,11 +283,6 @@ def one_way(
     policies = [(policy_name, None if policy is None else policy._inner)]
     scenarios = [(scenario.name, scenario._inner)]
 
-    def run(unc: _core.Uncertainty) -> np.ndarray:
-        core = _core.Sweep(calibration._inner, scenarios, policies, unc, 1, 0, int(days), "summary")
-        out = core.run(0, 1, threads, None)
-        return np.asarray(out["indicators"][0, 0, 0, :], dtype=np.float64)
-
     def fixed(row: Dict[str, Any], value: float, k: int) -> _core.Uncertainty:
         spec = {
             "name": "one-way",
@@ -298,13 +293,21 @@ def one_way(
         except ValidationError as err:  # name the one-way row, not the temporary uncertainty
             raise _invalid(f"one_way.parameters[{k}] ({row['path']})", str(err), value) from None
 
-    base = run(_core.Uncertainty.none())
-    n = len(names)
-    low = np.full((len(rows), n), np.nan)
-    high = np.full((len(rows), n), np.nan)
-    for k, row in enumerate(rows):
-        low[k] = run(fixed(row, row["low_value"], k))
-        high[k] = run(fixed(row, row["high_value"], k))
+    # The base and every low and high value, each a one-draw sweep with that parameter alone
+    # fixed, run as one batch on the engine's grid. A value the uncertainty rejects is raised after
+    # the rows before it ran (their errors first), as when the rows ran one at a time.
+    uncertainties = [_core.Uncertainty.none()]
+    unbuilt: Optional[ValidationError] = None
+    try:
+        for k, row in enumerate(rows):
+            uncertainties.append(fixed(row, row["low_value"], k))
+            uncertainties.append(fixed(row, row["high_value"], k))
+    except ValidationError as err:
+        unbuilt = err
+    out = _core.one_way(calibration._inner, scenarios[0], policies[0], uncertainties, int(days), threads)
+    if unbuilt is not None:
+        raise unbuilt
+    base, low, high = out[0], np.ascontiguousarray(out[1::2]), np.ascontiguousarray(out[2::2])
     return OneWay(rows, _core.Sweep.indicators(), base, low, high, indicator, policy_name, scenario.name, int(days))
 
 

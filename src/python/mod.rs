@@ -19,6 +19,7 @@ use crate::{Calibration, Model, Multipliers, Scenario};
 
 mod assess;
 mod decision;
+mod grid;
 
 /// The extension's allocator: sweeps allocate per run on every thread, where mimalloc is faster
 /// and scales better than the system allocator (see the README's performance section).
@@ -607,6 +608,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     assess::register(m)?;
     sweep::register(m)?;
     catalogue::register(m)?;
+    grid::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
