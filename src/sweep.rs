@@ -228,76 +228,34 @@ pub const GROUPS: &[IndicatorGroup] = &[
     },
 ];
 
-/// Totals of the socio-economic impacts ([`crate::impacts`]; names and units as there).
+/// An impact indicator's total, with its name, unit and description from the impacts' catalogue.
+const fn impact(name: &str) -> Indicator {
+    let e = crate::impacts::catalogue::known(name);
+    ind(e.name, e.unit, e.description)
+}
+
+/// Totals of the socio-economic impacts ([`crate::impacts`]).
 const SOCIO_ECONOMIC: &[Indicator] = &[
-    ind(
-        "value_added_lost",
-        "EUR",
-        "gross value added lost (measures and fear-driven demand loss)",
-    ),
-    ind(
-        "value_added_lost_to_measures",
-        "EUR",
-        "value added lost to closures and capacity limits",
-    ),
-    ind(
-        "value_added_lost_to_fear",
-        "EUR",
-        "value added lost to fear-driven demand loss",
-    ),
-    ind("unemployment", "person-years", "extra unemployment"),
-    ind(
-        "peak_unemployment_rate",
-        "share of labour force",
-        "highest extra unemployment as a share of the labour force",
-    ),
-    ind("bankruptcies", "firms", "extra bankruptcies"),
-    ind(
-        "households_in_debt",
-        "households",
-        "households entering problematic debt (debt restructuring)",
-    ),
-    ind("wage_subsidy_cost", "EUR", "wage subsidy paid (NOW)"),
-    ind(
-        "fixed_cost_subsidy_cost",
-        "EUR",
-        "fixed-cost subsidy paid (TVL)",
-    ),
-    ind(
-        "fiscal_cost",
-        "EUR",
-        "fiscal cost of flanking policy (both subsidies)",
-    ),
+    impact("value_added_lost"),
+    impact("value_added_lost_to_measures"),
+    impact("value_added_lost_to_fear"),
+    impact("unemployment"),
+    impact("peak_unemployment_rate"),
+    impact("bankruptcies"),
+    impact("households_in_debt"),
+    impact("wage_subsidy_cost"),
+    impact("fixed_cost_subsidy_cost"),
+    impact("fiscal_cost"),
 ];
 
-/// Totals of the societal impacts ([`crate::impacts`]; names and units as there).
+/// Totals of the societal impacts ([`crate::impacts`]).
 const SOCIETAL: &[Indicator] = &[
-    ind(
-        "school_years_lost",
-        "pupil-years",
-        "school years of learning lost",
-    ),
-    ind(
-        "learning_loss",
-        "SD",
-        "mean learning loss per pupil (standard deviations of test scores)",
-    ),
-    ind(
-        "lifetime_earnings_lost",
-        "EUR",
-        "present value of the lifetime earnings lost to learning loss",
-    ),
-    ind(
-        "mental_health_qalys_lost",
-        "QALY",
-        "QALYs lost to poor mental health",
-    ),
-    ind("loneliness_qalys_lost", "QALY", "QALYs lost to loneliness"),
-    ind(
-        "postponed_care_qalys_lost",
-        "QALY",
-        "QALYs lost to regular care displaced by COVID-19 patients",
-    ),
+    impact("school_years_lost"),
+    impact("learning_loss"),
+    impact("lifetime_earnings_lost"),
+    impact("mental_health_qalys_lost"),
+    impact("loneliness_qalys_lost"),
+    impact("postponed_care_qalys_lost"),
 ];
 
 fn socio_economic(run: &RunOutput<'_>, out: &mut Vec<f64>) {

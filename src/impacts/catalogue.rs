@@ -295,6 +295,26 @@ pub fn entry(name: &str) -> Option<&'static Entry> {
     CATALOGUE.iter().find(|e| e.name == name)
 }
 
+/// The catalogue entry of `name`, found at compile time where it is used in a constant (a name
+/// missing from the catalogue then fails the build).
+pub const fn known(name: &str) -> &'static Entry {
+    let mut i = 0;
+    while i < CATALOGUE.len() {
+        let (a, b) = (CATALOGUE[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return &CATALOGUE[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("not an indicator of the impacts catalogue")
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
