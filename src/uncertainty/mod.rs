@@ -193,6 +193,17 @@ impl Uncertainty {
                     (root, pointer, p.apply)
                 })
                 .collect(),
+            parts: self
+                .parameters
+                .iter()
+                .map(|p| {
+                    let (root, pointer) = parse_path(&p.path).expect("validated");
+                    match root {
+                        Root::Calibration => part_of(CALIBRATION_PARTS, &pointer),
+                        Root::Scenario => part_of(SCENARIO_PARTS, &pointer),
+                    }
+                })
+                .collect(),
             // Without their sources (which no run reads), so each draw's copy is cheap: the
             // inputs of a draw that changes neither are the bare JSON read back.
             calibration: typed("calibration", calibration_json.clone())?,
@@ -278,6 +289,9 @@ impl Uncertainty {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     parameters: Vec<(Root, String, Apply)>,
+    /// Per parameter, the part of its input it lies in ([`CALIBRATION_PARTS`] or
+    /// [`SCENARIO_PARTS`]: index and length of the part's pointer), if any.
+    parts: Vec<Option<(usize, usize)>>,
     calibration: Calibration,
     scenario: Scenario,
     calibration_json: Value,
@@ -293,6 +307,83 @@ impl Prepared {
 
     /// As [`Prepared::inputs`]; with `only`, applies that parameter alone.
     fn inputs_with(&self, values: &[f64], only: Option<usize>) -> Result<(Calibration, Scenario)> {
+        match self.inputs_by_part(values, only) {
+            Some(inputs) => Ok(inputs),
+            None => self.inputs_whole(values, only),
+        }
+    }
+
+    /// The inputs of a draw rebuilt part by part: the prepared calibration and scenario cloned,
+    /// and only the parts that hold a drawn parameter deserialised again from their JSON with the
+    /// values applied. The same inputs as [`Prepared::inputs_whole`] (a part deserialises alone as
+    /// it does within its input; the other parts are those of the same JSON, read back), at a
+    /// fraction of the cost: a draw of the default Dutch uncertainty no longer reads the
+    /// economy's sectors or the contact matrices back. `None` when a parameter lies outside the
+    /// listed parts or anything fails (then the whole inputs are rebuilt, which names the error).
+    fn inputs_by_part(
+        &self,
+        values: &[f64],
+        only: Option<usize>,
+    ) -> Option<(Calibration, Scenario)> {
+        let applied = |i: usize| only.is_none_or(|k| k == i);
+        if (0..self.parameters.len()).any(|i| applied(i) && self.parts[i].is_none()) {
+            return None;
+        }
+        fn rebuild<T: Clone>(
+            prepared: &Prepared,
+            typed: &T,
+            json: &Value,
+            root: Root,
+            table: &[Part<T>],
+            values: &[f64],
+            applied: &dyn Fn(usize) -> bool,
+        ) -> Option<T> {
+            let mut out: Option<T> = None;
+            for (k, part) in table.iter().enumerate() {
+                let mut doc: Option<Value> = None;
+                for (i, ((r, pointer, apply), &x)) in
+                    prepared.parameters.iter().zip(values).enumerate()
+                {
+                    match prepared.parts[i] {
+                        Some((index, len)) if *r == root && index == k && applied(i) => {
+                            let node = doc.get_or_insert_with(|| {
+                                json.pointer(part.pointer).cloned().unwrap_or(Value::Null)
+                            });
+                            apply_at(node, &pointer[len..], *apply, x).ok()?;
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(doc) = doc {
+                    (part.set)(out.get_or_insert_with(|| typed.clone()), &doc).ok()?;
+                }
+            }
+            Some(out.unwrap_or_else(|| typed.clone()))
+        }
+        let cal = rebuild(
+            self,
+            &self.calibration,
+            &self.calibration_json,
+            Root::Calibration,
+            CALIBRATION_PARTS,
+            values,
+            &applied,
+        )?;
+        let sc = rebuild(
+            self,
+            &self.scenario,
+            &self.scenario_json,
+            Root::Scenario,
+            SCENARIO_PARTS,
+            values,
+            &applied,
+        )?;
+        Some((cal, sc))
+    }
+
+    /// The inputs of a draw rebuilt whole: the JSON of each input that holds a drawn parameter,
+    /// with the values applied, deserialised again (naming the field of any error).
+    fn inputs_whole(&self, values: &[f64], only: Option<usize>) -> Result<(Calibration, Scenario)> {
         let mut cal: Option<Value> = None;
         let mut sc: Option<Value> = None;
         for (i, ((root, pointer, apply), &x)) in self.parameters.iter().zip(values).enumerate() {
@@ -321,6 +412,125 @@ impl Prepared {
         };
         Ok((cal, sc))
     }
+}
+
+/// A part of an input that a draw can rebuild on its own: the JSON pointer of a field, and how to
+/// put that field, deserialised, in place.
+struct Part<T> {
+    pointer: &'static str,
+    set: fn(&mut T, &Value) -> serde_json::Result<()>,
+}
+
+/// Deserialises `value` into `slot`.
+fn put<T: serde::de::DeserializeOwned>(slot: &mut T, value: &Value) -> serde_json::Result<()> {
+    *slot = T::deserialize(value)?;
+    Ok(())
+}
+
+/// The parts of a calibration a draw rebuilds alone: its fields, and the impact data's three
+/// parts (the economy alone is larger than the rest of the calibration). A field missing here is
+/// still drawn correctly, by rebuilding the whole calibration.
+const CALIBRATION_PARTS: &[Part<Calibration>] = &[
+    Part {
+        pointer: "/population",
+        set: |c, v| put(&mut c.population, v),
+    },
+    Part {
+        pointer: "/contacts",
+        set: |c, v| put(&mut c.contacts, v),
+    },
+    Part {
+        pointer: "/relative_susceptibility",
+        set: |c, v| put(&mut c.relative_susceptibility, v),
+    },
+    Part {
+        pointer: "/asymptomatic_share",
+        set: |c, v| put(&mut c.asymptomatic_share, v),
+    },
+    Part {
+        pointer: "/asymptomatic_infectiousness",
+        set: |c, v| put(&mut c.asymptomatic_infectiousness, v),
+    },
+    Part {
+        pointer: "/severity",
+        set: |c, v| put(&mut c.severity, v),
+    },
+    Part {
+        pointer: "/stays",
+        set: |c, v| put(&mut c.stays, v),
+    },
+    Part {
+        pointer: "/capacity",
+        set: |c, v| put(&mut c.capacity, v),
+    },
+    Part {
+        pointer: "/life_expectancy",
+        set: |c, v| put(&mut c.life_expectancy, v),
+    },
+    Part {
+        pointer: "/impacts/economy",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.economy, v)),
+    },
+    Part {
+        pointer: "/impacts/society",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society, v)),
+    },
+    Part {
+        pointer: "/impacts/groups",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.groups, v)),
+    },
+];
+
+fn impact_data(
+    c: &mut Calibration,
+) -> serde_json::Result<&mut crate::inputs::impact_data::ImpactData> {
+    c.impacts
+        .as_mut()
+        .ok_or_else(|| serde::de::Error::custom("no impact data"))
+}
+
+/// The parts of a scenario a draw rebuilds alone (see [`CALIBRATION_PARTS`]).
+const SCENARIO_PARTS: &[Part<Scenario>] = &[
+    Part {
+        pointer: "/variant",
+        set: |s, v| put(&mut s.variant, v),
+    },
+    Part {
+        pointer: "/seasonality",
+        set: |s, v| put(&mut s.seasonality, v),
+    },
+    Part {
+        pointer: "/start_day_of_year",
+        set: |s, v| put(&mut s.start_day_of_year, v),
+    },
+    Part {
+        pointer: "/initial",
+        set: |s, v| put(&mut s.initial, v),
+    },
+    Part {
+        pointer: "/immunity",
+        set: |s, v| put(&mut s.immunity, v),
+    },
+    Part {
+        pointer: "/vaccine",
+        set: |s, v| put(&mut s.vaccine, v),
+    },
+    Part {
+        pointer: "/campaigns",
+        set: |s, v| put(&mut s.campaigns, v),
+    },
+    Part {
+        pointer: "/behaviour",
+        set: |s, v| put(&mut s.behaviour, v),
+    },
+];
+
+/// The part a pointer lies in (the part's index and the length of its pointer), if any.
+fn part_of<T>(table: &[Part<T>], pointer: &str) -> Option<(usize, usize)> {
+    table.iter().enumerate().find_map(|(k, part)| {
+        let rest = pointer.strip_prefix(part.pointer)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some((k, part.pointer.len()))
+    })
 }
 
 #[cfg(test)]
@@ -557,6 +767,78 @@ mod tests {
             );
             assert_eq!(dsc.campaigns, sc.campaigns);
         }
+    }
+
+    #[test]
+    fn a_draw_rebuilt_part_by_part_is_the_draw_rebuilt_whole() {
+        // Every part of both inputs drawn (set, scale, elements, vectors, a matrix), and paths
+        // outside the parts (the regions), which fall back to the whole inputs.
+        let sc = Scenario::preset("ongunstig").unwrap();
+        let mut paths: Vec<(&str, &str)> = vec![
+            ("calibration.population", "scale"),
+            ("calibration.contacts.home", "scale"),
+            ("calibration.relative_susceptibility[2]", "scale"),
+            ("calibration.asymptomatic_share", "scale"),
+            ("calibration.asymptomatic_infectiousness", "scale"),
+            ("calibration.severity.p_death_icu_overflow", "set"),
+            ("calibration.stays.ward_days", "scale"),
+            ("calibration.capacity.icu_normal", "scale"),
+            ("calibration.life_expectancy", "scale"),
+            (
+                "calibration.impacts.economy.sections[0].value_added",
+                "scale",
+            ),
+            (
+                "calibration.impacts.society.learning.sd_per_school_year",
+                "scale",
+            ),
+            (
+                "calibration.impacts.groups.profiles.infection.income_quintile",
+                "scale",
+            ),
+            ("scenario.variant.r0", "scale"),
+            ("scenario.seasonality.amplitude", "set"),
+            ("scenario.start_day_of_year", "scale"),
+            ("scenario.initial.prevalence", "scale"),
+            ("scenario.immunity.waning_days", "scale"),
+            ("scenario.vaccine.infection_efficacy", "scale"),
+            ("scenario.behaviour.fatigue_rate", "scale"),
+        ];
+        let json = |paths: &[(&str, &str)]| {
+            let parameters: Vec<_> = paths
+                .iter()
+                .map(|(path, apply)| {
+                    serde_json::json!({"path": path, "apply": apply,
+                        "distribution": {"type": "uniform", "low": 0.9, "high": 0.95}})
+                })
+                .collect();
+            serde_json::json!({ "parameters": parameters }).to_string()
+        };
+        let mut checked = 0;
+        for with_regions in [false, true] {
+            let cal = if with_regions {
+                // (Regional populations must add up to the national one: not scaled here.)
+                paths.retain(|(p, _)| *p != "calibration.population");
+                paths.push(("calibration.regions.mixing.distance_km", "scale"));
+                Calibration::netherlands_regions()
+            } else {
+                Calibration::netherlands()
+            };
+            let unc = Uncertainty::from_json_str(&json(&paths)).unwrap();
+            let prepared = unc.prepare(&cal, &sc).unwrap();
+            for draw in 0..5 {
+                let values = unc.draw(3, draw).unwrap();
+                let whole = prepared.inputs_whole(&values, None).unwrap();
+                let by_part = prepared.inputs_by_part(&values, None);
+                assert_eq!(by_part.is_none(), with_regions);
+                assert_eq!(prepared.inputs(&values).unwrap(), whole);
+                if let Some(by_part) = by_part {
+                    assert_eq!(by_part, whole);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 5, "every part was drawn");
     }
 
     #[test]
