@@ -37,7 +37,7 @@ fn thread_count(threads: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
 
 /// Runs `work` on a worker thread with the GIL released; the calling thread wakes about every
 /// 0.1 s to call `progress(items_done)` and to check for Ctrl-C, which cancels the batch.
-fn detached<T: Send>(
+pub(super) fn detached<T: Send>(
     py: Python<'_>,
     progress: Option<Py<PyAny>>,
     work: impl FnOnce(&Progress) -> Result<T> + Send,

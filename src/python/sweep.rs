@@ -1,8 +1,6 @@
 //! The pyo3 layer of uncertainty and sweeps: converts, validates at the boundary, runs the sweep
 //! with the GIL released while the calling thread reports progress and watches for Ctrl-C.
 
-use std::time::Duration;
-
 use ndarray::{Array2, ArrayD, IxDyn};
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
@@ -10,7 +8,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use super::{PyCalibration, PyPolicy, PyScenario};
 use crate::error::Error;
-use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Progress, Sweep};
+use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Sweep};
 use crate::uncertainty::Uncertainty;
 
 /// A whole number from Python, or a `ValidationError` naming the argument.
@@ -323,53 +321,8 @@ impl PySweep {
             .transpose()?;
         let threads = sweep::thread_count(requested)?;
         let sweep = &self.inner;
-        let watch = Progress::new();
-        let (result, interrupted) = py.detach(|| {
-            std::thread::scope(|scope| {
-                let caller = std::thread::current();
-                let watch = &watch;
-                let worker = scope.spawn(move || {
-                    let result = sweep.run(start..stop, threads, watch);
-                    caller.unpark();
-                    result
-                });
-                let mut interrupted: Option<PyErr> = None;
-                let mut reported = usize::MAX;
-                while !worker.is_finished() {
-                    std::thread::park_timeout(Duration::from_millis(100));
-                    if interrupted.is_some() || worker.is_finished() {
-                        continue;
-                    }
-                    let done = watch.done();
-                    let report = Python::attach(|py| -> PyResult<()> {
-                        py.check_signals()?;
-                        match &progress {
-                            Some(callback) if done != reported => {
-                                callback.call1(py, (done,)).map(|_| ())
-                            }
-                            _ => Ok(()),
-                        }
-                    });
-                    reported = done;
-                    if let Err(e) = report {
-                        watch.cancel();
-                        interrupted = Some(e);
-                    }
-                }
-                (worker.join(), interrupted)
-            })
-        });
-        if let Some(e) = interrupted {
-            return Err(e);
-        }
-        let output = match result {
-            Ok(r) => r?,
-            Err(_) => {
-                return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                    "afweging sweep: a worker thread failed (please report this as a bug)",
-                ))
-            }
-        };
+        let output =
+            super::grid::detached(py, progress, |watch| sweep.run(start..stop, threads, watch))?;
         let (n_pol, n_sc, n_draws) = (
             sweep.policies.len(),
             sweep.scenarios.len(),
