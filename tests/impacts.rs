@@ -303,6 +303,11 @@ fn a_run_carries_what_its_impacts_need_and_a_calibration_needs_impact_data() {
     old.policy.as_mut().unwrap().level_activity.clear();
     let err = impacts::compute(&cal, &old).unwrap_err().to_string();
     assert!(err.contains("run.policy.level_activity"), "{err}");
+    // So is one altered to put a level in force that the policy does not have.
+    let mut altered = traj.clone();
+    altered.policy.as_mut().unwrap().level[3] = 7;
+    let err = impacts::compute(&cal, &altered).unwrap_err().to_string();
+    assert!(err.contains("run.policy.level_activity"), "{err}");
     cal.impacts = None;
     let err = impacts::compute(&cal, &traj).unwrap_err().to_string();
     assert!(err.contains("calibration.impacts"), "{err}");

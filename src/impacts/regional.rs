@@ -34,11 +34,26 @@ impl<'a> Levels<'a> {
     pub(super) fn of(run: &'a Run) -> Result<Self> {
         let record = run.policy.as_ref();
         if let Some(r) = record {
-            if r.level_activity.len() != r.levels.len() || r.level_support.len() != r.levels.len() {
+            let n = r.levels.len();
+            let per_level = [
+                r.level_activity.len(),
+                r.level_support.len(),
+                r.level_stringency.len(),
+            ];
+            let rows_fit = r
+                .level_activity
+                .iter()
+                .all(|a| a.len() == r.sector_parts.len());
+            let levels_exist = r
+                .level
+                .iter()
+                .chain(r.region_level.iter().flatten())
+                .all(|&l| l < n);
+            if per_level.iter().any(|&k| k != n) || !rows_fit || !levels_exist {
                 return Err(Error::field(
                     "run.policy.level_activity".into(),
-                    "must hold one row per level (the run was recorded by an older version of afweging: run it again)".into(),
-                    format!("{} rows for {} levels", r.level_activity.len(), r.levels.len()),
+                    "must hold one row per level, one value per sector, and every level in force must exist (the run was recorded by an older version of afweging, or altered: run it again)".into(),
+                    format!("{} rows for {} levels", r.level_activity.len(), n),
                 ));
             }
         }
