@@ -130,3 +130,14 @@ def test_policies_and_plans_pickle(plans, model):
     assert again.to_dict() == pol.to_dict()
     assert pickle.loads(pickle.dumps(plans)).to_dict() == plans.to_dict()
     np.testing.assert_array_equal(model.run(again, days=60).rungs, model.run(pol, days=60).rungs)
+
+
+def test_general_measures_must_be_a_list_of_names() -> None:
+    # Issue 21, defect 13: a bare string was split into its characters.
+    plans = af.SectorPlans.netherlands()
+    with pytest.raises(af.ValidationError, match=r"package\.general: must be a list") as err:
+        plans.package(general="mondkapjes")  # type: ignore[arg-type]
+    assert err.value.errors()[0]["field"] == "package.general"
+    with pytest.raises(af.ValidationError, match=r"package\.general"):
+        plans.package(general=["mondkapjes", 3])  # type: ignore[list-item]
+    assert plans.package(general=["mondkapjes"]).name

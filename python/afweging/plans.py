@@ -277,7 +277,14 @@ class SectorPlans:
                 )
             else:
                 resolved[sector] = rung
-        text = json.dumps({"rungs": resolved, "general": list(general)})
+        names = None if isinstance(general, (str, bytes)) else list(general)
+        if names is None or not all(isinstance(g, str) for g in names):
+            field = "package.general"
+            raise ValidationError(
+                f"{field}: must be a list of general measure names, got {general!r}",
+                [{"field": field, "message": "must be a list of general measure names", "value": repr(general)}],
+            )
+        text = json.dumps({"rungs": resolved, "general": names})
         return Policy(self._inner.package(text))
 
     def policy(
