@@ -390,3 +390,22 @@ fn run_lengths_are_checked_before_anything_is_allocated() {
         }
     }
 }
+
+#[test]
+fn contact_matrices_without_contacts_are_refused() {
+    // Issue 21, defect 3: all-zero contacts gave beta0 of about 1.8e16 (rounding noise for a
+    // spectral radius of zero), and growth_rate() then never returned.
+    let mut cal = Calibration::netherlands();
+    for m in [
+        &mut cal.contacts.home,
+        &mut cal.contacts.school,
+        &mut cal.contacts.work,
+        &mut cal.contacts.community,
+    ] {
+        for row in m.iter_mut() {
+            row.iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+    let err = Model::new(cal, Scenario::preset("centraal").unwrap()).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "calibration.contacts", "{err}");
+}

@@ -279,8 +279,12 @@ impl Model {
         };
         // The regions share the national age structure and contacts per person, and their mixing
         // is row-stochastic, so the national next-generation matrix gives R0.
+        // The power iteration estimates the radius of `I + K` less one, so with no contacts at all
+        // it returns rounding noise of about 1e-16, not 0: a radius below 1e-9 (at a transmission
+        // probability of 1 per contact; realistic contacts give tens) is no transmission, which
+        // would otherwise ask for a transmission probability of 1e16.
         let radius = ngm::spectral_radius(&ngm::next_generation(&model, 0.0), n);
-        if radius <= 0.0 || !radius.is_finite() {
+        if radius <= 1e-9 || !radius.is_finite() {
             return Err(Error::Validation(vec![crate::error::FieldError {
                 field: "calibration.contacts".into(),
                 message: "give no transmission (next-generation matrix has spectral radius 0)"
