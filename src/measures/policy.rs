@@ -248,20 +248,6 @@ impl PolicyRecord {
             None => self.level[day],
         }
     }
-
-    /// `days x regions x sectors`: the rung in force per sector, per region and day (one region
-    /// for the national model).
-    pub fn rungs_by_region(&self) -> Vec<Vec<Vec<usize>>> {
-        (0..self.level.len())
-            .map(|d| match self.region_level.get(d) {
-                Some(levels) => levels
-                    .iter()
-                    .map(|&l| self.level_rungs[l].clone())
-                    .collect(),
-                None => vec![self.rungs[d].clone()],
-            })
-            .collect()
-    }
 }
 
 /// The decision state of one controller (the nation, or one region).
