@@ -230,7 +230,7 @@ class Scenario:
             ("ICU ratio / fatality ratio", f"x {v['icu_ratio']:g} / x {v['fatality_ratio']:g}", "against the reference"),
             ("immune escape", pct(v["immune_escape"]), "of immunity from before the run"),
             ("seasonality", f"&plusmn;{pct(season['amplitude'])}", f"peak on day of year {season['peak_day_of_year']:g}"),
-            ("start", f"day of year {d['start_day_of_year']:g}", f"prevalence {pct(d['initial']['prevalence'])}" if d["initial"]["prevalence"] >= 0.01 else f"prevalence {d['initial']['prevalence']:g}"),
+            ("start", str(d["start_date"]) if d.get("start_date") else f"day of year {d['start_day_of_year']:g}", f"prevalence {pct(d['initial']['prevalence'])}" if d["initial"]["prevalence"] >= 0.01 else f"prevalence {d['initial']['prevalence']:g}"),
             ("immunity after infection", pct(imm["infection_protection"]), f"wanes in {imm['waning_days']:g} d on average"),
             ("vaccine", f"{pct(vac['infection_efficacy'])} / {pct(vac['severe_efficacy'])}", f"against infection / severe disease; wanes in {vac['waning_days']:g} d"),
         ]

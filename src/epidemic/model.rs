@@ -511,7 +511,7 @@ impl Model {
 
     fn seasonality(&self, t: f64) -> f64 {
         let s = &self.scenario.seasonality;
-        let doy = self.scenario.start_day_of_year + t;
+        let doy = self.scenario.day_of_year() + t;
         1.0 + s.amplitude * (std::f64::consts::TAU * (doy - s.peak_day_of_year) / 365.25).cos()
     }
 

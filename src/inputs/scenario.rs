@@ -2,6 +2,7 @@
 //! Presets mirror the Dutch long-term scenarios (cabinet letter of 1 April 2022, after the WRR/KNAW
 //! scenarios of September 2021); their parameter choices are documented in `data/scenarios.json`.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Error, Result};
@@ -113,8 +114,14 @@ pub struct Scenario {
     pub description: String,
     pub variant: Variant,
     pub seasonality: Seasonality,
-    /// Day of the year (1-366) on which the run starts.
-    pub start_day_of_year: f64,
+    /// Day of the year (1-366) on which the run starts (for seasonality); may be left out when
+    /// `start_date` is given, and must agree with it otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_day_of_year: Option<f64>,
+    /// Calendar date of day 0 (ISO 8601, e.g. `2020-02-17`): a dated run. Timelines, observations
+    /// and period-dependent stays are placed by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
     pub initial: Initial,
     pub immunity: Immunity,
     pub vaccine: Vaccine,
@@ -174,6 +181,22 @@ impl Scenario {
         serde_json::to_string_pretty(self).expect("scenario serialises")
     }
 
+    /// Day of the year of day 0: of `start_date` when the run is dated.
+    pub fn day_of_year(&self) -> f64 {
+        match (self.start_date, self.start_day_of_year) {
+            (Some(date), _) => f64::from(date.ordinal()),
+            (None, Some(day)) => day,
+            (None, None) => 1.0, // refused by `validate`
+        }
+    }
+
+    /// The same scenario dated: day 0 is `date` (its day of year drives seasonality).
+    pub fn starting_on(mut self, date: NaiveDate) -> Scenario {
+        self.start_date = Some(date);
+        self.start_day_of_year = Some(f64::from(date.ordinal()));
+        self
+    }
+
     /// Checks every rule; with `n_ages`, also the length of the per-age fields.
     pub fn validate(&self, n_ages: Option<usize>) -> Result<()> {
         let mut c = Checker::new();
@@ -197,12 +220,23 @@ impl Scenario {
             1.0,
             366.0,
         );
-        c.within(
-            "scenario.start_day_of_year",
-            self.start_day_of_year,
-            1.0,
-            366.0,
-        );
+        match (self.start_day_of_year, self.start_date) {
+            (Some(day), None) => c.within("scenario.start_day_of_year", day, 1.0, 366.0),
+            (Some(day), Some(date)) if day != f64::from(date.ordinal()) => c.fail(
+                "scenario.start_day_of_year",
+                format!(
+                    "must be the day of year of start_date {date} ({}) or left out",
+                    date.ordinal()
+                ),
+                format!("{day}"),
+            ),
+            (None, None) => c.fail(
+                "scenario.start_day_of_year",
+                "is required unless start_date is given",
+                "null".into(),
+            ),
+            _ => {}
+        }
         c.within(
             "scenario.initial.prevalence",
             self.initial.prevalence,
