@@ -459,7 +459,7 @@ def _check_values(pd: Any, problems: List[FieldError], data: Any, dates: Any) ->
     values = np.full(data.shape, np.nan, dtype="float64")
     names = [str(c) for c in data.columns]
     seen: Dict[str, int] = {}
-    for j, name in enumerate(names):
+    for name in names:
         seen[name] = seen.get(name, 0) + 1
         if seen[name] == 2:
             _problem(problems, f"observations.{name}", "a column may occur once", f"{names.count(name)} columns")
@@ -476,12 +476,13 @@ def _check_values(pd: Any, problems: List[FieldError], data: Any, dates: Any) ->
             floats = column.to_numpy(dtype="float64", na_value=np.nan)
         else:
             raw = column.to_numpy(dtype=object)
-            bad = [i for i, v in enumerate(raw) if not (_is_number(v) or pd.isna(v))]
+            missing = [pd.api.types.is_scalar(v) and bool(pd.isna(v)) for v in raw]
+            bad = [i for i, v in enumerate(raw) if not (missing[i] or _is_number(v))]
             if bad:
                 i = bad[0]
                 _problem(problems, f"{field}[{_day(dates[i])}]", "must be a number (or NaN)", _shown(raw[i]), len(bad) - 1)
                 continue
-            floats = np.array([np.nan if pd.isna(v) else float(v) for v in raw], dtype="float64")
+            floats = np.array([np.nan if gone else float(v) for v, gone in zip(raw, missing)], dtype="float64")
         infinite = np.flatnonzero(np.isinf(floats))
         if len(infinite):
             i = infinite[0]
