@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core, decision, plot, report
+from . import _core, decision, observed, plot, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import AfwegingError, SolverError, UnknownNameError, ValidationError
@@ -40,6 +40,7 @@ __all__ = [
     "SectorPlans",
     "stringency_index",
     "Model",
+    "observed",
     "OneWay",
     "one_way",
     "plot",
