@@ -123,7 +123,9 @@ proptest! {
         // Severity beyond the symptomatic share is a validation error, not a panic.
         match Model::new(Calibration::netherlands(), sc) {
             Ok(model) => assert_conserved_and_non_negative(&model.run_with_multipliers(&schedule).unwrap()),
-            Err(afweging::Error::Validation(errors)) => prop_assert!(errors.iter().all(|e| e.field.starts_with("scenario."))),
+            // (The delay to admission must leave time after the variant's latent and infectious
+            // stages: a calibration field, checked against the scenario.)
+            Err(afweging::Error::Validation(errors)) => prop_assert!(errors.iter().all(|e| e.field.starts_with("scenario.") || e.field == "calibration.stays.infection_to_admission_days")),
             Err(other) => prop_assert!(false, "unexpected error {other}"),
         }
     }
@@ -197,6 +199,7 @@ fn one_group_final_size_is_classical() {
     sev.p_icu_given_admission = vec![0.1];
     sev.p_death_given_admission = vec![0.1];
     sev.p_death_given_icu = vec![0.3];
+    sev.p_death_outside_hospital_given_infection = vec![0.02];
     cal.life_expectancy = vec![40.0];
     cal.impacts = None; // the impact data is for nine age bands
     let mut sc = plain(2.5, 1e-7);
@@ -235,7 +238,9 @@ fn linearised(model: &Model) -> (Vec<f64>, Vec<f64>, usize) {
     let mut f = vec![0.0; dim * dim];
     let mut v = vec![0.0; dim * dim];
     for a in 0..n {
-        let p_sev = cal.severity.p_hospital_given_infection[a] * sc.variant.severity;
+        let p_sev = (cal.severity.p_hospital_given_infection[a]
+            + cal.severity.p_death_outside_hospital_given_infection[a] * sc.variant.fatality_ratio)
+            * sc.variant.severity;
         let p_asym = cal.asymptomatic_share[a];
         let shares = [p_asym, 1.0 - p_asym - p_sev, p_sev];
         for b in 0..n {

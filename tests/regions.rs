@@ -31,8 +31,8 @@ fn max_relative_difference(a: &Trajectory, b: &Trajectory) -> f64 {
                 .fold(0.0, f64::max),
         );
     }
-    for slot in [c::H, c::C] {
-        let (x, y) = (a.stock(slot), b.stock(slot));
+    for slots in [&c::WARD[..], &c::ICU] {
+        let (x, y) = (a.stock(slots), b.stock(slots));
         let peak = x.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
         worst = worst.max(
             x.iter()

@@ -41,7 +41,7 @@ def test_to_pandas_is_tidy(year_run):
     pd = pytest.importorskip("pandas")
     df = year_run.to_pandas()
     assert list(df.columns) == ["day", "age_band", "indicator", "value", "unit"]
-    assert len(df) == 365 * 9 * 7
+    assert len(df) == 365 * 9 * len(af.run.INDICATORS)
     admissions = df[df.indicator == "admissions"].pivot(index="day", columns="age_band", values="value")
     np.testing.assert_allclose(admissions[year_run.age_bands].to_numpy(), year_run.admissions)
     summary = year_run.summary()
@@ -238,7 +238,7 @@ def test_parameters_expose_prepared_rates(cal, central):
     p = af.Model(cal, central).parameters()
     assert p["contacts"].shape == (4, 9, 9)
     assert p["p_severe"].shape == (9, 4)
-    assert p["initial_state"].shape == (9, 16)
+    assert p["initial_state"].shape == (9, 21)
     assert p["latent_rate"] == pytest.approx(1 / central.to_dict()["variant"]["latent_days"])
     # Reciprocity of the prepared contact matrices.
     total = p["contacts"].sum(axis=0) * p["population"][:, None]

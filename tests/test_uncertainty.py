@@ -140,7 +140,7 @@ def test_the_readme_example_is_valid_in_every_preset(cal):
             "name": "mine",
             "parameters": [
                 {"path": "scenario.variant.r0", "apply": "scale", "distribution": {"type": "triangular", "low": 0.85, "mode": 1.0, "high": 1.15}},
-                {"path": "calibration.severity.p_hospital_given_infection[8]", "distribution": {"type": "beta", "alpha": 4.6, "beta": 95}},
+                {"path": "calibration.severity.p_hospital_given_infection[8]", "distribution": {"type": "beta", "alpha": 4.6, "beta": 95}, "truncate": {"high": 0.12}},
                 {
                     "path": "scenario.vaccine.infection_efficacy",
                     "distribution": {"type": "normal", "mean": 0.8, "sd": 0.05},

@@ -172,7 +172,7 @@ fn calibration_rules_name_field_and_value() {
         (
             "/stays",
             json!({"ward_days": 7.9}),
-            "calibration.stays: invalid JSON: missing field `icu_days`",
+            "calibration.stays: invalid JSON: missing field `infection_to_admission_days`",
         ),
     ];
     for (pointer, value, expected) in cases {
@@ -198,7 +198,7 @@ fn scenario_rules_name_field_and_value() {
         ("/variant/latent_days", json!(0), "scenario.variant.latent_days: must be > 0, got 0"),
         ("/variant/infectious_days", json!(-1), "scenario.variant.infectious_days: must be > 0, got -1"),
         ("/variant/severity", json!(0), "scenario.variant.severity: must be > 0, got 0"),
-        ("/variant/severity", json!(25.0), "scenario.variant.severity: makes P(admission | infection) in band 60-69 (0.6275000000000001) exceed the symptomatic share (0.61), got 25"),
+        ("/variant/severity", json!(25.0), "scenario.variant.severity: makes P(admission or death outside hospital | infection) in band 60-69 (0.6275000000000001) exceed the symptomatic share (0.61), got 25"),
         ("/variant/icu_ratio", json!(-1), "scenario.variant.icu_ratio: must be >= 0, got -1"),
         ("/variant/icu_ratio", json!(6.0), "scenario.variant.icu_ratio: makes a probability in band 50-59 exceed 1 (0.202 x 6), got 6"),
         ("/variant/fatality_ratio", json!(-0.5), "scenario.variant.fatality_ratio: must be >= 0, got -0.5"),

@@ -21,15 +21,21 @@ Model, per age group ``g`` (``N_g`` persons) and immune class ``k`` in (S, V, R,
                mild             the rest
     E_x -> I_x                  latent_rate                   (x in asym, mild, sev)
     I_asym, I_mild -> recovery  recovery_rate
-    I_sev -> admission          recovery_rate, a share p_icu,g to ICU, the rest to the ward
+    I_sev -> P1 -> P2           recovery_rate, at_home_rate   (ill at home, two stages)
+    P2 -> out                   at_home_rate: a share p_outside,g dies outside hospital (to X),
+                                the rest is admitted, a share icu_share p_icu,g to ICU, the
+                                rest to the ward
+    X -> D                      dying_rate
     ward -> out                 ward_rate, dying with q_ward,g
     ICU -> out                  icu_rate, dying with q_icu,g, or q_overflow for the share of ICU
-                                patients above icu_capacity (all groups together)
+                                patients above icu_capacity (all groups together); survivors
+                                to the ward after ICU
+    ward after ICU -> out       ward_after_icu_rate
     recovered                   a share `protected` to R, the rest to W
     V -> W, R -> W              waning_vaccine, waning_infection
 
 The right-hand side is assembled from this list of flows as constant matrices (see ``_Rhs``), so
-one evaluation is a handful of matrix-vector products. Three running totals per group (infections, admissions, ICU admissions) are integrated along with
+one evaluation is a handful of matrix-vector products. Four running totals per group (infections, admissions, ICU admissions, deaths outside hospital) are integrated along with
 the state, so that the daily flows are exact differences of the state at the day's bounds.
 
 Vaccination is operator-split: at the start of each day the day's doses reach S, W and R in
@@ -49,10 +55,11 @@ from scipy.integrate import solve_ivp
 S, V, R, W = 0, 1, 2, 3
 E_ASYM, E_MILD, E_SEV = 4, 5, 6
 I_ASYM, I_MILD, I_SEV = 7, 8, 9
-H, C, D = 10, 11, 12
-PEOPLE = 13  # slots 0..12 hold people
-CUM_INF, CUM_ADM, CUM_ICU = 13, 14, 15
-SLOTS = 16
+P1, P2 = 10, 11
+H, C, H_POST, X, D = 12, 13, 14, 15, 16
+PEOPLE = 17  # slots 0..16 hold people
+CUM_INF, CUM_ADM, CUM_ICU, CUM_OUT = 17, 18, 19, 20
+SLOTS = 21
 
 #: Immune classes infection starts from, in the order of ``hazard`` and ``p_severe`` columns.
 CLASSES = [S, V, R, W]
@@ -153,12 +160,14 @@ class _Rhs:
 
         latent, gamma = float(p["latent_rate"]), float(p["recovery_rate"])
         ward, icu = float(p["ward_rate"]), float(p["icu_rate"])
+        at_home, after_icu, dying = float(p["at_home_rate"]), float(p["ward_after_icu_rate"]), float(p["dying_rate"])
         protected = float(p["protected"])
         # Recovery: all-or-nothing protection, a share to R and the rest to W.
         recovery = {R: protected, W: 1.0 - protected}
         p_asym = np.asarray(p["p_asym"], dtype=float)
         p_severe = np.asarray(p["p_severe"], dtype=float)  # (groups, classes)
-        p_icu = np.asarray(p["p_icu"], dtype=float)
+        p_icu = np.asarray(p["p_icu"], dtype=float)  # undated runs: ICU share factor 1
+        p_outside = np.asarray(p["p_outside"], dtype=float)
         q_ward = np.asarray(p["q_ward"], dtype=float)
         q_icu = np.asarray(p["q_icu"], dtype=float)
         hazard = np.asarray(p["hazard"], dtype=float)  # relative to S
@@ -169,15 +178,21 @@ class _Rhs:
                 flow(a, g, e, latent, {i: 1.0})
             flow(a, g, I_ASYM, gamma, recovery)
             flow(a, g, I_MILD, gamma, recovery)
-            # Admission at the end of the infectious period: to ICU or to the ward.
-            flow(a, g, I_SEV, gamma, {C: p_icu[g], H: 1.0 - p_icu[g]})
-            count(a, g, I_SEV, gamma, CUM_ADM)
-            count(a, g, I_SEV, gamma * p_icu[g], CUM_ICU)
-            # Discharge: dead with the ward / ICU mortality, otherwise recovered.
+            # Ill at home in two stages, then death outside hospital or admission (ICU or ward).
+            flow(a, g, I_SEV, gamma, {P1: 1.0})
+            flow(a, g, P1, at_home, {P2: 1.0})
+            admitted = 1.0 - p_outside[g]
+            flow(a, g, P2, at_home, {X: p_outside[g], C: admitted * p_icu[g], H: admitted * (1.0 - p_icu[g])})
+            count(a, g, P2, at_home * admitted, CUM_ADM)
+            count(a, g, P2, at_home * admitted * p_icu[g], CUM_ICU)
+            flow(a, g, X, dying, {D: 1.0})
+            count(a, g, X, dying, CUM_OUT)
+            # Discharge: dead with the ward / ICU mortality, otherwise recovered (from ICU via
+            # the ward after ICU).
             alive = 1.0 - q_ward[g]
             flow(a, g, H, ward, {D: q_ward[g], R: alive * protected, W: alive * (1.0 - protected)})
-            alive = 1.0 - q_icu[g]
-            flow(a, g, C, icu, {D: q_icu[g], R: alive * protected, W: alive * (1.0 - protected)})
+            flow(a, g, C, icu, {D: q_icu[g], H_POST: 1.0 - q_icu[g]})
+            flow(a, g, H_POST, after_icu, recovery)
             flow(a, g, V, float(p["waning_vaccine"]), {W: 1.0})
             flow(a, g, R, float(p["waning_infection"]), {W: 1.0})
 
@@ -188,12 +203,11 @@ class _Rhs:
                 count(b, g, cls, hazard[k], CUM_INF)
 
             # Above ICU capacity: for the overflow share of ICU patients the death probability is
-            # q_overflow instead of q_icu; O moves the difference from the recovered to D.
+            # q_overflow instead of q_icu; O moves the difference from the ward after ICU to D.
             if q_overflow is not None:
                 extra = q_overflow - q_icu[g]
                 o[at(g, D), at(g, C)] += icu * extra
-                o[at(g, R), at(g, C)] -= icu * extra * protected
-                o[at(g, W), at(g, C)] -= icu * extra * (1.0 - protected)
+                o[at(g, H_POST), at(g, C)] -= icu * extra
 
         # Force of infection: lambda_g = s(t) beta0 sigma_g sum_h M_gh (I_mild + I_sev + rho I_asym)_h / N_h,
         # M the contacts per person per day summed over the settings (all multipliers 1).
@@ -287,7 +301,7 @@ def simulate(
     ``rtol`` is the relative and ``atol`` the absolute tolerance (persons) of
     :func:`scipy.integrate.solve_ivp` on every slot; each day is integrated separately after the
     day's vaccinations. Returns arrays with the keys and shapes of :class:`afweging.Run`:
-    ``compartments`` ((days + 1) x groups x 13, persons), the daily flows ``infections``,
+    ``compartments`` ((days + 1) x groups x 17, persons), the daily flows ``infections``,
     ``admissions``, ``icu_admissions``, ``deaths``, ``vaccinations`` (days x groups, persons/day)
     and the end-of-day stocks ``hospital_occupancy``, ``icu_occupancy`` (days x groups, persons).
     Also ``evaluations``: right-hand-side evaluations used.
@@ -318,7 +332,7 @@ def simulate(
         "admissions": daily[:, :, CUM_ADM],
         "icu_admissions": daily[:, :, CUM_ICU],
         "deaths": daily[:, :, D],
-        "hospital_occupancy": states[1:, :, H],
+        "hospital_occupancy": states[1:, :, H] + states[1:, :, H_POST],
         "icu_occupancy": states[1:, :, C],
         "vaccinations": vaccinations,
         "evaluations": np.asarray(rhs.evaluations),

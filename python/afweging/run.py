@@ -63,8 +63,26 @@ class Run:
 
     @property
     def deaths(self) -> np.ndarray:
-        """Deaths in hospital per day (persons/day), days x age bands."""
+        """Deaths per day, in hospital and outside it (persons/day), days x age bands."""
         return self._inner.deaths
+
+    @property
+    def deaths_outside_hospital(self) -> np.ndarray:
+        """Deaths outside hospital per day (persons/day), days x age bands: the severely ill who
+        were not admitted, mostly nursing-home residents; part of :attr:`deaths`."""
+        return self._inner.deaths_outside_hospital
+
+    @property
+    def start_date(self) -> Optional[str]:
+        """ISO date of day 0 for a dated run (the scenario's ``start_date``), else ``None``."""
+        return self._inner.start_date
+
+    @property
+    def dates(self) -> Optional[np.ndarray]:
+        """The calendar date of each day (``datetime64[D]``) of a dated run, else ``None``."""
+        if self.start_date is None:
+            return None
+        return np.datetime64(self.start_date, "D") + np.arange(self.days)
 
     @property
     def hospital_occupancy(self) -> np.ndarray:
@@ -296,9 +314,11 @@ class Run:
         )
 
     def to_pandas(self) -> "pd.DataFrame":
-        """Tidy (long) frame: day, age_band, indicator, value, unit."""
+        """Tidy (long) frame: day, age_band, indicator, value, unit; dated runs add a ``date``
+        column after ``day``."""
         pd = _require("pandas", "pandas")
         days = np.arange(self.days)
+        dates = self.dates
         frames = []
         for name, unit, _ in INDICATORS:
             values = getattr(self, name)
@@ -306,6 +326,7 @@ class Run:
                 pd.DataFrame(
                     {
                         "day": np.repeat(days, len(self.age_bands)),
+                        **({} if dates is None else {"date": np.repeat(dates, len(self.age_bands))}),
                         "age_band": np.tile(self.age_bands, self.days),
                         "indicator": name,
                         "value": values.reshape(-1),
@@ -318,9 +339,13 @@ class Run:
     def to_xarray(self) -> "xr.Dataset":
         """Dataset with dims ``day`` and ``age_band`` (and ``setting`` for contact multipliers),
         ``units`` and ``long_name`` attributes on every variable. Regional runs add the dimension
-        ``region`` to the daily indicators (national totals are their sum over ``region``)."""
+        ``region`` to the daily indicators (national totals are their sum over ``region``). Dated
+        runs carry a ``date`` coordinate along ``day`` (``ds.swap_dims(day="date")`` indexes by
+        date)."""
         xr = _require("xarray", "xarray")
         coords: Dict[str, Any] = {"day": np.arange(self.days), "age_band": self.age_bands}
+        if self.dates is not None:
+            coords["date"] = ("day", self.dates.astype("datetime64[ns]"))
         if self.regions:
             coords["region"] = self.regions
             data: Dict[str, Any] = {

@@ -22,20 +22,35 @@ pub const E_SEV: usize = 6;
 pub const I_ASYM: usize = 7;
 pub const I_MILD: usize = 8;
 pub const I_SEV: usize = 9;
-/// In a clinical (non-ICU) hospital bed.
-pub const H: usize = 10;
+/// Severe pathway after the infectious stage: ill at home until admission, in two stages of equal
+/// mean so that the delay from infection to admission has the hump of the registry's (an Erlang
+/// chain: latent, infectious, and these two stages).
+pub const P1: usize = 10;
+pub const P2: usize = 11;
+/// In a clinical (non-ICU) hospital bed, admitted to the ward.
+pub const H: usize = 12;
 /// In ICU.
-pub const C: usize = 11;
+pub const C: usize = 13;
+/// Back on a clinical ward after ICU.
+pub const H_POST: usize = 14;
+/// Dying outside hospital (mostly nursing-home residents): the severe pathway of those not admitted.
+pub const X: usize = 15;
 /// Dead.
-pub const D: usize = 12;
+pub const D: usize = 16;
 /// Number of compartments holding people (conserved).
-pub const PEOPLE: usize = 13;
+pub const PEOPLE: usize = 17;
 /// Running totals (persons), integrated with the state so daily flows are exact.
-pub const CUM_INFECTIONS: usize = 13;
-pub const CUM_ADMISSIONS: usize = 14;
-pub const CUM_ICU_ADMISSIONS: usize = 15;
+pub const CUM_INFECTIONS: usize = 17;
+pub const CUM_ADMISSIONS: usize = 18;
+pub const CUM_ICU_ADMISSIONS: usize = 19;
+pub const CUM_DEATHS_OUTSIDE_HOSPITAL: usize = 20;
 /// Slots per group.
-pub const SLOTS: usize = 16;
+pub const SLOTS: usize = 21;
+
+/// The compartments of patients in clinical (non-ICU) beds: before and after ICU.
+pub const WARD: [usize; 2] = [H, H_POST];
+/// The ICU compartment, as a set of slots (the stocks are read by set).
+pub const ICU: [usize; 1] = [C];
 
 /// Names of the people compartments, in slot order.
 pub const NAMES: [&str; PEOPLE] = [
@@ -49,8 +64,12 @@ pub const NAMES: [&str; PEOPLE] = [
     "infectious_asymptomatic",
     "infectious_mild",
     "infectious_severe",
+    "awaiting_admission_1",
+    "awaiting_admission_2",
     "hospital",
     "icu",
+    "hospital_after_icu",
+    "dying_outside_hospital",
     "dead",
 ];
 

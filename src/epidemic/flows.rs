@@ -22,9 +22,18 @@ pub(crate) struct Rates {
     pub hazard: [f64; 4],
     pub latent: f64,
     pub recovery: f64,
+    /// Rate of each of the two stages ill at home before admission.
+    pub at_home: f64,
     /// Ward discharge rate of the day (preparedness levers can shorten stays).
     pub ward: f64,
+    /// ICU discharge rate of the day (dated runs: the stay in force on the date).
     pub icu: f64,
+    /// Discharge rate from the ward after ICU.
+    pub ward_after_icu: f64,
+    /// Death rate of those dying outside hospital.
+    pub dying: f64,
+    /// Factor of the day on P(ICU | admission) (dated runs; 1 otherwise).
+    pub icu_share: f64,
     pub waning_vaccine: f64,
     pub waning_infection: f64,
     /// Share of the recovered that is protected against reinfection.
@@ -113,6 +122,7 @@ impl Groups {
         let zero = GroupRates {
             p_asym: Lanes::splat(0.0),
             p_severe: [Lanes::splat(0.0); 4],
+            p_outside: Lanes::splat(0.0),
             p_icu: Lanes::splat(0.0),
             q_ward: Lanes::splat(0.0),
             q_icu: Lanes::splat(0.0),
@@ -125,6 +135,7 @@ impl Groups {
             for (p, &v) in b.p_severe.iter_mut().zip(&r.p_severe) {
                 p.0[lane] = v;
             }
+            b.p_outside.0[lane] = r.p_outside;
             b.p_icu.0[lane] = r.p_icu;
             b.q_ward.0[lane] = r.q_ward;
             b.q_icu.0[lane] = r.q_icu;
@@ -160,20 +171,27 @@ fn group(
         s[c::E_SEV] * sigma,
     ];
     let recoveries = (s[c::I_ASYM] + s[c::I_MILD]) * gamma;
-    let admissions = s[c::I_SEV] * gamma;
-    let to_icu = admissions * r.p_icu;
+    let to_home = s[c::I_SEV] * gamma;
+    let home_stage = s[c::P1] * rates.at_home;
+    let severe_out = s[c::P2] * rates.at_home;
+    let not_admitted = severe_out * r.p_outside;
+    let admissions = severe_out - not_admitted;
+    let to_icu = admissions * r.p_icu * rates.icu_share;
     let ward_out = s[c::H] * rates.ward;
     let icu_out = s[c::C] * rates.icu;
+    let post_out = s[c::H_POST] * rates.ward_after_icu;
+    let dying_out = s[c::X] * rates.dying;
     let icu_death_p = match rates.q_overflow {
         Some(q) => r.q_icu * (Lanes::splat(1.0) - overflow) + overflow * q,
         None => r.q_icu,
     };
-    let deaths = ward_out * r.q_ward + icu_out * icu_death_p;
+    let ward_deaths = ward_out * r.q_ward;
+    let icu_deaths = icu_out * icu_death_p;
     let waning_v = s[c::V] * rates.waning_vaccine;
     let waning_r = s[c::R] * rates.waning_infection;
 
     d[c::V] = d[c::V] - waning_v;
-    let recovered = recoveries + ward_out + icu_out - deaths;
+    let recovered = recoveries + ward_out - ward_deaths + post_out;
     d[c::R] = d[c::R] + (recovered * rates.protected - waning_r);
     d[c::W] = d[c::W] + (recovered * (1.0 - rates.protected) + waning_v + waning_r);
     d[c::E_ASYM] = asym - to_infectious[0];
@@ -181,13 +199,18 @@ fn group(
     d[c::E_SEV] = severe - to_infectious[2];
     d[c::I_ASYM] = to_infectious[0] - s[c::I_ASYM] * gamma;
     d[c::I_MILD] = to_infectious[1] - s[c::I_MILD] * gamma;
-    d[c::I_SEV] = to_infectious[2] - admissions;
+    d[c::I_SEV] = to_infectious[2] - to_home;
+    d[c::P1] = to_home - home_stage;
+    d[c::P2] = home_stage - severe_out;
     d[c::H] = admissions - to_icu - ward_out;
     d[c::C] = to_icu - icu_out;
-    d[c::D] = deaths;
+    d[c::H_POST] = icu_out - icu_deaths - post_out;
+    d[c::X] = not_admitted - dying_out;
+    d[c::D] = ward_deaths + icu_deaths + dying_out;
     d[c::CUM_INFECTIONS] = infections;
     d[c::CUM_ADMISSIONS] = admissions;
     d[c::CUM_ICU_ADMISSIONS] = to_icu;
+    d[c::CUM_DEATHS_OUTSIDE_HOSPITAL] = dying_out;
     d
 }
 
@@ -235,7 +258,7 @@ mod tests {
         /// are bit for bit those it has alone in a block.
         #[test]
         fn flows_conserve_people(
-            states in prop::array::uniform3(prop::array::uniform16(0.0f64..1e6)),
+            states in prop::array::uniform3(prop::array::uniform21(0.0f64..1e6)),
             lambda in prop::array::uniform3(0.0f64..3.0),
             overflow in prop::array::uniform3(0.0f64..1.0),
             p in prop::array::uniform3(prop::array::uniform8(0.0f64..1.0)),
@@ -245,8 +268,12 @@ mod tests {
                 hazard: [1.0, 0.3, 0.0, 0.8],
                 latent: 0.3,
                 recovery: 0.2,
+                at_home: 0.4,
                 ward: 0.13,
                 icu: 0.07,
+                ward_after_icu: 0.09,
+                dying: 0.2,
+                icu_share: 1.3,
                 waning_vaccine: 0.004,
                 waning_infection: 0.002,
                 protected: 0.85,
@@ -255,7 +282,8 @@ mod tests {
             let per_age = p.map(|p| GroupRates {
                 p_asym: p[0],
                 p_severe: [p[1] * (1.0 - p[0]), p[2] * (1.0 - p[0]), 0.0, p[3] * (1.0 - p[0])],
-                p_icu: p[4],
+                p_outside: p[7],
+                p_icu: p[4] / 1.3,
                 q_ward: p[5],
                 q_icu: p[6],
             });

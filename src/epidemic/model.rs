@@ -80,8 +80,11 @@ pub type Control<'a> = dyn FnMut(usize, &[f64], &mut [DayEffects]) + 'a;
 pub struct GroupRates<T = f64> {
     /// P(asymptomatic pathway | infection).
     pub p_asym: T,
-    /// P(severe pathway = admission | infection from class k), k in (S, V, R, W).
+    /// P(severe pathway | infection from class k), k in (S, V, R, W): admission, or death
+    /// outside hospital for those not admitted.
     pub p_severe: [T; 4],
+    /// P(death outside hospital | severe pathway): the share of the severely ill not admitted.
+    pub p_outside: T,
     /// P(ICU | admission).
     pub p_icu: T,
     /// P(death | ward stay without ICU).
@@ -167,13 +170,16 @@ impl Model {
         let mut per_group = Vec::with_capacity(n);
         for a in 0..n {
             let p_hosp = sev.p_hospital_given_infection[a] * v.severity;
+            let p_out =
+                sev.p_death_outside_hospital_given_infection[a] * v.severity * v.fatality_ratio;
             let room = 1.0 - calibration.asymptomatic_share[a];
-            if p_hosp > room {
+            if p_hosp + p_out > room {
                 check.fail(
                     "scenario.variant.severity",
                     format!(
-                        "makes P(admission | infection) in band {} ({p_hosp}) exceed the symptomatic share ({room})",
-                        calibration.age_bands[a]
+                        "makes P(admission or death outside hospital | infection) in band {} ({}) exceed the symptomatic share ({room})",
+                        calibration.age_bands[a],
+                        p_hosp + p_out
                     ),
                     format!("{}", v.severity),
                 );
@@ -220,22 +226,44 @@ impl Model {
             }
             per_group.push(GroupRates {
                 p_asym: calibration.asymptomatic_share[a],
-                p_severe: severe_factor.map(|f| p_hosp * f),
+                p_severe: severe_factor.map(|f| (p_hosp + p_out) * f),
+                p_outside: ratio_or_zero(p_out, p_hosp + p_out),
                 p_icu: icu * v.icu_ratio,
                 q_ward: ward_death.max(0.0) * v.fatality_ratio,
                 q_icu: sev.p_death_given_icu[a] * v.fatality_ratio,
             });
         }
         let q_overflow = sev.p_death_icu_overflow;
+        let stays = &calibration.stays;
+        // Ill at home until admission: what the latent and infectious stages leave of the delay.
+        let at_home = stays.infection_to_admission_days - v.latent_days - v.infectious_days;
+        if at_home <= 0.0 {
+            check.fail(
+                "calibration.stays.infection_to_admission_days",
+                format!(
+                    "must exceed the variant's latent + infectious days ({} + {})",
+                    v.latent_days, v.infectious_days
+                ),
+                format!("{}", stays.infection_to_admission_days),
+            );
+        }
         check.finish()?;
 
         let rates = [
             1.0 / v.latent_days,
             1.0 / v.infectious_days,
-            1.0 / calibration.stays.ward_days,
-            1.0 / calibration.stays.icu_days,
+            1.0 / stays.ward_days,
+            1.0 / stays.icu_days,
+            2.0 / at_home,
+            1.0 / stays.ward_after_icu_days,
+            1.0 / stays.outside_hospital_death_days,
         ];
-        let fastest = rates.iter().cloned().fold(0.0, f64::max);
+        let shortest_icu = stays
+            .by_date
+            .iter()
+            .map(|p| p.icu_days)
+            .fold(stays.icu_days, f64::min);
+        let fastest = rates.iter().cloned().fold(1.0 / shortest_icu, f64::max);
         // Keep the fastest linear rate times the step below 0.5: RK4's local error is then about
         // (0.5)^5/120 = 3e-4 of the decaying quantity per step, and the daily outputs stay within
         // 2e-4 of their peak (measured at most 1.0e-4 against 64 steps per day and against scipy).
@@ -267,6 +295,10 @@ impl Model {
                 recovery: rates[1],
                 ward: rates[2],
                 icu: rates[3],
+                at_home: rates[4],
+                ward_after_icu: rates[5],
+                dying: rates[6],
+                icu_share: 1.0,
                 waning_vaccine: scenario.vaccine.waning_days.map_or(0.0, |d| 1.0 / d),
                 waning_infection: scenario.immunity.waning_days.map_or(0.0, |d| 1.0 / d),
                 protected: scenario.immunity.infection_protection,
@@ -324,12 +356,15 @@ impl Model {
 
     /// The scalar parameters of the prepared model by name: rates (1/day), the protected share
     /// after recovery and the ICU capacity (persons).
-    pub fn scalars(&self) -> [(&'static str, f64); 8] {
+    pub fn scalars(&self) -> [(&'static str, f64); 11] {
         [
             ("latent_rate", self.flows.latent),
             ("recovery_rate", self.flows.recovery),
+            ("at_home_rate", self.flows.at_home),
             ("ward_rate", self.flows.ward),
             ("icu_rate", self.flows.icu),
+            ("ward_after_icu_rate", self.flows.ward_after_icu),
+            ("dying_rate", self.flows.dying),
             ("waning_vaccine", self.flows.waning_vaccine),
             ("waning_infection", self.flows.waning_infection),
             ("protected", self.flows.protected),
@@ -431,7 +466,7 @@ impl Model {
         for day in 0..days {
             control(day, &states[day * len..], &mut m);
             self.prepare_day(&m, &mut scratch);
-            self.prepare_care(&m[0].care, &mut scratch);
+            self.prepare_care(day, &m[0].care, &mut scratch);
             self.vaccinate(day, &m, &layout, &mut z, &mut given, &mut doses);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
@@ -446,6 +481,12 @@ impl Model {
         }
         trajectory.set_states(states);
         Ok(trajectory)
+    }
+
+    /// The calendar date of `day` of a dated run (`None` without `scenario.start_date`).
+    pub fn date(&self, day: usize) -> Option<chrono::NaiveDate> {
+        let start = self.scenario.start_date?;
+        start.checked_add_days(chrono::Days::new(day as u64))
     }
 
     /// The number of regions (1 for the national model).
@@ -475,9 +516,15 @@ impl Model {
     }
 
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
-    /// (the calibrated values when none acts).
-    fn prepare_care(&self, care: &Care, sc: &mut Scratch) {
+    /// (the calibrated values when none acts), and for dated runs the ICU stay and admission
+    /// share in force on the day's date.
+    fn prepare_care(&self, day: usize, care: &Care, sc: &mut Scratch) {
         sc.rates.ward = care.ward_days.map_or(self.flows.ward, |d| 1.0 / d);
+        if let Some(date) = self.date(day) {
+            let (icu_days, factor) = self.calibration.stays.icu_on(date);
+            sc.rates.icu = 1.0 / icu_days;
+            sc.rates.icu_share = factor;
+        }
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {
             return;
@@ -616,6 +663,14 @@ impl Model {
 /// The transpose of a flat row-major `n x n` matrix.
 fn transpose(m: &[f64], n: usize) -> Vec<f64> {
     (0..n * n).map(|k| m[(k % n) * n + k / n]).collect()
+}
+
+fn ratio_or_zero(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        0.0
+    }
 }
 
 fn ratio_or_one(numerator: f64, denominator: f64) -> f64 {

@@ -88,7 +88,7 @@ impl SignalReader {
             week.0 / days * 7.0 / self.population * 1e5,
             icu,
             icu / self.icu_capacity,
-            total(c::H) / self.hospital_capacity,
+            (total(c::H) + total(c::H_POST)) / self.hospital_capacity,
         ]
     }
 }

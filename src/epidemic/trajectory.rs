@@ -8,7 +8,7 @@ use crate::epidemic::model::{Model, Multipliers};
 
 /// The daily series of a run by age band (and by region), in the order results list them:
 /// `(name, unit, description)`; [`Trajectory::series_by_region`] gives each by name.
-pub const DAILY: [(&str, &str, &str); 7] = [
+pub const DAILY: [(&str, &str, &str); 8] = [
     (
         "infections",
         "persons/day",
@@ -20,11 +20,20 @@ pub const DAILY: [(&str, &str, &str); 7] = [
         "hospital admissions (ward and ICU)",
     ),
     ("icu_admissions", "persons/day", "ICU admissions"),
-    ("deaths", "persons/day", "deaths in hospital"),
+    (
+        "deaths",
+        "persons/day",
+        "deaths, in hospital and outside (nursing homes)",
+    ),
+    (
+        "deaths_outside_hospital",
+        "persons/day",
+        "deaths outside hospital (the severely ill not admitted)",
+    ),
     (
         "hospital_occupancy",
         "persons",
-        "COVID-19 patients in clinical (non-ICU) beds at the end of the day",
+        "COVID-19 patients in clinical (non-ICU) beds at the end of the day, before and after ICU",
     ),
     (
         "icu_occupancy",
@@ -78,6 +87,9 @@ pub struct Trajectory {
     pub hospital_capacity: [f64; 2],
     /// Remaining life expectancy per group (years), for life years lost.
     pub life_expectancy: Vec<f64>,
+    /// Calendar date of day 0 of a dated run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
 }
 
 impl Trajectory {
@@ -97,6 +109,7 @@ impl Trajectory {
             icu_capacity: [cal.capacity.icu_scaled, cal.capacity.icu_normal],
             hospital_capacity: [cal.capacity.hospital_scaled, cal.capacity.hospital_normal],
             life_expectancy: cal.life_expectancy.clone(),
+            start_date: model.scenario().start_date,
         }
     }
 
@@ -143,9 +156,13 @@ impl Trajectory {
             .expect("groups are regions x age bands")
     }
 
-    /// `days x groups`: persons in compartment `slot` at the end of each day.
-    fn stock_by_group(&self, slot: usize) -> Array2<f64> {
-        self.states.slice(s![1.., .., slot]).to_owned()
+    /// `days x groups`: persons in the compartments `slots` at the end of each day.
+    fn stock_by_group(&self, slots: &[usize]) -> Array2<f64> {
+        let mut out = self.states.slice(s![1.., .., slots[0]]).to_owned();
+        for &slot in &slots[1..] {
+            out += &self.states.slice(s![1.., .., slot]);
+        }
+        out
     }
 
     /// `days x groups`: the increase of a running total (or of the dead) over each day.
@@ -172,16 +189,18 @@ impl Trajectory {
             "admissions" => self.daily_by_region(c::CUM_ADMISSIONS),
             "icu_admissions" => self.daily_by_region(c::CUM_ICU_ADMISSIONS),
             "deaths" => self.daily_by_region(c::D),
-            "hospital_occupancy" => self.stock_by_region(c::H),
-            "icu_occupancy" => self.stock_by_region(c::C),
+            "deaths_outside_hospital" => self.daily_by_region(c::CUM_DEATHS_OUTSIDE_HOSPITAL),
+            "hospital_occupancy" => self.stock_by_region(&c::WARD),
+            "icu_occupancy" => self.stock_by_region(&c::ICU),
             "vaccinations" => self.vaccinations_by_region(),
             _ => return None,
         })
     }
 
-    /// `days x age bands`: persons in compartment `slot` at the end of each day (all regions).
-    pub fn stock(&self, slot: usize) -> Array2<f64> {
-        self.by_age(self.states.slice(s![1.., .., slot]))
+    /// `days x age bands`: persons in the compartments `slots` at the end of each day (all
+    /// regions).
+    pub fn stock(&self, slots: &[usize]) -> Array2<f64> {
+        self.by_age(self.stock_by_group(slots).view())
     }
 
     /// `days x age bands`: the increase of a running total (or of the dead) over each day.
@@ -190,9 +209,9 @@ impl Trajectory {
         self.by_age((&all.slice(s![1.., ..]) - &all.slice(s![..-1, ..])).view())
     }
 
-    /// `days x regions x age bands`: compartment `slot` at the end of each day, by region.
-    pub fn stock_by_region(&self, slot: usize) -> Array3<f64> {
-        self.by_region(self.stock_by_group(slot))
+    /// `days x regions x age bands`: the compartments `slots` at the end of each day, by region.
+    pub fn stock_by_region(&self, slots: &[usize]) -> Array3<f64> {
+        self.by_region(self.stock_by_group(slots))
     }
 
     /// `days x regions x age bands`: the increase of a running total over each day, by region.
@@ -238,14 +257,20 @@ impl Trajectory {
         self.daily(c::D)
     }
 
-    /// COVID-19 patients in clinical (non-ICU) beds at the end of each day (persons).
+    /// Deaths outside hospital per day (persons), included in [`Trajectory::deaths`].
+    pub fn deaths_outside_hospital(&self) -> Array2<f64> {
+        self.daily(c::CUM_DEATHS_OUTSIDE_HOSPITAL)
+    }
+
+    /// COVID-19 patients in clinical (non-ICU) beds at the end of each day, before and after
+    /// ICU (persons).
     pub fn hospital_occupancy(&self) -> Array2<f64> {
-        self.stock(c::H)
+        self.stock(&c::WARD)
     }
 
     /// COVID-19 patients in ICU at the end of each day (persons).
     pub fn icu_occupancy(&self) -> Array2<f64> {
-        self.stock(c::C)
+        self.stock(&c::ICU)
     }
 
     /// Persons alive or dead per age band at each recorded time (conserved; all regions).
@@ -268,9 +293,9 @@ impl Trajectory {
         self.total_by_region(slot).sum_axis(Axis(0)).to_vec()
     }
 
-    /// Per age band: a stock summed over the ends of all days (patient-days, for occupancy slots).
-    pub fn stock_days_by_group(&self, slot: usize) -> Vec<f64> {
-        self.stock(slot).sum_axis(Axis(0)).to_vec()
+    /// Per age band: stocks summed over the ends of all days (patient-days, for occupancy slots).
+    pub fn stock_days_by_group(&self, slots: &[usize]) -> Vec<f64> {
+        self.stock(slots).sum_axis(Axis(0)).to_vec()
     }
 
     /// The virus-spread dimension of the reference framework, with the days above scaled-up

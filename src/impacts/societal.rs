@@ -368,8 +368,8 @@ pub(super) fn by_region(
     let people: Vec<f64> = areas.iter().map(Area::people).collect();
     let total_people = sum(&people);
     let displaced = prep.map_or(0.0, PreparednessOutcome::displaced_qalys);
-    let ward = run.stock_by_region(c::H);
-    let icu = run.stock_by_region(c::C);
+    let ward = run.stock_by_region(&c::WARD);
+    let icu = run.stock_by_region(&c::ICU);
     let bed_days = |a: &ndarray::Array3<f64>, r: usize| a.index_axis(ndarray::Axis(1), r).sum();
     let care_qalys: Vec<f64> = (0..areas.len())
         .map(|r| {

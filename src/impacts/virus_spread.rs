@@ -19,8 +19,8 @@ pub(super) struct BedDays {
 impl BedDays {
     pub(super) fn of(run: &Run) -> Self {
         BedDays {
-            ward: run.stock_days_by_group(c::H),
-            icu: run.stock_days_by_group(c::C),
+            ward: run.stock_days_by_group(&c::WARD),
+            icu: run.stock_days_by_group(&c::ICU),
         }
     }
 }
@@ -54,8 +54,8 @@ pub(super) fn push(b: &mut Builder<'_>, run: &Run, life_expectancy: &[f64], beds
 /// states.
 pub(super) fn by_region(run: &Run, life_expectancy: &[f64]) -> ByRegion {
     let sum_rows = |a: ndarray::Array2<f64>| a.outer_iter().map(|r| r.sum()).collect::<Vec<f64>>();
-    let days_by_region = |slot: usize| -> Vec<f64> {
-        run.stock_by_region(slot)
+    let days_by_region = |slots: &[usize]| -> Vec<f64> {
+        run.stock_by_region(slots)
             .sum_axis(ndarray::Axis(0))
             .outer_iter()
             .map(|r| r.sum())
@@ -83,7 +83,7 @@ pub(super) fn by_region(run: &Run, life_expectancy: &[f64]) -> ByRegion {
                 .map(|r| r.iter().zip(life_expectancy).map(|(d, e)| d * e).sum())
                 .collect(),
         ),
-        ("hospital_bed_days", days_by_region(c::H)),
-        ("icu_bed_days", days_by_region(c::C)),
+        ("hospital_bed_days", days_by_region(&c::WARD)),
+        ("icu_bed_days", days_by_region(&c::ICU)),
     ]
 }

@@ -2,6 +2,7 @@
 //! The default is the Netherlands, embedded from `data/netherlands/calibration.json`, where every
 //! figure carries its source and year (or is marked as an assumption).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Display;
 
@@ -70,19 +71,59 @@ pub struct Severity {
     pub p_death_given_admission: Vec<f64>,
     /// P(death | ICU admission) while ICU capacity suffices.
     pub p_death_given_icu: Vec<f64>,
+    /// P(death outside hospital | infection): the severely ill who are not admitted (mostly
+    /// nursing-home residents) and die where they live.
+    pub p_death_outside_hospital_given_infection: Vec<f64>,
     /// P(death) of a patient needing ICU above the scaled-up capacity; `null` switches
     /// overflow mortality off.
     pub p_death_icu_overflow: Option<f64>,
 }
 
-/// Mean lengths of stay (days).
+/// Mean delays and lengths of stay (days).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stays {
+    /// Mean days from infection to hospital admission (incubation plus onset to admission); the
+    /// part after the latent and infectious stages is spent ill at home in two equal stages.
+    pub infection_to_admission_days: f64,
     /// Mean days on a clinical (non-ICU) ward, admission to discharge or death.
     pub ward_days: f64,
-    /// Mean days in ICU.
+    /// Mean days in ICU (runs without dates, and dated runs before the first of `by_date`).
     pub icu_days: f64,
+    /// Mean days on a clinical ward after ICU, for those who survive ICU.
+    pub ward_after_icu_days: f64,
+    /// Mean days from when a patient would have been admitted to death, for those who die
+    /// outside hospital.
+    pub outside_hospital_death_days: f64,
+    /// Care that changed over time, for dated runs: from each date on, the ICU stay and a factor
+    /// on P(ICU | admission). Sorted by date.
+    #[serde(default)]
+    pub by_date: Vec<StaysFrom>,
+}
+
+/// ICU care from a date on ([`Stays::by_date`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaysFrom {
+    pub from: NaiveDate,
+    /// Mean days in ICU from this date on.
+    pub icu_days: f64,
+    /// Factor on P(ICU | admission) from this date on (1: as calibrated).
+    pub icu_admission_factor: f64,
+}
+
+impl Stays {
+    /// The ICU stay (days) and ICU admission factor in force on `date` (the undated values
+    /// before the first entry).
+    pub fn icu_on(&self, date: NaiveDate) -> (f64, f64) {
+        self.by_date
+            .iter()
+            .take_while(|p| p.from <= date)
+            .last()
+            .map_or((self.icu_days, 1.0), |p| {
+                (p.icu_days, p.icu_admission_factor)
+            })
+    }
 }
 
 /// Beds for COVID-19 patients (persons).
@@ -214,7 +255,7 @@ impl Calibration {
                 }
             }
         }
-        let per_age: [(&'static str, &Vec<f64>, Rule); 7] = [
+        let per_age: [(&'static str, &Vec<f64>, Rule); 8] = [
             (
                 "calibration.relative_susceptibility",
                 &self.relative_susceptibility,
@@ -246,6 +287,11 @@ impl Calibration {
                 Checker::share,
             ),
             (
+                "calibration.severity.p_death_outside_hospital_given_infection",
+                &self.severity.p_death_outside_hospital_given_infection,
+                Checker::share,
+            ),
+            (
                 "calibration.life_expectancy",
                 &self.life_expectancy,
                 Checker::non_negative,
@@ -265,8 +311,54 @@ impl Calibration {
         if let Some(p) = self.severity.p_death_icu_overflow {
             c.share("calibration.severity.p_death_icu_overflow", p);
         }
-        c.positive("calibration.stays.ward_days", self.stays.ward_days);
-        c.positive("calibration.stays.icu_days", self.stays.icu_days);
+        let stays = &self.stays;
+        c.positive(
+            "calibration.stays.infection_to_admission_days",
+            stays.infection_to_admission_days,
+        );
+        c.positive("calibration.stays.ward_days", stays.ward_days);
+        c.positive("calibration.stays.icu_days", stays.icu_days);
+        c.positive(
+            "calibration.stays.ward_after_icu_days",
+            stays.ward_after_icu_days,
+        );
+        c.positive(
+            "calibration.stays.outside_hospital_death_days",
+            stays.outside_hospital_death_days,
+        );
+        let most_icu = self
+            .severity
+            .p_icu_given_admission
+            .iter()
+            .fold(0.0, |a: f64, &b| a.max(b));
+        for (i, period) in stays.by_date.iter().enumerate() {
+            let field = format_args!("calibration.stays.by_date[{i}]");
+            c.positive(format_args!("{field}.icu_days"), period.icu_days);
+            c.non_negative(
+                format_args!("{field}.icu_admission_factor"),
+                period.icu_admission_factor,
+            );
+            if period.icu_admission_factor * most_icu > 1.0 {
+                c.fail(
+                    format_args!("{field}.icu_admission_factor"),
+                    format!("makes P(ICU | admission) exceed 1 (largest by age {most_icu})"),
+                    format!("{}", period.icu_admission_factor),
+                );
+            }
+            if let Some(before) = i.checked_sub(1).map(|j| &stays.by_date[j]) {
+                if period.from <= before.from {
+                    c.fail(
+                        format_args!("{field}.from"),
+                        format!(
+                            "must be after calibration.stays.by_date[{}].from ({})",
+                            i - 1,
+                            before.from
+                        ),
+                        period.from.to_string(),
+                    );
+                }
+            }
+        }
         c.non_negative(
             "calibration.capacity.hospital_normal",
             self.capacity.hospital_normal,

@@ -237,6 +237,7 @@ impl PyModel {
         let severe: Vec<f64> = rates.iter().flat_map(|r| r.p_severe).collect();
         let severe = Array2::from_shape_vec((n, 4), severe).expect("shape");
         d.set_item("p_severe", severe.into_pyarray(py))?;
+        d.set_item("p_outside", column(|r| r.p_outside).into_pyarray(py))?;
         d.set_item("p_icu", column(|r| r.p_icu).into_pyarray(py))?;
         d.set_item("q_ward", column(|r| r.q_ward).into_pyarray(py))?;
         d.set_item("q_icu", column(|r| r.q_icu).into_pyarray(py))?;
@@ -322,6 +323,17 @@ impl PyRun {
     #[getter]
     fn deaths<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.deaths().into_pyarray(py)
+    }
+
+    #[getter]
+    fn deaths_outside_hospital<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
+        self.inner.deaths_outside_hospital().into_pyarray(py)
+    }
+
+    /// ISO date of day 0 of a dated run (`None` otherwise).
+    #[getter]
+    fn start_date(&self) -> Option<String> {
+        self.inner.start_date.map(|d| d.to_string())
     }
 
     #[getter]

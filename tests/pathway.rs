@@ -1,0 +1,189 @@
+//! The hospital pathway: the delay from infection to admission, deaths outside hospital, the ward
+//! after ICU, and ICU care that changes with the date (issue 18).
+
+use afweging::epidemic::compartments as c;
+use afweging::inputs::calibration::Calibration;
+use afweging::inputs::scenario::Scenario;
+use afweging::Model;
+use chrono::NaiveDate;
+
+/// A scenario in which the infections present at day 0 hardly infect anyone (R0 0.01): their
+/// admissions show the pathway's delays alone.
+fn cohort() -> Scenario {
+    let mut sc = Scenario::preset("centraal").unwrap();
+    sc.behaviour = None;
+    sc.variant.r0 = 0.01;
+    sc.seasonality.amplitude = 0.0;
+    sc.campaigns.clear();
+    sc.initial.prevalence = 0.01;
+    sc.initial.vaccinated = vec![0.0; 9];
+    sc.initial.recovered = vec![0.0; 9];
+    sc.initial.waned = vec![0.0; 9];
+    sc
+}
+
+/// Mean day (midpoints) of a daily series.
+fn mean_day(series: &[f64]) -> f64 {
+    let total: f64 = series.iter().sum();
+    series
+        .iter()
+        .enumerate()
+        .map(|(d, v)| (d as f64 + 0.5) * v)
+        .sum::<f64>()
+        / total
+}
+
+#[test]
+fn admissions_come_eleven_days_after_infection() {
+    let cal = Calibration::netherlands();
+    let sc = cohort();
+    let (latent, infectious) = (sc.variant.latent_days, sc.variant.infectious_days);
+    let to_admission = cal.stays.infection_to_admission_days;
+    let model = Model::new(cal, sc).unwrap();
+    let run = model.run(200).unwrap();
+    let admissions: Vec<f64> = run
+        .admissions()
+        .rows()
+        .into_iter()
+        .map(|r| r.sum())
+        .collect();
+    // The cohort starts in the latent and infectious stages in proportion to their durations;
+    // from the latent stage the mean time left to admission is the whole delay, from the
+    // infectious stage the delay less the latent period (stages are exponential: no memory).
+    let in_latent = latent / (latent + infectious);
+    let expected = in_latent * to_admission + (1.0 - in_latent) * (to_admission - latent);
+    let mean = mean_day(&admissions);
+    assert!(
+        (mean - expected).abs() < 0.15,
+        "mean admission day {mean:.3}, expected {expected:.3}"
+    );
+    // The two stages at home give the delay a hump: admissions peak days after day 0, not on it.
+    let peak = admissions
+        .iter()
+        .enumerate()
+        .fold((0, 0.0), |b, (d, &v)| if v > b.1 { (d, v) } else { b })
+        .0;
+    assert!((4..=9).contains(&peak), "admissions peak on day {peak}");
+}
+
+#[test]
+fn deaths_outside_hospital_are_counted_once_and_only_where_calibrated() {
+    let cal = Calibration::netherlands();
+    let outside_by_age = cal
+        .severity
+        .p_death_outside_hospital_given_infection
+        .clone();
+    let sc = cohort();
+    let scale = sc.variant.severity * sc.variant.fatality_ratio;
+    let model = Model::new(cal, sc).unwrap();
+    let run = model.run(200).unwrap();
+    let outside = run.total_by_group(c::CUM_DEATHS_OUTSIDE_HOSPITAL);
+    let deaths = run.total_by_group(c::D);
+    let infections: Vec<f64> = run
+        .states
+        .slice(ndarray::s![0, .., ..])
+        .rows()
+        .into_iter()
+        .map(|g| (4..=9).map(|k| g[k]).sum())
+        .collect();
+    for (a, p) in outside_by_age.iter().enumerate() {
+        assert!(outside[a] <= deaths[a] + 1e-9, "band {a}");
+        if *p == 0.0 {
+            assert_eq!(outside[a], 0.0, "band {a}");
+        } else {
+            // Of the cohort infected at day 0 (its few secondary infections aside), the
+            // calibrated share (times the variant's severity and fatality) dies outside hospital.
+            let (share, p) = (outside[a] / infections[a], p * scale);
+            assert!((share / p - 1.0).abs() < 0.03, "band {a}: {share} vs {p}");
+        }
+    }
+}
+
+#[test]
+fn icu_survivors_return_to_the_ward() {
+    let model = Model::new(Calibration::netherlands(), cohort()).unwrap();
+    let run = model.run(120).unwrap();
+    let after_icu: f64 = run.stock(&[c::H_POST]).sum();
+    assert!(after_icu > 0.0);
+    // Ward occupancy counts both ward compartments.
+    let ward = run.hospital_occupancy();
+    let parts = &run.stock(&[c::H]) + &run.stock(&[c::H_POST]);
+    assert_eq!(ward, parts);
+}
+
+#[test]
+fn dated_runs_take_the_icu_care_of_their_dates() {
+    let cal = Calibration::netherlands();
+    let spring = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
+    let autumn = NaiveDate::from_ymd_opt(2020, 10, 1).unwrap();
+    assert_eq!(cal.stays.icu_on(spring), (22.0, 1.2));
+    assert_eq!(cal.stays.icu_on(autumn), (17.0, 0.86));
+    assert_eq!(
+        cal.stays
+            .icu_on(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()),
+        (cal.stays.icu_days, 1.0)
+    );
+    let icu_per_admission = |date: NaiveDate| {
+        let model = Model::new(cal.clone(), cohort().starting_on(date)).unwrap();
+        let run = model.run(60).unwrap();
+        (
+            run.icu_admissions().sum() / run.admissions().sum(),
+            run.icu_occupancy().sum() / run.icu_admissions().sum(),
+        )
+    };
+    let (share_spring, days_spring) = icu_per_admission(spring);
+    let (share_autumn, days_autumn) = icu_per_admission(autumn);
+    assert!(
+        (share_spring / share_autumn - 1.2 / 0.86).abs() < 1e-9,
+        "{share_spring} / {share_autumn}"
+    );
+    // ICU-days per ICU admission: longer stays in spring 2020 (within the 60 days run).
+    assert!(
+        days_spring > days_autumn * 1.1,
+        "{days_spring} vs {days_autumn}"
+    );
+}
+
+#[test]
+fn a_delay_shorter_than_the_infectious_stages_is_refused_by_name() {
+    let mut cal = Calibration::netherlands();
+    cal.stays.infection_to_admission_days = 3.0;
+    let err = Model::new(cal, cohort()).unwrap_err().to_string();
+    assert!(
+        err.contains("calibration.stays.infection_to_admission_days")
+            && err.contains("latent + infectious"),
+        "{err}"
+    );
+    let mut cal = Calibration::netherlands();
+    cal.stays.by_date.swap(0, 1);
+    let err = cal.validate().unwrap_err().to_string();
+    assert!(err.contains("calibration.stays.by_date[1].from"), "{err}");
+}
+
+#[test]
+fn start_date_and_day_of_year_must_agree() {
+    let sc = cohort().starting_on(NaiveDate::from_ymd_opt(2020, 2, 17).unwrap());
+    assert_eq!(sc.day_of_year(), 48.0);
+    assert_eq!(sc.start_day_of_year, Some(48.0));
+    let mut wrong = sc.clone();
+    wrong.start_day_of_year = Some(244.0);
+    let err = wrong.validate(None).unwrap_err().to_string();
+    assert!(
+        err.contains("scenario.start_day_of_year") && err.contains("2020-02-17"),
+        "{err}"
+    );
+    let mut none = sc;
+    none.start_date = None;
+    none.start_day_of_year = None;
+    let err = none.validate(None).unwrap_err().to_string();
+    assert!(
+        err.contains("scenario.start_day_of_year: is required"),
+        "{err}"
+    );
+    // Through JSON, the date alone is enough.
+    let mut json: serde_json::Value = serde_json::from_str(&cohort().to_json_string()).unwrap();
+    json.as_object_mut().unwrap().remove("start_day_of_year");
+    json["start_date"] = "2020-03-01".into();
+    let sc = Scenario::from_json_str(&json.to_string()).unwrap();
+    assert_eq!(sc.day_of_year(), 61.0);
+}
