@@ -40,6 +40,7 @@ pub use inputs::calibration::{Calibration, Setting};
 pub use inputs::scenario::Scenario;
 pub use measures::plans::{Package, SectorPlans};
 pub use measures::policy::{Policy, TriggerPolicy};
+pub use measures::timeline::Timeline;
 
 pub use decision::valuation::Valuation;
 pub use run::Run;

@@ -21,6 +21,7 @@ use crate::measures::behaviour::{BehaviourRecord, LeverEffect, MeasureDay, Respo
 use crate::measures::plans::SectorPlans;
 use crate::measures::policy::{Governor, Policy, PolicyRecord};
 use crate::measures::preparedness::PreparednessRecord;
+use crate::measures::timeline::Timeline;
 
 /// A finished run: the epidemic's trajectory and what measures, behaviour and levers did.
 /// It dereferences to its [`Trajectory`], so a run's states and series read as the trajectory's.
@@ -121,6 +122,39 @@ pub fn with_policy(
 ) -> Result<Run> {
     check_days(days)?;
     let mut governor = Governor::new(model, plans, policy, days)?;
+    let mut run = closed_loop(
+        model,
+        days,
+        &mut |day, signals, regions, effects, levers| {
+            governor.day(day, signals, regions, effects, levers)
+        },
+    )?;
+    let (policy, preparedness) = governor.finish();
+    run.policy = Some(policy);
+    run.preparedness = preparedness;
+    Ok(run)
+}
+
+/// Runs a model under a timeline of packages by date ([`crate::measures::timeline`]), alone or
+/// combined with a policy: each day the package in force is the timeline's package on the day's
+/// date (day 0 is `scenario.start_date`, which a timeline requires) merged with the policy's
+/// package of the day by [`crate::measures::timeline::stricter`] (per sector the stricter rung, the
+/// general measures of both). A run that goes on past the timeline's last entry keeps its package;
+/// a run that starts before the first entry is refused. The record's levels are the pairs (entry,
+/// policy level) in force during the run, named `"{date} {entry name} + {policy level}"` (alone:
+/// `"{date} {entry name}"`); its decisions name the trigger policy's own levels.
+pub fn with_timeline(
+    model: &Model,
+    plans: &SectorPlans,
+    timeline: &Timeline,
+    policy: Option<&Policy>,
+    days: usize,
+) -> Result<Run> {
+    check_days(days)?;
+    let none = Policy::Package(Default::default());
+    let alone = policy.is_none();
+    let policy = policy.unwrap_or(&none);
+    let mut governor = Governor::scheduled(model, plans, policy, Some((timeline, alone)), days)?;
     let mut run = closed_loop(
         model,
         days,

@@ -15,6 +15,7 @@ from .errors import AfwegingError, SolverError, UnknownNameError, ValidationErro
 from .model import Model
 from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
+from .timeline import Timeline
 from .sensitivity import OneWay, one_way
 from .sweep import sweep, sweep_frame
 from .uncertainty import Uncertainty
@@ -48,6 +49,7 @@ __all__ = [
     "write_report",
     "Run",
     "Scenario",
+    "Timeline",
     "sweep",
     "sweep_frame",
     "Uncertainty",

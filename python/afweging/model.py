@@ -10,6 +10,7 @@ from . import _core
 from ._inputs import Calibration, Scenario
 from .plans import Policy
 from .run import Run
+from .timeline import Timeline
 
 
 class Model:
@@ -35,6 +36,7 @@ class Model:
         policy: Optional[Policy] = None,
         days: int = 365,
         contact_multipliers: Optional[np.ndarray] = None,
+        timeline: Optional[Timeline] = None,
     ) -> Run:
         """Simulates ``days`` days from the scenario's start.
 
@@ -42,6 +44,9 @@ class Model:
         runs inside the simulation and sets the rungs in force each day. Without it, no measures.
         ``contact_multipliers`` (optional, ``days x 4``, dimensionless, not with a policy) scales
         the contacts per day in the settings home, school, work and community (1 = normal).
+        ``timeline`` (optional, :class:`Timeline`; needs a dated scenario, ``scenario.start_date``):
+        the package in force each day follows the timeline's dates; with a ``policy`` as well, each
+        sector takes the stricter rung of the two (not with ``contact_multipliers``).
         The GIL is released while the engine runs.
         """
         if isinstance(policy, (int, np.integer)) and not isinstance(policy, bool):
@@ -52,7 +57,14 @@ class Model:
             raise TypeError(f"days: expected a whole number, got {days!r}")
         if contact_multipliers is not None:
             contact_multipliers = np.ascontiguousarray(contact_multipliers, dtype=np.float64)
-        inner = self._inner.run(int(days), contact_multipliers, None if policy is None else policy._inner)
+        if timeline is not None and not isinstance(timeline, Timeline):
+            raise TypeError(f"timeline: expected an afweging.Timeline, got {type(timeline).__name__}")
+        inner = self._inner.run(
+            int(days),
+            contact_multipliers,
+            None if policy is None else policy._inner,
+            None if timeline is None else timeline._inner,
+        )
         return Run(inner, self.scenario.name)
 
     def r0(self) -> float:

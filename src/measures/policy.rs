@@ -20,6 +20,7 @@ use crate::inputs::validate::Checker;
 use crate::measures::behaviour::{LeverEffect, MeasureDay};
 use crate::measures::plans::{Package, SectorPlans, Support};
 use crate::measures::preparedness::{PreparednessRecord, Schedule};
+use crate::measures::timeline::{stricter, Timeline};
 
 /// One level of a trigger policy: when it applies and which package it puts in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -326,6 +327,9 @@ pub struct Governor<'a> {
     schedule: Option<Schedule>,
     /// One controller for the nation, or one per region.
     controllers: Vec<Controller>,
+    /// Under a timeline: per day, the first of the day's levels (the entry in force times the
+    /// number of the policy's levels); empty without a timeline.
+    day_offset: Vec<usize>,
     regional: bool,
     /// Population share and name of every region (one entry for the national model).
     weights: Vec<f64>,
@@ -341,11 +345,66 @@ impl<'a> Governor<'a> {
         policy: &'a Policy,
         days: usize,
     ) -> crate::error::Result<Self> {
+        Self::scheduled(model, plans, policy, None, days)
+    }
+
+    /// As [`Governor::new`], with the packages of a timeline by date
+    /// ([`crate::measures::timeline`]): the levels are the pairs (entry in force during the run,
+    /// level of the policy), each with the package [`stricter`] makes of the two, and on each day
+    /// the entry in force on its date and the policy's level decide. The scenario must be dated
+    /// (`scenario.start_date`), on or after the first entry. `alone`: the policy is no more than
+    /// the timeline's companion (the default package), so levels and the record are named after
+    /// the timeline alone.
+    pub fn scheduled(
+        model: &Model,
+        plans: &SectorPlans,
+        policy: &'a Policy,
+        timeline: Option<(&Timeline, bool)>,
+        days: usize,
+    ) -> crate::error::Result<Self> {
         let mut check = Checker::new();
         policy.check(plans, &mut check);
+        if let Some((t, _)) = timeline {
+            t.check(plans, &mut check);
+        }
         check.finish()?;
         let cal = model.calibration();
-        let levels = policy.levels();
+        let mut levels = policy.levels();
+        let mut day_offset = Vec::new();
+        let mut record_name = None;
+        if let Some((t, alone)) = timeline {
+            let Some(start) = model.scenario().start_date else {
+                return Err(crate::error::Error::field(
+                    "scenario.start_date".into(),
+                    "is required for a run with a timeline (packages are scheduled by date)".into(),
+                    String::new(),
+                ));
+            };
+            let schedule = t.schedule(start, days, "scenario.start_date")?;
+            let first = schedule.first().copied().unwrap_or(0);
+            let last = schedule.last().copied().unwrap_or(first);
+            let n = levels.len();
+            day_offset = schedule.iter().map(|e| (e - first) * n).collect();
+            levels = t.entries[first..=last]
+                .iter()
+                .flat_map(|entry| {
+                    let name = format!("{} {}", entry.date, entry.name);
+                    levels.iter().map(move |(level, package)| {
+                        let combined = stricter(&entry.package, package);
+                        if alone {
+                            (name.clone(), combined)
+                        } else {
+                            (format!("{name} + {level}"), combined)
+                        }
+                    })
+                })
+                .collect();
+            record_name = Some(if alone {
+                t.name.clone()
+            } else {
+                format!("{} + {}", t.name, policy.name())
+            });
+        }
         let effects = levels
             .iter()
             .map(|(_, p)| plans.contact_effect(p, cal))
@@ -416,7 +475,8 @@ impl<'a> Governor<'a> {
         };
         let names: Vec<String> = geo.map_or_else(Vec::new, |g| g.names.clone());
         let record = PolicyRecord {
-            name: trigger.map_or_else(|| policy.name(), |t| t.name.clone()),
+            name: record_name
+                .unwrap_or_else(|| trigger.map_or_else(|| policy.name(), |t| t.name.clone())),
             sectors: plans.sectors.iter().map(|s| s.name.clone()).collect(),
             levels: levels.iter().map(|(n, _)| n.clone()).collect(),
             general: levels.iter().map(|(_, p)| p.general.clone()).collect(),
@@ -454,6 +514,7 @@ impl<'a> Governor<'a> {
             prep_in_level,
             schedule,
             controllers,
+            day_offset,
             regional,
             weights,
             names,
@@ -481,12 +542,16 @@ impl<'a> Governor<'a> {
             prep_in_level,
             schedule,
             controllers,
+            day_offset,
             regional,
             weights,
             names,
             record,
         } = self;
         let regional = *regional;
+        // The first of today's levels under a timeline (0 without one); a controller's level is
+        // counted from it.
+        let at = day_offset.get(day).copied().unwrap_or(0);
         if let Some(t) = trigger {
             if regional {
                 for (r, controller) in controllers.iter_mut().enumerate() {
@@ -503,16 +568,16 @@ impl<'a> Governor<'a> {
                 controllers[0].step(t, day, signals, None, &mut record.decisions);
             }
         }
-        let top = controllers.iter().map(|c| c.level).max().unwrap_or(0);
+        let top = at + controllers.iter().map(|c| c.level).max().unwrap_or(0);
         if regional {
             let each = m.iter_mut().zip(lever_effects.iter_mut());
             for ((out, lever), controller) in each.zip(controllers.iter()) {
-                out.clone_from(&effects[controller.level]);
-                *lever = levers[controller.level].0;
+                out.clone_from(&effects[at + controller.level]);
+                *lever = levers[at + controller.level].0;
             }
             record
                 .region_level
-                .push(controllers.iter().map(|c| c.level).collect());
+                .push(controllers.iter().map(|c| at + c.level).collect());
         } else {
             for (out, lever) in m.iter_mut().zip(lever_effects.iter_mut()) {
                 out.clone_from(&effects[top]);
@@ -529,7 +594,7 @@ impl<'a> Governor<'a> {
             let in_force: Vec<bool> = (0..prep_names.len())
                 .map(|k| {
                     if regional {
-                        controllers.iter().any(|c| prep_in_level[c.level][k])
+                        controllers.iter().any(|c| prep_in_level[at + c.level][k])
                     } else {
                         prep_in_level[top][k]
                     }
@@ -539,7 +604,7 @@ impl<'a> Governor<'a> {
             for (r, out) in m.iter_mut().enumerate() {
                 out.care = care;
                 let kept = if regional {
-                    schedule.testing_kept(&prep_in_level[controllers[r].level])
+                    schedule.testing_kept(&prep_in_level[at + controllers[r].level])
                 } else {
                     kept
                 };
@@ -552,7 +617,7 @@ impl<'a> Governor<'a> {
             controllers
                 .iter()
                 .zip(weights.iter())
-                .map(|(c, w)| w * stringency[c.level])
+                .map(|(c, w)| w * stringency[at + c.level])
                 .sum()
         } else {
             stringency[top]
@@ -561,7 +626,7 @@ impl<'a> Governor<'a> {
             controllers
                 .iter()
                 .zip(weights.iter())
-                .map(|(c, w)| w * levers[c.level].1)
+                .map(|(c, w)| w * levers[at + c.level].1)
                 .sum()
         } else {
             levers[top].1

@@ -20,6 +20,7 @@ use crate::{Calibration, Model, Multipliers, Scenario};
 mod assess;
 mod decision;
 mod grid;
+mod timeline;
 
 /// The extension's allocator: sweeps allocate per run on every thread, where mimalloc is faster
 /// and scales better than the system allocator (see the README's performance section).
@@ -161,13 +162,16 @@ impl PyModel {
 
     /// Runs `days` days, with optional contact multipliers (`days x 4`: home, school, work,
     /// community). The GIL is released while the engine runs.
-    #[pyo3(signature = (days, contact_multipliers=None, policy=None))]
+    /// With a timeline (on a dated scenario) the package in force follows the dates, combined
+    /// with the policy if one is given (per sector the stricter rung).
+    #[pyo3(signature = (days, contact_multipliers=None, policy=None, timeline=None))]
     fn run(
         &self,
         py: Python<'_>,
         days: i64,
         contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
         policy: Option<&PyPolicy>,
+        timeline: Option<&timeline::PyTimeline>,
     ) -> PyResult<PyRun> {
         let days = usize::try_from(days).map_err(|_| {
             Error::field(
@@ -196,6 +200,36 @@ impl PyModel {
                 )
             }
         };
+        if let Some(tl) = timeline {
+            if schedule.is_some() {
+                return Err(Error::field(
+                    "contact_multipliers".into(),
+                    "cannot be combined with a timeline (the timeline sets the contacts)".into(),
+                    String::new(),
+                )
+                .into());
+            }
+            if policy.is_some_and(|p| p.plans != tl.plans) {
+                return Err(Error::field(
+                    "timeline".into(),
+                    "was checked against other sector plans than the policy's; make both from \
+                     the same SectorPlans"
+                        .into(),
+                    String::new(),
+                )
+                .into());
+            }
+            let model = &self.inner;
+            let result = py.detach(|| {
+                let (plans, p) = match policy {
+                    Some(p) => (&p.plans, Some(&p.policy)),
+                    None => (&tl.plans, None),
+                };
+                crate::run::with_timeline(model, plans, &tl.timeline, p, days)
+                    .and_then(|run| crate::impacts::outcome(model.calibration(), run))
+            });
+            return Ok(PyRun { inner: result? });
+        }
         let model = &self.inner;
         let result = py.detach(|| {
             match (&schedule, policy) {
@@ -620,6 +654,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     assess::register(m)?;
     sweep::register(m)?;
     catalogue::register(m)?;
+    timeline::register(m)?;
     grid::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -1,0 +1,148 @@
+"""Timelines: packages of the sector plans scheduled by calendar date, such as the Dutch national
+measures of 2020-2022 (``Timeline.netherlands()``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Dict, List, Optional, Union
+
+from . import _core
+from ._display import details, esc, table
+from ._inputs import JsonSource, _json_text
+from ._optional import pandas as _require_pandas
+from .plans import SectorPlans
+
+DateLike = Union[str, _dt.date]
+
+
+def _iso(value: Optional[DateLike], field: str) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    isoformat = getattr(value, "isoformat", None)  # pandas.Timestamp, numpy datetime64 via pandas
+    if callable(isoformat):
+        return str(isoformat())[:10]
+    raise TypeError(f"{field}: expected an ISO date string or a date, got {type(value).__name__}")
+
+
+class Timeline:
+    """Packages of the sector plans by date: on each date the package of the last entry dated on
+    or before it is in force, and after the last entry its package stays in force.
+
+    >>> tl = Timeline.netherlands()
+    >>> len(tl)
+    43
+    >>> model.run(days=120, timeline=tl)  # doctest: +SKIP
+
+    A run with a timeline needs a dated scenario (``scenario.start_date``) on or after the first
+    entry. With a policy as well, each sector takes the stricter (higher) rung of the two and the
+    general measures of both apply; contact multipliers cannot be combined with a timeline.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: _core.Timeline) -> None:
+        self._inner = inner
+
+    @classmethod
+    def netherlands(cls) -> "Timeline":
+        """The Dutch national measures from 2020-02-27 to 2022-03-23 (``data/netherlands/timeline.json``),
+        43 dated packages of :meth:`SectorPlans.netherlands`."""
+        return cls(_core.Timeline.netherlands())
+
+    @classmethod
+    def from_json(cls, source: JsonSource, plans: Optional[SectorPlans] = None) -> "Timeline":
+        """A timeline from a path, JSON text or a dict, checked against ``plans`` (default: the
+        Dutch plans). Errors are :class:`afweging.ValidationError` naming the entry and its date."""
+        return cls(_core.Timeline.from_json(_json_text(source, "timeline"), None if plans is None else plans.to_json()))
+
+    def to_json(self) -> str:
+        return self._inner.to_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(self._inner.to_json())  # type: ignore[no-any-return]
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def plans(self) -> SectorPlans:
+        """The sector plans the timeline's packages were checked against."""
+        return SectorPlans.from_json(self._inner.plans_json())
+
+    def _summaries(self) -> List[str]:
+        plans = json.loads(self._inner.plans_json())
+        rung_names = {s["name"]: [r["name"] for r in s["rungs"]] for s in plans["sectors"]}
+        out = []
+        for entry in self.to_dict()["entries"]:
+            pkg = entry["package"]
+            rungs = [f"{s} {rung_names[s][k]}" for s, k in pkg.get("rungs", {}).items() if k]
+            general = pkg.get("general", [])
+            out.append("; ".join(x for x in [", ".join(rungs), ", ".join(general)] if x) or "every sector on basis")
+        return out
+
+    def to_pandas(self) -> Any:
+        """One row per entry (pandas): ``date`` in force, ``name``, ``package`` (rungs above basis,
+        then general measures), ``stringency`` (OxCGRT index of the package, 0-100), ``source``,
+        ``certainty``, ``regional`` and ``reading`` (how the package was read, where it is the
+        project's reading)."""
+        pd = _require_pandas()
+        entries = self.to_dict()["entries"]
+        return pd.DataFrame(
+            {
+                "date": pd.to_datetime([e["date"] for e in entries]),
+                "name": [e["name"] for e in entries],
+                "package": self._summaries(),
+                "stringency": self._inner.entry_stringency(),
+                "source": [e["source"] for e in entries],
+                "certainty": [e["certainty"] for e in entries],
+                "regional": [bool(e.get("regional", False)) for e in entries],
+                "reading": [e.get("reading", "") for e in entries],
+            }
+        )
+
+    def stringency(self, start: Optional[DateLike] = None, until: Optional[DateLike] = None) -> Any:
+        """The OxCGRT stringency index (0-100) of the package in force on each day from ``start``
+        through ``until`` (defaults: the first and the last entry's date), as a pandas Series with
+        a daily DatetimeIndex."""
+        pd = _require_pandas()
+        first, values = self._inner.stringency(_iso(start, "start"), _iso(until, "until"))
+        index = pd.date_range(first, periods=len(values), freq="D", name="date")
+        return pd.Series(values, index=index, name="stringency")
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Timeline, (self._inner,))
+
+    def __repr__(self) -> str:
+        entries = self.to_dict()["entries"]
+        span = f"{entries[0]['date']} .. {entries[-1]['date']}" if entries else "empty"
+        return f"Timeline({self.name!r}: {len(entries)} entries, {span})"
+
+    def _repr_html_(self) -> str:
+        entries = self.to_dict()["entries"]
+        stringency = self._inner.entry_stringency()
+        rows = [
+            [
+                esc(e["date"]),
+                esc(e["name"]) + (" <small>(regional)</small>" if e.get("regional") else ""),
+                f"{s:.1f}",
+                f"<small>{esc(summary)}</small>",
+                esc(e["certainty"]),
+            ]
+            for e, s, summary in zip(entries, stringency, self._summaries())
+        ]
+        return (
+            f"<b>Timeline {esc(self.name)}</b> &mdash; {len(entries)} entries; the last entry's package stays in force"
+            + table(["in force from", "name", "stringency", "package", "certainty"], rows, right=[2])
+            + details("description", f"<p style='max-width:60em'>{esc(self.to_dict().get('description', ''))}</p>")
+        )
