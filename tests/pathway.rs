@@ -187,3 +187,50 @@ fn start_date_and_day_of_year_must_agree() {
     let sc = Scenario::from_json_str(&json.to_string()).unwrap();
     assert_eq!(sc.day_of_year(), 61.0);
 }
+
+#[test]
+fn transmission_factors_act_from_their_dates() {
+    use afweging::inputs::scenario::TransmissionFrom;
+    let start = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
+    let mut sc = Scenario::preset("centraal").unwrap().starting_on(start);
+    sc.behaviour = None;
+    let plain = Model::new(Calibration::netherlands(), sc.clone())
+        .unwrap()
+        .run(40)
+        .unwrap();
+    sc.transmission = vec![
+        TransmissionFrom {
+            from: start,
+            factor: 1.0,
+        },
+        TransmissionFrom {
+            from: NaiveDate::from_ymd_opt(2020, 3, 11).unwrap(),
+            factor: 0.0,
+        },
+    ];
+    let stopped = Model::new(Calibration::netherlands(), sc.clone())
+        .unwrap()
+        .run(40)
+        .unwrap();
+    let (a, b) = (plain.infections(), stopped.infections());
+    // Identical up to day 10, no infections from day 10 (11 March) on.
+    assert_eq!(
+        a.slice(ndarray::s![..10, ..]),
+        b.slice(ndarray::s![..10, ..])
+    );
+    assert!(b
+        .slice(ndarray::s![10.., ..])
+        .iter()
+        .all(|&v| v.abs() < 1e-9));
+    // Factors need a dated scenario, in date order.
+    let mut undated = sc.clone();
+    undated.start_date = None;
+    let err = undated.validate(None).unwrap_err().to_string();
+    assert!(err.contains("scenario.transmission[0].from"), "{err}");
+    sc.transmission.swap(0, 1);
+    let err = sc.validate(None).unwrap_err().to_string();
+    assert!(
+        err.contains("scenario.transmission[1].from: must be after"),
+        "{err}"
+    );
+}

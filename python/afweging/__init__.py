@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core, decision, observed, plot, report
+from . import _core, decision, observed, plot, replay, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import AfwegingError, SolverError, UnknownNameError, ValidationError
@@ -22,6 +22,7 @@ from .uncertainty import Uncertainty
 from .valuation import Checklist, Valuation
 from .assess import Assessment, ChecklistAnswers, assess
 from .report import write_report
+from .replay import Fit, Forecast, fit
 
 __version__: str = _core.__version__
 
@@ -50,6 +51,10 @@ __all__ = [
     "Run",
     "Scenario",
     "Timeline",
+    "replay",
+    "fit",
+    "Fit",
+    "Forecast",
     "sweep",
     "sweep_frame",
     "Uncertainty",

@@ -264,6 +264,9 @@ pub(super) struct Scratch {
     /// stages, and a step's end that is the next step's start).
     pub(super) season: f64,
     pub(super) season_at: f64,
+    /// The scenario's transmission factor of the day ([`crate::inputs::scenario::Scenario::transmission`]),
+    /// folded into `season`.
+    pub(super) transmission: f64,
 }
 
 impl Scratch {
@@ -323,6 +326,7 @@ impl Scratch {
             rates: model.flows,
             season: f64::NAN,
             season_at: f64::NAN,
+            transmission: 1.0,
         }
     }
 }

@@ -467,6 +467,8 @@ impl Model {
             control(day, &states[day * len..], &mut m);
             self.prepare_day(&m, &mut scratch);
             self.prepare_care(day, &m[0].care, &mut scratch);
+            scratch.transmission = self.scenario.transmission_on(day);
+            scratch.season_at = f64::NAN;
             self.vaccinate(day, &m, &layout, &mut z, &mut given, &mut doses);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
@@ -604,7 +606,7 @@ impl Model {
         }
         let icu = |position: usize| z[Layout::index(c::C, position)];
         if sc.season_at != t {
-            sc.season = self.seasonality(t);
+            sc.season = self.seasonality(t) * sc.transmission;
             sc.season_at = t;
         }
         let season = sc.season;

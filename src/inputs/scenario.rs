@@ -105,6 +105,15 @@ pub struct Campaign {
     pub priority: Priority,
 }
 
+/// A factor on transmission from a date on ([`Scenario::transmission`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransmissionFrom {
+    pub from: NaiveDate,
+    /// Factor on the force of infection (dimensionless, 1 = as the variant's R0 gives).
+    pub factor: f64,
+}
+
 /// A scenario: everything outside the policy that the future may bring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +136,11 @@ pub struct Scenario {
     pub vaccine: Vaccine,
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// Transmission as it was, beyond what the measures explain, for dated runs: from each date
+    /// on, a factor on the force of infection (1 before the first entry). A fit to observations
+    /// ([`afweging.fit`] in Python) estimates one per period between changes of the measures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transmission: Vec<TransmissionFrom>,
     /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
     /// distancing voluntarily.
     #[serde(default)]
@@ -197,6 +211,19 @@ impl Scenario {
         self
     }
 
+    /// The transmission factor in force on `day` (1 for undated runs and before the first entry).
+    pub fn transmission_on(&self, day: usize) -> f64 {
+        let Some(start) = self.start_date else {
+            return 1.0;
+        };
+        let date = start + chrono::Days::new(day as u64);
+        self.transmission
+            .iter()
+            .take_while(|t| t.from <= date)
+            .last()
+            .map_or(1.0, |t| t.factor)
+    }
+
     /// Checks every rule; with `n_ages`, also the length of the per-age fields.
     pub fn validate(&self, n_ages: Option<usize>) -> Result<()> {
         let mut c = Checker::new();
@@ -258,6 +285,30 @@ impl Scenario {
             &self.initial.waned,
             Checker::share,
         );
+        for (i, t) in self.transmission.iter().enumerate() {
+            let field = format_args!("scenario.transmission[{i}]");
+            c.non_negative(format_args!("{field}.factor"), t.factor);
+            if self.start_date.is_none() {
+                c.fail(
+                    format_args!("{field}.from"),
+                    "needs a dated scenario (scenario.start_date)",
+                    t.from.to_string(),
+                );
+            }
+            if let Some(before) = i.checked_sub(1).map(|j| &self.transmission[j]) {
+                if t.from <= before.from {
+                    c.fail(
+                        format_args!("{field}.from"),
+                        format!(
+                            "must be after scenario.transmission[{}].from ({})",
+                            i - 1,
+                            before.from
+                        ),
+                        t.from.to_string(),
+                    );
+                }
+            }
+        }
         let init = &self.initial;
         for (i, ((vac, rec), waned)) in init
             .vaccinated

@@ -1,0 +1,486 @@
+"""Fitting the model to what was observed, and forecasting from the fit.
+
+The first Dutch wave in three lines::
+
+    obs = af.observed.netherlands()
+    fit = af.fit(obs.loc[:"2020-04-15"])
+    fc = fit.forecast(until="2020-06-01", draws=200)
+
+**What is fitted.** A dated run (:attr:`Scenario.start_date`) under the measures of a
+:class:`~afweging.Timeline` (default: the Dutch national timeline), whose force of infection is
+scaled, in each period between two entries of the timeline, by a transmission factor ``theta_k``
+(the scenario's ``transmission``; dimensionless, 1 = the timeline's packages explain the period's
+contacts at the variant's R0). The factors absorb what the packages do not: voluntary distancing,
+compliance, the weather, a new variant. Also fitted, by default: the seed (share infected on the
+start date), a factor on P(admission | infection) (``severity``) and a factor on P(ICU |
+admission) (``icu_ratio``). The result is a scenario (:attr:`Fit.scenario`): any run of it, with
+the timeline or with other measures, replays what the fit estimated.
+
+**Likelihood.** Each observed series (by default ``admissions`` and ``icu_occupancy``) is a
+negative binomial count around the model's value of the day, ``y_t ~ NB(mean m_t, dispersion
+k)`` with variance ``m_t + m_t^2 / k``; ``k`` is fitted per series. Days without an observation
+(NaN) are left out.
+
+**Priors.** The log transmission factors follow a random walk, ``log theta_0 ~ N(0, 0.5^2)``,
+``log theta_k ~ N(log theta_{k-1}, smoothness^2)``, so that a period with few observations
+borrows from its neighbours; ``log severity`` and ``log icu_ratio`` are ``N(0, 0.5^2)``; the seed
+and the dispersions have flat priors on the log scale.
+
+**Estimation.** The posterior mode by L-BFGS-B (:func:`scipy.optimize.minimize`), from a start
+chosen by a short Nelder-Mead search; intervals by the Laplace approximation: the inverse of the
+Hessian of the negative log posterior at the mode, computed by central differences, on the log
+scale of every parameter. Forecast draws sample the parameters from that normal approximation
+(``numpy.random.default_rng(seed)``) and the counts from the negative binomial, so a forecast is
+reproducible with its seed.
+
+Requires scipy and pandas (the ``test`` or ``fit`` extras).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tuple
+
+import numpy as np
+
+from . import observed
+from ._inputs import Calibration, Scenario
+from ._optional import require as _require
+from .errors import ValidationError
+from .model import Model
+from .run import Run
+from .timeline import Timeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: Observed columns the fit can use, and how the model gives them (national totals per day).
+SERIES: Dict[str, str] = {
+    "admissions": "admissions",
+    "icu_admissions": "icu_admissions",
+    "icu_occupancy": "icu_occupancy",
+    "ward_occupancy": "hospital_occupancy",
+    "deaths": "deaths",
+}
+
+#: Parameters besides the transmission factors that ``free`` may name.
+OPTIONAL = ("seed", "severity", "icu_ratio")
+
+#: Quantiles of a forecast.
+QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
+
+
+def replay_scenario() -> Scenario:
+    """The scenario the replay of 2020 starts from (``nederland_2020``, dated 2020-02-27): the
+    wild type in a population without immunity; every choice sourced in its ``sources``."""
+    text = resources.files("afweging").joinpath("data/replay/nederland_2020.json").read_text("utf-8")
+    return Scenario.from_json(text)
+
+
+def _fail(field: str, message: str, value: Any) -> ValidationError:
+    return ValidationError(f"{field}: {message}, got {value}")
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """Everything an evaluation of the posterior needs."""
+
+    calibration: Calibration
+    scenario: Dict[str, Any]
+    timeline: Optional[Timeline]
+    start: np.datetime64
+    days: int
+    period_starts: Tuple[np.datetime64, ...]  # the first is the start date
+    observed: Dict[str, np.ndarray]  # column -> days, NaN where not observed
+    free: Tuple[str, ...]
+    smoothness: float
+    every: Optional[int]
+
+    @property
+    def periods(self) -> int:
+        return len(self.period_starts)
+
+    def names(self) -> List[str]:
+        return (
+            [f"theta_{k}" for k in range(self.periods)]
+            + list(self.free)
+            + [f"dispersion_{c}" for c in self.observed]
+        )
+
+    def bounds(self) -> List[Tuple[float, float]]:
+        """Bounds of the parameters on the log scale: transmission factors 0.007-20, the seed
+        1e-9 to 10% infected, severity and ICU factors 1/20 to 2.7 (above, the calibration's
+        probabilities would pass 1), dispersions 0.1-20,000 (beyond, the negative binomial is a
+        Poisson)."""
+        limits = {"seed": (np.log(1e-9), np.log(0.1)), "severity": (-3.0, 1.0), "icu_ratio": (-3.0, 1.0)}
+        return (
+            [(-5.0, 3.0)] * self.periods
+            + [limits[name] for name in self.free]
+            + [(np.log(0.1), np.log(2e4))] * len(self.observed)
+        )
+
+    def scenario_at(self, x: np.ndarray, later: Sequence[Tuple[np.datetime64, float]] = ()) -> Dict[str, Any]:
+        """The scenario (as a dict) with the parameters ``x`` (log scale), and transmission
+        factors ``later`` (date, log factor) after the fitted window."""
+        sc: Dict[str, Any] = json.loads(json.dumps(self.scenario))
+        values = dict(zip(self.names(), np.exp(x)))
+        sc["transmission"] = [
+            {"from": str(d), "factor": float(values[f"theta_{k}"])} for k, d in enumerate(self.period_starts)
+        ] + [{"from": str(d), "factor": float(np.exp(v))} for d, v in later]
+        if "seed" in values:
+            sc["initial"]["prevalence"] = float(values["seed"])
+        if "severity" in values:
+            sc["variant"]["severity"] = sc["variant"]["severity"] * float(values["severity"])
+        if "icu_ratio" in values:
+            sc["variant"]["icu_ratio"] = sc["variant"]["icu_ratio"] * float(values["icu_ratio"])
+        return sc
+
+    def run(self, x: np.ndarray, days: int, later: Sequence[Tuple[np.datetime64, float]] = ()) -> Run:
+        model = Model(self.calibration, Scenario.from_json(self.scenario_at(x, later)))
+        return model.run(days=days, timeline=self.timeline)
+
+    def later_periods(self, days: int) -> List[np.datetime64]:
+        """The dates after the fitted window, within a run of ``days`` days, on which the
+        transmission factor takes a step of its random walk: the timeline's later entries and
+        every ``every`` days from the start."""
+        start, end = self.start + self.days, self.start + days - 1
+        if end < start:
+            return []
+        dates: Set[Any] = set()
+        if self.timeline is not None:
+            for d in self.timeline.to_pandas()["date"]:
+                day = np.datetime64(str(d)[:10], "D")
+                if start <= day <= end:
+                    dates.add(day)
+        if self.every is not None:
+            steps = np.arange(self.every, days, self.every)
+            dates |= {d for d in self.start + steps if d >= start}
+        return sorted(np.datetime64(d, "D") for d in dates)
+
+    def dispersion(self, x: np.ndarray) -> Dict[str, float]:
+        k = np.exp(x[-len(self.observed) :])
+        return dict(zip(self.observed, (float(v) for v in k)))
+
+    def negative_log_posterior(self, x: np.ndarray) -> float:
+        if not np.all(np.isfinite(x)):
+            return np.inf
+        try:
+            run = self.run(x, self.days)
+        except ValidationError:
+            return np.inf
+        total = 0.0
+        for column, k in self.dispersion(x).items():
+            y = self.observed[column]
+            mean = np.maximum(series(run, column), 1e-9)
+            seen = ~np.isnan(y)
+            total -= float(_nb_logpmf(y[seen], mean[seen], k).sum())
+        if not np.isfinite(total):
+            return np.inf
+        theta = x[: self.periods]
+        steps = np.diff(theta)
+        total += 0.5 * float(theta[0] / 0.5) ** 2 + 0.5 * float(((steps / self.smoothness) ** 2).sum())
+        for name in ("severity", "icu_ratio"):
+            if name in self.free:
+                total += 0.5 * float(x[self.names().index(name)] / 0.5) ** 2
+        return float(total)
+
+
+def _nb_logpmf(y: np.ndarray, mean: np.ndarray, k: float) -> np.ndarray:
+    """log NB(y; mean, dispersion k) (variance ``mean + mean^2 / k``), for real ``y >= 0``."""
+    gammaln = _require("scipy.special", "fit").gammaln
+    out: np.ndarray = (
+        gammaln(y + k)
+        - gammaln(k)
+        - gammaln(y + 1.0)
+        + k * np.log(k / (k + mean))
+        + y * np.log(mean / (k + mean))
+    )
+    return out
+
+
+def series(run: Run, column: str) -> np.ndarray:
+    """The national daily model value of an observed column (:data:`SERIES`)."""
+    if column not in SERIES:
+        raise _fail("observations", f"no model series for column {column!r} (known: {', '.join(SERIES)})", column)
+    values: np.ndarray = getattr(run, SERIES[column]).sum(axis=1)
+    return values
+
+
+def _period_starts(start: np.datetime64, until: np.datetime64, dates: Sequence[Any], every: Optional[int]) -> List[np.datetime64]:
+    """The start date and every date of ``dates`` after it up to ``until``, and a date every
+    ``every`` days from the start, sorted."""
+    pd = _require("pandas", "fit")
+    chosen = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="raise")
+    later = set(np.datetime64(pd.Timestamp(v).date(), "D") for v in chosen)
+    if every is not None:
+        later |= set(start + np.arange(every, _days_between(start, until) + 1, every))
+    return [start] + sorted(d for d in later if start < d <= until)
+
+
+class Fit:
+    """The result of :func:`fit`: estimates with intervals, and runs and forecasts from them."""
+
+    def __init__(self, problem: _Problem, x: np.ndarray, covariance: np.ndarray, evaluations: int) -> None:
+        self._problem = problem
+        self._x = x
+        self._cov = covariance
+        #: Evaluations of the posterior used (each one a run of the fitted window).
+        self.evaluations = evaluations
+
+    @property
+    def start(self) -> np.datetime64:
+        return self._problem.start
+
+    @property
+    def params(self) -> "pd.DataFrame":
+        """Estimates (posterior mode) with 95% Laplace intervals: one row per parameter,
+        columns ``estimate``, ``lower``, ``upper`` (natural scale) and ``period_start`` for the
+        transmission factors."""
+        pd = _require("pandas", "fit")
+        sd = np.sqrt(np.maximum(np.diag(self._cov), 0.0))
+        starts = [str(d) for d in self._problem.period_starts]
+        names = self._problem.names()
+        frame = pd.DataFrame(
+            {
+                "estimate": np.exp(self._x),
+                "lower": np.exp(self._x - 1.959964 * sd),
+                "upper": np.exp(self._x + 1.959964 * sd),
+                "period_start": [starts[i] if i < len(starts) else None for i in range(len(names))],
+            },
+            index=pd.Index(names, name="parameter"),
+        )
+        return frame
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario at the estimates: dated, with the fitted seed, severity, ICU ratio and
+        transmission per period (its ``transmission``)."""
+        return Scenario.from_json(self._problem.scenario_at(self._x))
+
+    @property
+    def timeline(self) -> Optional[Timeline]:
+        """The measures the fit ran under."""
+        return self._problem.timeline
+
+    @property
+    def log_posterior(self) -> float:
+        return -self._problem.negative_log_posterior(self._x)
+
+    def _days_until(self, until: Any) -> int:
+        end = np.datetime64(str(until)[:10], "D")
+        days = _days_between(self.start, end) + 1
+        if days < 1:
+            raise _fail("until", f"must be on or after the start date {self.start}", until)
+        return days
+
+    def run(self, until: Any) -> Run:
+        """The dated run at the estimates under the fit's timeline, from the start date through
+        ``until`` (inclusive); after the fitted window the measures follow the timeline and the
+        last period's transmission factor goes on."""
+        return self._problem.run(self._x, self._days_until(until))
+
+    def forecast(self, until: Any, draws: int = 200, seed: int = 0) -> "Forecast":
+        """Quantiles by date of every fitted series through ``until``: parameters drawn from the
+        Laplace approximation; after the fitted window the transmission factor goes on as the
+        prior's random walk (a step at each later timeline entry and every ``every`` days); counts
+        drawn from the negative binomial. Prediction intervals, reproducible with ``seed``."""
+        if isinstance(draws, bool) or not isinstance(draws, int) or draws < 2:
+            raise _fail("draws", "must be a whole number >= 2", draws)
+        days = self._days_until(until)
+        rng = np.random.default_rng(seed)
+        xs = rng.multivariate_normal(self._x, self._cov, size=draws, method="eigh")
+        later = self._problem.later_periods(days)
+        steps = rng.normal(0.0, self._problem.smoothness, size=(draws, len(later))).cumsum(axis=1)
+        columns = list(self._problem.observed)
+        samples = {c: np.full((draws, days), np.nan) for c in columns}
+        last = self._problem.periods - 1
+        for i, x in enumerate(xs):
+            walk = [(d, float(x[last] + step)) for d, step in zip(later, steps[i])]
+            try:
+                run = self._problem.run(x, days, walk)
+            except ValidationError:
+                continue
+            for c, k in self._problem.dispersion(x).items():
+                mean = np.maximum(series(run, c), 1e-9)
+                samples[c][i] = rng.negative_binomial(k, k / (k + mean))
+        dates = self.start + np.arange(days)
+        return Forecast(dates, samples, self._problem.days)
+
+
+class Forecast:
+    """Quantiles by date of a :meth:`Fit.forecast`."""
+
+    def __init__(self, dates: np.ndarray, samples: Dict[str, np.ndarray], fitted_days: int) -> None:
+        self.dates = dates
+        self.samples = samples
+        #: Days of the forecast that were in the fitted window.
+        self.fitted_days = fitted_days
+
+    def quantiles(self, column: str) -> np.ndarray:
+        """``len(QUANTILES) x days``."""
+        out: np.ndarray = np.nanquantile(self.samples[column], QUANTILES, axis=0)
+        return out
+
+    def to_pandas(self) -> "pd.DataFrame":
+        """Tidy: columns ``date``, ``quantile`` and one per fitted series."""
+        pd = _require("pandas", "fit")
+        frames = []
+        for i, q in enumerate(QUANTILES):
+            frame = pd.DataFrame({"date": self.dates.astype("datetime64[ns]"), "quantile": q})
+            for c in self.samples:
+                frame[c] = self.quantiles(c)[i]
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def plot(self, observed: Optional["pd.DataFrame"] = None, ax: Any = None) -> Any:
+        """The median and the 50% and 95% prediction bands per series, with ``observed`` (a
+        frame by date) as points; the end of the fitted window is marked."""
+        plt = _require("matplotlib.pyplot", "plot")
+        columns = list(self.samples)
+        if ax is None:
+            _, axes = plt.subplots(len(columns), 1, figsize=(8, 3 * len(columns)), sharex=True, squeeze=False)
+            axes = axes[:, 0]
+        else:
+            axes = np.atleast_1d(ax)
+        x = self.dates.astype("datetime64[ns]")
+        for a, c in zip(axes, columns):
+            q = self.quantiles(c)
+            a.fill_between(x, q[0], q[-1], alpha=0.2, label="95%")
+            a.fill_between(x, q[2], q[4], alpha=0.4, label="50%")
+            a.plot(x, q[3], label="median")
+            if observed is not None and c in observed:
+                seen = observed[c].loc[str(self.dates[0]) : str(self.dates[-1])]
+                a.plot(seen.index, seen.values, "k.", markersize=3, label="observed")
+            a.axvline(x[min(self.fitted_days, len(x) - 1)], color="grey", linestyle=":")
+            a.set_ylabel(c)
+        axes[0].legend(loc="upper right")
+        return axes
+
+
+#: Use the Dutch national timeline (the default of :func:`fit`'s ``timeline``).
+NETHERLANDS = "netherlands"
+
+
+def fit(
+    observations: "pd.DataFrame",
+    calibration: Optional[Calibration] = None,
+    scenario: Optional[Scenario] = None,
+    timeline: Any = NETHERLANDS,
+    columns: Sequence[str] = ("admissions", "icu_occupancy"),
+    period_starts: Optional[Sequence[Any]] = None,
+    every: Optional[int] = 14,
+    free: Sequence[str] = OPTIONAL,
+    smoothness: float = 0.3,
+) -> Fit:
+    """Fits transmission per period (and ``free``: ``seed``, ``severity``, ``icu_ratio``) to
+    ``observations`` (a daily frame by date, e.g. a window of :func:`afweging.observed.netherlands`).
+
+    ``scenario`` must be dated (``start_date``); default :func:`replay_scenario` (2020-02-27).
+    ``calibration`` defaults to the Netherlands. ``timeline``: the measures in force (a
+    :class:`Timeline`, default the Dutch national one, or ``None`` for none). The fitted window
+    runs from the scenario's start date to the last date of ``observations``; days before the
+    first observation count as unobserved. ``period_starts``: dates on which transmission may
+    change (default: the timeline's dates), and also every ``every`` days from the start (``None``:
+    only on those dates): behaviour drifts between changes of the measures. ``smoothness``: the
+    standard deviation of each step of the random walk of the log transmission factors. The
+    result is deterministic.
+    """
+    pd = _require("pandas", "fit")
+    minimize = _require("scipy.optimize", "fit").minimize
+
+    cal = calibration if calibration is not None else Calibration.netherlands()
+    sc = scenario if scenario is not None else replay_scenario()
+    if isinstance(timeline, str) and timeline == NETHERLANDS:
+        timeline = Timeline.netherlands()
+    if timeline is not None and not isinstance(timeline, Timeline):
+        raise TypeError(f"timeline: expected an afweging.Timeline or None, got {type(timeline).__name__}")
+    if period_starts is None:
+        period_starts = [] if timeline is None else list(timeline.to_pandas()["date"])
+    sc_dict = sc.to_dict()
+    if not sc_dict.get("start_date"):
+        raise _fail("scenario.start_date", "the scenario of a fit must be dated", None)
+    for name in free:
+        if name not in OPTIONAL:
+            raise _fail("free", f"unknown parameter (known: {', '.join(OPTIONAL)})", repr(name))
+    if not smoothness > 0:
+        raise _fail("smoothness", "must be > 0", smoothness)
+    if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
+        raise _fail("every", "must be a whole number of days >= 1, or None", every)
+    columns = list(columns)
+    for c in columns:
+        if c not in SERIES:
+            raise _fail("columns", f"no model series for {c!r} (known: {', '.join(SERIES)})", c)
+        if c not in observations:
+            raise _fail("columns", f"{c!r} is not a column of the observations", c)
+    obs = observed.check(observations[columns])
+    start = np.datetime64(sc_dict["start_date"], "D")
+    first = np.datetime64(obs.index[0].date(), "D")
+    last = np.datetime64(obs.index[-1].date(), "D")
+    if first < start:
+        raise _fail("observations", f"start before the scenario's start_date {start}", str(first))
+    days = _days_between(start, last) + 1
+    index = pd.date_range(str(start), str(last), freq="D")
+    aligned = obs.reindex(index)
+    problem = _Problem(
+        calibration=cal,
+        scenario=sc_dict,
+        timeline=timeline,
+        start=start,
+        days=days,
+        period_starts=tuple(_period_starts(start, last, period_starts, every)),
+        every=every,
+        observed={c: aligned[c].to_numpy(dtype=float) for c in columns},
+        free=tuple(free),
+        smoothness=float(smoothness),
+    )
+    names = problem.names()
+    x0 = np.zeros(len(names))
+    if "seed" in free:
+        x0[names.index("seed")] = np.log(float(sc_dict["initial"]["prevalence"]))
+    x0[-len(columns) :] = np.log(10.0)
+    count = [0]
+
+    def objective(x: np.ndarray) -> float:
+        count[0] += 1
+        return problem.negative_log_posterior(x)
+
+    # A short simplex search finds the basin (the seed and the first period's growth trade off);
+    # L-BFGS-B then climbs to the mode.
+    bounds = problem.bounds()
+    rough = minimize(
+        objective, x0, method="Nelder-Mead", bounds=bounds, options={"maxfev": 60 * len(x0), "xatol": 1e-2, "fatol": 1e-2}
+    )
+    best = minimize(objective, rough.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
+    x = best.x if best.fun <= rough.fun else rough.x
+    covariance = np.linalg.pinv(_hessian(objective, x))
+    return Fit(problem, x, covariance, count[0])
+
+
+def _days_between(a: np.datetime64, b: np.datetime64) -> int:
+    """Whole days from ``a`` to ``b`` (both ``datetime64[D]``)."""
+    return int((b - a) // np.timedelta64(1, "D"))
+
+
+def _hessian(f: Any, x: np.ndarray, step: float = 1e-3) -> np.ndarray:
+    """Central-difference Hessian of ``f`` at ``x``, made positive definite (negative
+    eigenvalues of a flat direction are set to a small positive value)."""
+    n = len(x)
+    h = np.zeros((n, n))
+    f0 = f(x)
+    for i in range(n):
+        for j in range(i, n):
+            ei = np.zeros(n)
+            ej = np.zeros(n)
+            ei[i] = step
+            ej[j] = step
+            if i == j:
+                value = (f(x + ei) - 2 * f0 + f(x - ei)) / step**2
+            else:
+                value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step**2)
+            h[i, j] = h[j, i] = value
+    w, v = np.linalg.eigh(h)
+    w = np.maximum(w, 1e-6)
+    hessian: np.ndarray = (v * w) @ v.T
+    return hessian

@@ -1,0 +1,120 @@
+"""The replay of the first Dutch wave (issue 18): fitted to NICE admissions and ICU occupancy up
+to 2020-04-15, held against what happened up to 2020-06-01. The targets are the issue's; the
+tolerances are not tuned to the model's output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import afweging as af
+from afweging import replay
+
+WINDOW_END = "2020-04-15"
+UNTIL = "2020-06-01"
+
+
+@pytest.fixture(scope="module")
+def obs() -> pd.DataFrame:
+    return af.observed.netherlands()
+
+
+@pytest.fixture(scope="module")
+def first_wave(obs: pd.DataFrame) -> af.Fit:
+    return af.fit(obs.loc[:WINDOW_END])
+
+
+def _series(run: af.Run, column: str) -> pd.Series:
+    return pd.Series(replay.series(run, column), index=pd.DatetimeIndex(run.dates))
+
+
+def test_first_wave_peak_of_admissions(first_wave: af.Fit, obs: pd.DataFrame) -> None:
+    # Peaks of the 7-day centred means: a single day's count carries the negative binomial noise
+    # of the observation (the daily maximum, 676 on 27 March, sits 30% above its week).
+    model = _series(first_wave.run(until=UNTIL), "admissions").rolling(7, center=True).mean()
+    seen = obs.loc[:UNTIL, "admissions"].rolling(7, center=True).mean()
+    assert abs((model.idxmax() - seen.idxmax()).days) <= 3
+    assert model.max() == pytest.approx(seen.max(), rel=0.15)
+
+
+def test_first_wave_peak_of_icu_occupancy(first_wave: af.Fit, obs: pd.DataFrame) -> None:
+    model = _series(first_wave.run(until=UNTIL), "icu_occupancy")
+    seen = obs.loc[:UNTIL, "icu_occupancy"]
+    assert abs((model.idxmax() - seen.idxmax()).days) <= 4
+    assert model.max() == pytest.approx(seen.max(), rel=0.20)
+
+
+def test_projection_to_june_holds_total_admissions(first_wave: af.Fit, obs: pd.DataFrame) -> None:
+    run = first_wave.run(until=UNTIL)
+    model = _series(run, "admissions")
+    seen = obs.loc[str(run.dates[0]) : UNTIL, "admissions"]
+    assert model.index[-1] == pd.Timestamp(UNTIL)
+    assert model.sum() == pytest.approx(seen.sum(), rel=0.15)
+
+
+def test_ward_occupancy_which_was_not_fitted(first_wave: af.Fit, obs: pd.DataFrame) -> None:
+    # The ward after ICU and the ward stay come from the registries, not from this fit.
+    model = _series(first_wave.run(until=UNTIL), "ward_occupancy")
+    seen = obs.loc[:UNTIL, "ward_occupancy"]
+    assert model.max() == pytest.approx(seen.max(), rel=0.25)
+
+
+def test_estimates_have_intervals_and_a_dated_scenario(first_wave: af.Fit) -> None:
+    p = first_wave.params
+    assert list(p.columns) == ["estimate", "lower", "upper", "period_start"]
+    assert (p["lower"] <= p["estimate"]).all() and (p["estimate"] <= p["upper"]).all()
+    theta = p[p.index.str.startswith("theta_")]
+    assert theta["period_start"].iloc[0] == "2020-02-27"
+    # Transmission fell once the lockdown of 23 March was in force.
+    lockdown = theta[theta["period_start"] >= "2020-03-23"]["estimate"]
+    before = theta[theta["period_start"] < "2020-03-15"]["estimate"]
+    assert lockdown.max() < before.max()
+    sc = first_wave.scenario.to_dict()
+    assert sc["start_date"] == "2020-02-27"
+    assert [t["from"] for t in sc["transmission"]] == list(theta["period_start"])
+
+
+def test_fits_and_forecasts_are_reproducible(first_wave: af.Fit, obs: pd.DataFrame) -> None:
+    again = af.fit(obs.loc[:WINDOW_END])
+    pd.testing.assert_frame_equal(again.params, first_wave.params)
+    a = first_wave.forecast(until=UNTIL, draws=50, seed=3).to_pandas()
+    b = first_wave.forecast(until=UNTIL, draws=50, seed=3).to_pandas()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_forecast_is_tidy_with_ordered_quantiles(first_wave: af.Fit) -> None:
+    fc = first_wave.forecast(until=UNTIL, draws=60, seed=1)
+    df = fc.to_pandas()
+    assert list(df.columns) == ["date", "quantile", "admissions", "icu_occupancy"]
+    assert sorted(df["quantile"].unique()) == list(replay.QUANTILES)
+    wide = df.pivot(index="date", columns="quantile", values="admissions")
+    assert (np.diff(wide.to_numpy(), axis=1) >= 0).all()
+    assert wide.index[-1] == pd.Timestamp(UNTIL)
+
+
+def test_bad_input_names_the_field(obs: pd.DataFrame) -> None:
+    window = obs.loc[:WINDOW_END, ["admissions", "icu_occupancy"]]
+    with pytest.raises(af.ValidationError, match=r"admissions\[2020-03-14\]"):
+        bad = window.copy()
+        bad.loc["2020-03-14", "admissions"] = -3
+        af.fit(bad)
+    with pytest.raises(af.ValidationError, match="2020-03-14"):
+        af.fit(window.drop(pd.Timestamp("2020-03-14")))
+    with pytest.raises(af.ValidationError, match="free"):
+        af.fit(window, free=["seed", "r0"])
+    with pytest.raises(af.ValidationError, match="columns"):
+        af.fit(window, columns=["admissions", "hospital_beds"])
+    undated = af.Scenario.preset("centraal")
+    with pytest.raises(af.ValidationError, match="scenario.start_date"):
+        af.fit(window, scenario=undated)
+    early = window.reindex(pd.date_range("2020-02-20", WINDOW_END, name="date"))
+    with pytest.raises(af.ValidationError, match="observations: start before"):
+        af.fit(early)
+
+
+def test_until_before_the_start_is_refused(first_wave: af.Fit) -> None:
+    with pytest.raises(af.ValidationError, match="until"):
+        first_wave.run(until="2020-01-01")
+    with pytest.raises(af.ValidationError, match="draws"):
+        first_wave.forecast(until=UNTIL, draws=1)
