@@ -23,8 +23,9 @@ k)`` with variance ``m_t + m_t^2 / k``; ``k`` is fitted per series. Days without
 
 **Priors.** The log transmission factors follow a random walk, ``log theta_0 ~ N(0, 0.5^2)``,
 ``log theta_k ~ N(log theta_{k-1}, smoothness^2)``, so that a period with few observations
-borrows from its neighbours; ``log severity`` and ``log icu_ratio`` are ``N(0, 0.5^2)``; the seed
-and the dispersions have flat priors on the log scale.
+borrows from its neighbours; ``log severity`` and ``log icu_ratio`` are ``N(0, 0.5^2)``; weak
+priors keep the seed (``log seed ~ N(log 1e-4, 3^2)``) and the dispersions (``log k ~ N(log 10,
+3^2)``) from drifting along flat directions.
 
 **Estimation.** The posterior mode by L-BFGS-B (:func:`scipy.optimize.minimize`), from a start
 chosen by a short Nelder-Mead search; intervals by the Laplace approximation: the inverse of the
@@ -48,7 +49,7 @@ import numpy as np
 from . import observed
 from ._inputs import Calibration, Scenario
 from ._optional import require as _require
-from .errors import ValidationError
+from .errors import SolverError, ValidationError
 from .model import Model
 from .run import Run
 from .timeline import Timeline
@@ -168,7 +169,7 @@ class _Problem:
             return np.inf
         try:
             run = self.run(x, self.days)
-        except ValidationError:
+        except (ValidationError, SolverError):
             return np.inf
         total = 0.0
         for column, k in self.dispersion(x).items():
@@ -181,9 +182,14 @@ class _Problem:
         theta = x[: self.periods]
         steps = np.diff(theta)
         total += 0.5 * float(theta[0] / 0.5) ** 2 + 0.5 * float(((steps / self.smoothness) ** 2).sum())
+        names = self.names()
         for name in ("severity", "icu_ratio"):
             if name in self.free:
-                total += 0.5 * float(x[self.names().index(name)] / 0.5) ** 2
+                total += 0.5 * float(x[names.index(name)] / 0.5) ** 2
+        if "seed" in self.free:
+            total += 0.5 * float((x[names.index("seed")] - np.log(1e-4)) / 3.0) ** 2
+        dispersion = x[-len(self.observed) :]
+        total += 0.5 * float((((dispersion - np.log(10.0)) / 3.0) ** 2).sum())
         return float(total)
 
 
@@ -208,24 +214,40 @@ def series(run: Run, column: str) -> np.ndarray:
     return values
 
 
+#: Timeline dates closer than this (days) to the previous period's start join that period (a day
+#: or two of data cannot tell two factors apart).
+MIN_PERIOD_DAYS = 3
+#: The regular dates of ``every`` are left out within this many days of a timeline date.
+REGULAR_GAP_DAYS = 7
+
+
 def _period_starts(start: np.datetime64, until: np.datetime64, dates: Sequence[Any], every: Optional[int]) -> List[np.datetime64]:
-    """The start date and every date of ``dates`` after it up to ``until``, and a date every
-    ``every`` days from the start, sorted."""
+    """The start date; the dates of ``dates`` after it up to ``until`` (one of two dates less than
+    :data:`MIN_PERIOD_DAYS` apart); and a date every ``every`` days from the start, unless within
+    :data:`REGULAR_GAP_DAYS` of a date already chosen."""
     pd = _require("pandas", "fit")
     chosen = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="raise")
-    later = set(np.datetime64(pd.Timestamp(v).date(), "D") for v in chosen)
+    starts = [start]
+    for d in sorted(set(np.datetime64(pd.Timestamp(v).date(), "D") for v in chosen)):
+        if start < d <= until and _days_between(starts[-1], d) >= MIN_PERIOD_DAYS:
+            starts.append(d)
     if every is not None:
-        later |= set(start + np.arange(every, _days_between(start, until) + 1, every))
-    return [start] + sorted(d for d in later if start < d <= until)
+        for d in start + np.arange(every, _days_between(start, until) + 1, every):
+            if all(abs(_days_between(s, d)) >= REGULAR_GAP_DAYS for s in starts):
+                starts.append(d)
+    return sorted(starts)
 
 
 class Fit:
     """The result of :func:`fit`: estimates with intervals, and runs and forecasts from them."""
 
-    def __init__(self, problem: _Problem, x: np.ndarray, covariance: np.ndarray, evaluations: int) -> None:
+    def __init__(self, problem: _Problem, x: np.ndarray, covariance: np.ndarray, evaluations: int, converged: bool, message: str) -> None:
         self._problem = problem
         self._x = x
         self._cov = covariance
+        #: Whether the optimiser reported convergence, and its message.
+        self.converged = converged
+        self.message = message
         #: Evaluations of the posterior used (each one a run of the fitted window).
         self.evaluations = evaluations
 
@@ -290,33 +312,40 @@ class Fit:
             raise _fail("draws", "must be a whole number >= 2", draws)
         days = self._days_until(until)
         rng = np.random.default_rng(seed)
-        xs = rng.multivariate_normal(self._x, self._cov, size=draws, method="eigh")
+        # The posterior lies within the bounds of the parameters; so do the draws.
+        low, high = np.array(self._problem.bounds()).T
+        xs = np.clip(rng.multivariate_normal(self._x, self._cov, size=draws, method="eigh"), low, high)
         later = self._problem.later_periods(days)
         steps = rng.normal(0.0, self._problem.smoothness, size=(draws, len(later))).cumsum(axis=1)
         columns = list(self._problem.observed)
         samples = {c: np.full((draws, days), np.nan) for c in columns}
         last = self._problem.periods - 1
+        discarded = 0
         for i, x in enumerate(xs):
-            walk = [(d, float(x[last] + step)) for d, step in zip(later, steps[i])]
+            walk = [(d, float(np.clip(x[last] + step, low[last], high[last]))) for d, step in zip(later, steps[i])]
             try:
                 run = self._problem.run(x, days, walk)
-            except ValidationError:
+            except (ValidationError, SolverError):
+                discarded += 1
                 continue
             for c, k in self._problem.dispersion(x).items():
                 mean = np.maximum(series(run, c), 1e-9)
                 samples[c][i] = rng.negative_binomial(k, k / (k + mean))
         dates = self.start + np.arange(days)
-        return Forecast(dates, samples, self._problem.days)
+        return Forecast(dates, samples, self._problem.days, discarded)
 
 
 class Forecast:
     """Quantiles by date of a :meth:`Fit.forecast`."""
 
-    def __init__(self, dates: np.ndarray, samples: Dict[str, np.ndarray], fitted_days: int) -> None:
+    def __init__(self, dates: np.ndarray, samples: Dict[str, np.ndarray], fitted_days: int, discarded: int) -> None:
         self.dates = dates
         self.samples = samples
         #: Days of the forecast that were in the fitted window.
         self.fitted_days = fitted_days
+        #: Draws whose parameters the model refused or could not integrate (left out of the
+        #: quantiles; a forecast with many of them rests on a poorly determined fit).
+        self.discarded = discarded
 
     def quantiles(self, column: str) -> np.ndarray:
         """``len(QUANTILES) x days``."""
@@ -452,10 +481,10 @@ def fit(
     rough = minimize(
         objective, x0, method="Nelder-Mead", bounds=bounds, options={"maxfev": 60 * len(x0), "xatol": 1e-2, "fatol": 1e-2}
     )
-    best = minimize(objective, rough.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
+    best = minimize(objective, rough.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "maxfun": 200_000})
     x = best.x if best.fun <= rough.fun else rough.x
     covariance = np.linalg.pinv(_hessian(objective, x))
-    return Fit(problem, x, covariance, count[0])
+    return Fit(problem, x, covariance, count[0], bool(best.success), str(best.message))
 
 
 def _days_between(a: np.datetime64, b: np.datetime64) -> int:
