@@ -118,3 +118,15 @@ def test_until_before_the_start_is_refused(first_wave: af.Fit) -> None:
         first_wave.run(until="2020-01-01")
     with pytest.raises(af.ValidationError, match="draws"):
         first_wave.forecast(until=UNTIL, draws=1)
+
+
+def test_second_wave_replayed_under_the_timeline(obs: pd.DataFrame) -> None:
+    # Fitted through 15 January 2021: the second wave's peaks (7-day means), and ward occupancy,
+    # which is not fitted.
+    both = af.fit(obs.loc[:"2021-01-15"])
+    run = both.run(until="2021-01-31")
+    for column, tolerance in [("admissions", 0.15), ("icu_occupancy", 0.15), ("ward_occupancy", 0.25)]:
+        model = _series(run, column).loc["2020-09-01":].rolling(7, center=True).mean()
+        seen = obs.loc["2020-09-01":"2021-01-31", column].rolling(7, center=True).mean()
+        assert abs((model.idxmax() - seen.idxmax()).days) <= 7, column
+        assert model.max() == pytest.approx(seen.max(), rel=tolerance), column
