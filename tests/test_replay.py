@@ -121,12 +121,18 @@ def test_until_before_the_start_is_refused(first_wave: af.Fit) -> None:
 
 
 def test_second_wave_replayed_under_the_timeline(obs: pd.DataFrame) -> None:
-    # Fitted through 15 January 2021: the second wave's peaks (7-day means), and ward occupancy,
-    # which is not fitted.
+    # Fitted through 15 January 2021. The observed second wave has two humps of about the same
+    # height (7-day means: admissions about 320 early November, 342 at Christmas), so each hump is
+    # held on its own: its peak within 15% and 7 days; ward occupancy, not fitted, within 25%.
     both = af.fit(obs.loc[:"2021-01-15"])
+    assert both.converged, both.message
+    assert np.isfinite(both.params[["lower", "upper"]].to_numpy()).all()
     run = both.run(until="2021-01-31")
+    humps = [("2020-10-01", "2020-11-30"), ("2020-12-01", "2021-01-31")]
     for column, tolerance in [("admissions", 0.15), ("icu_occupancy", 0.15), ("ward_occupancy", 0.25)]:
-        model = _series(run, column).loc["2020-09-01":].rolling(7, center=True).mean()
-        seen = obs.loc["2020-09-01":"2021-01-31", column].rolling(7, center=True).mean()
-        assert abs((model.idxmax() - seen.idxmax()).days) <= 7, column
-        assert model.max() == pytest.approx(seen.max(), rel=tolerance), column
+        model = _series(run, column).rolling(7, center=True).mean()
+        seen = obs.loc[:"2021-01-31", column].rolling(7, center=True).mean()
+        for start, end in humps:
+            m, s = model.loc[start:end], seen.loc[start:end]
+            assert abs((m.idxmax() - s.idxmax()).days) <= 7, (column, start)
+            assert m.max() == pytest.approx(s.max(), rel=tolerance), (column, start)

@@ -24,8 +24,8 @@ k)`` with variance ``m_t + m_t^2 / k``; ``k`` is fitted per series. Days without
 **Priors.** The log transmission factors follow a random walk, ``log theta_0 ~ N(0, 0.5^2)``,
 ``log theta_k ~ N(log theta_{k-1}, smoothness^2)``, so that a period with few observations
 borrows from its neighbours; ``log severity`` and ``log icu_ratio`` are ``N(0, 0.5^2)``; weak
-priors keep the seed (``log seed ~ N(log 1e-4, 3^2)``) and the dispersions (``log k ~ N(log 10,
-3^2)``) from drifting along flat directions.
+priors keep the seed (``log seed ~ N(log 1e-4, 3^2)``) and the dispersions (``log k ~ N(log 20,
+1^2)``, :data:`DISPERSION_PRIOR`) from drifting along flat directions.
 
 **Estimation.** The posterior mode by L-BFGS-B (:func:`scipy.optimize.minimize`), from a start
 chosen by a short Nelder-Mead search; intervals by the Laplace approximation: the inverse of the
@@ -68,6 +68,11 @@ SERIES: Dict[str, str] = {
 
 #: Parameters besides the transmission factors that ``free`` may name.
 OPTIONAL = ("seed", "severity", "icu_ratio")
+
+#: Prior of the negative binomial dispersions: ``log k ~ N(log DISPERSION_PRIOR[0],
+#: DISPERSION_PRIOR[1]^2)``. Without it long windows find a basin where a small ``k`` explains
+#: away a misfit (the first wave alone gives k about 20 for admissions).
+DISPERSION_PRIOR = (20.0, 1.0)
 
 #: Quantiles of a forecast.
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
@@ -189,7 +194,7 @@ class _Problem:
         if "seed" in self.free:
             total += 0.5 * float((x[names.index("seed")] - np.log(1e-4)) / 3.0) ** 2
         dispersion = x[-len(self.observed) :]
-        total += 0.5 * float((((dispersion - np.log(10.0)) / 3.0) ** 2).sum())
+        total += 0.5 * float((((dispersion - np.log(DISPERSION_PRIOR[0])) / DISPERSION_PRIOR[1]) ** 2).sum())
         return float(total)
 
 
