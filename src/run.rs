@@ -121,7 +121,11 @@ pub fn with_policy(
     days: usize,
 ) -> Result<Run> {
     check_days(days)?;
-    let mut governor = Governor::new(model, plans, policy, days)?;
+    governed(model, days, Governor::new(model, plans, policy, days)?)
+}
+
+/// Runs the closed loop with `governor` deciding the measures, and records what it did.
+fn governed(model: &Model, days: usize, mut governor: Governor) -> Result<Run> {
     let mut run = closed_loop(
         model,
         days,
@@ -154,18 +158,8 @@ pub fn with_timeline(
     let none = Policy::Package(Default::default());
     let alone = policy.is_none();
     let policy = policy.unwrap_or(&none);
-    let mut governor = Governor::scheduled(model, plans, policy, Some((timeline, alone)), days)?;
-    let mut run = closed_loop(
-        model,
-        days,
-        &mut |day, signals, regions, effects, levers| {
-            governor.day(day, signals, regions, effects, levers)
-        },
-    )?;
-    let (policy, preparedness) = governor.finish();
-    run.policy = Some(policy);
-    run.preparedness = preparedness;
-    Ok(run)
+    let governor = Governor::scheduled(model, plans, policy, Some((timeline, alone)), days)?;
+    governed(model, days, governor)
 }
 
 impl Model {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Display;
 
 use crate::error::{from_json, Result};
+use crate::inputs::dated;
 use crate::inputs::source::Sources;
 use crate::inputs::validate::{Checker, Element};
 
@@ -345,20 +346,12 @@ impl Calibration {
                     format!("{}", period.icu_admission_factor),
                 );
             }
-            if let Some(before) = i.checked_sub(1).map(|j| &stays.by_date[j]) {
-                if period.from <= before.from {
-                    c.fail(
-                        format_args!("{field}.from"),
-                        format!(
-                            "must be after calibration.stays.by_date[{}].from ({})",
-                            i - 1,
-                            before.from
-                        ),
-                        period.from.to_string(),
-                    );
-                }
-            }
         }
+        dated::check_ascending(
+            &mut c,
+            "calibration.stays.by_date",
+            stays.by_date.iter().map(|p| p.from),
+        );
         c.non_negative(
             "calibration.capacity.hospital_normal",
             self.capacity.hospital_normal,

@@ -4,6 +4,7 @@
 
 pub mod behaviour;
 pub mod calibration;
+pub mod dated;
 pub mod distribution;
 pub mod economy;
 pub mod impact_data;

@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{from_json, Error, Result};
+use crate::inputs::dated;
 use crate::inputs::source::Sources;
 use crate::inputs::validate::Checker;
 
@@ -217,11 +218,8 @@ impl Scenario {
             return 1.0;
         };
         let date = start + chrono::Days::new(day as u64);
-        self.transmission
-            .iter()
-            .take_while(|t| t.from <= date)
-            .last()
-            .map_or(1.0, |t| t.factor)
+        dated::in_force(&self.transmission, date, |t| t.from)
+            .map_or(1.0, |i| self.transmission[i].factor)
     }
 
     /// Checks every rule; with `n_ages`, also the length of the per-age fields.
@@ -295,20 +293,12 @@ impl Scenario {
                     t.from.to_string(),
                 );
             }
-            if let Some(before) = i.checked_sub(1).map(|j| &self.transmission[j]) {
-                if t.from <= before.from {
-                    c.fail(
-                        format_args!("{field}.from"),
-                        format!(
-                            "must be after scenario.transmission[{}].from ({})",
-                            i - 1,
-                            before.from
-                        ),
-                        t.from.to_string(),
-                    );
-                }
-            }
         }
+        dated::check_ascending(
+            &mut c,
+            "scenario.transmission",
+            self.transmission.iter().map(|t| t.from),
+        );
         let init = &self.initial;
         for (i, ((vac, rec), waned)) in init
             .vaccinated

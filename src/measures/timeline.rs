@@ -193,9 +193,7 @@ impl Timeline {
     /// Index of the entry in force on `date`: the last one dated on or before it (`None` before
     /// the first entry).
     pub fn index_on(&self, date: NaiveDate) -> Option<usize> {
-        self.entries
-            .partition_point(|e| e.date <= date)
-            .checked_sub(1)
+        crate::inputs::dated::in_force(&self.entries, date, |e| e.date)
     }
 
     /// The package in force on `date` (`None` before the first entry; the last entry's package
