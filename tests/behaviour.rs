@@ -47,7 +47,8 @@ fn feedback_off_at_full_compliance_equals_the_engine_without_behaviour() {
 #[test]
 fn longer_strict_measures_end_with_lower_compliance() {
     let mut sc = scenario("centraal");
-    sc.initial.prevalence = 0.0; // no epidemic: fatigue alone moves compliance
+    sc.initial.prevalence = Some(0.0); // no epidemic: fatigue alone moves compliance
+    sc.initial.patients = Default::default();
     let run = run_policy(sc, &strict(), 240);
     let record = run.behaviour.unwrap();
     let mean = |d: usize| record.compliance[d].iter().sum::<f64>() / 9.0;

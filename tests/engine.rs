@@ -18,10 +18,11 @@ fn plain(r0: f64, prevalence: f64) -> Scenario {
     sc.immunity.waning_days = None;
     sc.immunity.infection_protection = 1.0;
     sc.vaccine.waning_days = None;
-    sc.initial.prevalence = prevalence;
+    sc.initial.prevalence = Some(prevalence);
     sc.initial.vaccinated = vec![0.0; n];
     sc.initial.recovered = vec![0.0; n];
     sc.initial.waned = vec![0.0; n];
+    sc.initial.patients = Default::default();
     sc
 }
 
@@ -87,7 +88,7 @@ fn scenario_strategy() -> impl Strategy<Value = (Scenario, Vec<[f64; 4]>)> {
                 sc.variant.fatality_ratio = 1.0;
                 sc.variant.immune_escape = escape;
                 sc.seasonality.amplitude = amp;
-                sc.initial.prevalence = prev;
+                sc.initial.prevalence = Some(prev);
                 sc.initial.vaccinated = shares.iter().map(|s| s.0).collect();
                 sc.initial.recovered = shares.iter().map(|s| s.1).collect();
                 sc.initial.waned = shares.iter().map(|s| s.2).collect();

@@ -46,7 +46,8 @@ fn all_on(r: usize, general: &[&str]) -> Package {
 #[test]
 fn no_measures_and_no_epidemic_cost_nothing() {
     let mut sc = scenario("centraal", true);
-    sc.initial.prevalence = 0.0;
+    sc.initial.prevalence = Some(0.0);
+    sc.initial.patients = Default::default();
     let cal = Calibration::netherlands();
     let model = Model::new(cal.clone(), sc).unwrap();
     let traj = model.run(DAYS).unwrap();

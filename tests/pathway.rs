@@ -3,23 +3,41 @@
 
 use afweging::epidemic::compartments as c;
 use afweging::inputs::calibration::Calibration;
-use afweging::inputs::scenario::Scenario;
+use afweging::inputs::scenario::{ImportsFrom, Scenario};
 use afweging::Model;
 use chrono::NaiveDate;
 
-/// A scenario in which the infections present at day 0 hardly infect anyone (R0 0.01): their
-/// admissions show the pathway's delays alone.
-fn cohort() -> Scenario {
-    let mut sc = Scenario::preset("centraal").unwrap();
+/// A cohort: 1% of the people infected abroad on `date` (imports of one day), in a scenario in
+/// which they hardly infect anyone (R0 0.01): their admissions show the pathway's delays alone.
+fn cohort_on(date: NaiveDate) -> Scenario {
+    let mut sc = Scenario::preset("centraal").unwrap().starting_on(date);
     sc.behaviour = None;
     sc.variant.r0 = 0.01;
     sc.seasonality.amplitude = 0.0;
     sc.campaigns.clear();
-    sc.initial.prevalence = 0.01;
+    sc.initial.prevalence = Some(0.0);
+    sc.initial.patients = Default::default();
     sc.initial.vaccinated = vec![0.0; 9];
     sc.initial.recovered = vec![0.0; 9];
     sc.initial.waned = vec![0.0; 9];
+    let people: f64 = Calibration::netherlands().population.iter().sum();
+    sc.imports = vec![
+        ImportsFrom {
+            from: date,
+            per_day: 0.01 * people,
+            by_age: None,
+        },
+        ImportsFrom {
+            from: date + chrono::Days::new(1),
+            per_day: 0.0,
+            by_age: None,
+        },
+    ];
     sc
+}
+
+fn cohort() -> Scenario {
+    cohort_on(NaiveDate::from_ymd_opt(2020, 3, 1).unwrap())
 }
 
 /// Mean day (midpoints) of a daily series.
@@ -47,11 +65,10 @@ fn admissions_come_eleven_days_after_infection() {
         .into_iter()
         .map(|r| r.sum())
         .collect();
-    // The cohort starts in the latent and infectious stages in proportion to their durations;
-    // from the latent stage the mean time left to admission is the whole delay, from the
-    // infectious stage the delay less the latent period (stages are exponential: no memory).
-    let in_latent = latent / (latent + infectious);
-    let expected = in_latent * to_admission + (1.0 - in_latent) * (to_admission - latent);
+    // The cohort is infected at the start of day 0: the mean delay to admission is the whole
+    // chain's, latent + infectious + the two stages at home.
+    let expected = to_admission;
+    assert!(to_admission > latent + infectious);
     let mean = mean_day(&admissions);
     assert!(
         (mean - expected).abs() < 0.15,
@@ -79,13 +96,7 @@ fn deaths_outside_hospital_are_counted_once_and_only_where_calibrated() {
     let run = model.run(200).unwrap();
     let outside = run.total_by_group(c::CUM_DEATHS_OUTSIDE_HOSPITAL);
     let deaths = run.total_by_group(c::D);
-    let infections: Vec<f64> = run
-        .states
-        .slice(ndarray::s![0, .., ..])
-        .rows()
-        .into_iter()
-        .map(|g| (4..=9).map(|k| g[k]).sum())
-        .collect();
+    let infections = run.total_by_group(c::CUM_INFECTIONS);
     for (a, p) in outside_by_age.iter().enumerate() {
         assert!(outside[a] <= deaths[a] + 1e-9, "band {a}");
         if *p == 0.0 {
@@ -124,7 +135,7 @@ fn dated_runs_take_the_icu_care_of_their_dates() {
         (cal.stays.icu_days, 1.0)
     );
     let icu_per_admission = |date: NaiveDate| {
-        let model = Model::new(cal.clone(), cohort().starting_on(date)).unwrap();
+        let model = Model::new(cal.clone(), cohort_on(date)).unwrap();
         let run = model.run(60).unwrap();
         (
             run.icu_admissions().sum() / run.admissions().sum(),

@@ -128,7 +128,7 @@ def test_replace_by_dotted_path(central):
 
 def test_calibration_and_scenario_must_agree(cal, central):
     data = central.to_dict()
-    data["initial"]["waned"] = [0.1, 0.1]
+    data["initial"]["waned"] = [0.0, 0.0]
     sc = af.Scenario.from_json(data)
     with pytest.raises(af.ValidationError, match=r"scenario.initial.waned: must have 9 elements \(one per age band\), got 2 elements"):
         af.Model(cal, sc)

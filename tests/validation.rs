@@ -210,7 +210,7 @@ fn scenario_rules_name_field_and_value() {
         ("/initial/prevalence", json!(0.6), "scenario.initial.prevalence: must be between 0 and 0.5, got 0.6"),
         ("/initial/vaccinated/2", json!(-0.1), "scenario.initial.vaccinated[2]: must be between 0 and 1, got -0.1"),
         ("/initial/recovered/2", json!(1.1), "scenario.initial.recovered[2]: must be between 0 and 1, got 1.1"),
-        ("/initial/waned/2", json!(0.9), "scenario.initial.waned[2]: vaccinated + recovered + waned + prevalence must be <= 1"),
+        ("/initial/waned/2", json!(0.9), "scenario.initial.waned[2]: vaccinated + recovered + waned + infected must be <= 1"),
         ("/initial/vaccinated", json!([0.1]), "scenario.initial.vaccinated: must have 9 elements (one per age band), got 1 elements"),
         ("/immunity/infection_protection", json!(2), "scenario.immunity.infection_protection: must be between 0 and 1, got 2"),
         ("/immunity/waned_severe_protection", json!(-1), "scenario.immunity.waned_severe_protection: must be between 0 and 1, got -1"),

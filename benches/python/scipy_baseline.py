@@ -82,8 +82,11 @@ def initial_state(params: Mapping[str, Any], scenario: Mapping[str, Any]) -> np.
 
     Immunity from before the run: the vaccinated start in V; of the recovered, the share escaped by
     the variant counts as waned (W), the rest as protected (R). The prevalent infections are split
-    over the pathways as new infections of naive persons would be, and between the latent and the
-    infectious stage in proportion to the stage durations (latent / (latent + infectious)).
+    over the pathways as new infections of naive persons would be, and over the stages of each
+    pathway in proportion to the stages' mean durations (latent, infectious, and for the severe the
+    two stages at home). Patients start on the ward (H) and in ICU (C), spread over the bands in
+    proportion to expected admissions: people x P(admission | infection), times P(ICU | admission)
+    for ICU, the ward the rest.
     """
     n = np.asarray(params["population"], dtype=float)
     init = scenario["initial"]
@@ -97,20 +100,27 @@ def initial_state(params: Mapping[str, Any], scenario: Mapping[str, Any]) -> np.
     y[:, R] = recovered * (1.0 - escape) * n
     y[:, W] = (recovered * escape + waned) * n
 
-    infected = float(init["prevalence"]) * n
-    # Mean durations (days) of the latent and infectious stages.
+    by_band = init.get("infected")
+    infected = (np.asarray(by_band, dtype=float) if by_band is not None else float(init["prevalence"])) * n
+    # Mean durations (days) of the stages.
     latent_days, infectious_days = 1.0 / params["latent_rate"], 1.0 / params["recovery_rate"]
-    in_latent = latent_days / (latent_days + infectious_days)
+    home_days = 1.0 / params["at_home_rate"]
     p_asym = np.asarray(params["p_asym"], dtype=float)
     p_sev = np.asarray(params["p_severe"], dtype=float)[:, 0]  # infected while naive
-    for e, i, share in (
-        (E_ASYM, I_ASYM, p_asym),
-        (E_MILD, I_MILD, 1.0 - p_asym - p_sev),
-        (E_SEV, I_SEV, p_sev),
+    for stages, share in (
+        ((E_ASYM, I_ASYM), p_asym),
+        ((E_MILD, I_MILD), 1.0 - p_asym - p_sev),
+        ((E_SEV, I_SEV, P1, P2), p_sev),
     ):
-        y[:, e] = infected * share * in_latent
-        y[:, i] = infected * share * (1.0 - in_latent)
-    y[:, S] = np.maximum(n - y[:, V] - y[:, R] - y[:, W] - infected, 0.0)
+        durations = np.array([latent_days, infectious_days, home_days, home_days][: len(stages)])
+        for k, d in zip(stages, durations):
+            y[:, k] = infected * share * d / durations.sum()
+    patients = init.get("patients") or {"ward": 0.0, "icu": 0.0}
+    admitted = n * p_sev * (1.0 - np.asarray(params["p_outside"], dtype=float))
+    to_icu = admitted * np.asarray(params["p_icu"], dtype=float)
+    y[:, H] = float(patients["ward"]) * (admitted - to_icu) / (admitted - to_icu).sum()
+    y[:, C] = float(patients["icu"]) * to_icu / to_icu.sum()
+    y[:, S] = n - y[:, V] - y[:, R] - y[:, W] - infected - y[:, H] - y[:, C]
     return y
 
 

@@ -3,6 +3,7 @@ engine's validated, JSON round-tripping input types."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 from pathlib import Path
@@ -56,6 +57,20 @@ def _sources_html(sources: Mapping[str, Mapping[str, Any]], summary: str = "sour
         for key, s in sources.items()
     )
     return details(summary, table(["field", "source", "year", "assumption"], rows))
+
+
+def _start_state(initial: Mapping[str, Any]) -> str:
+    """The state at day 0 in a few words: infected, and patients when there are any."""
+    p = initial.get("prevalence")
+    text = (
+        f"infected by band {', '.join(f'{v:g}' for v in initial['infected'])}"
+        if p is None
+        else f"prevalence {pct(p)}" if p >= 0.01 else f"prevalence {p:g}"
+    )
+    patients = initial.get("patients") or {}
+    if patients.get("ward") or patients.get("icu"):
+        text += f"; {patients['ward']:,.0f} on the ward, {patients['icu']:,.0f} in ICU"
+    return text
 
 
 class Calibration:
@@ -201,6 +216,16 @@ class Scenario:
     def name(self) -> str:
         return self._inner.name
 
+    def starting_on(self, date: Union[str, "_dt.date"]) -> "Scenario":
+        """The same scenario dated: day 0 is ``date`` (ISO text or a date), whose day of the year
+        drives seasonality; timelines, stays by date, transmission factors and imports are placed
+        by it."""
+        day = _dt.date.fromisoformat(date) if isinstance(date, str) else date
+        data = self.to_dict()
+        data["start_date"] = day.isoformat()
+        data["start_day_of_year"] = day.timetuple().tm_yday
+        return Scenario.from_json(data)
+
     def replace(self, **changes: Any) -> "Scenario":
         """A copy with fields replaced (validated). Nested fields by dotted name in a dict:
         ``sc.replace(**{"variant.r0": 3.0, "seasonality.amplitude": 0})``."""
@@ -230,7 +255,7 @@ class Scenario:
             ("ICU ratio / fatality ratio", f"x {v['icu_ratio']:g} / x {v['fatality_ratio']:g}", "against the reference"),
             ("immune escape", pct(v["immune_escape"]), "of immunity from before the run"),
             ("seasonality", f"&plusmn;{pct(season['amplitude'])}", f"peak on day of year {season['peak_day_of_year']:g}"),
-            ("start", str(d["start_date"]) if d.get("start_date") else f"day of year {d['start_day_of_year']:g}", f"prevalence {pct(d['initial']['prevalence'])}" if d["initial"]["prevalence"] >= 0.01 else f"prevalence {d['initial']['prevalence']:g}"),
+            ("start", str(d["start_date"]) if d.get("start_date") else f"day of year {d['start_day_of_year']:g}", _start_state(d["initial"])),
             ("immunity after infection", pct(imm["infection_protection"]), f"wanes in {imm['waning_days']:g} d on average"),
             ("vaccine", f"{pct(vac['infection_efficacy'])} / {pct(vac['severe_efficacy'])}", f"against infection / severe disease; wanes in {vac['waning_days']:g} d"),
         ]

@@ -472,7 +472,10 @@ def fit(
     names = problem.names()
     x0 = np.zeros(len(names))
     if "seed" in free:
-        x0[names.index("seed")] = np.log(float(sc_dict["initial"]["prevalence"]))
+        prevalence = sc_dict["initial"].get("prevalence")
+        if prevalence is None or prevalence <= 0:
+            raise _fail("scenario.initial.prevalence", "must be a share above 0 to free 'seed' (one share for every band)", repr(prevalence))
+        x0[names.index("seed")] = np.log(float(prevalence))
     x0[-len(columns) :] = np.log(10.0)
     count = [0]
 

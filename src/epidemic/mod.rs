@@ -7,6 +7,7 @@ pub mod contacts;
 pub(crate) mod flows;
 mod force;
 pub mod geography;
+mod imports;
 pub(crate) mod layout;
 pub mod model;
 pub mod ngm;

@@ -248,6 +248,7 @@ impl Model {
             );
         }
         check.finish()?;
+        let mut check = Checker::new();
 
         let rates = [
             1.0 / v.latent_days,
@@ -324,6 +325,8 @@ impl Model {
                 value: format!("{radius}"),
             }]));
         }
+        model.check_initial(&mut check);
+        check.finish()?;
         model.beta0 = model.scenario.variant.r0 / radius;
         model.transmission = model.contacts.clone().map(|mut m| {
             for (k, value) in m.iter_mut().enumerate() {
@@ -406,39 +409,121 @@ impl Model {
         ngm::growth_rate(self)
     }
 
+    /// Persons infected, on the ward and in ICU at day 0, per group (see [`Initial`]): the
+    /// infected by band share, times the region's relative prevalence; patients spread over bands
+    /// by expected admissions (people x P(admission | infection), times P(ICU | admission) for the
+    /// ICU) and over regions by people x relative prevalence.
+    ///
+    /// [`Initial`]: crate::inputs::scenario::Initial
+    fn initial_cases(&self) -> Vec<[f64; 3]> {
+        let init = &self.scenario.initial;
+        let population = self.group_population();
+        let seed = |group: usize| {
+            self.geography
+                .as_ref()
+                .map_or(1.0, |geo| geo.seed[group / self.ages])
+        };
+        let admitted = |group: usize| {
+            let r = &self.per_group[group % self.ages];
+            population[group] * seed(group) * r.p_severe[0] * (1.0 - r.p_outside)
+        };
+        let to_icu = |group: usize| admitted(group) * self.per_group[group % self.ages].p_icu;
+        let total_ward: f64 = (0..self.groups).map(|g| admitted(g) - to_icu(g)).sum();
+        let total_icu: f64 = (0..self.groups).map(to_icu).sum();
+        let share = |part: f64, total: f64| if total > 0.0 { part / total } else { 0.0 };
+        (0..self.groups)
+            .map(|g| {
+                [
+                    init.infected_share(g % self.ages) * seed(g) * population[g],
+                    init.patients.ward * share(admitted(g) - to_icu(g), total_ward),
+                    init.patients.icu * share(to_icu(g), total_icu),
+                ]
+            })
+            .collect()
+    }
+
+    /// Each group's people at day 0 must cover its infected, patients and immune: a regional seed or
+    /// a number of patients can ask for more.
+    fn check_initial(&self, check: &mut Checker) {
+        let init = &self.scenario.initial;
+        let population = self.group_population();
+        for (g, [infected, ward, icu]) in self.initial_cases().into_iter().enumerate() {
+            let a = g % self.ages;
+            let immune = (init.vaccinated[a] + init.recovered[a] + init.waned[a]) * population[g];
+            let need = immune + infected + ward + icu;
+            if need <= population[g] * (1.0 + 1e-12) {
+                continue;
+            }
+            let band = &self.calibration.age_bands[a];
+            let message = format!(
+                "asks for {need:.1} immune, infected or in hospital in band {band} of {} people",
+                population[g]
+            );
+            match &self.geography {
+                Some(geo) if geo.seed[g / self.ages] > 1.0 => check.fail(
+                    format_args!(
+                        "regions.seed[{}] ({})",
+                        g / self.ages,
+                        geo.codes[g / self.ages]
+                    ),
+                    message,
+                    format!("{}", geo.seed[g / self.ages]),
+                ),
+                _ if ward + icu > 0.0 => check.fail(
+                    "scenario.initial.patients",
+                    message,
+                    format!("ward {}, icu {}", init.patients.ward, init.patients.icu),
+                ),
+                _ => check.fail("scenario.initial", message, format!("{infected}")),
+            }
+        }
+    }
+
     /// The state at day 0 (flat `groups x SLOTS`).
     pub fn initial_state(&self) -> Vec<f64> {
         let init = &self.scenario.initial;
+        let population = self.group_population();
         let mut y = vec![0.0; self.groups * SLOTS];
-        // Share of the infected in the latent stage, as in the early exponential phase of the
-        // reference epidemic without growth: latent / (latent + infectious) durations.
-        let latent = self.flows.recovery / (self.flows.latent + self.flows.recovery);
-        for group in 0..self.groups {
+        for (group, [infected, ward, icu]) in self.initial_cases().into_iter().enumerate() {
             let g = group % self.ages;
-            let (n, seed) = match &self.geography {
-                Some(geo) => (geo.population[group], geo.seed[group / self.ages]),
-                None => (self.population[g], 1.0),
-            };
+            let n = population[group];
             let s = &mut y[group * SLOTS..(group + 1) * SLOTS];
             s[c::V] = init.vaccinated[g] * n;
             // Immunity from earlier variants: the escaped share counts as waned (all-or-nothing).
             let escaped = self.scenario.variant.immune_escape;
             s[c::R] = init.recovered[g] * n * (1.0 - escaped);
             s[c::W] = (init.recovered[g] * escaped + init.waned[g]) * n;
-            let infected = (init.prevalence * seed).min(1.0) * n;
-            let r = &self.per_group[g];
-            let (asym, severe) = (r.p_asym, r.p_severe[0]);
-            for (e, i, p) in [
-                (c::E_ASYM, c::I_ASYM, asym),
-                (c::E_MILD, c::I_MILD, 1.0 - asym - severe),
-                (c::E_SEV, c::I_SEV, severe),
-            ] {
-                s[e] = infected * p * latent;
-                s[i] = infected * p * (1.0 - latent);
-            }
-            s[c::S] = (n - s[c::V] - s[c::R] - s[c::W] - infected).max(0.0);
+            self.infect(g, infected, s, false);
+            s[c::H] = ward;
+            s[c::C] = icu;
+            s[c::S] = n - s[c::V] - s[c::R] - s[c::W] - infected - ward - icu;
         }
         y
+    }
+
+    /// Places `infected` persons of band `g` on their pathways (asymptomatic, mild, severe):
+    /// all in the latent stages when `new`, else over the stages in proportion to their mean
+    /// durations (latent, infectious and, for the severe, the two stages at home).
+    pub(super) fn infect(&self, g: usize, infected: f64, s: &mut [f64], new: bool) {
+        let r = &self.per_group[g];
+        let (asym, severe) = (r.p_asym, r.p_severe[0]);
+        let f = &self.flows;
+        let (latent, infectious, home) = (1.0 / f.latent, 1.0 / f.recovery, 1.0 / f.at_home);
+        for (p, stages) in [
+            (asym, &[c::E_ASYM, c::I_ASYM][..]),
+            (1.0 - asym - severe, &[c::E_MILD, c::I_MILD]),
+            (severe, &[c::E_SEV, c::I_SEV, c::P1, c::P2]),
+        ] {
+            if new {
+                s[stages[0]] += infected * p;
+                continue;
+            }
+            let durations = [latent, infectious, home, home];
+            let total: f64 = durations[..stages.len()].iter().sum();
+            for (&k, d) in stages.iter().zip(durations) {
+                s[k] += infected * p * d / total;
+            }
+        }
     }
 
     /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
@@ -470,6 +555,7 @@ impl Model {
             scratch.transmission = self.scenario.transmission_on(day);
             scratch.season_at = f64::NAN;
             self.vaccinate(day, &m, &layout, &mut z, &mut given, &mut doses);
+            self.import(day, &layout, &mut z);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);
             for step in 0..self.steps_per_day {

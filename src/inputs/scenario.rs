@@ -43,11 +43,20 @@ pub struct Seasonality {
 }
 
 /// The state at day 0, by age band.
+///
+/// The infected (`prevalence` or `infected`) are spread over the stages of their pathway in
+/// proportion to each stage's mean duration (latent, infectious and, for the severely ill, the two
+/// stages at home before admission), as in an epidemic that neither grows nor shrinks. Patients in
+/// hospital are given apart (`patients`); everybody not infected, in hospital or immune is susceptible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Initial {
-    /// Share of each band infected (latent or infectious) at day 0.
-    pub prevalence: f64,
+    /// Share of every band infected at day 0 (0-0.5); `null` when `infected` gives it by band.
+    pub prevalence: Option<f64>,
+    /// Share of each band infected at day 0 (seeding by age); `null` when `prevalence` gives one
+    /// share for all bands. Exactly one of the two is given.
+    #[serde(default)]
+    pub infected: Option<Vec<f64>>,
     /// Share of each band protected by vaccination (hybrid immunity counts here).
     pub vaccinated: Vec<f64>,
     /// Share of each band protected by earlier infection only.
@@ -55,6 +64,46 @@ pub struct Initial {
     /// Share of each band with earlier immunity whose protection against infection has waned
     /// (protection against severe disease remains, see `immunity.waned_severe_protection`).
     pub waned: Vec<f64>,
+    /// Patients in hospital at day 0; absent means none (a run that starts before the first
+    /// admissions).
+    #[serde(default)]
+    pub patients: Patients,
+}
+
+/// Patients in hospital at day 0 (persons, the whole country). They are spread over age bands in
+/// proportion to each band's expected admissions (people x P(admission | infection), times
+/// P(ICU | admission) for the ICU) and over regions in proportion to the regions' infected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patients {
+    /// Persons on a ward (not in ICU).
+    pub ward: f64,
+    /// Persons in intensive care.
+    pub icu: f64,
+}
+
+/// Infections imported from abroad each day from a date on ([`Scenario::imports`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportsFrom {
+    pub from: NaiveDate,
+    /// Residents infected abroad per day (persons/day), in force until the next entry.
+    pub per_day: f64,
+    /// Share of the imports in each age band (summing to 1); `null` spreads them in proportion to
+    /// the bands' people.
+    #[serde(default)]
+    pub by_age: Option<Vec<f64>>,
+}
+
+impl Initial {
+    /// Share of band `a` infected at day 0.
+    pub fn infected_share(&self, a: usize) -> f64 {
+        match (&self.infected, self.prevalence) {
+            (Some(by_band), _) => by_band[a],
+            (None, Some(p)) => p,
+            (None, None) => 0.0, // refused by `Scenario::validate`
+        }
+    }
 }
 
 /// Protection after infection.
@@ -142,6 +191,11 @@ pub struct Scenario {
     /// ([`afweging.fit`] in Python) estimates one per period between changes of the measures.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transmission: Vec<TransmissionFrom>,
+    /// Infections imported from abroad, for dated runs: from each date on, residents infected
+    /// abroad per day (none before the first entry; an entry of 0 ends them). They enter the
+    /// latent stage from the susceptible at the start of each day.
+    #[serde(default)]
+    pub imports: Vec<ImportsFrom>,
     /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
     /// distancing voluntarily.
     #[serde(default)]
@@ -222,6 +276,13 @@ impl Scenario {
             .map_or(1.0, |i| self.transmission[i].factor)
     }
 
+    /// The imports in force on `day` (`None` for undated runs, before the first entry and when 0).
+    pub fn imports_on(&self, day: usize) -> Option<&ImportsFrom> {
+        let date = self.start_date? + chrono::Days::new(day as u64);
+        let entry = &self.imports[dated::in_force(&self.imports, date, |t| t.from)?];
+        (entry.per_day > 0.0).then_some(entry)
+    }
+
     /// Checks every rule; with `n_ages`, also the length of the per-age fields.
     pub fn validate(&self, n_ages: Option<usize>) -> Result<()> {
         let mut c = Checker::new();
@@ -262,12 +323,25 @@ impl Scenario {
             ),
             _ => {}
         }
-        c.within(
-            "scenario.initial.prevalence",
-            self.initial.prevalence,
-            0.0,
-            0.5,
-        );
+        let init = &self.initial;
+        match (init.prevalence, &init.infected) {
+            (Some(p), None) => c.within("scenario.initial.prevalence", p, 0.0, 0.5),
+            (None, Some(by_band)) => c.each("scenario.initial.infected", by_band, |c, f, v| {
+                c.within(f, v, 0.0, 0.5)
+            }),
+            (Some(p), Some(_)) => c.fail(
+                "scenario.initial.prevalence",
+                "must be null when scenario.initial.infected gives the infected by band",
+                format!("{p}"),
+            ),
+            (None, None) => c.fail(
+                "scenario.initial.prevalence",
+                "is required unless scenario.initial.infected gives the infected by band",
+                "null".into(),
+            ),
+        }
+        c.non_negative("scenario.initial.patients.ward", init.patients.ward);
+        c.non_negative("scenario.initial.patients.icu", init.patients.icu);
         c.each(
             "scenario.initial.vaccinated",
             &self.initial.vaccinated,
@@ -299,7 +373,36 @@ impl Scenario {
             "scenario.transmission",
             self.transmission.iter().map(|t| t.from),
         );
-        let init = &self.initial;
+        for (i, imp) in self.imports.iter().enumerate() {
+            let field = format_args!("scenario.imports[{i}]");
+            c.within(format_args!("{field}.per_day"), imp.per_day, 0.0, 1e6);
+            if self.start_date.is_none() {
+                c.fail(
+                    format_args!("{field}.from"),
+                    "needs a dated scenario (scenario.start_date)",
+                    imp.from.to_string(),
+                );
+            }
+            if let Some(shares) = &imp.by_age {
+                c.each(format_args!("{field}.by_age"), shares, Checker::share);
+                let sum: f64 = shares.iter().sum();
+                if (sum - 1.0).abs() > 1e-9 {
+                    c.fail(
+                        format_args!("{field}.by_age"),
+                        "must sum to 1",
+                        format!("sum {sum}"),
+                    );
+                }
+                if let Some(n) = n_ages {
+                    c.length(format_args!("{field}.by_age"), shares.len(), n, "age band");
+                }
+            }
+        }
+        dated::check_ascending(
+            &mut c,
+            "scenario.imports",
+            self.imports.iter().map(|t| t.from),
+        );
         for (i, ((vac, rec), waned)) in init
             .vaccinated
             .iter()
@@ -307,13 +410,17 @@ impl Scenario {
             .zip(&init.waned)
             .enumerate()
         {
-            let total = vac + rec + waned + init.prevalence;
+            let infected = if init.infected.as_ref().is_some_and(|v| v.len() <= i) {
+                0.0 // a length error, reported below
+            } else {
+                init.infected_share(i)
+            };
+            let total = vac + rec + waned + infected;
             if total > 1.0 + 1e-12 {
                 c.fail(
                     format_args!("scenario.initial.waned[{i}]"),
                     format!(
-                        "vaccinated + recovered + waned + prevalence must be <= 1 (vaccinated {vac}, recovered {rec}, prevalence {})",
-                        init.prevalence
+                        "vaccinated + recovered + waned + infected must be <= 1 (vaccinated {vac}, recovered {rec}, infected {infected})"
                     ),
                     format!("{waned}"),
                 );
@@ -361,6 +468,10 @@ impl Scenario {
                 ("scenario.initial.vaccinated", init.vaccinated.len()),
                 ("scenario.initial.recovered", init.recovered.len()),
                 ("scenario.initial.waned", init.waned.len()),
+                (
+                    "scenario.initial.infected",
+                    init.infected.as_ref().map_or(n, Vec::len),
+                ),
             ] {
                 c.length(field, len, n, "age band");
             }
