@@ -216,3 +216,65 @@ fn a_regional_seed_larger_than_a_region_is_refused_not_filled_with_new_people() 
     );
     assert!(err.contains("people"), "{err}");
 }
+
+#[test]
+fn a_campaign_gives_the_doses_of_its_schedule_by_date() {
+    use afweging::inputs::scenario::{Campaign, DosesFrom, Priority};
+    let mut sc = empty();
+    sc.variant.r0 = 0.01;
+    let date = |d: u64| start() + chrono::Days::new(d);
+    sc.campaigns = vec![Campaign {
+        name: "first doses as given".into(),
+        start_day: 0.0,
+        doses_per_day: 1e6, // replaced by the schedule on a dated run
+        uptake: vec![0.9; 9],
+        priority: Priority::OldestFirst,
+        schedule: vec![
+            DosesFrom {
+                from: date(5),
+                per_day: 10_000.0,
+            },
+            DosesFrom {
+                from: date(10),
+                per_day: 30_000.0,
+            },
+            DosesFrom {
+                from: date(12),
+                per_day: 0.0,
+            },
+        ],
+    }];
+    let run = Model::new(Calibration::netherlands(), sc.clone())
+        .unwrap()
+        .run(20)
+        .unwrap();
+    let daily: Vec<f64> = run
+        .vaccinations
+        .rows()
+        .into_iter()
+        .map(|r| r.sum())
+        .collect();
+    let expected = [
+        0.0, 0.0, 0.0, 0.0, 0.0, 1e4, 1e4, 1e4, 1e4, 1e4, 3e4, 3e4, 0.0, 0.0,
+    ];
+    for (d, want) in expected.iter().enumerate() {
+        assert!((daily[d] - want).abs() < 1e-6, "day {d}: {}", daily[d]);
+    }
+    // Oldest first: the 80+ are reached before anyone younger.
+    let by_band = run.vaccinations.sum_axis(ndarray::Axis(0));
+    assert!(by_band[8] > 0.0 && by_band[0] == 0.0);
+    // A schedule needs a dated scenario, in date order.
+    let mut undated = sc.clone();
+    undated.start_date = None;
+    let err = undated.validate(None).unwrap_err().to_string();
+    assert!(
+        err.contains("scenario.campaigns[0].schedule[0].from: needs a dated scenario"),
+        "{err}"
+    );
+    sc.campaigns[0].schedule.swap(0, 1);
+    let err = sc.validate(None).unwrap_err().to_string();
+    assert!(
+        err.contains("scenario.campaigns[0].schedule[1].from: must be after"),
+        "{err}"
+    );
+}

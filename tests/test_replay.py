@@ -136,3 +136,23 @@ def test_second_wave_replayed_under_the_timeline(obs: pd.DataFrame) -> None:
             m, s = model.loc[start:end], seen.loc[start:end]
             assert abs((m.idxmax() - s.idxmax()).days) <= 7, (column, start)
             assert m.max() == pytest.approx(s.max(), rel=tolerance), (column, start)
+
+
+def test_the_replay_vaccinates_as_the_netherlands_did() -> None:
+    """The replay scenario gives the first doses of 2021 as reported (ECDC via OWID), counted from
+    14 days after each reporting week, oldest first."""
+    sc = af.replay.replay_scenario()
+    weeks = af.observed.table("vaccination")
+    run = af.Model(af.Calibration.netherlands(), sc).run(days=500)  # to 2021-07-11
+    dates = pd.DatetimeIndex(run.dates)
+    given = np.asarray(run.vaccinations).sum(axis=1)
+    # Each week's doses are counted on the 7 days ending 14 days after its date.
+    week = pd.Timestamp("2021-06-04")
+    until = week + pd.Timedelta(days=14)
+    reported = weeks.loc[weeks["date"] <= week, "first_dose_week"].sum()
+    assert given[dates <= until].sum() == pytest.approx(reported, rel=1e-9)
+    assert given[dates < pd.Timestamp("2021-01-16")].sum() == 0.0
+    # Oldest first: by 1 April 2021 the 80+ had far more of their people reached than the 20-29.
+    by_band = np.asarray(run.vaccinations)[dates <= pd.Timestamp("2021-04-01")].sum(axis=0)
+    people = np.asarray(af.Calibration.netherlands().population)
+    assert by_band[8] / people[8] > 0.5 > 0.05 > by_band[2] / people[2]

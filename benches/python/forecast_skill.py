@@ -30,6 +30,13 @@ WINDOWS = [
     "2020-10-27",
     "2020-11-17",
     "2020-12-08",
+    "2021-01-26",
+    "2021-02-16",
+    "2021-03-09",
+    "2021-03-30",
+    "2021-04-20",
+    "2021-05-11",
+    "2021-06-01",
 ]
 COLUMNS = ("admissions", "icu_occupancy")
 HORIZON = 28
@@ -47,10 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--out", default=None)
+    parser.add_argument("--windows", nargs="*", default=WINDOWS, help="window ends (ISO dates)")
     args = parser.parse_args()
     obs = af.observed.netherlands()
     rows: List[dict] = []
-    for end in WINDOWS:
+    for end in args.windows:
         started = time.perf_counter()
         fit = af.fit(obs.loc[:end])
         seconds = time.perf_counter() - started

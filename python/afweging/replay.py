@@ -78,11 +78,26 @@ DISPERSION_PRIOR = (20.0, 1.0)
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 
 
+#: Days from a dose to the protection counted for it (vaccine effectiveness is measured from 14
+#: days after a dose).
+PROTECTION_DELAY_DAYS = 14
+
+
 def replay_scenario() -> Scenario:
-    """The scenario the replay of 2020 starts from (``nederland_2020``, dated 2020-02-27): the
-    wild type in a population without immunity; every choice sourced in its ``sources``."""
+    """The scenario the replay starts from (``nederland_2020``, dated 2020-02-27): the wild type in
+    a population without immunity, and the first doses of 2021 as they were given (ECDC via OWID,
+    :func:`afweging.observed.table`, counted from 14 days after the week's doses); every choice
+    sourced in its ``sources``. Needs pandas."""
     text = resources.files("afweging").joinpath("data/replay/nederland_2020.json").read_text("utf-8")
-    return Scenario.from_json(text)
+    data = json.loads(text)
+    weeks = observed.table("vaccination")
+    delay = np.timedelta64(PROTECTION_DELAY_DAYS - 6, "D")
+    schedule = [
+        {"from": str(np.datetime64(date, "D") + delay), "per_day": float(doses) / 7.0}
+        for date, doses in zip(weeks["date"], weeks["first_dose_week"])
+    ]
+    data["campaigns"][0]["schedule"] = schedule
+    return Scenario.from_json(data)
 
 
 def _fail(field: str, message: str, value: Any) -> ValidationError:

@@ -30,9 +30,15 @@ impl Model {
         let n = self.ages;
         let regions = self.regions();
         let population = self.group_population();
-        for (campaign, given) in self.scenario.campaigns.iter().zip(given.iter_mut()) {
+        for (k, (campaign, given)) in self
+            .scenario
+            .campaigns
+            .iter()
+            .zip(given.iter_mut())
+            .enumerate()
+        {
             let active = ((day + 1) as f64 - (campaign.start_day - earlier)).clamp(0.0, 1.0);
-            let per_day = campaign.doses_per_day + extra;
+            let per_day = self.scenario.doses_on(k, day) + extra;
             let mut left = per_day * active;
             if left <= 0.0 {
                 continue;

@@ -16,7 +16,11 @@ pub fn in_force<T>(
 }
 
 /// Every date of `dates` must come after the one before it; a failure names `{field}[i].from`.
-pub fn check_ascending(c: &mut Checker, field: &str, dates: impl Iterator<Item = NaiveDate>) {
+pub fn check_ascending(
+    c: &mut Checker,
+    field: impl std::fmt::Display,
+    dates: impl Iterator<Item = NaiveDate>,
+) {
     let mut before: Option<NaiveDate> = None;
     for (i, date) in dates.enumerate() {
         if let Some(previous) = before.filter(|&p| date <= p) {

@@ -153,6 +153,20 @@ pub struct Campaign {
     /// Share of each age band that accepts the vaccine in this campaign.
     pub uptake: Vec<f64>,
     pub priority: Priority,
+    /// Doses by date, for dated runs (a campaign as it went, e.g. the first doses of 2021): from
+    /// each date on, the persons reached per day, replacing `doses_per_day` (0 before the first
+    /// entry). The campaign still starts on `start_day`.
+    #[serde(default)]
+    pub schedule: Vec<DosesFrom>,
+}
+
+/// Doses per day of a campaign from a date on ([`Campaign::schedule`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DosesFrom {
+    pub from: NaiveDate,
+    /// Persons reached per day, until the next entry.
+    pub per_day: f64,
 }
 
 /// A factor on transmission from a date on ([`Scenario::transmission`]).
@@ -274,6 +288,20 @@ impl Scenario {
         let date = start + chrono::Days::new(day as u64);
         dated::in_force(&self.transmission, date, |t| t.from)
             .map_or(1.0, |i| self.transmission[i].factor)
+    }
+
+    /// Persons campaign `k` reaches per day on `day` (before preparedness levers): its schedule's
+    /// entry in force on a dated run, else `doses_per_day`.
+    pub fn doses_on(&self, k: usize, day: usize) -> f64 {
+        let campaign = &self.campaigns[k];
+        match self.start_date {
+            Some(start) if !campaign.schedule.is_empty() => {
+                let date = start + chrono::Days::new(day as u64);
+                dated::in_force(&campaign.schedule, date, |d| d.from)
+                    .map_or(0.0, |i| campaign.schedule[i].per_day)
+            }
+            _ => campaign.doses_per_day,
+        }
     }
 
     /// The imports in force on `day` (`None` for undated runs, before the first entry and when 0).
@@ -459,6 +487,26 @@ impl Scenario {
             if let Some(n) = n_ages {
                 c.length(format_args!("{f}.uptake"), camp.uptake.len(), n, "age band");
             }
+            for (i, d) in camp.schedule.iter().enumerate() {
+                c.within(
+                    format_args!("{f}.schedule[{i}].per_day"),
+                    d.per_day,
+                    0.0,
+                    1e7,
+                );
+                if self.start_date.is_none() {
+                    c.fail(
+                        format_args!("{f}.schedule[{i}].from"),
+                        "needs a dated scenario (scenario.start_date)",
+                        d.from.to_string(),
+                    );
+                }
+            }
+            dated::check_ascending(
+                &mut c,
+                format_args!("{f}.schedule"),
+                camp.schedule.iter().map(|d| d.from),
+            );
         }
         if let Some(b) = &self.behaviour {
             b.validate(n_ages, &mut c);
