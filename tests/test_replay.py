@@ -72,7 +72,14 @@ def test_estimates_have_intervals_and_a_dated_scenario(first_wave: af.Fit) -> No
     assert lockdown.max() < before.max()
     sc = first_wave.scenario.to_dict()
     assert sc["start_date"] == "2020-02-27"
-    assert [t["from"] for t in sc["transmission"]] == list(theta["period_start"])
+    # The fitted factors, and after them the replay scenario's own (Alpha's advantage from
+    # December 2020) multiplying the last fitted factor.
+    steps = {t["from"]: t["factor"] for t in sc["transmission"]}
+    for start, estimate in zip(theta["period_start"], theta["estimate"]):
+        assert steps[start] == pytest.approx(estimate, rel=1e-12)
+    last = theta["estimate"].iloc[-1]
+    alpha_share = 1.0 / (1.0 + np.exp(-15.0 / 12.9))  # 15 days after the midpoint of 14 February
+    assert steps["2021-03-01"] == pytest.approx(last * (1.0 + 0.425 * alpha_share), rel=1e-3)
 
 
 def test_fits_and_forecasts_are_reproducible(first_wave: af.Fit, obs: pd.DataFrame) -> None:

@@ -9,9 +9,10 @@ The first Dutch wave in three lines::
 **What is fitted.** A dated run (:attr:`Scenario.start_date`) under the measures of a
 :class:`~afweging.Timeline` (default: the Dutch national timeline), whose force of infection is
 scaled, in each period between two entries of the timeline, by a transmission factor ``theta_k``
-(the scenario's ``transmission``; dimensionless, 1 = the timeline's packages explain the period's
-contacts at the variant's R0). The factors absorb what the packages do not: voluntary distancing,
-compliance, the weather, a new variant. Also fitted, by default: the seed (share infected on the
+(dimensionless, 1 = the timeline's packages explain the period's contacts at the variant's R0),
+on top of the scenario's own dated ``transmission`` (in the replay scenario: Alpha's advantage as it
+replaced the wild type in 2021); the run's factor on a day is the product of the two in force. The
+fitted factors absorb what the packages do not: voluntary distancing, compliance, the weather. Also fitted, by default: the seed (share infected on the
 start date), a factor on P(admission | infection) (``severity``) and a factor on P(ICU |
 admission) (``icu_ratio``). The result is a scenario (:attr:`Fit.scenario`): any run of it, with
 the timeline or with other measures, replays what the fit estimated.
@@ -100,6 +101,17 @@ def replay_scenario() -> Scenario:
     return Scenario.from_json(data)
 
 
+def _factor_on(steps: Sequence[Tuple[np.datetime64, float]], date: np.datetime64) -> float:
+    """The factor of the last of ``steps`` (date, factor; ascending) in force on ``date`` (1 before
+    the first)."""
+    factor = 1.0
+    for start, value in steps:
+        if start > date:
+            break
+        factor = value
+    return factor
+
+
 def _fail(field: str, message: str, value: Any) -> ValidationError:
     return ValidationError(f"{field}: {message}, got {value}")
 
@@ -147,9 +159,13 @@ class _Problem:
         factors ``later`` (date, log factor) after the fitted window."""
         sc: Dict[str, Any] = json.loads(json.dumps(self.scenario))
         values = dict(zip(self.names(), np.exp(x)))
+        fitted = [(np.datetime64(d, "D"), float(values[f"theta_{k}"])) for k, d in enumerate(self.period_starts)]
+        fitted += [(np.datetime64(d, "D"), float(np.exp(v))) for d, v in later]
+        known = [(np.datetime64(e["from"], "D"), float(e["factor"])) for e in sc.get("transmission", [])]
         sc["transmission"] = [
-            {"from": str(d), "factor": float(values[f"theta_{k}"])} for k, d in enumerate(self.period_starts)
-        ] + [{"from": str(d), "factor": float(np.exp(v))} for d, v in later]
+            {"from": str(d), "factor": _factor_on(fitted, d) * _factor_on(known, d)}
+            for d in sorted({d for d, _ in fitted + known})
+        ]
         if "seed" in values:
             sc["initial"]["prevalence"] = float(values["seed"])
         if "severity" in values:
