@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tupl
 import numpy as np
 
 from . import observed
+from .observation import ASCERTAINMENT_PRIOR, REPORTING, TESTING_REGIMES, Reporting, log_prior_ascertainment, regime_days
 from ._inputs import Calibration, Scenario
 from ._optional import require as _require
 from .errors import SolverError, ValidationError
@@ -58,14 +59,9 @@ from .timeline import Timeline
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: Observed columns the fit can use, and how the model gives them (national totals per day).
-SERIES: Dict[str, str] = {
-    "admissions": "admissions",
-    "icu_admissions": "icu_admissions",
-    "icu_occupancy": "icu_occupancy",
-    "ward_occupancy": "hospital_occupancy",
-    "deaths": "deaths",
-}
+#: Observed columns the fit can use, and the model series each counts (national totals per day);
+#: how each is reported (delays, ascertainment, capacity) is :data:`afweging.observation.REPORTING`.
+SERIES: Dict[str, str] = {column: r.model for column, r in REPORTING.items()}
 
 #: Parameters besides the transmission factors that ``free`` may name.
 OPTIONAL = ("seed", "severity", "icu_ratio")
@@ -130,6 +126,9 @@ class _Problem:
     free: Tuple[str, ...]
     smoothness: float
     every: Optional[int]
+    reporting: Dict[str, Reporting]
+    regimes: Tuple[np.datetime64, ...]  # testing regimes in the window (when cases are fitted)
+    capacity: Dict[str, np.ndarray]  # column -> capacity per fitted day, NaN where unknown
 
     @property
     def periods(self) -> int:
@@ -139,18 +138,34 @@ class _Problem:
         return (
             [f"theta_{k}" for k in range(self.periods)]
             + list(self.free)
+            + [f"ascertainment_{k}" for k in range(len(self.regimes))]
             + [f"dispersion_{c}" for c in self.observed]
         )
+
+    def expected(self, run: Run, column: str, x: np.ndarray) -> np.ndarray:
+        """What the observation model expects of ``column`` on each day of ``run`` at ``x``."""
+        reporting = self.reporting[column]
+        days = run.infections.shape[0]
+        ascertainment = None
+        if self.regimes:
+            first = self.periods + len(self.free)
+            shares = np.exp(x[first : first + len(self.regimes)])
+            ascertainment = shares[regime_days(self.start, days, self.regimes)]
+        capacity = self.capacity.get(column)
+        if capacity is not None and len(capacity) != days:
+            capacity = np.concatenate([capacity, np.full(max(days - len(capacity), 0), np.nan)])[:days]
+        return reporting.expected(run, ascertainment, capacity)
 
     def bounds(self) -> List[Tuple[float, float]]:
         """Bounds of the parameters on the log scale: transmission factors 0.007-20, the seed
         1e-9 to 10% infected, severity and ICU factors 1/20 to 2.7 (above, the calibration's
-        probabilities would pass 1), dispersions 0.1-20,000 (beyond, the negative binomial is a
-        Poisson)."""
+        probabilities would pass 1), ascertainments 1e-4 to 1, dispersions 0.1-20,000 (beyond,
+        the negative binomial is a Poisson)."""
         limits = {"seed": (np.log(1e-9), np.log(0.1)), "severity": (-3.0, 1.0), "icu_ratio": (-3.0, 1.0)}
         return (
             [(-5.0, 3.0)] * self.periods
             + [limits[name] for name in self.free]
+            + [(np.log(1e-4), 0.0)] * len(self.regimes)
             + [(np.log(0.1), np.log(2e4))] * len(self.observed)
         )
 
@@ -210,7 +225,7 @@ class _Problem:
         total = 0.0
         for column, k in self.dispersion(x).items():
             y = self.observed[column]
-            mean = np.maximum(series(run, column), 1e-9)
+            mean = np.maximum(self.expected(run, column, x), 1e-9)
             seen = ~np.isnan(y)
             total -= float(_nb_logpmf(y[seen], mean[seen], k).sum())
         if not np.isfinite(total):
@@ -224,6 +239,8 @@ class _Problem:
                 total += 0.5 * float(x[names.index(name)] / 0.5) ** 2
         if "seed" in self.free:
             total += 0.5 * float((x[names.index("seed")] - np.log(1e-4)) / 3.0) ** 2
+        first = self.periods + len(self.free)
+        total += log_prior_ascertainment(x[first : first + len(self.regimes)])
         dispersion = x[-len(self.observed) :]
         total += 0.5 * float((((dispersion - np.log(DISPERSION_PRIOR[0])) / DISPERSION_PRIOR[1]) ** 2).sum())
         return float(total)
@@ -243,7 +260,8 @@ def _nb_logpmf(y: np.ndarray, mean: np.ndarray, k: float) -> np.ndarray:
 
 
 def series(run: Run, column: str) -> np.ndarray:
-    """The national daily model value of an observed column (:data:`SERIES`)."""
+    """The national daily model value an observed column counts (:data:`SERIES`), before the
+    reporting delay and ascertainment (:mod:`afweging.observation`)."""
     if column not in SERIES:
         raise _fail("observations", f"no model series for column {column!r} (known: {', '.join(SERIES)})", column)
     values: np.ndarray = getattr(run, SERIES[column]).sum(axis=1)
@@ -295,11 +313,13 @@ class Fit:
     def params(self) -> "pd.DataFrame":
         """Estimates (posterior mode) with 95% Laplace intervals: one row per parameter,
         columns ``estimate``, ``lower``, ``upper`` (natural scale) and ``period_start`` for the
-        transmission factors."""
+        transmission factors and the ascertainments (the start of their period or testing
+        regime)."""
         pd = _require("pandas", "fit")
         sd = np.sqrt(np.maximum(np.diag(self._cov), 0.0))
-        starts = [str(d) for d in self._problem.period_starts]
         names = self._problem.names()
+        starts: List[Optional[str]] = [str(d) for d in self._problem.period_starts]
+        starts += [None] * len(self._problem.free) + [str(d) for d in self._problem.regimes]
         frame = pd.DataFrame(
             {
                 "estimate": np.exp(self._x),
@@ -365,7 +385,7 @@ class Fit:
                 discarded += 1
                 continue
             for c, k in self._problem.dispersion(x).items():
-                mean = np.maximum(series(run, c), 1e-9)
+                mean = np.maximum(self._problem.expected(run, c, x), 1e-9)
                 samples[c][i] = rng.negative_binomial(k, k / (k + mean))
         dates = self.start + np.arange(days)
         return Forecast(dates, samples, self._problem.days, discarded)
@@ -438,6 +458,7 @@ def fit(
     every: Optional[int] = 14,
     free: Sequence[str] = OPTIONAL,
     smoothness: float = 0.3,
+    reporting: Optional[Dict[str, Reporting]] = None,
 ) -> Fit:
     """Fits transmission per period (and ``free``: ``seed``, ``severity``, ``icu_ratio``) to
     ``observations`` (a daily frame by date, e.g. a window of :func:`afweging.observed.netherlands`).
@@ -449,8 +470,12 @@ def fit(
     first observation count as unobserved. ``period_starts``: dates on which transmission may
     change (default: the timeline's dates), and also every ``every`` days from the start (``None``:
     only on those dates): behaviour drifts between changes of the measures. ``smoothness``: the
-    standard deviation of each step of the random walk of the log transmission factors. The
-    result is deterministic.
+    standard deviation of each step of the random walk of the log transmission factors.
+    ``reporting``: how a column is reported, by column, replacing the defaults of
+    :data:`afweging.observation.REPORTING` (delays, ascertainment, capacity). Fitting ``cases``
+    adds one ascertainment per testing regime in the window
+    (:data:`afweging.observation.TESTING_REGIMES`), capped by the observations' ``tests`` column
+    where it has values. The result is deterministic.
     """
     pd = _require("pandas", "fit")
     minimize = _require("scipy.optimize", "fit").minimize
@@ -474,9 +499,14 @@ def fit(
     if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
         raise _fail("every", "must be a whole number of days >= 1, or None", every)
     columns = list(columns)
+    how = dict(REPORTING)
+    for c, r in (reporting or {}).items():
+        if not isinstance(r, Reporting):
+            raise TypeError(f"reporting[{c!r}]: expected an afweging.observation.Reporting, got {type(r).__name__}")
+        how[c] = r
     for c in columns:
-        if c not in SERIES:
-            raise _fail("columns", f"no model series for {c!r} (known: {', '.join(SERIES)})", c)
+        if c not in how:
+            raise _fail("columns", f"no model series for {c!r} (known: {', '.join(how)})", c)
         if c not in observations:
             raise _fail("columns", f"{c!r} is not a column of the observations", c)
     obs = observed.check(observations[columns])
@@ -488,6 +518,14 @@ def fit(
     days = _days_between(start, last) + 1
     index = pd.date_range(str(start), str(last), freq="D")
     aligned = obs.reindex(index)
+    ascertained = any(how[c].ascertained for c in columns)
+    regimes = sorted({max(start, np.datetime64(r, "D")) for r in TESTING_REGIMES if np.datetime64(r, "D") <= last})
+    capacity: Dict[str, np.ndarray] = {}
+    for c in columns:
+        cap = how[c].capacity
+        if cap is not None and cap in observations:
+            values = observed.check(observations[[cap]]).reindex(index)[cap].to_numpy(dtype=float)
+            capacity[c] = values
     problem = _Problem(
         calibration=cal,
         scenario=sc_dict,
@@ -499,6 +537,9 @@ def fit(
         observed={c: aligned[c].to_numpy(dtype=float) for c in columns},
         free=tuple(free),
         smoothness=float(smoothness),
+        reporting={c: how[c] for c in columns},
+        regimes=tuple(regimes) if ascertained else (),
+        capacity=capacity,
     )
     names = problem.names()
     x0 = np.zeros(len(names))
@@ -508,6 +549,8 @@ def fit(
             raise _fail("scenario.initial.prevalence", "must be a share above 0 to free 'seed' (one share for every band)", repr(prevalence))
         x0[names.index("seed")] = np.log(float(prevalence))
     x0[-len(columns) :] = np.log(10.0)
+    first = problem.periods + len(problem.free)
+    x0[first : first + len(problem.regimes)] = np.log(ASCERTAINMENT_PRIOR[0])
     count = [0]
 
     def objective(x: np.ndarray) -> float:
