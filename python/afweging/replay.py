@@ -174,8 +174,8 @@ class _Problem:
         factors ``later`` (date, log factor) after the fitted window."""
         sc: Dict[str, Any] = json.loads(json.dumps(self.scenario))
         values = dict(zip(self.names(), np.exp(x)))
-        fitted = [(np.datetime64(d, "D"), float(values[f"theta_{k}"])) for k, d in enumerate(self.period_starts)]
-        fitted += [(np.datetime64(d, "D"), float(np.exp(v))) for d, v in later]
+        fitted = [(d, float(values[f"theta_{k}"])) for k, d in enumerate(self.period_starts)]
+        fitted += [(d, float(np.exp(v))) for d, v in later]
         known = [(np.datetime64(e["from"], "D"), float(e["factor"])) for e in sc.get("transmission", [])]
         sc["transmission"] = [
             {"from": str(d), "factor": _factor_on(fitted, d) * _factor_on(known, d)}
@@ -549,8 +549,8 @@ def fit(
             raise _fail("scenario.initial.prevalence", "must be a share above 0 to free 'seed' (one share for every band)", repr(prevalence))
         x0[names.index("seed")] = np.log(float(prevalence))
     x0[-len(columns) :] = np.log(10.0)
-    first = problem.periods + len(problem.free)
-    x0[first : first + len(problem.regimes)] = np.log(ASCERTAINMENT_PRIOR[0])
+    shares = problem.periods + len(problem.free)
+    x0[shares : shares + len(problem.regimes)] = np.log(ASCERTAINMENT_PRIOR[0])
     count = [0]
 
     def objective(x: np.ndarray) -> float:
