@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the API reference from the docstrings with pdoc into docs/api/ (or the directory in $1).
-# Needs the package installed with the docs extra: `bash scripts/setup.sh docs` (or `test`).
-# The generated HTML is not committed (docs/api/ is in .gitignore).
+# Builds the documentation site (mkdocs.yml: the user guide in docs/, the notebooks, the API
+# reference from the docstrings) in strict mode into site/ (or the directory in $1): a broken link
+# or anchor, a page left out of the nav or a docstring reference that does not resolve fails it.
+# Needs the docs tools: `bash scripts/setup.sh docs` (or `test`). `.venv/bin/mkdocs serve` previews it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-docs/api}"
 python=".venv/bin/python"
 [ -x "$python" ] || python="python3"
-"$python" -m pdoc --docformat restructuredtext --no-show-source -o "$out" afweging
-echo "API reference written to $out/index.html"
+"$python" -m mkdocs build --strict --site-dir "${1:-site}"
+echo "documentation site written to ${1:-site}/index.html"
