@@ -49,7 +49,7 @@ import numpy as np
 from . import observed
 from ._inputs import Calibration, Scenario
 from ._optional import require as _require
-from .errors import SolverError, ValidationError
+from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
 from .timeline import Timeline
@@ -444,7 +444,7 @@ def fit(
     if isinstance(timeline, str) and timeline == NETHERLANDS:
         timeline = Timeline.netherlands()
     if timeline is not None and not isinstance(timeline, Timeline):
-        raise TypeError(f"timeline: expected an afweging.Timeline or None, got {type(timeline).__name__}")
+        raise wrong_type("timeline", "an afweging.Timeline or None", timeline)
     if period_starts is None:
         period_starts = [] if timeline is None else list(timeline.to_pandas()["date"])
     sc_dict = sc.to_dict()

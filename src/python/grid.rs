@@ -48,7 +48,7 @@ pub(super) fn detached<T: Send>(
             let caller = std::thread::current();
             let watch = &watch;
             let worker = scope.spawn(move || {
-                let result = work(watch);
+                let result = watch.watching(|| work(watch));
                 caller.unpark();
                 result
             });
@@ -83,9 +83,7 @@ pub(super) fn detached<T: Send>(
     }
     match result {
         Ok(r) => Ok(r?),
-        Err(_) => Err(pyo3::exceptions::PyRuntimeError::new_err(
-            "afweging: a worker thread failed (please report this as a bug)",
-        )),
+        Err(payload) => Err(Error::Internal(crate::error::panic_message(payload.as_ref())).into()),
     }
 }
 
