@@ -43,13 +43,14 @@ pub(super) fn detached<T: Send>(
     work: impl FnOnce(&Progress) -> Result<T> + Send,
 ) -> PyResult<T> {
     let watch = Progress::new();
+    // Set before the worker unparks the caller: `is_finished` may still be false when the caller
+    // wakes, which left it parked for another 0.1 s after every run.
+    let finished = std::sync::atomic::AtomicBool::new(false);
     let (result, interrupted) = py.detach(|| {
         std::thread::scope(|scope| {
             let caller = std::thread::current();
             let watch = &watch;
-            // Set before the worker unparks the caller: `is_finished` may still be false when
-            // the caller wakes, which left it parked for another 0.1 s after every run.
-            let finished = &std::sync::atomic::AtomicBool::new(false);
+            let finished = &finished;
             let worker = scope.spawn(move || {
                 let result = watch.watching(|| work(watch));
                 finished.store(true, std::sync::atomic::Ordering::Release);
