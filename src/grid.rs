@@ -15,20 +15,23 @@
 //! a cache, never an input: an item's result must not depend on what it holds.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::epidemic::compartments::SLOTS;
 use crate::epidemic::model::Model;
 use crate::error::{Error, FieldError, Result};
 use crate::impacts::{self, Outcome};
 use crate::measures::plans::SectorPlans;
 use crate::measures::policy::Policy;
 
-/// Items finished and a cancellation flag, shared with whoever watches the batch.
+/// Items finished and a cancellation flag, shared with whoever watches the batch. The flag also
+/// stops a run inside its day loop ([`crate::limits::watching`]).
 #[derive(Debug, Default)]
 pub struct Progress {
     done: AtomicUsize,
-    cancel: AtomicBool,
+    cancel: Arc<AtomicBool>,
 }
 
 impl Progress {
@@ -48,6 +51,12 @@ impl Progress {
 
     pub fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Runs `work` on this thread under this batch's cancellation flag: a run inside it stops
+    /// within a day of simulation once the batch is cancelled.
+    pub fn watching<T>(&self, work: impl FnOnce() -> T) -> T {
+        crate::limits::watching(&self.cancel, work)
     }
 
     fn finished_one(&self) {
@@ -82,9 +91,7 @@ pub fn thread_count(requested: Option<usize>) -> Result<usize> {
 }
 
 /// The error of a cancelled batch.
-pub fn cancelled() -> Error {
-    Error::field("batch".into(), "cancelled".into(), String::new())
-}
+pub use crate::limits::cancelled;
 
 /// Runs `work` on every item on `threads` threads; the results in item order. See the module
 /// documentation for progress, cancellation and errors.
@@ -142,7 +149,7 @@ where
                     first_failure.fetch_min(k, Ordering::Relaxed);
                     return Some(Err(cancelled()));
                 }
-                let result = work(scratch, k);
+                let result = progress.watching(|| work(scratch, k));
                 match &result {
                     Ok(_) => progress.finished_one(),
                     Err(_) => {
@@ -179,6 +186,12 @@ pub fn runs(
     threads: usize,
     progress: &Progress,
 ) -> Result<Vec<Outcome>> {
+    let per_run = jobs.iter().map(|(m, _)| m.groups).max().unwrap_or(0) * (days + 1) * SLOTS;
+    crate::limits::check(
+        "days",
+        days.to_string(),
+        crate::limits::runs(jobs.len(), per_run),
+    )?;
     map(jobs, threads, progress, |&(model, policy)| {
         let run = match policy {
             Some((plans, policy)) => crate::run::with_policy(model, plans, policy, days),

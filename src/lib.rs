@@ -7,6 +7,7 @@
 //! this list (a test keeps it so):
 //!
 //! - [`error`]: the one error type;
+//! - [`limits`]: the memory a batch will hold, checked before it allocates;
 //! - [`inputs`]: calibration, scenario, regions, impact data, sources, validation (pure data);
 //! - [`epidemic`]: compartments, contact operators, next-generation matrix, solver, trajectory;
 //! - [`measures`]: sector plans and ladders, stringency, trigger policies, behaviour, preparedness;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod grid;
 pub mod impacts;
 pub mod inputs;
+pub mod limits;
 pub mod measures;
 pub mod run;
 pub mod sweep;

@@ -11,6 +11,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
+use crate::epidemic::compartments::SLOTS;
 use crate::epidemic::model::{check_days, DayEffects, Model, Multipliers};
 use crate::epidemic::signals::{self, Signal, SignalReader, Signals};
 use crate::epidemic::trajectory::Trajectory;
@@ -52,6 +53,105 @@ impl Deref for Run {
 
     fn deref(&self) -> &Trajectory {
         &self.trajectory
+    }
+}
+
+impl Run {
+    /// Checks a run read back from JSON (a pickle): every array has the shape its days, age
+    /// bands and regions give, every index points into what it indexes, and every number is
+    /// finite. A tampered or truncated record is refused here instead of panicking later.
+    pub fn check(&self) -> Result<()> {
+        let mut c = Checker::new();
+        let t = &self.trajectory;
+        let (days, ages, regions) = (t.days(), t.age_bands.len(), t.regions.len());
+        let groups = ages * t.n_regions();
+        if let Err(e) = check_days(days) {
+            c.fail(
+                "run.days",
+                e.field_errors()[0].message.clone(),
+                days.to_string(),
+            );
+        }
+        if ages == 0 {
+            c.fail("run.age_bands", "must not be empty", "[]".into());
+        }
+        let shape = |c: &mut Checker, field: &str, got: &[usize], want: &[usize]| {
+            if got != want {
+                c.fail(
+                    format_args!("run.{field}"),
+                    format!("must have shape {want:?} ({days} days, {ages} age bands, {regions} regions)"),
+                    format!("shape {got:?}"),
+                );
+            }
+        };
+        shape(
+            &mut c,
+            "states",
+            t.states.shape(),
+            &[days + 1, groups, SLOTS],
+        );
+        shape(
+            &mut c,
+            "vaccinations",
+            t.vaccinations.shape(),
+            &[days, groups],
+        );
+        shape(&mut c, "multipliers", t.multipliers.shape(), &[days, 4]);
+        c.length(
+            "run.life_expectancy",
+            t.life_expectancy.len(),
+            ages,
+            "age band",
+        );
+        c.length(
+            "run.capacity_share",
+            t.capacity_share.len(),
+            regions,
+            "region",
+        );
+        c.length(
+            "run.economy_share",
+            t.economy_share.len(),
+            regions,
+            "region",
+        );
+        c.length("run.signals", self.signals.len(), days, "day");
+        if !self.region_signals.is_empty() || regions > 0 {
+            let rows: Vec<usize> = self.region_signals.iter().map(Vec::len).collect();
+            shape(
+                &mut c,
+                "region_signals",
+                &[rows.len(), *rows.iter().max().unwrap_or(&0)],
+                &[days, regions],
+            );
+            if rows.iter().any(|&n| n != regions) {
+                c.fail(
+                    "run.region_signals",
+                    "must hold one row per region each day",
+                    format!("{rows:?}"),
+                );
+            }
+        }
+        let numbers = t.states.iter().chain(&t.vaccinations).chain(&t.multipliers);
+        let numbers = numbers
+            .chain(&t.life_expectancy)
+            .chain(&t.icu_capacity)
+            .chain(&t.hospital_capacity)
+            .chain(self.signals.iter().flatten())
+            .chain(self.region_signals.iter().flatten().flatten());
+        if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+            c.fail("run", "every number must be finite", bad.to_string());
+        }
+        if let Some(p) = &self.policy {
+            p.check(days, regions, &mut c);
+        }
+        if let Some(b) = &self.behaviour {
+            b.check(days, ages, &mut c);
+        }
+        if let Some(p) = &self.preparedness {
+            p.check(days, &mut c);
+        }
+        c.finish()
     }
 }
 

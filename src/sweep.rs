@@ -618,21 +618,31 @@ impl Sweep {
         }
         let n_draws = draws.len();
         let n_par = self.uncertainty.parameters.len();
-        let mut parameters = Vec::with_capacity(n_draws * n_par);
-        for d in draws.clone() {
-            parameters.extend(self.uncertainty.draw(self.seed, d as u64)?);
-        }
         let (n_pol, n_sc) = (self.policies.len(), self.scenarios.len());
         let series_len = match self.mode {
             Mode::Summary => 0,
             Mode::Trajectory => SERIES.len() * self.days,
         };
+        let n_runs = n_sc.saturating_mul(n_draws).saturating_mul(n_pol);
+        let per_run = indicators().len() + series_len;
+        crate::limits::check(
+            "draws",
+            format!("{}..{}", draws.start, draws.end),
+            crate::limits::sweep(n_runs, per_run, n_draws, n_par),
+        )?;
+        let mut parameters = Vec::with_capacity(n_draws * n_par);
+        for d in draws.clone() {
+            if progress.cancelled() {
+                return Err(grid::cancelled());
+            }
+            parameters.extend(self.uncertainty.draw(self.seed, d as u64)?);
+        }
         // One grid item per run, in the order (scenario, draw, policy). The runs of one (scenario,
         // draw) follow each other, so a worker prepares its model once ([`Model::new`] with the
         // draw's inputs) and keeps it in its scratch for the next policies: every policy meets
         // the same draw (common random numbers).
         let runs = grid::map_with(
-            n_sc * n_draws * n_pol,
+            n_runs,
             threads,
             progress,
             || None::<(usize, Model)>,
@@ -736,6 +746,7 @@ struct RunValues {
 fn prefixed(e: Error, prefix: &str) -> Error {
     match e {
         Error::Solver(m) => Error::Solver(format!("{prefix}: {m}")),
+        Error::Internal(m) => Error::Internal(format!("{prefix}: {m}")),
         other => Error::Validation(
             other
                 .field_errors()

@@ -379,7 +379,7 @@ fn mcda_bad_input_names_the_field() {
     let e = message(Direction::parse_all(&["cost".into(), "up".into()], 2).unwrap_err());
     assert!(e.starts_with("directions[1]: must be \"cost\""), "{e}");
     let e = message(rank_acceptability(m.view(), &d, &Method::Topsis, 0, 1).unwrap_err());
-    assert_eq!(e, "n: must be at least 1, got 0");
+    assert_eq!(e, "n: must be between 1 and 100000000, got 0");
 }
 
 #[test]

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// From the bottom up (the order of `src/lib.rs`).
-const LAYERS: [&str; 11] = [
+const LAYERS: [&str; 12] = [
     "error",
+    "limits",
     "inputs",
     "epidemic",
     "measures",

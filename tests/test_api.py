@@ -142,7 +142,8 @@ def test_unknown_preset_lists_valid_ones():
 def test_each_engine_error_has_its_own_exception():
     """src/python/error.rs maps each variant of the engine's Error to a class of afweging.errors:
     Validation -> ValidationError, UnknownName -> UnknownNameError (a ValidationError), Solver ->
-    SolverError; every class it imports exists there, is documented and pickles."""
+    SolverError, Internal -> InternalError; every class it imports exists there, is documented and
+    pickles."""
     with pytest.raises(af.ValidationError) as info:
         af.Scenario.preset("centraal").replace(**{"variant.r0": -1.0})
     assert type(info.value) is af.ValidationError
@@ -157,7 +158,7 @@ def test_each_engine_error_has_its_own_exception():
     source = Path(__file__).resolve().parents[1] / "src" / "python" / "error.rs"
     if source.exists():
         imported = re.findall(r"import_exception!\(afweging\.errors, (\w+)\)", source.read_text())
-        assert sorted(imported) == ["SolverError", "UnknownNameError", "ValidationError"]
+        assert sorted(imported) == ["InternalError", "SolverError", "UnknownNameError", "ValidationError"]
         for name in imported:
             cls = getattr(af.errors, name)
             assert issubclass(cls, af.AfwegingError) and cls.__doc__ and name in af.errors.__all__
@@ -167,7 +168,7 @@ def test_run_arguments(cal, central):
     model = af.Model(cal, central)
     with pytest.raises(af.ValidationError, match="days: must be between 1 and 36525, got 0"):
         model.run(days=0)
-    with pytest.raises(af.ValidationError, match="days: must be a positive whole number, got -3"):
+    with pytest.raises(af.ValidationError, match="days: must be a whole number between 1 and 36525, got -3"):
         model.run(days=-3)
     with pytest.raises(TypeError, match="days: expected a whole number"):
         model.run(days=36.5)  # type: ignore[arg-type]

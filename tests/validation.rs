@@ -132,12 +132,12 @@ fn calibration_rules_name_field_and_value() {
         (
             "/stays/ward_days",
             json!(0.0),
-            "calibration.stays.ward_days: must be > 0, got 0",
+            "calibration.stays.ward_days: must be between 0.1 and 3650, got 0",
         ),
         (
             "/stays/icu_days",
             json!(-2.0),
-            "calibration.stays.icu_days: must be > 0, got -2",
+            "calibration.stays.icu_days: must be between 0.1 and 3650, got -2",
         ),
         (
             "/capacity/hospital_normal",
@@ -195,8 +195,8 @@ fn unknown_fields_are_rejected_with_their_name() {
 fn scenario_rules_name_field_and_value() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("/variant/r0", json!(-1.5), "scenario.variant.r0: must be > 0, got -1.5"),
-        ("/variant/latent_days", json!(0), "scenario.variant.latent_days: must be > 0, got 0"),
-        ("/variant/infectious_days", json!(-1), "scenario.variant.infectious_days: must be > 0, got -1"),
+        ("/variant/latent_days", json!(0), "scenario.variant.latent_days: must be between 0.1 and 3650, got 0"),
+        ("/variant/infectious_days", json!(-1), "scenario.variant.infectious_days: must be between 0.1 and 3650, got -1"),
         ("/variant/severity", json!(0), "scenario.variant.severity: must be > 0, got 0"),
         ("/variant/severity", json!(25.0), "scenario.variant.severity: makes P(admission or death outside hospital | infection) in band 60-69 (0.6275000000000001) exceed the symptomatic share (0.61), got 25"),
         ("/variant/icu_ratio", json!(-1), "scenario.variant.icu_ratio: must be >= 0, got -1"),
@@ -214,10 +214,10 @@ fn scenario_rules_name_field_and_value() {
         ("/initial/vaccinated", json!([0.1]), "scenario.initial.vaccinated: must have 9 elements (one per age band), got 1 elements"),
         ("/immunity/infection_protection", json!(2), "scenario.immunity.infection_protection: must be between 0 and 1, got 2"),
         ("/immunity/waned_severe_protection", json!(-1), "scenario.immunity.waned_severe_protection: must be between 0 and 1, got -1"),
-        ("/immunity/waning_days", json!(0), "scenario.immunity.waning_days: must be > 0, got 0"),
+        ("/immunity/waning_days", json!(0), "scenario.immunity.waning_days: must be between 0.1 and 3650, got 0"),
         ("/vaccine/infection_efficacy", json!(1.5), "scenario.vaccine.infection_efficacy: must be between 0 and 1, got 1.5"),
         ("/vaccine/severe_efficacy", json!(0.5), "scenario.vaccine.severe_efficacy: must be >= infection_efficacy (0.8), got 0.5"),
-        ("/vaccine/waning_days", json!(-3), "scenario.vaccine.waning_days: must be > 0, got -3"),
+        ("/vaccine/waning_days", json!(-3), "scenario.vaccine.waning_days: must be between 0.1 and 3650, got -3"),
         ("/campaigns/0/start_day", json!(-1), "scenario.campaigns[0].start_day: must be >= 0, got -1"),
         ("/campaigns/0/doses_per_day", json!(-10), "scenario.campaigns[0].doses_per_day: must be >= 0, got -10"),
         ("/campaigns/0/uptake/8", json!(1.5), "scenario.campaigns[0].uptake[8]: must be between 0 and 1, got 1.5"),

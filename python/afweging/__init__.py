@@ -11,7 +11,15 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 from . import _core, decision, observed, plot, replay, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
-from .errors import AfwegingError, SolverError, UnknownNameError, ValidationError
+from .errors import (
+    AfwegingError,
+    InternalError,
+    NotAvailableError,
+    SolverError,
+    UnknownNameError,
+    ValidationError,
+    WrongTypeError,
+)
 from .model import Model
 from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
@@ -59,7 +67,10 @@ __all__ = [
     "sweep_frame",
     "Uncertainty",
     "SolverError",
+    "InternalError",
+    "NotAvailableError",
     "UnknownNameError",
     "ValidationError",
+    "WrongTypeError",
     "__version__",
 ]

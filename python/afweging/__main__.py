@@ -65,6 +65,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     report.add_argument("--valuation", help="valuation JSON file (default: the Dutch values)")
     report.add_argument("--days", type=int, default=365, help="days to simulate (default 365)")
     report.add_argument("--title", help="title of the report")
+    for command in (run, report):
+        command.add_argument("--debug", action="store_true", help="show the traceback of an error")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
@@ -75,8 +77,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except (AfwegingError, OSError, ImportError) as err:
+    except KeyboardInterrupt:
+        print("afweging: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 (one line for every error; --debug shows the rest)
+        if args.debug:
+            raise
+        known = isinstance(err, (AfwegingError, OSError, ImportError))
         message = " ".join(str(err).split())  # one line, whatever the error's layout
+        if not known:
+            message = f"{type(err).__name__}: {message} (run with --debug for the traceback)"
         print(f"afweging: error: {message}", file=sys.stderr)
         return 2
 

@@ -174,7 +174,7 @@ def mcda(
     matrix: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], directions: List[str], method: str
 ) -> Dict[str, Any]: ...
 def rank_acceptability(
-    matrix: npt.NDArray[np.float64], directions: List[str], method: str, n: int = 10000, seed: int = 1
+    matrix: npt.NDArray[np.float64], directions: List[str], method: str, n: Optional[int] = None, seed: Optional[int] = None
 ) -> Dict[str, Any]: ...
 @final
 class Uncertainty:

@@ -11,28 +11,77 @@ from typing import Any, Callable, Dict, List, Mapping, Tuple, Union
 
 from . import _core
 from ._display import details, esc, num, pct, table
-from .errors import ValidationError
+from .errors import ValidationError, invalid, wrong_type
 
 JsonSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def _read(path: Path, what: str) -> str:
+    """The UTF-8 text of a file; a missing, unreadable or non-UTF-8 file is a ValidationError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise invalid(what, "no such file", str(path)) from None
+    except UnicodeDecodeError as err:
+        raise invalid(what, f"is not UTF-8 text (byte {err.start})", str(path)) from None
+    except OSError as err:
+        raise invalid(what, f"cannot be read ({err.strerror or err})", str(path)) from None
 
 
 def _json_text(source: JsonSource, what: str) -> str:
     """JSON text from a path, a JSON string or a mapping."""
     if isinstance(source, Mapping):
-        return json.dumps(source)
+        try:
+            return json.dumps(source)
+        except (TypeError, ValueError, RecursionError) as err:
+            raise invalid(what, f"cannot be written as JSON ({err})", type(source).__name__) from None
     if isinstance(source, os.PathLike):
-        return Path(source).read_text(encoding="utf-8")
+        return _read(Path(source), what)
     if isinstance(source, str):
         if source.lstrip().startswith("{"):
             return source
         path = Path(source)
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return _read(path, what)
         raise ValidationError(
             f"{what}: not a JSON object and not an existing file, got {source!r}",
             [{"field": what, "message": "not a JSON object and not an existing file", "value": repr(source)}],
         )
-    raise TypeError(f"{what}: expected a path, a JSON string or a dict, got {type(source).__name__}")
+    raise wrong_type(what, "a path, a JSON string or a dict", source)
+
+
+def _unique_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    """``object_pairs_hook`` of :func:`load_json`: a key given twice in one object is an error."""
+    out: Dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def load_json(source: JsonSource, what: str) -> Any:
+    """Parses JSON from a path, a JSON string or a mapping as the engine does: a key twice in one
+    object, invalid syntax, NaN or nesting too deep for Python is a :class:`ValidationError`
+    naming ``what``."""
+    text = _json_text(source, what)
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=constant)
+    except _DuplicateKey as err:
+        raise invalid(what, "has a key given twice in one object (JSON keys must be unique)", str(err.args[0])) from None
+    except json.JSONDecodeError as err:
+        message = f"is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})"
+        raise invalid(what, message, text[:80]) from None
+    except (ValueError, RecursionError) as err:
+        raise invalid(what, f"is not valid JSON ({err or 'nested too deeply'})", text[:80]) from None
 
 
 def _replaced(data: Dict[str, Any], changes: Mapping[str, Any], root: str) -> Dict[str, Any]:
@@ -95,7 +144,7 @@ class Calibration:
         mixing between regions, capacity per region, national patient spreading); runs then have
         results by region. The national model (the default) is the one-region special case."""
         if not isinstance(regions, bool):
-            raise TypeError(f"regions: expected True or False, got {regions!r}")
+            raise wrong_type("regions", "True or False", regions)
         return cls(_core.Calibration.netherlands(regions))
 
     @property

@@ -27,7 +27,7 @@ import numpy as np
 from . import _core, decision
 from ._core import __version__
 from ._inputs import Calibration, Scenario
-from .errors import ValidationError
+from .errors import ValidationError, number, wrong_type
 from .errors import invalid as _invalid
 from .impacts import DIMENSIONS
 from .model import Model
@@ -67,10 +67,7 @@ def _scenarios(scenarios: Mapping[str, Any]) -> Tuple[List[str], List[Scenario],
                 raise _invalid(f"scenarios.{name}", "must hold an afweging.Scenario or a preset name", type(sc).__name__)
         else:
             sc, p = Scenario.preset(str(name)), spec
-        try:
-            p = float(p)
-        except (TypeError, ValueError) as err:
-            raise _invalid(f"scenarios.{name}", "probability must be a number", p) from err
+        p = number(p, f"scenarios.{name}")
         names.append(str(name))
         objects.append(sc)
         probs.append(p)
@@ -114,9 +111,9 @@ def assess(
     valuation = Valuation.netherlands() if valuation is None else valuation
     checklist = Checklist.netherlands() if checklist is None else checklist
     if not isinstance(valuation, Valuation):
-        raise TypeError(f"valuation: expected an afweging.Valuation, got {type(valuation).__name__}")
+        raise wrong_type("valuation", "an afweging.Valuation", valuation)
     if not isinstance(checklist, Checklist):
-        raise TypeError(f"checklist: expected an afweging.Checklist, got {type(checklist).__name__}")
+        raise wrong_type("checklist", "an afweging.Checklist", checklist)
     models: List[Model] = []
     for sc in sc_objects:
         if isinstance(model, Calibration):
@@ -124,10 +121,10 @@ def assess(
         elif callable(model):
             m = model(sc)
             if not isinstance(m, Model):
-                raise TypeError(f"model: the callable must return an afweging.Model, got {type(m).__name__}")
+                raise wrong_type("model", "a callable returning an afweging.Model", m)
             models.append(m)
         else:
-            raise TypeError(f"model: expected an afweging.Calibration or a callable scenario -> Model, got {type(model).__name__}")
+            raise wrong_type("model", "an afweging.Calibration or a callable scenario -> Model", model)
     # Every alternative in every scenario, then each scenario without measures: one batch on all
     # cores (the engine's grid), each run the same as `m.run(pol, days=days)`.
     jobs = [(m._inner, None if pol is None else pol._inner) for pol in [*policies, None] for m in models]

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from .errors import ValidationError
+from .errors import ValidationError, number, wrong_type
 from .errors import invalid as _invalid
 from ._display import num
 from ._optional import pandas as _pandas
@@ -100,10 +100,7 @@ def _table(
                 [str(x) for x in data.coords[d].values] if d in data.coords else None for d in data.dims
             ]
     else:
-        try:
-            values = np.asarray(data, dtype=float)
-        except (TypeError, ValueError) as err:
-            raise _invalid(field, "must be numbers", type(data).__name__) from err
+        values = _floats(data, field)
     if values.ndim != len(axes):
         shape = " x ".join(a[1] for a in axes)
         raise _invalid(field, f"must be {len(axes)}-dimensional ({shape})", f"shape {values.shape}")
@@ -126,10 +123,21 @@ def _vector(
         if missing or extra:
             problem = f"missing {missing}" if missing else f"unknown {extra}"
             raise _invalid(field, f"must give one value per {what} ({', '.join(labels)})", problem)
-        return np.array([float(keys[lab]) for lab in labels], dtype=np.float64)
-    if isinstance(data, (int, float)):
-        return np.full(len(labels), float(data))
-    return np.ascontiguousarray(np.asarray(data, dtype=float).reshape(-1), dtype=np.float64)
+        return np.array([number(keys[lab], f"{field}.{lab}") for lab in labels], dtype=np.float64)
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return np.full(len(labels), number(data, field))
+    return np.ascontiguousarray(_floats(data, field).reshape(-1), dtype=np.float64)
+
+
+def _floats(data: Any, field: str) -> Array:
+    """``data`` as a float array when it holds only numbers (strings and bools are not)."""
+    try:
+        values = np.asarray(data)
+    except (TypeError, ValueError) as err:
+        raise _invalid(field, "must be numbers", type(data).__name__) from err
+    if values.dtype.kind not in "iuf":
+        raise wrong_type(field, "numbers", data)
+    return values.astype(np.float64)
 
 
 def _directions(directions: Any, criteria: Sequence[str]) -> List[str]:
@@ -207,17 +215,21 @@ class OpportunityCost:
     def to_pandas(self) -> Any:
         """Tidy frame: alternative, scenario, dimension (the dimensions and ``total``),
         ``opportunity_cost`` (against the best on that dimension; for ``total`` against the best
-        total) and ``share_of_total`` (the decomposition of the total's opportunity cost)."""
+        total), ``contribution_to_total`` (the decomposition of the total's opportunity cost, in
+        the values' unit: the contributions of the dimensions add up to the total) and
+        ``share_of_total`` (that contribution as a share of the total; NaN where the total is 0,
+        1 for the total itself)."""
         pd = _pandas()
         rows = []
         for a, alt in enumerate(self.alternatives):
             for s, sc in enumerate(self.scenarios):
+                total = self.total[a, s]
                 for d, dim in enumerate(self.dimensions):
-                    rows.append((alt, sc, dim, self.by_dimension[a, s, d], self.decomposition[a, s, d]))
-                rows.append((alt, sc, "total", self.total[a, s], self.total[a, s]))
-        return pd.DataFrame(
-            rows, columns=["alternative", "scenario", "dimension", "opportunity_cost", "share_of_total"]
-        )
+                    part = self.decomposition[a, s, d]
+                    rows.append((alt, sc, dim, self.by_dimension[a, s, d], part, part / total if total else np.nan))
+                rows.append((alt, sc, "total", total, total, 1.0 if total else np.nan))
+        columns = ["alternative", "scenario", "dimension", "opportunity_cost", "contribution_to_total", "share_of_total"]
+        return pd.DataFrame(rows, columns=columns)
 
     def _repr_html_(self) -> str:
         rows = [[alt] + list(self.total[a]) for a, alt in enumerate(self.alternatives)]
@@ -452,7 +464,7 @@ def decision_tree(
     ``"cost"`` (lower is better, the default) or ``"benefit"``.
     """
     o = _orientation(orientation)
-    ndim = values.ndim if hasattr(values, "ndim") else np.asarray(values, dtype=float).ndim
+    ndim = values.ndim if hasattr(values, "ndim") else _floats(values, "values").ndim
     axes: List[Tuple[Optional[Sequence[Any]], str, str]] = [
         (alternatives, "alternatives", "alternative "),
         (scenarios, "scenarios", "scenario "),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 import numpy as np
 
 from ._optional import pandas as _pandas
+from .errors import unknown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -89,15 +90,13 @@ class Impacts:
         for i in self._data["indicators"]:
             if i["name"] == name:
                 return i  # type: ignore[no-any-return]
-        valid = ", ".join(i["name"] for i in self._data["indicators"])
-        raise KeyError(f"unknown indicator {name!r}; valid: {valid}")
+        raise unknown("name", "indicator", name, [i["name"] for i in self._data["indicators"]])
 
     def _grouping(self, name: str) -> Dict[str, Any]:
         for g in self._data["groupings"]:
             if g["name"] == name:
                 return g  # type: ignore[no-any-return]
-        valid = ", ".join(g["name"] for g in self._data["groupings"])
-        raise KeyError(f"unknown grouping {name!r}; valid: {valid}")
+        raise unknown("grouping", "grouping", name, [g["name"] for g in self._data["groupings"]])
 
     def to_pandas(self) -> "pd.DataFrame":
         """Tidy frame: one row per indicator and group, columns ``dimension, indicator, grouping,

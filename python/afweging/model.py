@@ -11,6 +11,7 @@ from ._inputs import Calibration, Scenario
 from .plans import Policy
 from .run import Run
 from .timeline import Timeline
+from .errors import wrong_type
 
 
 class Model:
@@ -24,9 +25,9 @@ class Model:
 
     def __init__(self, calibration: Calibration, scenario: Scenario) -> None:
         if not isinstance(calibration, Calibration):
-            raise TypeError(f"calibration: expected afweging.Calibration, got {type(calibration).__name__}")
+            raise wrong_type("calibration", "afweging.Calibration", calibration)
         if not isinstance(scenario, Scenario):
-            raise TypeError(f"scenario: expected afweging.Scenario, got {type(scenario).__name__}")
+            raise wrong_type("scenario", "afweging.Scenario", scenario)
         self._inner = _core.Model(calibration._inner, scenario._inner)
         self.calibration = calibration
         self.scenario = scenario
@@ -50,15 +51,15 @@ class Model:
         The GIL is released while the engine runs.
         """
         if isinstance(policy, (int, np.integer)) and not isinstance(policy, bool):
-            raise TypeError("policy: expected an afweging.Policy; pass the number of days as days=...")
+            raise wrong_type("policy", "an afweging.Policy (pass the number of days as days=...)", policy)
         if policy is not None and not isinstance(policy, Policy):
-            raise TypeError(f"policy: expected an afweging.Policy, got {type(policy).__name__}")
+            raise wrong_type("policy", "an afweging.Policy", policy)
         if isinstance(days, bool) or not isinstance(days, (int, np.integer)):
-            raise TypeError(f"days: expected a whole number, got {days!r}")
+            raise wrong_type("days", "a whole number", days)
         if contact_multipliers is not None:
             contact_multipliers = np.ascontiguousarray(contact_multipliers, dtype=np.float64)
         if timeline is not None and not isinstance(timeline, Timeline):
-            raise TypeError(f"timeline: expected an afweging.Timeline, got {type(timeline).__name__}")
+            raise wrong_type("timeline", "an afweging.Timeline", timeline)
         inner = self._inner.run(
             int(days),
             contact_multipliers,

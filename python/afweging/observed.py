@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 import numpy as np
 
 from ._optional import pandas as _pandas
-from .errors import AfwegingError, FieldError, UnknownNameError, ValidationError
+from .errors import AfwegingError, FieldError, UnknownNameError, ValidationError, wrong_type
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -369,7 +369,7 @@ def check(observations: "pd.DataFrame") -> "pd.DataFrame":
     not a pandas DataFrame."""
     pd = _pandas()
     if not isinstance(observations, pd.DataFrame):
-        raise TypeError(f"observations: expected a pandas DataFrame, got {type(observations).__name__}")
+        raise wrong_type("observations", "a pandas DataFrame", observations)
     problems: List[FieldError] = []
     data = observations
     if isinstance(observations.index, pd.DatetimeIndex):

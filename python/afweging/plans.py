@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Uni
 from . import _core
 from ._display import details, esc, num, pct, table
 from ._inputs import JsonSource, _json_text
-from .errors import ValidationError
+from .errors import ValidationError, unknown, wrong_type
 from ._optional import pandas as _require_pandas
 
 #: Signals a trigger policy can watch, in the order of :attr:`Run.signals` columns, with units
@@ -74,6 +74,15 @@ class Policy:
                 + table(["sector", "rung"], rows)
                 + f"<small>general measures: {general(pkg.get('general', []))}</small>"
             )
+        if "regional" in d:
+            packages = {"default": d["regional"].get("default", {}), **d["regional"].get("regions", {})}
+            rows = [
+                [f"<b>{esc(name)}</b>", f"{sv:.1f}"]
+                + self._package_cells({"rungs": {}, **pkg}, plans)
+                + [f"<small>{general(pkg.get('general', []))}</small>"]
+                for (name, pkg), sv in zip(packages.items(), stringency)
+            ]
+            return "<b>Packages by region</b>" + table(["region", "stringency"] + sectors + ["general measures"], rows, right=[1])
         t = d["trigger"]
 
         def signals(values: Mapping[str, float]) -> str:
@@ -102,6 +111,9 @@ class Policy:
             raised = ", ".join(f"{k} {v}" for k, v in pkg["rungs"].items() if v) or "every sector at rung 0"
             extra = f"; general {', '.join(pkg.get('general', []))}" if pkg.get("general") else ""
             return f"Policy(package: {raised}{extra}; stringency {self.stringency()[0]:.1f})"
+        if "regional" in d:
+            named = ", ".join(d["regional"].get("regions", {})) or "none"
+            return f"Policy(regional packages: default and {named})"
         t = d["trigger"]
         names = ", ".join(level["name"] for level in t["levels"])
         return f"Policy({t['name']!r}: levels {names}; delay {t['decision_delay_days']} d, minimum {t['min_days_at_level']} d)"
@@ -304,7 +316,7 @@ class SectorPlans:
         first reaches that level and acts after its lead time; name the first level to order it
         at the start of the run."""
         if not isinstance(regional, bool):
-            raise TypeError(f"regional: expected True or False, got {regional!r}")
+            raise wrong_type("regional", "True or False", regional)
         if isinstance(name, Mapping):
             data = dict(name)
         elif not levers:
@@ -375,8 +387,7 @@ class SectorPlans:
         for sec in self.to_dict()["sectors"]:
             if sec["name"] == sector:
                 return Ladder(sec)
-        valid = ", ".join(self.sectors)
-        raise KeyError(f"unknown sector {sector!r}; valid: {valid}")
+        raise unknown("sector", "sector", sector, self.sectors)
 
     def __getitem__(self, sector: str) -> Ladder:
         return self.ladder(sector)

@@ -33,6 +33,7 @@ from . import decision as _decision
 from ._optional import pyplot as _plt
 from ._optional import require as _require
 from .impacts import Impacts
+from .errors import wrong_type
 
 #: Kinds of :meth:`afweging.Run.plot`.
 KINDS = ("care", "rungs", "behaviour", "overview")
@@ -271,7 +272,7 @@ def _impacts_table(data: Any) -> Tuple[Any, Dict[str, str], Dict[str, str]]:
             elif isinstance(item, Mapping):
                 rows[str(name)] = {str(k): float(v) for k, v in item.items()}
             else:
-                raise TypeError(f"data[{name!r}]: expected a Run, Impacts or a dict of indicator values, got {type(item).__name__}")
+                raise wrong_type(f"data[{name!r}]", "a Run, Impacts or a dict of indicator values", item)
         return pd.DataFrame(rows).T, units, dims
     if type(data).__name__ == "DataFrame":
         frame = data
@@ -288,7 +289,7 @@ def _impacts_table(data: Any) -> Tuple[Any, Dict[str, str], Dict[str, str]]:
                 dims = dict(zip(frame["indicator"], frame["dimension"]))
             frame = frame.pivot_table(index=key, columns="indicator", values="value", aggfunc="first", sort=False)
         return frame, units, dims
-    raise TypeError(f"data: expected a dict of runs or impacts, a DataFrame or a sweep Dataset, got {type(data).__name__}")
+    raise wrong_type("data", "a dict of runs or impacts, a DataFrame or a sweep Dataset", data)
 
 
 def _choose(frame: Any, dims: Mapping[str, str], indicators: Optional[Sequence[str]]) -> List[str]:
@@ -411,7 +412,7 @@ def opportunity_cost(result: Any, scenario: Optional[str] = None, ax: Optional[A
         regret = result.to_numpy(dtype=float)
         alts, scs = [str(a) for a in result.index], [str(c) for c in result.columns]
     else:
-        raise TypeError(f"result: expected an OpportunityCost, a DecisionTree or a regret DataFrame, got {type(result).__name__}")
+        raise wrong_type("result", "an OpportunityCost, a DecisionTree or a regret DataFrame", result)
     ax = _axes(ax, (8, 3.8))
     x = np.arange(len(alts))
     width = 0.8 / max(len(scs), 1)

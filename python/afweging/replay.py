@@ -51,7 +51,7 @@ from . import observed
 from .observation import ASCERTAINMENT_PRIOR, REPORTING, TESTING_REGIMES, Reporting, log_prior_ascertainment, regime_days
 from ._inputs import Calibration, Scenario
 from ._optional import require as _require
-from .errors import SolverError, ValidationError
+from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
 from .timeline import Timeline
@@ -485,7 +485,7 @@ def fit(
     if isinstance(timeline, str) and timeline == NETHERLANDS:
         timeline = Timeline.netherlands()
     if timeline is not None and not isinstance(timeline, Timeline):
-        raise TypeError(f"timeline: expected an afweging.Timeline or None, got {type(timeline).__name__}")
+        raise wrong_type("timeline", "an afweging.Timeline or None", timeline)
     if period_starts is None:
         period_starts = [] if timeline is None else list(timeline.to_pandas()["date"])
     sc_dict = sc.to_dict()

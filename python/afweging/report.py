@@ -35,7 +35,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 from . import _core
 from . import plot as _plot
 from ._display import details, esc, frame, num, table
-from ._inputs import Calibration, JsonSource, Scenario, _json_text
+from ._inputs import Calibration, JsonSource, Scenario, load_json
 from .assess import assess
 from .errors import ValidationError, invalid
 from .model import Model
@@ -74,10 +74,7 @@ def _within(field: str, err: ValidationError) -> ValidationError:
 
 
 def _load_object(source: JsonSource, field: str) -> Dict[str, Any]:
-    try:
-        data = json.loads(_json_text(source, field))
-    except json.JSONDecodeError as err:
-        raise _fail(field, f"is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})", str(source)) from None
+    data = load_json(source, field)
     if not isinstance(data, dict) or not data:
         raise _fail(field, "must be a non-empty JSON object", data)
     return data
@@ -97,6 +94,14 @@ def load_scenarios(source: Union[JsonSource, None] = None) -> Dict[str, Tuple[Sc
             continue
         if not isinstance(spec, dict) or "probability" not in spec:
             raise _fail(field, "must be a probability or an object with a probability", spec)
+        unknown_keys = sorted(set(spec) - {"probability", "preset", "scenario"})
+        if unknown_keys or {"preset", "scenario"} <= set(spec):
+            raise _fail(
+                f"{field}.{unknown_keys[0]}" if unknown_keys else field,
+                'unknown key; valid: "probability" with "preset" or "scenario"' if unknown_keys
+                else 'must give "preset" or "scenario", not both',
+                unknown_keys[0] if unknown_keys else spec,
+            )
         p = spec["probability"]
         if isinstance(p, bool) or not isinstance(p, (int, float)):
             raise _fail(f"{field}.probability", "must be a number", p)

@@ -13,6 +13,7 @@ from . import plot as _plot
 from ._core import __version__
 from ._display import esc, num, sparkline, table
 from ._optional import require as _require
+from .errors import NotAvailableError
 from .impacts import Impacts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,7 +209,7 @@ class Run:
         if "impacts" not in self._records:
             data = json.loads(self._inner.impacts())
             if data is None:
-                raise AttributeError(
+                raise NotAvailableError(
                     "this run has no impacts: its calibration has no impact data (calibration.impacts)"
                 )
             self._records["impacts"] = Impacts(data)
@@ -217,7 +218,7 @@ class Run:
     def _policy(self) -> Dict[str, Any]:
         record = self._record("policy")
         if record is None:
-            raise AttributeError("this run has no policy: pass one to Model.run(policy, ...)")
+            raise NotAvailableError("this run has no policy: pass one to Model.run(policy, ...)")
         return record  # type: ignore[no-any-return]
 
     @property
@@ -259,7 +260,7 @@ class Run:
     def _behaviour(self) -> Dict[str, Any]:
         record = self._record("behaviour")
         if record is None:
-            raise AttributeError("this run has no behavioural model: the scenario's behaviour is null")
+            raise NotAvailableError("this run has no behavioural model: the scenario's behaviour is null")
         return record  # type: ignore[no-any-return]
 
     @property

@@ -25,7 +25,7 @@ import numpy as np
 from . import _core
 from . import plot as _plot
 from ._inputs import Calibration, Scenario
-from .errors import ValidationError
+from .errors import ValidationError, wrong_type
 from ._display import num
 from .errors import invalid as _invalid
 from ._optional import require as _require
@@ -235,11 +235,11 @@ def one_way(
         if scenario is None:
             raise _invalid("scenario", "needed when a Calibration is given", None)
     else:
-        raise TypeError(f"model_or_calibration: expected an afweging.Model or Calibration, got {type(model_or_calibration).__name__}")
+        raise wrong_type("model_or_calibration", "an afweging.Model or Calibration", model_or_calibration)
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario: expected an afweging.Scenario, got {type(scenario).__name__}")
+        raise wrong_type("scenario", "an afweging.Scenario", scenario)
     if policy is not None and not isinstance(policy, Policy):
-        raise TypeError(f"policy: expected an afweging.Policy or None, got {type(policy).__name__}")
+        raise wrong_type("policy", "an afweging.Policy or None", policy)
     names = [name for name, *_ in _core.Sweep.indicators()]
     if indicator not in names:
         raise _invalid("indicator", f"must be one of {', '.join(names)}", indicator)
@@ -253,7 +253,7 @@ def one_way(
     applies: Dict[str, str] = {}
     if uncertainty is not None:
         if not isinstance(uncertainty, Uncertainty):
-            raise TypeError(f"uncertainty: expected an afweging.Uncertainty, got {type(uncertainty).__name__}")
+            raise wrong_type("uncertainty", "an afweging.Uncertainty", uncertainty)
         all_params = uncertainty.parameters
         applies = {p["path"]: p.get("apply", "set") for p in all_params}
         wanted = list(applies) if parameters is None else [str(p) for p in parameters]

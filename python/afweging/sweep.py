@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _core
 from ._inputs import Calibration, Scenario
-from .errors import ValidationError
+from .errors import ValidationError, wrong_type
 from .errors import invalid as _invalid
 from .model import Model
 from .plans import Policy
@@ -49,7 +49,7 @@ def _scenarios(arg: Any, model: Optional[Model]) -> List[Tuple[str, _core.Scenar
     out = []
     for name, sc in items:
         if not isinstance(sc, Scenario):
-            raise TypeError(f"scenarios[{name!r}]: expected an afweging.Scenario, got {type(sc).__name__}")
+            raise wrong_type(f"scenarios[{name!r}]", "an afweging.Scenario", sc)
         out.append((str(name), sc._inner))
     return out
 
@@ -63,7 +63,7 @@ def _policies(arg: Any) -> List[Tuple[str, Optional[_core.Policy]]]:
     out = []
     for name, pol in items:
         if pol is not None and not isinstance(pol, Policy):
-            raise TypeError(f"policies[{name!r}]: expected an afweging.Policy or None, got {type(pol).__name__}")
+            raise wrong_type(f"policies[{name!r}]", "an afweging.Policy or None", pol)
         out.append((str(name), None if pol is None else pol._inner))
     return out
 
@@ -207,7 +207,7 @@ def sweep(
     elif isinstance(model_or_calibration, Calibration):
         model, calibration = None, model_or_calibration
     else:
-        raise TypeError(f"model_or_calibration: expected an afweging.Model or Calibration, got {type(model_or_calibration).__name__}")
+        raise wrong_type("model_or_calibration", "an afweging.Model or Calibration", model_or_calibration)
     if uncertainty is None:
         try:
             many = not isinstance(draws, bool) and operator.index(draws) > 1
@@ -221,7 +221,7 @@ def sweep(
             )
         uncertainty = Uncertainty.none()
     elif not isinstance(uncertainty, Uncertainty):
-        raise TypeError(f"uncertainty: expected an afweging.Uncertainty, got {type(uncertainty).__name__}")
+        raise wrong_type("uncertainty", "an afweging.Uncertainty", uncertainty)
     core = _core.Sweep(
         calibration._inner, _scenarios(scenarios, model), _policies(policies), uncertainty._inner, draws, seed, days, mode
     )

@@ -12,6 +12,7 @@ from ._display import details, esc, table
 from ._inputs import JsonSource, _json_text
 from ._optional import pandas as _require_pandas
 from .plans import SectorPlans
+from .errors import wrong_type
 
 DateLike = Union[str, _dt.date]
 
@@ -28,7 +29,7 @@ def _iso(value: Optional[DateLike], field: str) -> Optional[str]:
     isoformat = getattr(value, "isoformat", None)  # pandas.Timestamp, numpy datetime64 via pandas
     if callable(isoformat):
         return str(isoformat())[:10]
-    raise TypeError(f"{field}: expected an ISO date string or a date, got {type(value).__name__}")
+    raise wrong_type(f"{field}", "an ISO date string or a date", value)
 
 
 class Timeline:

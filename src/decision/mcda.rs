@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 use crate::decision::ties::competition_ranks;
 use crate::decision::tree::{check_matrix, Direction};
 use crate::error::Result;
+use crate::grid::{cancelled, Progress};
 use crate::inputs::validate::Checker;
 
 /// How a criterion's values are put on a common "higher is better" scale for the weighted sum.
@@ -533,12 +534,39 @@ pub fn rank_acceptability(
     n: usize,
     seed: u64,
 ) -> Result<RankAcceptability> {
+    rank_acceptability_watched(matrix, directions, method, n, seed, &Progress::new())
+}
+
+/// Most weight samples [`rank_acceptability`] draws: 10^8, some minutes of work for a small
+/// matrix; acceptabilities are then exact to about 10^-4 (binomial standard error), far below
+/// any difference that matters.
+pub const MAX_WEIGHT_SAMPLES: usize = 100_000_000;
+
+/// [`rank_acceptability`], counting samples in `progress` (in thousands) and stopping with an
+/// error when it is cancelled.
+pub fn rank_acceptability_watched(
+    matrix: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    method: &Method,
+    n: usize,
+    seed: u64,
+    progress: &Progress,
+) -> Result<RankAcceptability> {
     check_matrix(matrix, directions)?;
     let mut c = Checker::new();
-    if n == 0 {
-        c.fail("n", "must be at least 1", "0".into());
+    if n == 0 || n > MAX_WEIGHT_SAMPLES {
+        c.fail(
+            "n",
+            format!("must be between 1 and {MAX_WEIGHT_SAMPLES}"),
+            n.to_string(),
+        );
     }
     c.finish()?;
+    crate::limits::check(
+        "matrix",
+        format!("{} x {}", matrix.nrows(), matrix.ncols()),
+        crate::limits::weight_sensitivity(matrix.nrows(), matrix.ncols()),
+    )?;
     let prepared = prepare(matrix, directions, method)?;
     let (alts, k) = matrix.dim();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -548,7 +576,10 @@ pub fn rank_acceptability(
     let mut scores = vec![0.0; alts];
     let mut rank = vec![0; alts];
     let mut order = Vec::with_capacity(alts);
-    for _ in 0..n {
+    for sample in 0..n {
+        if sample % 1024 == 0 && progress.cancelled() {
+            return Err(cancelled());
+        }
         let mut sum = 0.0;
         for x in w.iter_mut() {
             // 1 - U lies in (0, 1], so the logarithm is finite.

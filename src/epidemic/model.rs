@@ -39,7 +39,7 @@ use crate::epidemic::trajectory::Trajectory;
 use crate::error::{Error, Result};
 use crate::inputs::calibration::Calibration;
 use crate::inputs::scenario::Scenario;
-use crate::inputs::validate::Checker;
+use crate::inputs::validate::{Checker, MIN_PERIOD_DAYS};
 
 /// Contact multipliers per setting, in [`Setting::ALL`] order (1 = normal contacts).
 pub type Multipliers = [f64; 4];
@@ -237,12 +237,15 @@ impl Model {
         let stays = &calibration.stays;
         // Ill at home until admission: what the latent and infectious stages leave of the delay.
         let at_home = stays.infection_to_admission_days - v.latent_days - v.infectious_days;
-        if at_home <= 0.0 {
+        // Two stages at home, each of mean `at_home / 2`, each at least the shortest period.
+        if at_home < 2.0 * MIN_PERIOD_DAYS {
             check.fail(
                 "calibration.stays.infection_to_admission_days",
                 format!(
-                    "must exceed the variant's latent + infectious days ({} + {})",
-                    v.latent_days, v.infectious_days
+                    "must exceed the variant's latent + infectious days ({} + {}) by at least {}",
+                    v.latent_days,
+                    v.infectious_days,
+                    2.0 * MIN_PERIOD_DAYS
                 ),
                 format!("{}", stays.infection_to_admission_days),
             );
@@ -549,6 +552,8 @@ impl Model {
         let mut m = vec![DayEffects::none(self.ages); self.regions()];
         let mut mean = [0.0; 4];
         for day in 0..days {
+            // A day takes at most milliseconds (a regional one included): Ctrl-C is seen at once.
+            crate::limits::check_cancelled()?;
             control(day, &states[day * len..], &mut m);
             self.prepare_day(&m, &mut scratch);
             self.prepare_care(day, &m[0].care, &mut scratch);

@@ -341,16 +341,18 @@ mod tests {
         let mut policy = plans.policy("signal-values").unwrap();
         policy.regional = true;
         for level in &mut policy.levels {
-            level.package.general.extend(
-                [
-                    "icu_opschaling_1700",
-                    "zorg_thuis",
-                    "communicatiecampagne",
-                    "loonkostensubsidie_now",
-                    "vaste_lasten_tvl",
-                ]
-                .map(String::from),
-            );
+            for name in [
+                "icu_opschaling_1700",
+                "zorg_thuis",
+                "communicatiecampagne",
+                "loonkostensubsidie_now",
+                "vaste_lasten_tvl",
+            ] {
+                // Once each: a name listed twice is refused (issue 21, defect 9).
+                if !level.package.general.iter().any(|g| g == name) {
+                    level.package.general.push(name.into());
+                }
+            }
         }
         let scenario = Scenario::preset("ongunstig").unwrap();
         assert!(scenario.behaviour.is_some());

@@ -76,7 +76,8 @@ pub struct Severity {
     /// nursing-home residents) and die where they live.
     pub p_death_outside_hospital_given_infection: Vec<f64>,
     /// P(death) of a patient needing ICU above the scaled-up capacity; `null` switches
-    /// overflow mortality off.
+    /// overflow mortality off. Required: an absent key is an error, never a silent off.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub p_death_icu_overflow: Option<f64>,
 }
 
@@ -243,6 +244,11 @@ impl Calibration {
             n,
             "population band",
         );
+        c.unique(
+            "calibration.age_bands",
+            "",
+            self.age_bands.iter().map(String::as_str),
+        );
         for setting in Setting::ALL {
             let name = setting.name();
             let field = format_args!("calibration.contacts.{name}");
@@ -313,17 +319,17 @@ impl Calibration {
             c.share("calibration.severity.p_death_icu_overflow", p);
         }
         let stays = &self.stays;
-        c.positive(
+        c.period(
             "calibration.stays.infection_to_admission_days",
             stays.infection_to_admission_days,
         );
-        c.positive("calibration.stays.ward_days", stays.ward_days);
-        c.positive("calibration.stays.icu_days", stays.icu_days);
-        c.positive(
+        c.period("calibration.stays.ward_days", stays.ward_days);
+        c.period("calibration.stays.icu_days", stays.icu_days);
+        c.period(
             "calibration.stays.ward_after_icu_days",
             stays.ward_after_icu_days,
         );
-        c.positive(
+        c.period(
             "calibration.stays.outside_hospital_death_days",
             stays.outside_hospital_death_days,
         );
@@ -334,7 +340,7 @@ impl Calibration {
             .fold(0.0, |a: f64, &b| a.max(b));
         for (i, period) in stays.by_date.iter().enumerate() {
             let field = format_args!("calibration.stays.by_date[{i}]");
-            c.positive(format_args!("{field}.icu_days"), period.icu_days);
+            c.period(format_args!("{field}.icu_days"), period.icu_days);
             c.non_negative(
                 format_args!("{field}.icu_admission_factor"),
                 period.icu_admission_factor,

@@ -158,6 +158,16 @@ impl Regions {
             );
             return;
         }
+        c.unique(
+            format_args!("{field}.regions"),
+            ".code",
+            self.regions.iter().map(|r| r.code.as_str()),
+        );
+        c.unique(
+            format_args!("{field}.regions"),
+            ".name",
+            self.regions.iter().map(|r| r.name.as_str()),
+        );
         let mut shares = 0.0;
         let given = self
             .regions

@@ -113,7 +113,9 @@ pub struct Immunity {
     /// Share of the recovered protected against reinfection (all-or-nothing) until waning; the
     /// others are at once susceptible again (waned).
     pub infection_protection: f64,
-    /// Mean days until protection against infection wanes; `null` for no waning.
+    /// Mean days until protection against infection wanes; `null` for no waning. Required: an
+    /// absent key is an error, never a silent off.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub waning_days: Option<f64>,
     /// Protection against severe disease kept after waning (0-1).
     pub waned_severe_protection: f64,
@@ -127,7 +129,9 @@ pub struct Vaccine {
     pub infection_efficacy: f64,
     /// Efficacy against hospital admission (0-1), must be at least the efficacy against infection.
     pub severe_efficacy: f64,
-    /// Mean days until protection against infection wanes; `null` for no waning.
+    /// Mean days until protection against infection wanes; `null` for no waning. Required: an
+    /// absent key is an error, never a silent off.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub waning_days: Option<f64>,
 }
 
@@ -210,9 +214,9 @@ pub struct Scenario {
     /// latent stage from the susceptible at the start of each day.
     #[serde(default)]
     pub imports: Vec<ImportsFrom>,
-    /// The behavioural model; `null` (or absent) leaves measures at full compliance and nobody
-    /// distancing voluntarily.
-    #[serde(default)]
+    /// The behavioural model; `null` leaves measures at full compliance and nobody distancing
+    /// voluntarily. Required: an absent key is an error, never a silent off.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub behaviour: Option<crate::inputs::behaviour::Behaviour>,
     /// Provenance of the parameter choices, keyed by field path.
     #[serde(default)]
@@ -231,6 +235,11 @@ fn presets() -> Vec<Scenario> {
         .expect("embedded scenarios parse")
         .scenarios
 }
+
+/// Largest basic reproduction number accepted: 30, twice the upper range measured for measles
+/// (12-18, Guerra et al. 2017, Lancet Infect Dis 17:e420), the most transmissible infection
+/// known; larger values are typing errors and drive the solver into rates it cannot follow.
+pub const MAX_R0: f64 = 30.0;
 
 impl Scenario {
     /// Names of the presets, from most favourable to least.
@@ -311,13 +320,21 @@ impl Scenario {
         (entry.per_day > 0.0).then_some(entry)
     }
 
-    /// Checks every rule; with `n_ages`, also the length of the per-age fields.
+    /// Checks every rule; with `n_ages`, also the length of the per-age fields. Periods are
+    /// bounded as [`Checker::period`] says.
     pub fn validate(&self, n_ages: Option<usize>) -> Result<()> {
         let mut c = Checker::new();
         let v = &self.variant;
         c.positive("scenario.variant.r0", v.r0);
-        c.positive("scenario.variant.latent_days", v.latent_days);
-        c.positive("scenario.variant.infectious_days", v.infectious_days);
+        if v.r0 > MAX_R0 {
+            c.fail(
+                "scenario.variant.r0",
+                format!("must be at most {MAX_R0}"),
+                v.r0.to_string(),
+            );
+        }
+        c.period("scenario.variant.latent_days", v.latent_days);
+        c.period("scenario.variant.infectious_days", v.infectious_days);
         c.positive("scenario.variant.severity", v.severity);
         c.non_negative("scenario.variant.icu_ratio", v.icu_ratio);
         c.non_negative("scenario.variant.fatality_ratio", v.fatality_ratio);
@@ -464,7 +481,7 @@ impl Scenario {
             im.waned_severe_protection,
         );
         if let Some(d) = im.waning_days {
-            c.positive("scenario.immunity.waning_days", d);
+            c.period("scenario.immunity.waning_days", d);
         }
         let vx = &self.vaccine;
         c.share("scenario.vaccine.infection_efficacy", vx.infection_efficacy);
@@ -477,7 +494,7 @@ impl Scenario {
             );
         }
         if let Some(d) = vx.waning_days {
-            c.positive("scenario.vaccine.waning_days", d);
+            c.period("scenario.vaccine.waning_days", d);
         }
         for (k, camp) in self.campaigns.iter().enumerate() {
             let f = format_args!("scenario.campaigns[{k}]");

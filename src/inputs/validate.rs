@@ -27,6 +27,16 @@ impl<F: Display> Display for Element<F> {
     }
 }
 
+/// Shortest mean duration of a compartment stay or epidemic period (days): 0.1 d (2.4 hours).
+/// The solver takes steps of at most half the shortest mean duration, so this bounds the work of
+/// a day at 20 steps; no measured period of COVID-19 comes near it (the shortest, the latent
+/// period, is about 3 days).
+pub const MIN_PERIOD_DAYS: f64 = 0.1;
+
+/// Longest mean duration (days): 10 years, beyond any hospital stay or disease period; larger
+/// values are typing errors (a rate of zero is not expressed by an infinite stay).
+pub const MAX_PERIOD_DAYS: f64 = 3650.0;
+
 /// Formats a number the way the error messages show it.
 fn show(value: f64) -> String {
     format!("{value}")
@@ -76,6 +86,32 @@ impl Checker {
     pub fn within(&mut self, field: impl Display, value: f64, lo: f64, hi: f64) {
         if self.finite(&field, value) && !(lo..=hi).contains(&value) {
             self.fail(field, format!("must be between {lo} and {hi}"), show(value));
+        }
+    }
+
+    /// A mean duration in days: [`MIN_PERIOD_DAYS`] to [`MAX_PERIOD_DAYS`].
+    pub fn period(&mut self, field: impl Display, value: f64) {
+        self.within(field, value, MIN_PERIOD_DAYS, MAX_PERIOD_DAYS);
+    }
+
+    /// Every name once: a repeat is reported at `field[i]suffix`, naming where it came first.
+    pub fn unique<'a>(
+        &mut self,
+        field: impl Display,
+        suffix: &str,
+        names: impl IntoIterator<Item = &'a str>,
+    ) {
+        let mut first = std::collections::BTreeMap::new();
+        for (i, name) in names.into_iter().enumerate() {
+            if let Some(j) = first.get(name) {
+                self.fail(
+                    format_args!("{field}[{i}]{suffix}"),
+                    format!("is a duplicate (also [{j}])"),
+                    format!("{name:?}"),
+                );
+            } else {
+                first.insert(name, i);
+            }
         }
     }
 

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::epidemic::model::DayEffects;
 use crate::inputs::behaviour::Behaviour;
+use crate::inputs::validate::Checker;
 
 /// What behavioural levers in force do on one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -85,6 +86,57 @@ pub struct BehaviourRecord {
     pub effectiveness: Vec<Option<f64>>,
     /// The same share had nobody been tired (compliance without fatigue); `None` without measures.
     pub rested_effectiveness: Vec<Option<f64>>,
+}
+
+impl BehaviourRecord {
+    /// Checks a record read back from JSON: one row per day, one value per age band, finite.
+    pub fn check(&self, days: usize, ages: usize, c: &mut Checker) {
+        let rows = [
+            ("compliance", &self.compliance),
+            ("support", &self.support),
+            ("fatigue", &self.fatigue),
+            ("voluntary", &self.voluntary),
+        ];
+        for (field, table) in rows {
+            c.length(
+                format_args!("run.behaviour.{field}"),
+                table.len(),
+                days,
+                "day",
+            );
+            if table.iter().any(|row| row.len() != ages) {
+                c.fail(
+                    format_args!("run.behaviour.{field}"),
+                    format!("must hold {ages} age bands each day"),
+                    String::new(),
+                );
+            }
+        }
+        let per_day = [
+            ("risk", self.risk.len()),
+            ("lever_cost", self.lever_cost.len()),
+            ("effectiveness", self.effectiveness.len()),
+            ("rested_effectiveness", self.rested_effectiveness.len()),
+        ];
+        for (field, len) in per_day {
+            c.length(format_args!("run.behaviour.{field}"), len, days, "day");
+        }
+        let numbers = rows.iter().flat_map(|(_, t)| t.iter().flatten());
+        let numbers = numbers.chain(&self.risk).chain(&self.lever_cost);
+        let numbers = numbers.chain(
+            self.effectiveness
+                .iter()
+                .chain(&self.rested_effectiveness)
+                .flatten(),
+        );
+        if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+            c.fail(
+                "run.behaviour",
+                "every number must be finite",
+                bad.to_string(),
+            );
+        }
+    }
 }
 
 /// Behaviour-dimension indicators over a run.

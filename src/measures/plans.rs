@@ -328,6 +328,11 @@ impl SectorPlans {
                 }
             }
         }
+        c.unique(
+            "plans.policies",
+            ".name",
+            self.policies.iter().map(|p| p.name.as_str()),
+        );
         for (i, p) in self.policies.iter().enumerate() {
             p.check(self, format_args!("plans.policies[{i}]"), &mut c);
         }
@@ -361,6 +366,12 @@ impl SectorPlans {
                 Some(_) => {}
             }
         }
+        // A measure listed twice would be applied twice (its contact effect multiplied in again).
+        c.unique(
+            format_args!("{field}.general"),
+            "",
+            package.general.iter().map(String::as_str),
+        );
         for (i, name) in package.general.iter().enumerate() {
             if self.general_measure(name).is_none() && self.lever(name).is_none() {
                 let levers = self.preparedness.iter().flat_map(|p| &p.levers);

@@ -67,6 +67,11 @@ impl TriggerPolicy {
                 "[]".into(),
             );
         }
+        c.unique(
+            format_args!("{field}.levels"),
+            ".name",
+            self.levels.iter().map(|l| l.name.as_str()),
+        );
         for (i, level) in self.levels.iter().enumerate() {
             let f = format_args!("{field}.levels[{i}]");
             plans.check_package(&level.package, format_args!("{f}.package"), c);
@@ -247,6 +252,101 @@ impl PolicyRecord {
         match self.region_level.get(day) {
             Some(levels) => levels[region],
             None => self.level[day],
+        }
+    }
+}
+
+impl PolicyRecord {
+    /// Checks a record read back from JSON against the run's `days` and `regions`: one entry per
+    /// day, per sector, per level and per region, levels that exist, finite numbers.
+    pub fn check(&self, days: usize, regions: usize, c: &mut Checker) {
+        let levels = self.levels.len();
+        let per_day = [
+            ("level", self.level.len()),
+            ("rungs", self.rungs.len()),
+            ("stringency", self.stringency.len()),
+        ];
+        for (field, len) in per_day {
+            c.length(format_args!("run.policy.{field}"), len, days, "day");
+        }
+        if let Some(i) = self
+            .rungs
+            .iter()
+            .position(|r| r.len() != self.sectors.len())
+        {
+            c.length(
+                format_args!("run.policy.rungs[{i}]"),
+                self.rungs[i].len(),
+                self.sectors.len(),
+                "sector",
+            );
+        }
+        let in_range = |v: &usize| *v < levels;
+        if !self.level.iter().all(in_range) || !self.region_level.iter().flatten().all(in_range) {
+            c.fail(
+                "run.policy.level",
+                format!("must name one of the {levels} levels"),
+                String::new(),
+            );
+        }
+        if !self.region_level.is_empty() {
+            c.length(
+                "run.policy.region_level",
+                self.region_level.len(),
+                days,
+                "day",
+            );
+            if self.region_level.iter().any(|r| r.len() != regions) {
+                c.fail(
+                    "run.policy.region_level",
+                    format!("must hold {regions} regions each day"),
+                    String::new(),
+                );
+            }
+        }
+        // Per-level fields may be absent (older records) but never of another length.
+        let per_level = [
+            ("general", self.general.len()),
+            ("level_rungs", self.level_rungs.len()),
+            ("level_activity", self.level_activity.len()),
+            ("level_support", self.level_support.len()),
+            ("level_stringency", self.level_stringency.len()),
+            ("level_lever_cost", self.level_lever_cost.len()),
+        ];
+        for (field, len) in per_level {
+            if len != 0 {
+                c.length(format_args!("run.policy.{field}"), len, levels, "level");
+            }
+        }
+        let rows = self
+            .level_rungs
+            .iter()
+            .map(Vec::len)
+            .chain(self.level_activity.iter().map(Vec::len));
+        if rows.into_iter().any(|n| n != self.sectors.len()) {
+            c.fail(
+                "run.policy.level_rungs",
+                "must hold one entry per sector",
+                String::new(),
+            );
+        }
+        if !self.sector_parts.is_empty() {
+            c.length(
+                "run.policy.sector_parts",
+                self.sector_parts.len(),
+                self.sectors.len(),
+                "sector",
+            );
+        }
+        let numbers = self
+            .stringency
+            .iter()
+            .chain(self.level_activity.iter().flatten());
+        let numbers = numbers
+            .chain(&self.level_stringency)
+            .chain(&self.level_lever_cost);
+        if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+            c.fail("run.policy", "every number must be finite", bad.to_string());
         }
     }
 }

@@ -302,6 +302,53 @@ impl PreparednessRecord {
     }
 }
 
+impl PreparednessRecord {
+    /// Checks a record read back from JSON: one entry per day and per lever, steps that name a
+    /// lever, finite capacities.
+    pub fn check(&self, days: usize, c: &mut Checker) {
+        let levers = self.levers.len();
+        let per_day = [
+            ("state", self.state.len()),
+            ("icu_capacity", self.icu_capacity.len()),
+            ("hospital_capacity", self.hospital_capacity.len()),
+            ("icu_step", self.icu_step.len()),
+            ("ward_step", self.ward_step.len()),
+        ];
+        for (field, len) in per_day {
+            c.length(format_args!("run.preparedness.{field}"), len, days, "day");
+        }
+        c.length(
+            "run.preparedness.orders",
+            self.orders.len(),
+            levers,
+            "lever",
+        );
+        if self.state.iter().any(|row| row.len() != levers) {
+            c.fail(
+                "run.preparedness.state",
+                format!("must hold {levers} levers each day"),
+                String::new(),
+            );
+        }
+        let steps = self.icu_step.iter().chain(&self.ward_step).flatten();
+        if steps.into_iter().any(|&s| s >= levers) {
+            c.fail(
+                "run.preparedness.icu_step",
+                format!("must name one of the {levers} levers"),
+                String::new(),
+            );
+        }
+        let numbers = self.icu_capacity.iter().chain(&self.hospital_capacity);
+        if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+            c.fail(
+                "run.preparedness",
+                "every number must be finite",
+                bad.to_string(),
+            );
+        }
+    }
+}
+
 /// The day-by-day clock of the levers of one run.
 pub struct Schedule {
     record: PreparednessRecord,

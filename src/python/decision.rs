@@ -10,11 +10,6 @@ use crate::decision::mcda::{self as multi, Method};
 use crate::decision::tree::{self as decision, Direction, Orientation};
 use crate::error::{Error, Result};
 
-fn count(field: &str, value: i64) -> Result<u64> {
-    u64::try_from(value)
-        .map_err(|_| Error::field(field.into(), "must be >= 0".into(), value.to_string()))
-}
-
 fn method(json: &str) -> Result<Method> {
     crate::error::from_json::<Method>("method", json)
 }
@@ -239,21 +234,26 @@ fn mcda<'py>(
 
 /// SMAA-2 rank acceptability over `n` seeded weight samples. The GIL is released meanwhile.
 #[pyfunction]
-#[pyo3(signature = (matrix, directions, method, n=10_000, seed=1))]
+#[pyo3(signature = (matrix, directions, method, n=None, seed=None))]
 fn rank_acceptability<'py>(
     py: Python<'py>,
     matrix: PyReadonlyArray2<'py, f64>,
     directions: Vec<String>,
     method: &str,
-    n: i64,
-    seed: i64,
+    n: Option<&Bound<'py, PyAny>>,
+    seed: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let m = matrix.as_array();
     let dirs = Direction::parse_all(&directions, m.ncols())?;
     let method = self::method(method)?;
-    let n = count("n", n)? as usize;
-    let seed = count("seed", seed)?;
-    let r = py.detach(|| multi::rank_acceptability(m, &dirs, &method, n, seed))?;
+    let range = format!("between 1 and {}", multi::MAX_WEIGHT_SAMPLES);
+    let n: usize = n.map_or(Ok(10_000), |n| super::whole(n, "n", &range))?;
+    let seed: u64 = seed.map_or(Ok(1), |s| {
+        super::whole(s, "seed", "between 0 and 2**64 - 1")
+    })?;
+    let r = super::grid::detached(py, None, |watch| {
+        multi::rank_acceptability_watched(m, &dirs, &method, n, seed, watch)
+    })?;
     let d = PyDict::new(py);
     d.set_item("acceptability", r.acceptability.into_pyarray(py))?;
     d.set_item("central_weights", r.central_weights.into_pyarray(py))?;

@@ -18,6 +18,7 @@ use crate::error::Error;
 import_exception!(afweging.errors, ValidationError);
 import_exception!(afweging.errors, UnknownNameError);
 import_exception!(afweging.errors, SolverError);
+import_exception!(afweging.errors, InternalError);
 
 impl From<Error> for PyErr {
     fn from(err: Error) -> PyErr {
@@ -28,6 +29,7 @@ impl From<Error> for PyErr {
             Error::Validation(_) => ValidationError::new_err(args),
             Error::UnknownName { .. } => UnknownNameError::new_err(args),
             Error::Solver(_) => SolverError::new_err(args),
+            Error::Internal(_) => InternalError::new_err(args),
         }
     }
 }

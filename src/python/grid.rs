@@ -43,20 +43,28 @@ pub(super) fn detached<T: Send>(
     work: impl FnOnce(&Progress) -> Result<T> + Send,
 ) -> PyResult<T> {
     let watch = Progress::new();
+    // Set before the worker unparks the caller: `is_finished` may still be false when the caller
+    // wakes, which left it parked for another 0.1 s after every run.
+    let finished = std::sync::atomic::AtomicBool::new(false);
     let (result, interrupted) = py.detach(|| {
         std::thread::scope(|scope| {
             let caller = std::thread::current();
             let watch = &watch;
+            let finished = &finished;
             let worker = scope.spawn(move || {
-                let result = work(watch);
+                let result = watch.watching(|| work(watch));
+                finished.store(true, std::sync::atomic::Ordering::Release);
                 caller.unpark();
                 result
             });
+            // A worker that panics never sets `finished`; it still finishes.
+            let over =
+                || finished.load(std::sync::atomic::Ordering::Acquire) || worker.is_finished();
             let mut interrupted: Option<PyErr> = None;
             let mut reported = usize::MAX;
-            while !worker.is_finished() {
+            while !over() {
                 std::thread::park_timeout(Duration::from_millis(100));
-                if interrupted.is_some() || worker.is_finished() {
+                if interrupted.is_some() || over() {
                     continue;
                 }
                 let done = watch.done();
@@ -83,9 +91,7 @@ pub(super) fn detached<T: Send>(
     }
     match result {
         Ok(r) => Ok(r?),
-        Err(_) => Err(pyo3::exceptions::PyRuntimeError::new_err(
-            "afweging: a worker thread failed (please report this as a bug)",
-        )),
+        Err(payload) => Err(Error::Internal(crate::error::panic_message(payload.as_ref())).into()),
     }
 }
 

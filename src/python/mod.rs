@@ -27,6 +27,27 @@ mod timeline;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A whole number from Python, or a `ValidationError` naming the argument.
+pub(crate) fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
+    value: &Bound<'_, PyAny>,
+    field: &str,
+    range: &str,
+) -> PyResult<T> {
+    let invalid = || {
+        let text = value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+        Error::field(
+            field.into(),
+            format!("must be a whole number {range}"),
+            text,
+        )
+        .into()
+    };
+    if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid());
+    }
+    value.extract::<T>().map_err(|_| invalid())
+}
+
 fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
 }
@@ -168,18 +189,16 @@ impl PyModel {
     fn run(
         &self,
         py: Python<'_>,
-        days: i64,
+        days: &Bound<'_, PyAny>,
         contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
         policy: Option<&PyPolicy>,
         timeline: Option<&timeline::PyTimeline>,
     ) -> PyResult<PyRun> {
-        let days = usize::try_from(days).map_err(|_| {
-            Error::field(
-                "days".into(),
-                "must be a positive whole number".into(),
-                days.to_string(),
-            )
-        })?;
+        let days: usize = whole(
+            days,
+            "days",
+            &format!("between 1 and {}", crate::epidemic::model::MAX_DAYS),
+        )?;
         let schedule: Option<Vec<Multipliers>> = match contact_multipliers {
             None => None,
             Some(array) => {
@@ -220,7 +239,7 @@ impl PyModel {
                 .into());
             }
             let model = &self.inner;
-            let result = py.detach(|| {
+            let result = grid::detached(py, None, |_watch| {
                 let (plans, p) = match policy {
                     Some(p) => (&p.plans, Some(&p.policy)),
                     None => (&tl.plans, None),
@@ -231,7 +250,7 @@ impl PyModel {
             return Ok(PyRun { inner: result? });
         }
         let model = &self.inner;
-        let result = py.detach(|| {
+        let result = grid::detached(py, None, |_watch| {
             match (&schedule, policy) {
                 (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
                     field: "contact_multipliers".into(),
@@ -310,9 +329,9 @@ pub struct PyRun {
 impl PyRun {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
-        Ok(Self {
-            inner: crate::error::from_json::<crate::impacts::Outcome>("run", text)?,
-        })
+        let inner = crate::error::from_json::<crate::impacts::Outcome>("run", text)?;
+        inner.run.check()?;
+        Ok(Self { inner })
     }
 
     fn to_json(&self) -> String {
@@ -589,6 +608,9 @@ impl PyPolicy {
     fn restore(plans: &str, policy: &str) -> PyResult<Self> {
         let plans = SectorPlans::from_json_str(plans)?;
         let policy = crate::error::from_json::<Policy>("policy", policy)?;
+        let mut c = crate::inputs::validate::Checker::new();
+        policy.check(&plans, &mut c);
+        c.finish()?;
         Ok(Self { plans, policy })
     }
 

@@ -6,31 +6,10 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use super::{PyCalibration, PyPolicy, PyScenario};
+use super::{whole, PyCalibration, PyPolicy, PyScenario};
 use crate::error::Error;
 use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Sweep};
 use crate::uncertainty::Uncertainty;
-
-/// A whole number from Python, or a `ValidationError` naming the argument.
-fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
-    value: &Bound<'_, PyAny>,
-    field: &str,
-    range: &str,
-) -> PyResult<T> {
-    let invalid = || {
-        let text = value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
-        Error::field(
-            field.into(),
-            format!("must be a whole number {range}"),
-            text,
-        )
-        .into()
-    };
-    if value.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(invalid());
-    }
-    value.extract::<T>().map_err(|_| invalid())
-}
 
 #[pyclass(module = "afweging._core", name = "Uncertainty", frozen)]
 #[derive(Clone)]
@@ -91,9 +70,17 @@ impl PyUncertainty {
             )
         })?;
         let u = &self.inner;
-        let values = py.detach(|| {
+        crate::limits::check(
+            "draws",
+            draws.to_string(),
+            crate::limits::sample(draws, u.parameters.len()),
+        )?;
+        let values = super::grid::detached(py, None, |watch| {
             (start..end)
-                .map(|d| u.draw(seed, d))
+                .map(|d| match watch.cancelled() {
+                    true => Err(crate::grid::cancelled()),
+                    false => u.draw(seed, d),
+                })
                 .collect::<crate::Result<Vec<_>>>()
         })?;
         Ok(
