@@ -227,3 +227,24 @@ pub(super) fn by_day(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::reached;
+
+    #[test]
+    fn firms_reached_follow_the_exponential_spread_of_losses() {
+        // No threshold: every firm qualifies and the whole loss is eligible.
+        assert_eq!(reached(0.0, 0.3), (1.0, 0.3));
+        // No loss: nobody qualifies.
+        assert_eq!(reached(0.2, 0.0), (0.0, 0.0));
+        // Mean loss 0.2, threshold 0.2: P = exp(-1), E[l; l >= 0.2] = 0.4 exp(-1).
+        let (share, lost) = reached(0.2, 0.2);
+        assert!((share - (-1.0f64).exp()).abs() < 1e-12);
+        assert!((lost - 0.4 * (-1.0f64).exp()).abs() < 1e-12);
+        // The eligible loss never exceeds the mean loss.
+        for mean in [0.05, 0.2, 0.5, 0.9] {
+            assert!(reached(0.3, mean).1 <= mean + 1e-12);
+        }
+    }
+}
