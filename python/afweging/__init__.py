@@ -8,7 +8,7 @@ framework (virus spread, societal, socio-economic and behavioural consequences).
 (365, 9)
 """
 
-from . import _core, decision, observed, plot, replay, report
+from . import _core, decision, economy, observed, plot, replay, report
 from ._inputs import Calibration, Scenario
 from .impacts import Impacts
 from .errors import (
@@ -45,6 +45,7 @@ __all__ = [
     "CrashTest",
     "Impacts",
     "decision",
+    "economy",
     "Ladder",
     "Policy",
     "SectorPlans",

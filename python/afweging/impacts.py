@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping
 import numpy as np
 
 from ._optional import pandas as _pandas
+from .economy import EconomyByDay
 from .errors import unknown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -150,6 +151,26 @@ class Impacts:
 
     def _ordered(self) -> List[Dict[str, Any]]:
         return sorted(self._data["indicators"], key=lambda i: DIMENSIONS.index(i["dimension"]))
+
+    @property
+    def economy(self) -> "EconomyByDay":
+        """The economy by day and quarter of a dated national run (value added by section,
+        unemployment, bankruptcies, support outlays per scheme, lost tax; see
+        :class:`afweging.economy.EconomyByDay`). Raises :class:`AttributeError` for undated or
+        regional runs, or a calibration without ``economy.dated``."""
+        data = self._data.get("economy")
+        if data is None:
+            raise AttributeError(
+                "these impacts have no economy by day: it needs a dated national run "
+                "(scenario.start_date) and a calibration with impacts.economy.dated"
+            )
+        return EconomyByDay(data)
+
+    def compare(self, observed: "pd.DataFrame") -> "pd.DataFrame":
+        """The economy of this run next to what was observed, e.g.
+        ``run.impacts.compare(af.observed.economy_netherlands())``; see
+        :meth:`afweging.economy.EconomyByDay.compare`."""
+        return self.economy.compare(observed)
 
     def to_dict(self) -> Dict[str, Any]:
         return dict(self._data)

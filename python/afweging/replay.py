@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
@@ -54,7 +53,7 @@ from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
-from .timeline import Timeline
+from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -73,28 +72,6 @@ DISPERSION_PRIOR = (20.0, 1.0)
 
 #: Quantiles of a forecast.
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
-
-
-#: Days from a dose to the protection counted for it (vaccine effectiveness is measured from 14
-#: days after a dose).
-PROTECTION_DELAY_DAYS = 14
-
-
-def replay_scenario() -> Scenario:
-    """The scenario the replay starts from (``nederland_2020``, dated 2020-02-27): the wild type in
-    a population without immunity, and the first doses of 2021 as they were given (ECDC via OWID,
-    :func:`afweging.observed.table`, counted from 14 days after the week's doses); every choice
-    sourced in its ``sources``. Needs pandas."""
-    text = resources.files("afweging").joinpath("data/replay/nederland_2020.json").read_text("utf-8")
-    data = json.loads(text)
-    weeks = observed.table("vaccination")
-    delay = np.timedelta64(PROTECTION_DELAY_DAYS - 6, "D")
-    schedule = [
-        {"from": str(np.datetime64(date, "D") + delay), "per_day": float(doses) / 7.0}
-        for date, doses in zip(weeks["date"], weeks["first_dose_week"])
-    ]
-    data["campaigns"][0]["schedule"] = schedule
-    return Scenario.from_json(data)
 
 
 def _factor_on(steps: Sequence[Tuple[np.datetime64, float]], date: np.datetime64) -> float:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from importlib import resources
 from typing import Any, Dict, List, Optional, Union
 
-from . import _core
+import numpy as np
+
+from . import _core, observed
 from ._display import details, esc, table
-from ._inputs import JsonSource, _json_text
+from ._inputs import Calibration, JsonSource, Scenario, _json_text
 from ._optional import pandas as _require_pandas
+from .errors import invalid, wrong_type
 from .plans import SectorPlans
-from .errors import wrong_type
+from .run import Run
+
 
 DateLike = Union[str, _dt.date]
 
@@ -30,6 +35,37 @@ def _iso(value: Optional[DateLike], field: str) -> Optional[str]:
     if callable(isoformat):
         return str(isoformat())[:10]
     raise wrong_type(f"{field}", "an ISO date string or a date", value)
+
+
+#: Days from a dose to the protection counted for it (vaccine effectiveness is measured from 14
+#: days after a dose).
+PROTECTION_DELAY_DAYS = 14
+
+
+def replay_scenario() -> Scenario:
+    """The scenario the replay starts from (``nederland_2020``, dated 2020-02-27): the wild type in
+    a population without immunity, and the first doses of 2021 as they were given (ECDC via OWID,
+    :func:`afweging.observed.table`, counted from 14 days after the week's doses); every choice
+    sourced in its ``sources``. Needs pandas."""
+    text = resources.files("afweging").joinpath("data/replay/nederland_2020.json").read_text("utf-8")
+    data = json.loads(text)
+    weeks = observed.table("vaccination")
+    delay = np.timedelta64(PROTECTION_DELAY_DAYS - 6, "D")
+    schedule = [
+        {"from": str(np.datetime64(date, "D") + delay), "per_day": float(doses) / 7.0}
+        for date, doses in zip(weeks["date"], weeks["first_dose_week"])
+    ]
+    data["campaigns"][0]["schedule"] = schedule
+    return Scenario.from_json(data)
+
+
+def _day(value: DateLike, field: str) -> _dt.date:
+    """A date given as ISO text or a date; bad text raises :class:`ValidationError` naming ``field``."""
+    text = _iso(value, field) or ""
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise invalid(field, "must be an ISO date (YYYY-MM-DD)", text) from None
 
 
 class Timeline:
@@ -62,6 +98,28 @@ class Timeline:
         """A timeline from a path, JSON text or a dict, checked against ``plans`` (default: the
         Dutch plans). Errors are :class:`afweging.ValidationError` naming the entry and its date."""
         return cls(_core.Timeline.from_json(_json_text(source, "timeline"), None if plans is None else plans.to_json()))
+
+    def run(
+        self,
+        start: DateLike,
+        until: DateLike,
+        scenario: Optional[Scenario] = None,
+        calibration: Optional[Calibration] = None,
+    ) -> Run:
+        """A run of this timeline from ``start`` to ``until`` (both included): the replay
+        scenario (:func:`afweging.replay.replay_scenario`, needs pandas) dated ``start`` unless
+        ``scenario`` is given, and :meth:`Calibration.netherlands` unless ``calibration`` is.
+
+        >>> run = Timeline.netherlands().run(start="2020-03-01", until="2021-12-31")  # doctest: +SKIP
+        >>> run.impacts.economy.by_quarter()  # doctest: +SKIP
+        """
+        first, last = _day(start, "start"), _day(until, "until")
+        days = (last - first).days + 1
+        if days < 1:
+            raise invalid("until", f"must be on or after start ({first})", str(last))
+        sc = (scenario if scenario is not None else replay_scenario()).starting_on(first.isoformat())
+        cal = calibration if calibration is not None else Calibration.netherlands()
+        return Run(_core.Model(cal._inner, sc._inner).run(days, None, None, self._inner), sc.name)
 
     def to_json(self) -> str:
         return self._inner.to_json()

@@ -6,6 +6,7 @@
 //!   debt, fiscal cost of flanking policy, the cost of the levers;
 //! - [`societal`]: learning loss and lifetime earnings, mental health, loneliness, postponed
 //!   regular care;
+//!   ([`dated_economy`] records the economy of a dated run by day, with the support schemes);
 //! - [`behavioural`]: compliance, support, fatigue, voluntary distancing (means over the run).
 //!
 //! Every indicator is listed once, with its unit and description, in the [`catalogue`]; the split
@@ -15,6 +16,7 @@
 
 pub mod behavioural;
 pub mod catalogue;
+pub mod dated_economy;
 pub mod distribution;
 pub mod regional;
 pub mod societal;
@@ -107,6 +109,9 @@ pub struct Impacts {
     /// Cost per lever and displaced care of the preparedness levers, when the policy names any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preparedness: Option<crate::measures::preparedness::PreparednessOutcome>,
+    /// The economy by day, for national dated runs when the economy has `dated` parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economy: Option<dated_economy::EconomyByDay>,
 }
 
 impl Impacts {
@@ -171,6 +176,12 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
             soc: schools.outcome(society, area),
         })
         .collect();
+    let by_day = match (&economy.dated, run.start_date, areas.as_slice()) {
+        (Some(dated), Some(start), [country]) if run.regions.is_empty() => Some(
+            dated_economy::by_day(economy, dated, &applied, country, start),
+        ),
+        _ => None,
+    };
     let Priced { econ, mut soc } = regional::combine(&per_area, &areas);
     let pupils = schools.pupils(cal, &areas, &per_area);
     let beds = BedDays::of(run);
@@ -199,6 +210,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
 
     Ok(Impacts {
         preparedness: prep,
+        economy: by_day,
         groupings: b.groupings,
         indicators: b.indicators,
         daily: DailyImpacts {

@@ -163,7 +163,7 @@ impl Economy {
 /// sectors mapped to NACE sections) and the subsidies in force, per day the voluntary distancing
 /// behind fear-driven demand loss.
 pub(super) struct Applied {
-    days: usize,
+    pub(super) days: usize,
     /// Per level, per section: `kept_s` (see the module docs).
     kept: Vec<Vec<f64>>,
     /// Per level: whether the wage and the fixed-cost subsidy are in force.
@@ -241,6 +241,23 @@ impl Applied {
             kept,
             subsidies,
             voluntary,
+        })
+    }
+
+    /// Per day, per section: the share of normal output produced in `area` (`a_s,d`, measures
+    /// times fear-driven demand; see the module docs).
+    pub(super) fn activity<'a>(
+        &'a self,
+        economy: &'a Economy,
+        area: &'a Area,
+    ) -> impl Iterator<Item = Vec<f64>> + 'a {
+        (0..self.days).map(move |d| {
+            economy
+                .sections
+                .iter()
+                .zip(&self.kept[area.level[d]])
+                .map(|(sec, kept)| kept * (1.0 - sec.fear_sensitivity * self.voluntary[d]))
+                .collect()
         })
     }
 

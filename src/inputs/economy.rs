@@ -71,6 +71,9 @@ pub struct Economy {
     pub wage_subsidy: Subsidy,
     /// Fixed-cost subsidy (TVL): pays `compensation` of fixed costs times the revenue loss.
     pub fixed_cost_subsidy: Subsidy,
+    /// The schemes by date, firms and labour market of dated runs (none: no dated economy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<DatedEconomy>,
 }
 
 impl Economy {
@@ -133,5 +136,159 @@ impl Economy {
                 s.min_revenue_loss,
             );
         }
+        if let Some(d) = &self.dated {
+            d.check(format_args!("{field}.dated"), c);
+        }
+    }
+}
+
+/// What a support scheme pays on ([`Scheme::base`]); see [`crate::impacts::dated_economy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Base {
+    /// `rate` = share of the wage bill times the revenue loss (NOW).
+    WageBill,
+    /// `rate` = share of fixed costs times the revenue loss (TVL).
+    FixedCosts,
+    /// `rate` = EUR per eligible firm for the whole period, paid evenly over it (TOGS).
+    PerFirm,
+    /// `rate` = EUR per month per eligible self-employed person (Tozo).
+    PerSelfEmployed,
+    /// `rate` = share of value added deferred as tax by eligible firms (a loan, not an outlay).
+    TaxDeferral,
+}
+
+/// One period of a scheme's rules, in force from `from` until the next period's `from`
+/// (rate 0 closes the scheme).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: chrono::NaiveDate,
+    /// Unit by the scheme's [`Base`].
+    pub rate: f64,
+    /// A firm qualifies with a revenue loss of at least this share.
+    pub min_revenue_loss: f64,
+}
+
+/// A Dutch support scheme with its rules by period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub name: String,
+    pub base: Base,
+    /// Where the rules of each period come from (publication and date).
+    pub source: String,
+    /// Share of eligible firms (or persons) that apply and are paid.
+    pub take_up: f64,
+    pub periods: Vec<Period>,
+}
+
+/// Parameters of dated runs of the economy ([`crate::impacts::dated_economy`]): the schemes by
+/// period, firms as CBS counts their bankruptcies, and the labour market's starting point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedEconomy {
+    pub schemes: Vec<Scheme>,
+    /// Firms with employees (CBS bankruptcy counts leave out one-person firms).
+    pub firms_with_employees: f64,
+    /// Share of each section's enterprises that are one-person firms (self-employed).
+    pub one_person_share: f64,
+    /// Bankruptcies of firms with employees in a normal year (per year).
+    pub bankruptcies_per_year: f64,
+    /// `beta`: log change of the bankruptcy hazard per median buffer drained (dimensionless).
+    pub hazard_sensitivity: f64,
+    /// Share of normal bankruptcies not pronounced while tax deferral runs (the tax office, a
+    /// main petitioner, stopped filing).
+    pub deferral_petition_share: f64,
+    /// Days of normal value added by which drained buffers refill per day of normal trade.
+    pub refill_per_day: f64,
+    /// Unemployment rate (share of the labour force) before the epidemic.
+    pub unemployment_rate: f64,
+    /// Taxes and social contributions per euro of value added (lost with value added).
+    pub tax_ratio: f64,
+    /// Volume growth of value added per year without the epidemic (the counterfactual).
+    pub trend_growth: f64,
+}
+
+impl DatedEconomy {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        let mut names = std::collections::BTreeSet::new();
+        for (i, s) in self.schemes.iter().enumerate() {
+            let f = format_args!("{field}.schemes[{i}]");
+            if !names.insert(s.name.as_str()) {
+                c.fail(
+                    format_args!("{f}.name"),
+                    "is a duplicate",
+                    format!("{:?}", s.name),
+                );
+            }
+            // A lump sum is spread over its period, so the last period must close the scheme.
+            if s.base == Base::PerFirm && s.periods.last().is_some_and(|p| p.rate != 0.0) {
+                c.fail(
+                    format_args!("{f}.periods"),
+                    "of a per_firm scheme must end with a period of rate 0 (its lump sums are paid over the period)",
+                    format!("{}", s.periods.last().map_or(0.0, |p| p.rate)),
+                );
+            }
+            c.share(format_args!("{f}.take_up"), s.take_up);
+            if s.periods.is_empty() {
+                c.fail(
+                    format_args!("{f}.periods"),
+                    "must not be empty",
+                    "[]".into(),
+                );
+            }
+            crate::inputs::dated::check_ascending(
+                c,
+                format_args!("{f}.periods"),
+                s.periods.iter().map(|p| p.from),
+            );
+            for (j, p) in s.periods.iter().enumerate() {
+                let pf = format_args!("{f}.periods[{j}]");
+                match s.base {
+                    Base::WageBill | Base::FixedCosts | Base::TaxDeferral => {
+                        c.share(format_args!("{pf}.rate"), p.rate)
+                    }
+                    Base::PerFirm | Base::PerSelfEmployed => {
+                        c.non_negative(format_args!("{pf}.rate"), p.rate)
+                    }
+                }
+                c.share(format_args!("{pf}.min_revenue_loss"), p.min_revenue_loss);
+            }
+        }
+        c.non_negative(
+            format_args!("{field}.firms_with_employees"),
+            self.firms_with_employees,
+        );
+        c.share(
+            format_args!("{field}.one_person_share"),
+            self.one_person_share,
+        );
+        c.non_negative(
+            format_args!("{field}.bankruptcies_per_year"),
+            self.bankruptcies_per_year,
+        );
+        c.within(
+            format_args!("{field}.hazard_sensitivity"),
+            self.hazard_sensitivity,
+            0.0,
+            10.0,
+        );
+        c.share(
+            format_args!("{field}.deferral_petition_share"),
+            self.deferral_petition_share,
+        );
+        c.non_negative(format_args!("{field}.refill_per_day"), self.refill_per_day);
+        c.share(
+            format_args!("{field}.unemployment_rate"),
+            self.unemployment_rate,
+        );
+        c.share(format_args!("{field}.tax_ratio"), self.tax_ratio);
+        c.within(
+            format_args!("{field}.trend_growth"),
+            self.trend_growth,
+            -0.5,
+            0.5,
+        );
     }
 }

@@ -1,0 +1,186 @@
+"""The economy of the Dutch timeline 2020-2021 held against CBS (issue 19): calibrated on 2020
+(scripts/calibrate_economy.py), 2021 held out. Tolerances are the issue's; a target the model
+misses is a strict xfail naming the measured value, never a looser tolerance."""
+
+import copy
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+
+import afweging as af  # noqa: E402
+
+START, UNTIL = "2020-03-01", "2021-12-31"
+
+
+@pytest.fixture(scope="module")
+def run() -> af.Run:
+    return af.Timeline.netherlands().run(start=START, until=UNTIL)
+
+
+@pytest.fixture(scope="module")
+def table(run: af.Run) -> "pd.DataFrame":
+    return run.impacts.compare(af.observed.economy_netherlands())
+
+
+@pytest.fixture(scope="module")
+def without_support() -> af.Run:
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["schemes"] = []  # no NOW, TOGS, TVL, Tozo or tax deferral
+    return af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=af.Calibration.from_json(data))
+
+
+def figure(table: "pd.DataFrame", series: str, period: str) -> "pd.Series":
+    rows = table[(table.series == series) & (table.period == period)]
+    assert len(rows) == 1, (series, period)
+    return rows.iloc[0]
+
+
+# --- shape of what a user gets ------------------------------------------------------------------
+
+
+def test_by_quarter_has_sectors_labour_firms_and_schemes(run):
+    q = run.impacts.economy.by_quarter()
+    assert [str(p) for p in q.index] == [f"{y}Q{k}" for y in (2020, 2021) for k in (1, 2, 3, 4)]
+    for column in ["value_added_bn", "va_I_vs_normal_pct", "unemployment_rate_pct", "bankruptcies",
+                   "NOW_bn", "Tozo_bn", "TOGS_bn", "TVL_bn", "tax_deferral_bn", "lost_tax_bn"]:
+        assert column in q.columns, column
+    # Days before the run (January and February 2020) are normal days.
+    assert q.loc["2020Q1", "days_in_run"] == 31
+    daily = run.impacts.economy.by_day()
+    assert daily.index[0] == pd.Timestamp(START) and daily.index[-1] == pd.Timestamp(UNTIL)
+    assert q["bankruptcies"].sum() == pytest.approx(
+        daily["bankruptcies"].sum() + 60 * run.impacts.economy._data["normal_bankruptcies"]
+    )
+
+
+def test_compare_lists_model_and_observed_side_by_side(table):
+    assert list(table.columns) == ["series", "period", "observed", "model", "difference", "unit", "in_run", "source"]
+    assert np.allclose(table["difference"], table["model"] - table["observed"])
+    for series in ["gdp_volume_annual", "value_added_volume_horeca_I", "bankruptcies_companies",
+                   "support_outlays_NOW", "unemployment_rate_sa"]:
+        assert series in set(table.series), series
+
+
+def test_undated_runs_have_no_economy_by_day():
+    run = af.Model(af.Calibration.netherlands(), af.Scenario.preset("centraal")).run(days=30)
+    with pytest.raises(AttributeError, match="dated national run"):
+        run.impacts.economy
+
+
+def test_bad_dates_and_rules_are_refused_naming_the_field():
+    tl = af.Timeline.netherlands()
+    with pytest.raises(af.ValidationError, match="until: must be on or after start"):
+        tl.run(start="2020-03-01", until="2020-02-01")
+    with pytest.raises(af.ValidationError, match="start: must be an ISO date"):
+        tl.run(start="1 March 2020", until="2020-04-01")
+    data = af.Calibration.netherlands().to_dict()
+    bad = copy.deepcopy(data)
+    bad["impacts"]["economy"]["dated"]["schemes"][0]["periods"][1]["rate"] = 1.5
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.schemes\[0\]\.periods\[1\]\.rate"):
+        af.Calibration.from_json(bad)
+    bad = copy.deepcopy(data)
+    periods = bad["impacts"]["economy"]["dated"]["schemes"][0]["periods"]
+    periods[0], periods[1] = periods[1], periods[0]
+    with pytest.raises(af.ValidationError, match=r"schemes\[0\]\.periods\[1\]\.from"):
+        af.Calibration.from_json(bad)
+
+
+# --- support: what it does and how it is counted --------------------------------------------------
+
+
+def test_support_lowers_bankruptcies_and_raises_fiscal_cost(run, without_support):
+    with_, without = run.impacts.economy.by_year(), without_support.impacts.economy.by_year()
+    for year in ("2020", "2021"):
+        assert with_.loc[year, "bankruptcies"] < without.loc[year, "bankruptcies"]
+        outlays = [f"{s}_bn" for s in ("NOW", "TOGS", "TVL", "Tozo")]
+        assert with_.loc[year, outlays].sum() > 0.0
+        assert not any(column in without.columns for column in outlays)
+    # NOW keeps workers on the payroll.
+    assert run.impacts.economy.by_day()["unemployment_rate"].max() < without_support.impacts.economy.by_day()[
+        "unemployment_rate"
+    ].max()
+
+
+def test_support_is_a_transfer_counted_once(run, without_support):
+    """Convention: support moves money from the state to firms and the self-employed; it changes
+    who bears the value added lost, not how much is lost, so value added and the welfare total are
+    the same with and without it (fiscal_cost_weight 0, docs/assessment.md)."""
+    a, b = run.impacts.economy.by_day(), without_support.impacts.economy.by_day()
+    assert np.allclose(a["value_added"], b["value_added"])
+    assert np.allclose(a["lost_tax"], b["lost_tax"])
+    valuation = af.Valuation.netherlands()
+    cal = af.Calibration.netherlands()
+    assert valuation.monetise(run, cal)["eur"].sum() == pytest.approx(
+        valuation.monetise(without_support, af.Calibration.netherlands())["eur"].sum(), rel=1e-12
+    )
+
+
+# --- held against the record: 2020 calibration, 2021 held out ------------------------------------
+#
+# The issue's targets. Each row: (series, period, tolerance, kind) with kind "points" (absolute,
+# in the series' unit) or "relative" (share of the observed value). Misses are strict xfails whose
+# reason names the value measured when they were written (docs/economy_2020_2021.md).
+
+TARGETS = [
+    ("gdp_volume_annual", "2020", 1.5, "points"),
+    ("value_added_volume_horeca_I", "2020", 10.0, "points"),
+    ("bankruptcies_companies", "2020", 0.25, "relative"),
+    ("support_outlays_NOW", "2020", 0.25, "relative"),
+    ("support_outlays_Tozo", "2020", 0.25, "relative"),
+    ("support_outlays_TOGS_TVL", "2020", 0.25, "relative"),
+    ("gdp_volume_annual", "2021", 1.5, "points"),
+    ("value_added_volume_horeca_I_vs_2019", "2021", 10.0, "points"),
+    ("bankruptcies_companies", "2021", 0.25, "relative"),
+]
+
+MISSES = {
+    ("gdp_volume_annual", "2020"): "measured -0.5% against -3.8%: the timeline's rungs close too little "
+    "outside horeca (no demand loss without behaviour, no input-output spill-overs yet)",
+    ("value_added_volume_horeca_I", "2020"): "measured -27.0% against -41%: horeca reopens fully in the summer",
+    ("support_outlays_NOW", "2020"): "measured EUR 3.0 bn against 14.4 bn at take-up 1: losses too small",
+    ("support_outlays_Tozo", "2020"): "measured EUR 0.4 bn against 2.9 bn at take-up 1: losses too small",
+    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 1.0 bn against 2.9 bn at take-up 1: losses too small",
+    ("gdp_volume_annual", "2021"): "measured +1.2% against +5.0% (held out): no catch-up after reopening, "
+    "and the 2020 fall it recovers from is too small",
+    ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out): only the stopped tax-office "
+    "petitions lower the hazard; the fit gave the buffers' drain no weight (hazard_sensitivity 0)",
+}
+
+
+def yearly(table: "pd.DataFrame", series: str, year: str) -> "tuple[float, float]":
+    """(observed, model) of a series for a year: the year's row, or the sum of its quarters
+    (support outlays are published per quarter)."""
+    rows = table[(table.series == series) & (table.period == year)]
+    if len(rows) == 1:
+        return float(rows.iloc[0]["observed"]), float(rows.iloc[0]["model"])
+    rows = table[(table.series == series) & table.period.str.startswith(f"{year}Q")]
+    assert len(rows) == 4, (series, year)
+    return float(rows["observed"].sum()), float(rows["model"].sum())
+
+
+def _target_params():
+    for series, period, tol, kind in TARGETS:
+        reason = MISSES.get((series, period))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(series, period, tol, kind, marks=marks, id=f"{series}-{period}")
+
+
+@pytest.mark.parametrize("series, period, tol, kind", list(_target_params()))
+def test_target(table, series, period, tol, kind):
+    observed, model = yearly(table, series, period)
+    allowed = tol if kind == "points" else tol * abs(observed)
+    assert abs(model - observed) <= allowed, f"{series} {period}: model {model:.2f}, observed {observed:.2f}"
+
+
+@pytest.mark.parametrize("year", ["2020", "2021"])
+def test_bankruptcies_fall_below_2019(table, year):
+    observed, model = yearly(table, "bankruptcies_companies", year)
+    assert observed < 3208
+    assert model < 3208, f"{year}: model {model:.0f} bankruptcies, 2019 had 3,208"
+
+
+def test_unemployment_peak_within_one_point(table):
+    q = table[table.series == "unemployment_rate_sa"]
+    assert abs(q["model"].max() - q["observed"].max()) <= 1.0, (q["model"].max(), q["observed"].max())
