@@ -239,7 +239,8 @@ impl PyModel {
                 .into());
             }
             let model = &self.inner;
-            let result = grid::detached(py, None, |_watch| {
+            let region_days = days.saturating_mul(model.regions().max(1));
+            let result = grid::run_detached(py, region_days, |_watch| {
                 let (plans, p) = match policy {
                     Some(p) => (&p.plans, Some(&p.policy)),
                     None => (&tl.plans, None),
@@ -250,7 +251,8 @@ impl PyModel {
             return Ok(PyRun { inner: result? });
         }
         let model = &self.inner;
-        let result = grid::detached(py, None, |_watch| {
+        let region_days = days.saturating_mul(model.regions().max(1));
+        let result = grid::run_detached(py, region_days, |_watch| {
             match (&schedule, policy) {
                 (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
                     field: "contact_multipliers".into(),
