@@ -87,6 +87,56 @@ def test_bad_dates_and_rules_are_refused_naming_the_field():
         af.Calibration.from_json(bad)
 
 
+# --- demand: fear of the run's epidemic, catch-up after reopening ----------------------------------
+
+
+def _with_dated(**values: object) -> af.Calibration:
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"].update(values)
+    return af.Calibration.from_json(data)
+
+
+def _economy(cal: af.Calibration) -> "pd.DataFrame":
+    return af.Timeline.netherlands().run(start=START, until="2020-12-31", calibration=cal).impacts.economy.by_day()
+
+
+def test_fear_follows_the_runs_deaths_and_lowers_demand_in_exposed_sections():
+    run = af.Timeline.netherlands().run(
+        start=START, until="2020-12-31", calibration=_with_dated(fear_max=0.6, fear_deaths_scale=2.0)
+    )
+    fear = run.impacts.economy.by_day()["fear"].to_numpy()
+    deaths = np.asarray(run.deaths).reshape(len(fear), -1).sum(axis=1)
+    assert fear.min() >= 0.0 and fear.max() <= 0.6
+    # Fear rises with the last week's deaths per million: v = 0.6 (1 - exp(-x / 2)).
+    week = np.convolve(deaths, np.ones(7))[: len(fear)] / np.minimum(np.arange(1, len(fear) + 1), 7)
+    per_million = sum(af.Calibration.netherlands().to_dict()["population"]) / 1e6
+    x = week / per_million
+    assert np.allclose(fear, 0.6 * (1.0 - np.exp(-x / 2.0)), rtol=1e-9, atol=1e-12)
+    with_fear = run.impacts.economy.by_day()
+    without = _economy(_with_dated(fear_max=0.0, fear_deaths_scale=2.0))
+    # Horeca (fear_sensitivity 0.5) loses more with fear; public administration (0) nothing.
+    assert with_fear["va_I"].sum() < without["va_I"].sum()
+    assert np.allclose(with_fear["va_O"], without["va_O"])
+
+
+def test_catch_up_makes_up_part_of_the_lost_sales_of_goods_only():
+    lost = _economy(_with_dated(fear_max=0.0, catch_up_share=0.0))
+    caught = _economy(_with_dated(fear_max=0.0, catch_up_share=0.5, catch_up_days=30.0))
+    for code in ("C", "F", "G"):
+        normal = lost[f"va_{code}"].max()
+        shortfall = (normal - lost[f"va_{code}"]).sum()
+        made_up = (caught[f"va_{code}"] - lost[f"va_{code}"]).sum()
+        assert 0.0 <= made_up <= 0.5 * shortfall + 1e-6 * normal
+    assert np.allclose(caught["va_I"], lost["va_I"])  # services are not postponed
+
+
+def test_catch_up_sections_must_exist():
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["catch_up_sections"] = ["C", "ZZ"]
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.catch_up_sections\[1\]"):
+        af.Calibration.from_json(data)
+
+
 # --- support: what it does and how it is counted --------------------------------------------------
 
 
@@ -136,14 +186,16 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2020"): "measured -0.5% against -3.8%: the timeline's rungs close too little "
-    "outside horeca (no demand loss without behaviour, no input-output spill-overs yet)",
+    ("gdp_volume_annual", "2020"): "measured -0.5% against -3.8%: the timeline's rungs close too little outside "
+    "horeca; fear of the run's deaths calibrates to 0 (the unfitted replay's deaths peak in August-October 2020), "
+    "no input-output spill-overs, no foreign demand or scaled-down hospital care",
     ("value_added_volume_horeca_I", "2020"): "measured -27.0% against -41%: horeca reopens fully in the summer",
-    ("support_outlays_NOW", "2020"): "measured EUR 3.0 bn against 14.4 bn at take-up 1: losses too small",
+    ("support_outlays_NOW", "2020"): "measured EUR 2.6 bn against 14.4 bn at take-up 1: losses too small (no spread "
+    "of firms' losses fixes it: gamma shapes 0.05-3 gave 2.4-2.9 bn)",
     ("support_outlays_Tozo", "2020"): "measured EUR 0.4 bn against 2.9 bn at take-up 1: losses too small",
-    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 1.0 bn against 2.9 bn at take-up 1: losses too small",
-    ("gdp_volume_annual", "2021"): "measured +1.2% against +5.0% (held out): no catch-up after reopening, "
-    "and the 2020 fall it recovers from is too small",
+    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 0.9 bn against 2.9 bn at take-up 1: losses too small",
+    ("gdp_volume_annual", "2021"): "measured +1.2% against +5.0% (held out): the 2020 fall it recovers from is too "
+    "small; catch-up calibrates to 0 on 2020 (the goods sections it applies to lose too little)",
     ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out): only the stopped tax-office "
     "petitions lower the hazard; the fit gave the buffers' drain no weight (hazard_sensitivity 0)",
 }

@@ -79,7 +79,9 @@ class EconomyByDay:
         """One row per day: value added per section (``va_<code>``, EUR/day) and in total
         (``value_added``), its normal level (``normal_value_added``), ``unemployment_rate``
         (share), ``unemployed_extra`` (persons), ``bankruptcies`` (firms/day), each scheme's
-        outlay (EUR/day; ``tax_deferral`` is tax deferred) and ``lost_tax`` (EUR/day)."""
+        outlay (EUR/day; ``tax_deferral`` is tax deferred), ``lost_tax`` (EUR/day) and ``fear``
+        (voluntary contact reduction from fear of the run's deaths, 0-1; 0 in runs with a
+        behaviour model, whose distancing is in the activity)."""
         pd = _pandas()
         d = self._data
         va = np.asarray(d["value_added"], dtype=np.float64).reshape(-1, len(d["sections"]))
@@ -94,6 +96,7 @@ class EconomyByDay:
         for name, values in d["schemes"].items():
             frame[name] = np.asarray(values, dtype=np.float64)
         frame["lost_tax"] = np.asarray(d["lost_tax"], dtype=np.float64)
+        frame["fear"] = np.asarray(d.get("fear", np.zeros(days)), dtype=np.float64)
         return frame
 
     def _periods(self, freq: str) -> "pd.DataFrame":
@@ -154,7 +157,9 @@ class EconomyByDay:
 
     def _change(self, sums: "pd.DataFrame", period: Any, sections: Optional[Tuple[str, ...]], base: str) -> float:
         """Modelled volume change of value added (%) in ``period`` on the year before
-        (``base="previous"``) or on 2019 (``base="2019"``), for some sections or all."""
+        (``base="previous"``), on the quarter before (``base="quarter"``; the model has no
+        seasons, CBS's quarter-on-quarter figures are seasonally adjusted) or on 2019
+        (``base="2019"``), for some sections or all."""
         cols = [f"va_{s}" for s in sections] if sections else ["value_added"]
         normal = np.asarray(self._data["normal_value_added"], dtype=np.float64)
         per_day = float(sum(normal[self.sections.index(s)] for s in sections)) if sections else float(normal.sum())
@@ -162,14 +167,17 @@ class EconomyByDay:
         year = period.year
 
         def level(p: Any) -> float:
+            # Trend growth accrues by quarter within a year (changes on a year before are the
+            # same either way; changes on the quarter before need it).
+            years = int(p.year) - 2019 + ((int(p.quarter) - 1) / 4.0 if p.freqstr.startswith("Q") else 0.0)
             if p.year <= 2019:
-                return 1.0
+                return float((1.0 + g) ** years)
             if p not in sums.index:
                 return float("nan")
             ratio = float(sums.loc[p, cols].sum()) / (per_day * _days_one(p))
-            return float(ratio * (1.0 + g) ** (int(p.year) - 2019))
+            return float(ratio * (1.0 + g) ** years)
 
-        previous = period - (4 if period.freqstr.startswith("Q") else 1)
+        previous = period - (1 if base == "quarter" else 4 if period.freqstr.startswith("Q") else 1)
         if base == "2019":
             return 100.0 * (level(period) / 1.0 - 1.0) if year > 2019 else float("nan")
         return 100.0 * (level(period) / level(previous) - 1.0)
@@ -248,6 +256,8 @@ def _model_value(
     if sums is None or table is None or period not in sums.index:
         return None
     in_run = bool(sums.loc[period, "days_in_run"] == _days_one(period))
+    if series == "gdp_volume_qoq" and period.freqstr.startswith("Q"):
+        return economy._change(sums, period, None, "quarter"), in_run
     if series in ("gdp_volume_annual", "gdp_volume_yoy"):
         return economy._change(sums, period, None, "previous"), in_run
     if series == "gdp_volume_level_vs_2019":

@@ -177,9 +177,17 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         })
         .collect();
     let by_day = match (&economy.dated, run.start_date, areas.as_slice()) {
-        (Some(dated), Some(start), [country]) if run.regions.is_empty() => Some(
-            dated_economy::by_day(economy, dated, &applied, country, start),
-        ),
+        (Some(dated), Some(start), [country]) if run.regions.is_empty() => {
+            Some(dated_economy::by_day(
+                economy,
+                dated,
+                &applied,
+                country,
+                run,
+                population.iter().sum(),
+                start,
+            ))
+        }
         _ => None,
     };
     let Priced { econ, mut soc } = regional::combine(&per_area, &areas);

@@ -138,6 +138,15 @@ impl Economy {
         }
         if let Some(d) = &self.dated {
             d.check(format_args!("{field}.dated"), c);
+            for (i, code) in d.catch_up_sections.iter().enumerate() {
+                if self.section(code).is_none() {
+                    c.fail(
+                        format_args!("{field}.dated.catch_up_sections[{i}]"),
+                        "is not a section of the economy",
+                        format!("{code:?}"),
+                    );
+                }
+            }
         }
     }
 }
@@ -208,6 +217,18 @@ pub struct DatedEconomy {
     pub tax_ratio: f64,
     /// Volume growth of value added per year without the epidemic (the counterfactual).
     pub trend_growth: f64,
+    /// Voluntary contact reduction (population mean, 0-1) at full fear, for runs without a
+    /// behaviour model: `v_d = fear_max (1 - exp(-x_d / fear_deaths_scale))`.
+    pub fear_max: f64,
+    /// `x` at which fear reaches `1 - 1/e` of its maximum: COVID-19 deaths per million
+    /// inhabitants per day in the run (mean of the last 7 days).
+    pub fear_deaths_scale: f64,
+    /// NACE codes of the sections whose lost sales are partly postponed (goods, construction).
+    pub catch_up_sections: Vec<String>,
+    /// Share of their lost value added that is made up later.
+    pub catch_up_share: f64,
+    /// Mean delay of the made-up value added at normal trade (days).
+    pub catch_up_days: f64,
 }
 
 impl DatedEconomy {
@@ -289,6 +310,18 @@ impl DatedEconomy {
             self.trend_growth,
             -0.5,
             0.5,
+        );
+        c.share(format_args!("{field}.fear_max"), self.fear_max);
+        c.positive(
+            format_args!("{field}.fear_deaths_scale"),
+            self.fear_deaths_scale,
+        );
+        c.share(format_args!("{field}.catch_up_share"), self.catch_up_share);
+        c.within(
+            format_args!("{field}.catch_up_days"),
+            self.catch_up_days,
+            1.0,
+            3650.0,
         );
     }
 }
