@@ -116,10 +116,13 @@ fn reached(theta: f64, mean: f64) -> (f64, f64) {
     (share, (theta + mean) * share - mean * (-1.0 / mean).exp())
 }
 
+/// A scheme threshold with what it reaches in a section: `(theta, (P(l >= theta), lost))`.
+type Reach = (f64, (f64, f64));
+
 /// `v_d` of the module docs: fear of the run's epidemic from its deaths per million per day
 /// (mean of the last 7 days). Zero for runs with a behaviour model.
 fn fear_of_deaths(run: &Run, dated: &DatedEconomy, population: f64, days: usize) -> Vec<f64> {
-    if run.behaviour.is_some() || population <= 0.0 {
+    if run.behaviour.is_some() || population <= 0.0 || dated.fear_max == 0.0 {
         return vec![0.0; days];
     }
     let deaths: Vec<f64> = run.deaths().rows().into_iter().map(|r| r.sum()).collect();
@@ -205,12 +208,52 @@ pub(super) fn by_day(
             }
         })
         .collect();
+    // Per scheme, per section: what the scheme pays per unit of its rate times the eligible
+    // loss (wage bill, fixed costs, value added) or the share reached (firms, self-employed;
+    // TOGS's lump sum is spread over its period below), and that sum per euro of normal value
+    // added, the relief it gives the section's firms (Tozo supports persons, not the firms
+    // CBS counts; deferred tax is counted apart).
+    let base: Vec<Vec<f64>> = dated
+        .schemes
+        .iter()
+        .map(|scheme| {
+            economy
+                .sections
+                .iter()
+                .zip(&normal)
+                .map(|(sec, v)| match scheme.base {
+                    Base::WageBill => sec.labour_share * v,
+                    Base::FixedCosts => sec.fixed_cost_share * v,
+                    Base::PerFirm => sec.firms,
+                    Base::PerSelfEmployed => 12.0 / 365.0 * sec.firms * dated.one_person_share,
+                    Base::TaxDeferral => *v,
+                })
+                .collect()
+        })
+        .collect();
+    let per_normal = |k: usize, s: usize| {
+        if normal[s] > 0.0 {
+            base[k][s] / normal[s]
+        } else {
+            0.0
+        }
+    };
+    let relief: Vec<Vec<f64>> = (0..dated.schemes.len())
+        .map(|k| {
+            (0..n)
+                .map(|s| match dated.schemes[k].base {
+                    Base::PerSelfEmployed => 0.0,
+                    _ => per_normal(k, s),
+                })
+                .collect()
+        })
+        .collect();
     let mut backlog = vec![0.0; n];
     let mut drain = vec![0.0; n];
     let mut unemployed = vec![0.0; n];
     // Per section: the loss of the last day it changed and, per distinct threshold of the
     // schemes, its (share, lost); most sections keep their loss for weeks.
-    let mut reach: Vec<(f64, Vec<(f64, (f64, f64))>)> = vec![(f64::NAN, Vec::new()); n];
+    let mut reach: Vec<(f64, Vec<Reach>)> = vec![(f64::NAN, Vec::new()); n];
     let mut rules: Vec<Option<(f64, f64, f64)>> = Vec::with_capacity(dated.schemes.len());
     let mut paid = vec![0.0; dated.schemes.len()];
     for (d, mut activity) in applied.activity(economy, area).enumerate() {
@@ -252,8 +295,11 @@ pub(super) fn by_day(
                 *last = loss;
                 known.clear();
             }
-            let (mut relief, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0);
-            for ((k, scheme), rule) in dated.schemes.iter().enumerate().zip(&rules) {
+            let (mut relieved, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0);
+            for (k, (scheme, rule)) in dated.schemes.iter().zip(&rules).enumerate() {
+                if loss <= 0.0 {
+                    break; // nothing lost: no scheme pays
+                }
                 let Some((rate, theta, days)) = *rule else {
                     continue;
                 };
@@ -269,29 +315,23 @@ pub(super) fn by_day(
                     continue;
                 }
                 let t = scheme.take_up * rate;
-                let euros = match scheme.base {
+                let (t, amount) = match scheme.base {
                     Base::WageBill => {
                         on_payroll += t * lost / loss;
-                        t * sec.labour_share * normal[s] * lost
+                        (t, lost)
                     }
-                    Base::FixedCosts => t * sec.fixed_cost_share * normal[s] * lost,
-                    Base::PerFirm => t / days * sec.firms * share,
-                    Base::PerSelfEmployed => {
-                        t * 12.0 / 365.0 * sec.firms * dated.one_person_share * share
-                    }
-                    Base::TaxDeferral => t * normal[s] * share,
+                    Base::FixedCosts => (t, lost),
+                    Base::PerFirm => (t / days, share),
+                    Base::PerSelfEmployed | Base::TaxDeferral => (t, share),
                 };
-                paid[k] += euros;
-                if normal[s] > 0.0 {
-                    match scheme.base {
-                        Base::TaxDeferral => deferred += euros / normal[s],
-                        // Tozo is income support for the self-employed, not the firms CBS counts.
-                        Base::PerSelfEmployed => {}
-                        _ => relief += euros / normal[s],
-                    }
+                paid[k] += t * base[k][s] * amount;
+                if scheme.base == Base::TaxDeferral {
+                    deferred += t * relief[k][s] * amount;
+                } else {
+                    relieved += t * relief[k][s] * amount;
                 }
             }
-            drain[s] += loss - relief - deferred;
+            drain[s] += loss - relieved - deferred;
             if drain[s] > 0.0 {
                 drain[s] -= drain[s].min(dated.refill_per_day * a);
             }
