@@ -170,6 +170,8 @@ def test_bad_trees_name_the_field():
         Seq(stages=["2020-10-01"], options=[{"a": None}], signals=["sequencing"])
     with pytest.raises(af.ValidationError, match="draws"):
         Seq(stages=["2020-10-01"], options=[{"a": None}]).solve(draws=2)
+    with pytest.raises(af.ValidationError, match="threads"):
+        Seq(stages=["2020-10-01"], options=[{"a": None}]).solve(draws=4, threads=0)
     with pytest.raises(af.ValidationError, match=r"package"):
         Seq(stages=["2020-10-01"], options=[{"bad": {"rungs": {"horeca": 99}}}]).timeline_of(("bad",))
 

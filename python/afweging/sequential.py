@@ -395,9 +395,9 @@ class SequentialResult:
             return float(np.mean(ys))
 
         def best_below(prefix: Tuple[str, ...]) -> float:
-            return min(expected[_label(p)] for p in leaves if p[: len(prefix)] == prefix)
+            return float(min(expected[_label(p)] for p in leaves if p[: len(prefix)] == prefix))
 
-        nodes = {()}
+        nodes: set[Tuple[str, ...]] = {()}
         for p in leaves:
             nodes.update(p[:k] for k in range(1, stages))
         for prefix in sorted(nodes, key=len):
@@ -452,14 +452,14 @@ def solve_table(
     at stage ``k`` after each combination of earlier choices; default: nothing), ``sources[k]``
     the source of each feature (0: always seen), ``weights`` per draw (default equal; scenario
     probabilities give the one-stage decision tree), ``feasible`` per path (default all)."""
-    options = [list(map(str, o)) for o in options]
-    if not options:
+    names_of: List[List[str]] = [list(map(str, o)) for o in options]
+    if not names_of:
         raise invalid("stages", "must have at least one stage", 0)
     loss = np.asarray(loss, dtype=float)
     if loss.ndim != 2:
         raise invalid("loss", "must be draws x paths (2-D)", loss.shape, shown=f"shape {loss.shape}")
     draws = loss.shape[0]
-    prefixes = [int(np.prod([len(o) for o in options[:k]])) for k in range(len(options))]
+    prefixes = [int(np.prod([len(o) for o in names_of[:k]])) for k in range(len(names_of))]
     if features is None:
         features = [np.zeros((draws, p, 0)) for p in prefixes]
     feats = [np.ascontiguousarray(np.asarray(f, dtype=float)) for f in features]
@@ -471,10 +471,11 @@ def solve_table(
     w = [1.0 / draws] * draws if weights is None else [float(x) for x in weights]
     ok = [True] * loss.shape[1] if feasible is None else [bool(x) for x in feasible]
     raw = _core.sequential_solve(
-        [len(o) for o in options], ok, np.ascontiguousarray(loss), feats, [list(map(int, s)) for s in sources], w, int(seed)
+        [len(o) for o in names_of], ok, np.ascontiguousarray(loss), feats, [list(map(int, s)) for s in sources], w, int(seed)
     )
     names = [list(n) for n in feature_names] if feature_names is not None else [[f"x{j}" for j in range(f.shape[2])] for f in feats]
-    return SequentialResult(raw, list(stages) if stages else [f"stage {k + 1}" for k in range(len(options))], options, names, list(source_names))
+    labels = list(stages) if stages else [f"stage {k + 1}" for k in range(len(names_of))]
+    return SequentialResult(raw, labels, names_of, names, list(source_names))
 
 
 # --------------------------------------------------------------------------------------------
@@ -675,30 +676,29 @@ class Sequential:
         full run from the start."""
         days = (self.until - self.start).days + 1
         observed = (self.stages[-1] - self.start).days
-        return cast(
-            Tuple[Array, Array, Array, float],
-            _core.sequential_branches(
-                self.calibration._inner,
-                self.scenario._inner,
-                self.uncertainty._inner,
-                seed,
-                draws,
-                [self.timeline_of(p)._inner for p in paths],
-                days,
-                observed,
-                self.valuation._inner,
-                threads,
-            ),
+        return _core.sequential_branches(
+            self.calibration._inner,
+            self.scenario._inner,
+            self.uncertainty._inner,
+            seed,
+            draws,
+            [self.timeline_of(p)._inner for p in paths],
+            days,
+            observed,
+            self.valuation._inner,
+            threads,
         )
 
     def solve(self, draws: int = 200, seed: int = 0, threads: Optional[int] = None) -> SequentialResult:
         """Simulates every path in ``draws`` draws (the uncertainty's draws ``0..draws`` of
-        ``seed``), simulates what each stage sees, and solves the tree by backward induction.
-        Needs pandas and scipy (the ``fit`` extra)."""
+        ``seed``) on ``threads`` threads (default all cores), simulates what each stage sees, and
+        solves the tree by backward induction. Needs pandas and scipy (the ``fit`` extra)."""
         if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 4:
             raise invalid("draws", "must be a whole number >= 4 (half the draws fit the rules, half value them)", draws)
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise invalid("seed", "must be a whole number >= 0", seed)
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1):
+            raise invalid("threads", "must be a whole number >= 1 (or None: all cores)", threads)
         paths = self.paths()
         feasible = self.feasible()
         open_paths = [p for p, ok in zip(paths, feasible) if ok]
@@ -720,11 +720,11 @@ class Sequential:
             cols = sum(len(s.features) for s in self.sources)
             x = np.zeros((draws, n_prefix, cols))
             for prefix in range(n_prefix):
-                j = self._representative(k, prefix, open_paths, column)
-                if j is None:
+                rep = self._representative(k, prefix, open_paths, column)
+                if rep is None:
                     continue
                 for d in range(draws):
-                    branch = _Branch(admissions[d, j], infections[d, j])
+                    branch = _Branch(admissions[d, rep], infections[d, rep])
                     row: List[float] = []
                     for s, source in enumerate(self.sources):
                         row += source.observe(source.expected(branch, self.start), uniforms[s, d], day, population)

@@ -567,7 +567,8 @@ pub fn solve(p: &Problem, seed: u64) -> Result<Solution> {
                     reached == prefix && chosen[(d, k)] == option
                 })
                 .map(|d| w[d])
-                .sum();
+                .sum::<f64>()
+                + 0.0; // an empty sum is -0.0
             rules.push(Rule {
                 stage: k,
                 prefix,
