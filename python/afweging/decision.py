@@ -1021,9 +1021,6 @@ def weight_sensitivity(
     return RankAcceptability(_core.rank_acceptability(m, dirs, spec, int(n), int(seed)), alts, crits, method)
 
 
-# Sequential trees (decide now or wait) live in afweging/sequential.py; re-exported here.
-from .sequential import Sequential, SequentialResult  # noqa: E402
-
 __all__ = [
     "Acceptability",
     "CostEffectiveness",
@@ -1032,8 +1029,6 @@ __all__ = [
     "OpportunityCost",
     "Pareto",
     "RankAcceptability",
-    "Sequential",
-    "SequentialResult",
     "acceptability",
     "decision_tree",
     "evpi",
