@@ -202,3 +202,90 @@ fn bad_inputs_name_the_field() {
         vec!["features[1][5][1][0]"]
     );
 }
+
+#[test]
+fn collinear_and_constant_features_change_nothing() {
+    // The signal twice and a constant column: the same rules as the signal alone.
+    let p = toy(0);
+    let mut q = p.clone();
+    let draws = p.weights.len();
+    q.features[1] = Array3::from_shape_fn((draws, 2, 3), |(d, prefix, j)| match j {
+        0 | 1 => p.features[1][(d, prefix, 0)],
+        _ => 5.0,
+    });
+    q.sources[1] = vec![0, 0, 0];
+    let (a, b) = (solve(&p, 1).unwrap(), solve(&q, 1).unwrap());
+    assert_eq!(a.chosen, b.chosen);
+    assert!(rel(a.sequential.value, b.sequential.value) < 1e-12);
+}
+
+mod branches {
+    use afweging::decision::sequential::{branches, BranchInputs};
+    use afweging::grid::Progress;
+    use afweging::measures::timeline::Timeline;
+    use afweging::{Calibration, Scenario, Uncertainty, Valuation};
+    use chrono::NaiveDate;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The recorded timeline until 2020-10-01, then the package of `entry` from that day.
+    fn path(entry: usize) -> Timeline {
+        let mut tl = Timeline::netherlands();
+        let mut chosen = tl.entries[entry].clone();
+        tl.entries.retain(|e| e.date < date("2020-10-01"));
+        chosen.date = date("2020-10-01");
+        chosen.announced = None;
+        tl.entries.push(chosen);
+        tl
+    }
+
+    #[test]
+    fn branches_share_their_past_and_differ_after_the_choice() {
+        let cal = Calibration::netherlands();
+        let sc = Scenario::preset("centraal")
+            .unwrap()
+            .starting_on(date("2020-09-01"));
+        let (u, v) = (Uncertainty::netherlands(), Valuation::netherlands());
+        let inputs = BranchInputs {
+            calibration: &cal,
+            scenario: &sc,
+            uncertainty: &u,
+            seed: 5,
+            draws: 3,
+            plans: &afweging::SectorPlans::netherlands(),
+            valuation: &v,
+            days: 61,
+            observed_days: 45,
+        };
+        let timelines = [path(10), path(18)]; // August's package vs the December lockdown
+        let b = branches(&inputs, &timelines, 2, &Progress::new()).unwrap();
+        assert_eq!(b.loss.dim(), (3, 2));
+        assert_eq!(b.admissions.dim(), (3, 2, 45));
+        assert!(b.loss.iter().all(|l| l.is_finite() && *l > 0.0));
+        assert!(b.population > 1.7e7 && b.population < 1.8e7);
+        for d in 0..3 {
+            // 30 days before the choice: bit for bit the same run.
+            for t in 0..30 {
+                assert_eq!(b.admissions[(d, 0, t)], b.admissions[(d, 1, t)]);
+                assert_eq!(b.infections[(d, 0, t)], b.infections[(d, 1, t)]);
+            }
+            // A lockdown lowers infections within two weeks, and the losses differ.
+            assert!(b.infections[(d, 1, 44)] < b.infections[(d, 0, 44)]);
+            assert_ne!(b.loss[(d, 0)], b.loss[(d, 1)]);
+        }
+        // The draws differ (the uncertainty acts) and the same seed gives the same branches.
+        assert_ne!(b.loss[(0, 0)], b.loss[(1, 0)]);
+        assert_eq!(
+            b,
+            branches(&inputs, &timelines, 1, &Progress::new()).unwrap()
+        );
+        let bad = BranchInputs {
+            observed_days: 62,
+            ..inputs
+        };
+        let e = branches(&bad, &timelines, 1, &Progress::new()).unwrap_err();
+        assert_eq!(e.field_errors()[0].field, "observed_days");
+    }
+}

@@ -2,7 +2,9 @@
 waiting follows from Bayes' rule by hand, the one-stage case against today's decision tree, a
 small tree over the replayed model (determinism, feasibility, signals) and bad inputs."""
 
+import hashlib
 import itertools
+import pathlib
 
 import numpy as np
 import pytest
@@ -132,6 +134,23 @@ def test_tree_over_the_model(tree, solved):
     assert np.ptp(solved.expected) > 0
 
 
+def test_signals_come_from_the_draws_own_run(tree, solved):
+    # Not an oracle: what is seen is the reports of the draw's run, and they tell the draws apart.
+    # A more transmissible draw (the variant's R0 scale) has infected more people by 2020-10-01,
+    # so the survey finds more antibodies; its reported admissions move with R0 too (in the
+    # unfitted replay the bigger early waves leave fewer susceptibles for the autumn: the sign is
+    # the model's, the strength is what matters for the decision).
+    r0 = tree.uncertainty.sample(8, 3)[:, 0]
+    seen = solved.features[0][:, 0, :]
+    names = solved.feature_names[0]
+    assert np.corrcoef(r0, seen[:, names.index("seroprevalence_logit")])[0, 1] > 0.7
+    assert abs(np.corrcoef(r0, seen[:, names.index("admissions_week_log")])[0, 1]) > 0.7
+    # At the second stage the branches differ after the first choice, the first stage's reports
+    # (common random numbers) are the same for every earlier choice.
+    assert solved.features[1].shape == (8, 2, len(names))
+    assert not np.array_equal(solved.features[1][:, 0], solved.features[1][:, 1])
+
+
 def test_same_seed_same_result(tree, solved):
     again = tree.solve(draws=8, seed=3)
     np.testing.assert_array_equal(again.held_out, solved.held_out)
@@ -178,3 +197,22 @@ def test_bad_trees_name_the_field():
 
 def test_sources_carry_their_parameters():
     assert sq.Serology().sample == 3207 and sq.Testing(ascertainment=0.5).ascertainment == 0.5
+
+
+def test_the_stored_autumn_fit_is_the_one_recorded():
+    """The fitted replay of notebook 12 (python/afweging/data/replay, written by
+    scripts/fit_autumn_2020.py) matches its checksum, and its scenario carries the fitted
+    transmission factors it lists."""
+    data = pathlib.Path(af.__file__).parent / "data" / "replay"
+    sums = dict(reversed(line.split()) for line in (data / "SHA256SUMS").read_text().splitlines() if line.strip())
+    name = "fit_2020-09-30.json"
+    assert hashlib.sha256((data / name).read_bytes()).hexdigest() == sums[name]
+    scenario, params = sq.autumn_2020()
+    steps = scenario.to_dict()["transmission"]
+    assert steps[0]["from"] == "2020-02-27"
+    for k, step in enumerate(steps):
+        if f"theta_{k}" not in params:
+            break
+        assert step["factor"] == pytest.approx(params[f"theta_{k}"]["estimate"], rel=1e-12)
+        assert params[f"theta_{k}"]["lower"] <= step["factor"] <= params[f"theta_{k}"]["upper"]
+    assert k >= 10 and params["dispersion_admissions"]["estimate"] > 0

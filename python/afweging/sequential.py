@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import itertools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
@@ -264,6 +265,8 @@ class SequentialResult:
         self.chosen: npt.NDArray[np.int64] = raw["chosen"]
         #: Per draw: the held-out loss of the sequential strategy (EUR).
         self.held_out: Array = raw["held_out"]
+        #: Per stage: ``draws x prefixes x features``, what was seen (see :attr:`feature_names`).
+        self.features: List[Array] = []
         self.raw = raw
 
     def evsi(self, source: str) -> Estimate:
@@ -475,11 +478,31 @@ def solve_table(
     )
     names = [list(n) for n in feature_names] if feature_names is not None else [[f"x{j}" for j in range(f.shape[2])] for f in feats]
     labels = list(stages) if stages else [f"stage {k + 1}" for k in range(len(names_of))]
-    return SequentialResult(raw, labels, names_of, names, list(source_names))
+    result = SequentialResult(raw, labels, names_of, names, list(source_names))
+    result.features = feats
+    return result
 
 
 # --------------------------------------------------------------------------------------------
 # the tree over the model
+
+#: The replay fitted through 2020-09-30 (``scripts/fit_autumn_2020.py``; checksum in SHA256SUMS).
+AUTUMN_2020 = "data/replay/fit_2020-09-30.json"
+
+
+def autumn_2020() -> Tuple[Scenario, Dict[str, Dict[str, float]]]:
+    """The replay scenario fitted to what a crisis team knew on 1 October 2020: :func:`afweging.fit`
+    with its defaults on the observed admissions and ICU occupancy from 2020-02-27 through
+    2020-09-30 (transmission per period, seed, severity, ICU ratio), stored because the fit takes
+    minutes (``python/afweging/data/replay/fit_2020-09-30.json``, written by
+    ``scripts/fit_autumn_2020.py``); and the fit's parameters, name -> estimate, lower, upper
+    (e.g. ``dispersion_admissions``, the negative binomial dispersion of the admissions)."""
+    from importlib import resources
+
+    text = resources.files("afweging").joinpath(AUTUMN_2020).read_text("utf-8")
+    record = json.loads(text)
+    return Scenario.from_json(record["scenario"]), record["params"]
+
 
 
 Option = Union[None, Mapping[str, Any], Sequence[Mapping[str, Any]]]
@@ -782,4 +805,4 @@ def _uncertainty(value: Any) -> Uncertainty:
     raise wrong_type("uncertain", "an Uncertainty or a dict path -> parameter", value)
 
 
-__all__ = ["Estimate", "Reports", "Serology", "Sequencing", "Sequential", "SequentialResult", "Testing", "solve_table"]
+__all__ = ["Estimate", "autumn_2020", "Reports", "Serology", "Sequencing", "Sequential", "SequentialResult", "Testing", "solve_table"]
