@@ -197,6 +197,12 @@ def test_bad_trees_name_the_field():
 
 def test_sources_carry_their_parameters():
     assert sq.Serology().sample == 3207 and sq.Testing(ascertainment=0.5).ascertainment == 0.5
+    with pytest.raises(af.ValidationError, match=r"reports\.dispersion"):
+        sq.Reports(dispersion=0.0)
+    with pytest.raises(af.ValidationError, match=r"testing\.ascertainment"):
+        sq.Testing(ascertainment=1.5)
+    with pytest.raises(af.ValidationError, match=r"serology\.sample"):
+        sq.Serology(sample=0)
 
 
 def test_the_stored_autumn_fit_is_the_one_recorded():

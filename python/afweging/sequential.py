@@ -90,6 +90,22 @@ def _weekly(counts: Array, day: int, window: int) -> Tuple[float, float]:
     return math.log1p(last), math.log1p(last) - math.log1p(before)
 
 
+def _check_source(source: Any, positive: Sequence[str] = (), whole: Sequence[str] = (), share: Sequence[str] = ()) -> None:
+    """Validates a source's parameters, naming ``<source>.<field>``."""
+    for field in positive:
+        v = getattr(source, field)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise invalid(f"{source.name}.{field}", "must be a finite number > 0", v)
+    for field in whole:
+        v = getattr(source, field)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise invalid(f"{source.name}.{field}", "must be a whole number >= 1", v)
+    for field in share:
+        v = getattr(source, field)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
+            raise invalid(f"{source.name}.{field}", "must be a share in (0, 1]", v)
+
+
 @dataclass(frozen=True)
 class Reports:
     """Hospital admissions as reported (NICE, :data:`afweging.observation.REPORTING` ``admissions``:
@@ -101,6 +117,9 @@ class Reports:
     window: int = 7
     name = "reports"
     features = ("admissions_week_log", "admissions_growth")
+
+    def __post_init__(self) -> None:
+        _check_source(self, positive=["dispersion"], whole=["window"])
 
     def expected(self, branch: _Branch, start: _dt.date) -> Array:
         return REPORTING["admissions"].expected(cast(Run, branch))
@@ -126,6 +145,9 @@ class Testing:
     capacity: bool = True
     name = "testing"
     features = ("cases_week_log", "cases_growth")
+
+    def __post_init__(self) -> None:
+        _check_source(self, positive=["dispersion"], whole=["window"], share=["ascertainment"])
 
     def expected(self, branch: _Branch, start: _dt.date) -> Array:
         days = len(branch.infections)
@@ -168,6 +190,9 @@ class Serology:
     result_days: int = 14
     name = "serology"
     features = ("seroprevalence_logit",)
+
+    def __post_init__(self) -> None:
+        _check_source(self, whole=["sample", "lag_days", "result_days"])
 
     def expected(self, branch: _Branch, start: _dt.date) -> Array:
         return np.cumsum(branch.infections)
