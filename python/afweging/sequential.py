@@ -557,6 +557,10 @@ class Sequential:
         after a minimum duration). Paths that break it are infeasible.
     ``until``
         Last day of the runs (the horizon of the losses).
+    ``scenario``
+        A dated scenario; default :func:`afweging.timeline.replay_scenario`, which is *not*
+        fitted (its epidemic is not 2020's): pass a fit's scenario (``af.fit(...).scenario``,
+        or :func:`autumn_2020` for decisions from October 2020).
 
     Each branch is a full dated run from the scenario's start with the choice path as a timeline
     (the same past, then the chosen package from each stage date on): runs are deterministic, so
