@@ -31,6 +31,13 @@ from .valuation import Checklist, Valuation
 from .assess import Assessment, ChecklistAnswers, assess
 from .report import write_report
 from .replay import Fit, Forecast, fit
+from . import sequential
+
+# af.decision.Sequential: the sequential tree runs the model, which decision.py must not import
+# (run -> plot -> decision would close a cycle), so it lives in afweging.sequential and is
+# attached to the decision module here, where no cycle forms.
+decision.Sequential = sequential.Sequential  # type: ignore[attr-defined]
+decision.SequentialResult = sequential.SequentialResult  # type: ignore[attr-defined]
 
 __version__: str = _core.__version__
 
@@ -45,6 +52,7 @@ __all__ = [
     "CrashTest",
     "Impacts",
     "decision",
+    "sequential",
     "economy",
     "Ladder",
     "Policy",

@@ -306,3 +306,29 @@ def one_way(
     threads: Optional[int] = None,
     progress: Optional[Callable[[int], Any]] = None,
 ) -> npt.NDArray[np.float64]: ...
+
+# Sequential decision trees (src/python/sequential.rs), wrapped by afweging.sequential.
+__all__ += ["sequential_solve", "sequential_branches"]
+
+def sequential_solve(
+    options: List[int],
+    feasible: List[bool],
+    loss: npt.NDArray[np.float64],
+    features: List[npt.NDArray[np.float64]],
+    sources: List[List[int]],
+    weights: List[float],
+    seed: int,
+) -> Dict[str, Any]: ...
+def sequential_branches(
+    calibration: Calibration,
+    scenario: Scenario,
+    uncertainty: Uncertainty,
+    seed: int,
+    draws: int,
+    timelines: List[Timeline],
+    days: int,
+    observed_days: int,
+    valuation: Valuation,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], float]: ...

@@ -5,6 +5,7 @@
 pub mod assessment;
 pub mod checklist;
 pub mod mcda;
+pub mod sequential;
 pub mod ties;
 pub mod tree;
 pub mod valuation;

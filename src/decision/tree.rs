@@ -146,7 +146,11 @@ fn check_table(
 
 /// Reports non-finite elements as `field[i][j]...`, at most ten of them (then a count), so a
 /// table full of NaN gives a readable message. Formats only the bad ones.
-fn check_finite(c: &mut Checker, field: impl Display + Copy, values: ndarray::ArrayViewD<'_, f64>) {
+pub(crate) fn check_finite(
+    c: &mut Checker,
+    field: impl Display + Copy,
+    values: ndarray::ArrayViewD<'_, f64>,
+) {
     const SHOWN: usize = 10;
     if values.iter().all(|v| v.is_finite()) {
         return; // the common case, without building dynamic indices
@@ -172,7 +176,7 @@ fn check_finite(c: &mut Checker, field: impl Display + Copy, values: ndarray::Ar
 
 /// Checks probabilities: one per scenario, each in [0, 1], adding up to one within
 /// [`PROBABILITY_TOLERANCE`].
-fn check_probabilities(
+pub(crate) fn check_probabilities(
     c: &mut Checker,
     field: impl Display + Copy,
     probabilities: &[f64],
@@ -213,7 +217,11 @@ fn magnitude(values: impl IntoIterator<Item = f64>) -> f64 {
 
 /// The decision tree core on a validated loss table and weights that add up to one. Shared by
 /// [`decision_tree`] (scenario probabilities) and the draw-based functions (equal weights).
-fn tree_of_losses(loss: ArrayView2<'_, f64>, weights: &[f64], sign: f64) -> DecisionTree {
+pub(crate) fn tree_of_losses(
+    loss: ArrayView2<'_, f64>,
+    weights: &[f64],
+    sign: f64,
+) -> DecisionTree {
     let (n_alt, n_sc) = loss.dim();
     // Expected loss: sum over scenarios in scenario order (the same order as E[min] below).
     let expected_loss: Vec<f64> = loss

@@ -20,6 +20,7 @@ use crate::{Calibration, Model, Multipliers, Scenario};
 mod assess;
 mod decision;
 mod grid;
+mod sequential;
 mod timeline;
 
 /// The extension's allocator: sweeps allocate per run on every thread, where mimalloc is faster
@@ -680,6 +681,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     catalogue::register(m)?;
     timeline::register(m)?;
     grid::register(m)?;
+    sequential::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
