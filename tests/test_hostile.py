@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import pickle
 import threading
 import time
@@ -180,11 +181,20 @@ def test_every_type_error_of_a_plans_json_is_listed_at_once(plans):
 def test_a_panic_in_any_binding_is_an_internal_error():
     # Issue 21: a panic became InternalError only where runs and batches return; elsewhere it was
     # pyo3's PanicException, a BaseException that `except Exception` lets through.
-    with pytest.raises(af.InternalError, match="boom in a function") as err:
-        af._core._panic("boom in a function")
-    assert isinstance(err.value, af.AfwegingError) and isinstance(err.value, Exception)
-    with pytest.raises(af.InternalError, match="boom in a method"):
+    with pytest.raises(af.InternalError, match="boom in a method") as err:
         af._core.Calibration._panic("boom in a method")
+    assert isinstance(err.value, af.AfwegingError) and isinstance(err.value, Exception)
+    assert err.value.errors()[0]["field"] == "internal"
+
+
+def test_every_binding_goes_through_the_guard():
+    # What makes the test above hold for every function and method of the compiled module.
+    root = pathlib.Path(__file__).resolve().parents[1] / "src" / "python"
+    for path in sorted(root.glob("*.rs")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() in ("#[pymethods]", "#[pyfunction]"):
+                assert lines[i - 1].strip() == "#[guard_panics]", f"{path.name}:{i + 1}"
 
 
 def test_fitting_and_forecasting_answer_ctrl_c_within_a_second():

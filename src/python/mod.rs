@@ -58,15 +58,6 @@ pub(crate) fn guard<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     })
 }
 
-/// Test hook: panics with `message` (tests/test_hostile.py proves the panic arrives as
-/// `InternalError`).
-#[guard_panics]
-#[pyfunction]
-#[pyo3(name = "_panic")]
-fn panic_for_tests(message: &str) -> PyResult<()> {
-    panic!("{message}");
-}
-
 fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
 }
@@ -95,7 +86,8 @@ impl PyCalibration {
         }
     }
 
-    /// Test hook: panics with `message` in a method (tests/test_hostile.py).
+    /// Test hook: panics with `message` (tests/test_hostile.py proves the panic arrives as
+    /// `InternalError`; functions go through the same guard).
     #[staticmethod]
     #[pyo3(name = "_panic")]
     fn panic_for_tests(message: &str) -> PyResult<()> {
@@ -756,7 +748,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySectorPlans>()?;
     m.add_class::<PyPolicy>()?;
     m.add_function(wrap_pyfunction!(stringency_index, m)?)?;
-    m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add_class::<PyCalibration>()?;
     m.add_class::<PyScenario>()?;
     m.add_class::<PyModel>()?;
