@@ -107,25 +107,28 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
-/// Parses JSON into `T`, naming the field of a type error (`root.variant.r0: invalid type ...`).
-/// A key given twice in one object is an error (serde_json would keep the last silently), every
-/// duplicate named at once: this is the one JSON loader of the engine and of the bindings.
+/// Parses JSON into `T`, naming the field of every type error (`root.variant.r0: invalid type
+/// ...`), all of them at once ([`all_type_errors`]). A key given twice in one object is an error
+/// (serde_json would keep the last silently), every duplicate named at once: this is the one JSON
+/// loader of the engine and of the bindings.
 pub fn from_json<T: serde::de::DeserializeOwned>(root: &str, text: &str) -> Result<T> {
     duplicate_keys(root, text)?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() {
-            root.to_string()
-        } else {
-            format!("{root}.{path}")
-        };
-        Error::Validation(vec![FieldError {
-            field,
-            message: format!("invalid JSON: {}", e.inner()),
-            value: String::new(),
-        }])
-    })?;
+    let value = match serde_path_to_error::deserialize(&mut de) {
+        Ok(value) => value,
+        Err(e) => {
+            let first = json_error(root, &e.path().to_string(), e.inner());
+            let errors = match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(tree) if e.inner().is_data() => all_type_errors::<T>(root, tree),
+                _ => Vec::new(),
+            };
+            return Err(Error::Validation(if errors.is_empty() {
+                vec![first]
+            } else {
+                errors
+            }));
+        }
+    };
     de.end().map_err(|e| {
         Error::Validation(vec![FieldError {
             field: root.to_string(),
@@ -134,6 +137,173 @@ pub fn from_json<T: serde::de::DeserializeOwned>(root: &str, text: &str) -> Resu
         }])
     })?;
     Ok(value)
+}
+
+/// The error of a failed parse at `path` (serde_path_to_error's notation, `.` for the root).
+fn json_error(root: &str, path: &str, e: &serde_json::Error) -> FieldError {
+    FieldError {
+        field: if path == "." || path.is_empty() {
+            root.to_string()
+        } else {
+            format!("{root}.{path}")
+        },
+        message: format!("invalid JSON: {e}"),
+        value: String::new(),
+    }
+}
+
+/// Most errors [`all_type_errors`] lists: each costs a parse of the whole input.
+pub const MAX_TYPE_ERRORS: usize = 50;
+
+/// One step into a JSON tree: a key of an object or an index of an array.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Every type error of the JSON `tree` against `T` (up to [`MAX_TYPE_ERRORS`]), like pydantic
+/// lists them: serde stops at the first, so `T` is read from the tree again and again, each time
+/// without the part that failed, until it reads. A failure that only follows from a removal (the
+/// field it removed is now missing, an array is now short) is not reported, and removes the part
+/// that holds it in turn, so that its siblings are still read. Removed array elements shift the
+/// later ones; errors name them by their index in the input. The errors come in the order of
+/// their paths (the keys of an object in alphabetical order, as `serde_json::Value` holds them).
+fn all_type_errors<T: serde::de::DeserializeOwned>(
+    root: &str,
+    mut tree: serde_json::Value,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut removed: Vec<Vec<Step>> = Vec::new();
+    // Per array (by its path in the input), the indices in the input of its removed elements.
+    let mut gone: std::collections::BTreeMap<Vec<Step>, Vec<usize>> = Default::default();
+    // Each recorded error takes one read, and one more per part removed in consequence.
+    for _ in 0..8 * MAX_TYPE_ERRORS {
+        let Err(e) = serde_path_to_error::deserialize::<_, T>(&tree) else {
+            break;
+        };
+        let (name, current, original) = locate(e.path(), &tree, &gone);
+        let message = e.inner().to_string();
+        let follows = match missing_field(&message) {
+            Some(field) => removed.iter().any(|r| {
+                r.len() == original.len() + 1
+                    && r.starts_with(&original)
+                    && r[original.len()] == Step::Key(field.into())
+            }),
+            None => removed
+                .iter()
+                .any(|r| r.len() > original.len() && r.starts_with(&original)),
+        };
+        if !follows {
+            if errors.len() == MAX_TYPE_ERRORS {
+                break;
+            }
+            errors.push(json_error(root, &name, e.inner()));
+        }
+        if current.is_empty() || !remove(&mut tree, &current) {
+            break;
+        }
+        if let Some((Step::Index(i), array)) = original.split_last() {
+            let list = gone.entry(array.to_vec()).or_default();
+            list.push(*i);
+            list.sort_unstable();
+        }
+        removed.push(original);
+    }
+    errors
+}
+
+/// The field of serde's "missing field `name`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// For the failure at `path` in the (partly removed) `tree`: its name as the input has it, the
+/// steps to the failing part in `tree`, and the same steps in the input (array indices shifted
+/// back over the removed elements, `gone`). The steps stop where the path can no longer be
+/// followed in the tree (a segment serde cannot name, `?`).
+fn locate(
+    path: &serde_path_to_error::Path,
+    tree: &serde_json::Value,
+    gone: &std::collections::BTreeMap<Vec<Step>, Vec<usize>>,
+) -> (String, Vec<Step>, Vec<Step>) {
+    use serde_path_to_error::Segment;
+    let (mut name, mut current, mut original) = (String::new(), Vec::new(), Vec::new());
+    let mut node = Some(tree);
+    for segment in path {
+        let step = match (segment, node) {
+            (Segment::Seq { index }, Some(serde_json::Value::Array(items))) => {
+                let mut i = *index;
+                for &r in gone.get(&original).map_or(&[][..], Vec::as_slice) {
+                    if r <= i {
+                        i += 1;
+                    }
+                }
+                name.push_str(&format!("[{i}]"));
+                node = items.get(*index);
+                Some((Step::Index(*index), Step::Index(i)))
+            }
+            (
+                Segment::Map { key } | Segment::Enum { variant: key },
+                Some(serde_json::Value::Object(map)),
+            ) if map.contains_key(key) => {
+                node = map.get(key);
+                Some((Step::Key(key.clone()), Step::Key(key.clone())))
+            }
+            // A unit variant or an internally tagged enum: no step in the tree.
+            (Segment::Enum { .. }, _) => None,
+            // Past what the tree holds: later segments name, but do not locate.
+            (Segment::Seq { index }, _) => {
+                name.push_str(&format!("[{index}]"));
+                node = None;
+                None
+            }
+            _ => {
+                node = None;
+                None
+            }
+        };
+        if !matches!(segment, Segment::Seq { .. }) {
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(&segment.to_string());
+        }
+        if let Some((c, o)) = step {
+            current.push(c);
+            original.push(o);
+        }
+    }
+    (name, current, original)
+}
+
+/// Removes the part of `tree` at `steps` (not the root); false when there is none.
+fn remove(tree: &mut serde_json::Value, steps: &[Step]) -> bool {
+    let Some((last, parent)) = steps.split_last() else {
+        return false;
+    };
+    let mut node = tree;
+    for step in parent {
+        node = match (step, node) {
+            (Step::Key(k), serde_json::Value::Object(map)) => match map.get_mut(k) {
+                Some(next) => next,
+                None => return false,
+            },
+            (Step::Index(i), serde_json::Value::Array(items)) => match items.get_mut(*i) {
+                Some(next) => next,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Step::Key(k), serde_json::Value::Object(map)) => map.remove(k).is_some(),
+        (Step::Index(i), serde_json::Value::Array(items)) if *i < items.len() => {
+            items.remove(*i);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Fails when an object of the JSON `text` has a key twice, naming each such key by its path.

@@ -3,8 +3,10 @@
 
 use afweging::grid::{self, Progress};
 use afweging::measures::policy::Policy;
-use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Sweep};
+use afweging::sweep::Sweep;
 use afweging::uncertainty::Uncertainty;
+
+mod common;
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 fn models() -> Vec<Model> {
@@ -70,24 +72,7 @@ fn fixed(path: &str, apply: &str, value: f64) -> Uncertainty {
 
 #[test]
 fn one_way_rows_are_one_draw_sweeps() {
-    let plans = SectorPlans::netherlands();
-    let sweep = Sweep {
-        calibration: Calibration::netherlands(),
-        scenarios: vec![NamedScenario {
-            name: "centraal".into(),
-            scenario: Scenario::preset("centraal").unwrap(),
-        }],
-        policies: vec![NamedPolicy {
-            name: "signal-values".into(),
-            plans: Some(plans.clone()),
-            policy: Some(Policy::Trigger(plans.policy("signal-values").unwrap())),
-        }],
-        uncertainty: Uncertainty::none(),
-        draws: 1,
-        seed: 0,
-        days: 120,
-        mode: Mode::Summary,
-    };
+    let sweep = common::one_scenario_sweep(Some("signal-values"), Uncertainty::none(), 1, 120);
     let rows = vec![
         Uncertainty::none(),
         fixed("scenario.variant.r0", "scale", 0.9),

@@ -2,11 +2,13 @@
 //! (it failed before the fix), then the loaders are fuzzed: whatever the JSON, they answer with a
 //! value or a field-naming error, never a panic.
 
-use afweging::sweep::{Mode, NamedPolicy, NamedScenario, Progress, Sweep, MAX_DRAWS};
+use afweging::sweep::{Progress, MAX_DRAWS};
 use afweging::uncertainty::Uncertainty;
 use afweging::{Calibration, Error, Model, Scenario, SectorPlans};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+mod common;
 
 fn calibration_json() -> Value {
     serde_json::from_str(&Calibration::netherlands().to_json_string()).unwrap()
@@ -32,23 +34,7 @@ fn model(cal: &Value, sc: &Value) -> afweging::Result<Model> {
 #[test]
 fn defect_2_a_sweep_too_large_for_memory_is_refused_saying_how_much_it_needs() {
     // draws = 2**40 used to pass and then abort on a 140 TB allocation.
-    let sweep = Sweep {
-        calibration: Calibration::netherlands(),
-        scenarios: vec![NamedScenario {
-            name: "centraal".into(),
-            scenario: Scenario::preset("centraal").unwrap(),
-        }],
-        policies: vec![NamedPolicy {
-            name: "none".into(),
-            plans: None,
-            policy: None,
-        }],
-        uncertainty: Uncertainty::netherlands(),
-        draws: MAX_DRAWS,
-        seed: 1,
-        days: 30,
-        mode: Mode::Summary,
-    };
+    let sweep = common::one_scenario_sweep(None, Uncertainty::netherlands(), MAX_DRAWS, 30);
     let e = sweep.run(0..MAX_DRAWS, 1, &Progress::new()).unwrap_err();
     let text = e.to_string();
     assert!(text.starts_with("draws: would need "), "{text}");
@@ -150,6 +136,66 @@ fn defect_9_duplicate_json_keys_are_refused_every_one_named() {
     assert_eq!(fields, ["scenario.name", "scenario.variant.r0"], "{e}");
     assert!(
         e.to_string().contains("is given twice in one object"),
+        "{e}"
+    );
+}
+
+#[test]
+fn defect_14_every_type_error_of_a_plans_json_is_listed_at_once() {
+    // serde stopped at the first: an analyst fixed one and met the next.
+    let mut plans: Value =
+        serde_json::from_str(&SectorPlans::netherlands().to_json_string()).unwrap();
+    plans["sectors"][0]["contact_share"] = json!("twenty percent");
+    plans["sectors"][2]["rungs"][1]["contacts_kept"] = json!(true);
+    plans["general"][3]["contacts_kept"]["work"] = json!([0.5]);
+    let e = SectorPlans::from_json_str(&plans.to_string()).unwrap_err();
+    let fields: Vec<String> = problems(&e).into_iter().map(|p| p.0).collect();
+    assert_eq!(
+        fields,
+        // By path: the keys of an object in alphabetical order.
+        [
+            "plans.general[3].contacts_kept.work",
+            "plans.sectors[0].contact_share",
+            "plans.sectors[2].rungs[1].contacts_kept",
+        ],
+        "{e}"
+    );
+    let text = e.to_string();
+    for got in [r#"string "twenty percent""#, "boolean `true`", "sequence"] {
+        assert!(text.contains(got), "{got}: {text}");
+    }
+    assert!(text.contains("expected f64"), "{text}");
+}
+
+#[test]
+fn type_errors_after_a_removed_array_element_keep_their_index_and_stop_at_the_cap() {
+    // A missing field empties its sector; the sector after it keeps its index in the input.
+    let mut plans: Value =
+        serde_json::from_str(&SectorPlans::netherlands().to_json_string()).unwrap();
+    plans["sectors"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("setting");
+    plans["sectors"][1]["contact_share"] = json!("x");
+    plans["sectors"][3]["contact_share"] = json!("y");
+    let e = SectorPlans::from_json_str(&plans.to_string()).unwrap_err();
+    let fields: Vec<String> = problems(&e).into_iter().map(|p| p.0).collect();
+    assert_eq!(
+        fields,
+        [
+            "plans.sectors[1].contact_share",
+            "plans.sectors[1]",
+            "plans.sectors[3].contact_share"
+        ],
+        "{e}"
+    );
+    assert!(e.to_string().contains("missing field `setting`"), "{e}");
+    // Hostile input with thousands of type errors is read at most MAX_TYPE_ERRORS times.
+    let many = json!({ "parameters": (0..5000).map(|i| json!({"path": i})).collect::<Vec<_>>() });
+    let e = Uncertainty::from_json_str(&many.to_string()).unwrap_err();
+    assert_eq!(
+        e.field_errors().len(),
+        afweging::error::MAX_TYPE_ERRORS,
         "{e}"
     );
 }

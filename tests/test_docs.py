@@ -24,9 +24,34 @@ def test_docs_site_builds_strict_with_the_api_reference(tmp_path):
     for name in ("care", "dimensions", "radar", "tornado", "bands", "prob_best"):
         assert f'id="afweging.plot.{name}"' in api, name
     assert "<pre" in api and "&gt;&gt;&gt;" in api  # doctests rendered as code blocks
+    # The compiled classes with the text of their Rust doc comments (scripts/griffe_core.py).
+    for text in ("Basic reproduction number: the spectral radius of the next-generation matrix",
+                 "A calibration and a scenario checked against each other and prepared for runs"):
+        assert text in api, text
     notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
     for name in notebooks:
         assert (site / "notebooks" / name / "index.html").is_file(), name
+
+
+def _compiled_members():
+    """``(name, object)`` of every public class, function, method and property of ``_core``."""
+    from afweging import _core
+
+    for name in _core.__all__:
+        obj = getattr(_core, name)
+        if name.startswith("__"):
+            continue
+        yield name, obj
+        if isinstance(obj, type):
+            for member, value in vars(obj).items():
+                if not member.startswith("_"):
+                    yield f"{name}.{member}", value
+
+
+def test_every_compiled_class_and_method_has_a_docstring():
+    """help() and the API reference show the Rust doc comments: none may be missing."""
+    missing = [name for name, obj in _compiled_members() if not (getattr(obj, "__doc__", None) or "").strip()]
+    assert not missing, missing
 
 
 def test_docs_pages_are_linked_and_exist():

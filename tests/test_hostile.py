@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import pickle
 import threading
 import time
@@ -93,6 +94,128 @@ def test_a_tampered_run_pickle_is_refused(model):
     with pytest.raises(af.ValidationError, match=r"run.states: must have shape \[6, 9, 21\]"):
         af._core.Run.from_json(json.dumps(doc))
     assert pickle.loads(pickle.dumps(run)).days == 5
+
+
+def _impacts_doc(model):
+    run = model.run(days=30)
+    doc = json.loads(run._inner.to_json())
+    assert doc["impacts"]["indicators"], "the Dutch calibration has impact data"
+    return doc
+
+
+def _tampered(doc, change):
+    doc = json.loads(json.dumps(doc))
+    change(doc["impacts"])
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda i: i["daily"]["loneliness"].pop(), r"run.impacts.daily.loneliness: must have 30 elements"),
+        (lambda i: i["indicators"][0]["by_group"]["age_band"].pop(), r"run.impacts.indicators\[0\].by_group.age_band: must have \d+ elements"),
+        (lambda i: i["indicators"][1].update(name=i["indicators"][0]["name"]), r"run.impacts.indicators\[1\].name: is a duplicate"),
+        (lambda i: i["indicators"][0].update(name="happiness"), r"run.impacts.indicators\[0\].name: is not an indicator of the catalogue"),
+        (lambda i: i["indicators"][0].update(unit="USD"), r"run.impacts.indicators\[0\]: must have the catalogue's dimension, aggregate and unit"),
+        (lambda i: i["groupings"][0]["population"].append(1.0), r"run.impacts.groupings\[0\].population: must have \d+ elements"),
+        (lambda i: i["groupings"][0]["population"].__setitem__(0, -5.0), r"run.impacts.groupings\[0\].population\[0\]: must be >= 0"),
+        (lambda i: i["indicators"][0]["by_group"].update(shoe_size=[1.0]), r"run.impacts.indicators\[0\].by_group.shoe_size: is not a grouping"),
+    ],
+)
+def test_tampered_impacts_in_a_run_pickle_are_refused(model, change, message):
+    # Review of issue 21: Run.check covered the trajectory, not the impacts stored with it.
+    doc = _impacts_doc(model)
+    af._core.Run.from_json(json.dumps(doc))  # untouched, it loads
+    with pytest.raises(af.ValidationError, match=message):
+        af._core.Run.from_json(_tampered(doc, change))
+
+
+@given(st.data())
+@FUZZ
+def test_fuzz_tampered_impacts_never_crash(model_30, data):
+    doc = json.loads(model_30)
+    impacts = doc["impacts"]
+    path = []
+    node = impacts
+    while isinstance(node, (dict, list)) and node:
+        key = data.draw(st.sampled_from(sorted(node) if isinstance(node, dict) else list(range(len(node)))))
+        path.append(key)
+        if not isinstance(node[key], (dict, list)) or data.draw(st.booleans()):
+            break
+        node = node[key]
+    value = data.draw(st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False), st.text(max_size=3), st.just([]), st.just({})))
+    target = impacts
+    for key in path[:-1]:
+        target = target[key]
+    if path:
+        target[path[-1]] = value
+    try:
+        run = af._core.Run.from_json(json.dumps(doc))
+    except af.ValidationError:
+        return
+    json.loads(run.impacts())  # what loads reads back
+
+
+@pytest.fixture(scope="module")
+def model_30(model) -> str:
+    return model.run(days=30)._inner.to_json()
+
+
+def test_every_type_error_of_a_plans_json_is_listed_at_once(plans):
+    # Defect 14: type errors were reported one at a time (serde stops at the first).
+    doc = plans.to_dict()
+    doc["sectors"][0]["contact_share"] = "twenty percent"
+    doc["sectors"][2]["rungs"][1]["contacts_kept"] = True
+    doc["policies"][0]["min_days_at_level"] = [7]
+    with pytest.raises(af.ValidationError) as err:
+        af.SectorPlans.from_json(doc)
+    fields = [e["field"] for e in err.value.errors()]
+    assert fields == [  # by path: the keys of an object in alphabetical order
+        "plans.policies[0].min_days_at_level",
+        "plans.sectors[0].contact_share",
+        "plans.sectors[2].rungs[1].contacts_kept",
+    ], str(err.value)
+    assert 'invalid type: string "twenty percent", expected f64' in str(err.value)
+
+
+def test_a_panic_in_any_binding_is_an_internal_error():
+    # Issue 21: a panic became InternalError only where runs and batches return; elsewhere it was
+    # pyo3's PanicException, a BaseException that `except Exception` lets through.
+    with pytest.raises(af.InternalError, match="boom in a method") as err:
+        af._core.Calibration._panic("boom in a method")
+    assert isinstance(err.value, af.AfwegingError) and isinstance(err.value, Exception)
+    assert err.value.errors()[0]["field"] == "internal"
+
+
+def test_every_binding_goes_through_the_guard():
+    # What makes the test above hold for every function and method of the compiled module.
+    root = pathlib.Path(__file__).resolve().parents[1] / "src" / "python"
+    for path in sorted(root.glob("*.rs")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() in ("#[pymethods]", "#[pyfunction]"):
+                assert lines[i - 1].strip() == "#[guard_panics]", f"{path.name}:{i + 1}"
+
+
+def test_fitting_and_forecasting_answer_ctrl_c_within_a_second():
+    # Issue 21: every long call answers Ctrl-C within a second, fitting too. scipy's optimiser
+    # calls the posterior, each evaluation a run of the fitted window (about 1 ms for the first
+    # wave, benches/python/bench_fit.py), and lets the KeyboardInterrupt through; so does the loop
+    # of a forecast's draws.
+    window = af.observed.netherlands().loc[:"2020-04-15"]
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        af.fit(window)  # about 8 s uninterrupted
+    assert time.perf_counter() - start < 2.0
+    fit = af.fit(window.loc[:"2020-03-20"], every=None, free=())
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        fit.forecast("2020-12-31", draws=100_000)
+    assert time.perf_counter() - start < 1.5
 
 
 @pytest.mark.parametrize("p", [True, "0.5", float("nan"), 10**400])

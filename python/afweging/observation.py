@@ -22,12 +22,14 @@ cases did when test sites were the bottleneck (August-September 2020).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
 
+from ._dated import in_force
 from ._optional import require as _require
 from .errors import ValidationError
 from .run import Run
@@ -62,16 +64,9 @@ class Reporting:
 
     def delay_weights(self) -> np.ndarray:
         """``w_d`` for d = 0, 1, ...: the gamma's mass on ``(d - 0.5, d + 0.5]`` (day 0 from 0),
-        up to the day where 99.9% is reached, normalised to sum to 1."""
-        if self.delay_mean == 0.0:
-            return np.ones(1)
-        gamma = _gamma_cdf(self.delay_mean, self.delay_sd)
-        edges = np.arange(0.5, 10.0 * (self.delay_mean + self.delay_sd) + 2.0)
-        cdf = gamma(edges)
-        last = int(np.searchsorted(cdf, 0.999)) + 1
-        weights = np.diff(np.concatenate([[0.0], cdf[:last]]))
-        out: np.ndarray = weights / weights.sum()
-        return out
+        up to the day where 99.9% is reached, normalised to sum to 1. Read-only: computed once
+        per delay, as the fit asks for them at every evaluation of the posterior."""
+        return _delay_weights(self.delay_mean, self.delay_sd)
 
     def expected(self, run: Run, ascertainment: Optional[np.ndarray] = None, capacity: Optional[np.ndarray] = None) -> np.ndarray:
         """``E[y_t]`` for every day of ``run``. ``ascertainment`` (per day) applies when the
@@ -88,6 +83,21 @@ class Reporting:
             c = np.where(known, capacity, 1.0)
             x = np.where(known, c * -np.expm1(-x / c), x)
         return x
+
+
+@functools.lru_cache(maxsize=64)
+def _delay_weights(mean: float, sd: float) -> np.ndarray:
+    """:meth:`Reporting.delay_weights` of a delay of this mean and standard deviation (days)."""
+    if mean == 0.0:
+        out: np.ndarray = np.ones(1)
+    else:
+        gamma = _gamma_cdf(mean, sd)
+        cdf = gamma(np.arange(0.5, 10.0 * (mean + sd) + 2.0))
+        last = int(np.searchsorted(cdf, 0.999)) + 1
+        weights = np.diff(np.concatenate([[0.0], cdf[:last]]))
+        out = weights / weights.sum()
+    out.setflags(write=False)
+    return out
 
 
 def _gamma_cdf(mean: float, sd: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -143,8 +153,7 @@ ASCERTAINMENT_PRIOR = (0.1, 1.5)
 def regime_days(start: np.datetime64, days: int, regimes: Tuple[np.datetime64, ...]) -> np.ndarray:
     """Index of the regime in force on each day of a run of ``days`` days from ``start`` (the
     first regime also before its date)."""
-    dates = start + np.arange(days)
-    index: np.ndarray = np.maximum(np.searchsorted(np.asarray(regimes), dates, side="right") - 1, 0)
+    index: np.ndarray = np.maximum(in_force(regimes, start + np.arange(days)), 0)
     return index
 
 

@@ -48,6 +48,7 @@ import numpy as np
 
 from . import observed
 from .observation import ASCERTAINMENT_PRIOR, REPORTING, TESTING_REGIMES, Reporting, log_prior_ascertainment, regime_days
+from ._dated import in_force
 from ._inputs import Calibration, Scenario
 from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
@@ -75,14 +76,10 @@ QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 
 
 def _factor_on(steps: Sequence[Tuple[np.datetime64, float]], date: np.datetime64) -> float:
-    """The factor of the last of ``steps`` (date, factor; ascending) in force on ``date`` (1 before
-    the first)."""
-    factor = 1.0
-    for start, value in steps:
-        if start > date:
-            break
-        factor = value
-    return factor
+    """The factor of ``steps`` (date, factor; ascending) in force on ``date`` by the engine's rule
+    (:func:`afweging._dated.in_force`), 1 before the first."""
+    i = int(in_force([d for d, _ in steps], date))
+    return steps[i][1] if i >= 0 else 1.0
 
 
 def _fail(field: str, message: str, value: Any) -> ValidationError:

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::inputs::calibration::Calibration;
+use crate::inputs::validate::Checker;
 use crate::measures::preparedness::outcome as preparedness_outcome;
 use crate::run::Run;
 use distribution::Builder;
@@ -118,6 +119,139 @@ impl Impacts {
     pub fn get(&self, name: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.name == name)
     }
+
+    /// Checks impacts read back from JSON (a pickled run) of a run of `days` days, as
+    /// [`Run::check`] does the trajectory: groupings with one population per label; indicators of
+    /// the [`catalogue`], each once and as the catalogue has it, split over the groupings with
+    /// one value per group; one value per day in each daily series; every number finite. A
+    /// tampered record is refused here instead of giving wrong tables or failing later.
+    pub fn check(&self, days: usize, c: &mut Checker) {
+        let names = self.groupings.iter().map(|g| g.name.as_str());
+        c.unique("run.impacts.groupings", ".name", names);
+        let mut groups = BTreeMap::new();
+        for (i, g) in self.groupings.iter().enumerate() {
+            let field = format!("run.impacts.groupings[{i}].population");
+            if c.length(&field, g.population.len(), g.labels.len(), "label") {
+                c.each(field.as_str(), &g.population, Checker::non_negative);
+            }
+            groups.insert(g.name.as_str(), g.labels.len());
+        }
+        let names = self.indicators.iter().map(|x| x.name.as_str());
+        c.unique("run.impacts.indicators", ".name", names);
+        for (i, x) in self.indicators.iter().enumerate() {
+            let field = format!("run.impacts.indicators[{i}]");
+            match catalogue::entry(&x.name) {
+                None => c.fail(
+                    format_args!("{field}.name"),
+                    "is not an indicator of the catalogue",
+                    format!("{:?}", x.name),
+                ),
+                Some(e) if (e.dimension, e.aggregate, e.unit) != (x.dimension, x.aggregate, &x.unit) => {
+                    c.fail(
+                        &field,
+                        format!(
+                            "must have the catalogue's dimension, aggregate and unit ({:?}, {:?}, {})",
+                            e.dimension, e.aggregate, e.unit
+                        ),
+                        format!("{:?}, {:?}, {}", x.dimension, x.aggregate, x.unit),
+                    )
+                }
+                Some(_) => {}
+            }
+            c.finite(format_args!("{field}.total"), x.total);
+            for (grouping, values) in &x.by_group {
+                let at = format!("{field}.by_group.{grouping}");
+                match groups.get(grouping.as_str()) {
+                    None => c.fail(&at, "is not a grouping of the impacts", String::new()),
+                    Some(&n) => {
+                        if c.length(&at, values.len(), n, "group") {
+                            c.each(at.as_str(), values, |c, f, v| {
+                                c.finite(f, v);
+                            });
+                        }
+                    }
+                }
+            }
+            for (grouping, inequality) in &x.inequality {
+                let at = format!("{field}.inequality.{grouping}");
+                if !groups.contains_key(grouping.as_str()) {
+                    c.fail(&at, "is not a grouping of the impacts", String::new());
+                }
+                for v in [inequality.ratio, inequality.concentration_index] {
+                    c.finite(&at, v.unwrap_or(0.0));
+                }
+            }
+        }
+        let d = &self.daily;
+        for (name, series) in [
+            ("value_added_lost", &d.value_added_lost),
+            ("unemployed", &d.unemployed),
+            ("mental_health", &d.mental_health),
+            ("loneliness", &d.loneliness),
+        ] {
+            let field = format!("run.impacts.daily.{name}");
+            if c.length(&field, series.len(), days, "day") {
+                c.each(field.as_str(), series, |c, f, v| {
+                    c.finite(f, v);
+                });
+            }
+        }
+        if let Some(p) = &self.preparedness {
+            let levers = p.levers.len();
+            let field = "run.impacts.preparedness";
+            c.length(format_args!("{field}.cost"), p.cost.len(), levers, "lever");
+            let ordered = p.days_ordered.len();
+            c.length(
+                format_args!("{field}.days_ordered"),
+                ordered,
+                levers,
+                "lever",
+            );
+            let active = p.days_active.len();
+            c.length(format_args!("{field}.days_active"), active, levers, "lever");
+            let numbers = p
+                .cost
+                .iter()
+                .chain([&p.displaced_icu_qalys, &p.displaced_ward_qalys]);
+            if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+                c.fail(field, "every number must be finite", bad.to_string());
+            }
+        }
+        if let Some(e) = &self.economy {
+            let field = "run.impacts.economy";
+            let sections = e.sections.len();
+            let normal = e.normal_value_added.len();
+            c.length(
+                format_args!("{field}.normal_value_added"),
+                normal,
+                sections,
+                "section",
+            );
+            let value_added = format_args!("{field}.value_added");
+            c.rows(value_added, &e.value_added, days, sections, "sections");
+            let per_day = [
+                ("unemployment_rate", &e.unemployment_rate),
+                ("unemployed", &e.unemployed),
+                ("bankruptcies", &e.bankruptcies),
+                ("lost_tax", &e.lost_tax),
+            ];
+            let schemes = e.schemes.iter().map(|(k, v)| (k.as_str(), v));
+            for (name, series) in per_day.into_iter().chain(schemes) {
+                c.length(format_args!("{field}.{name}"), series.len(), days, "day");
+            }
+            let numbers = e
+                .normal_value_added
+                .iter()
+                .chain(e.value_added.iter().flatten());
+            let numbers = numbers
+                .chain(per_day.iter().flat_map(|(_, s)| s.iter()))
+                .chain(e.schemes.values().flatten())
+                .chain([&e.normal_bankruptcies, &e.trend_growth]);
+            if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
+                c.fail(field, "every number must be finite", bad.to_string());
+            }
+        }
+    }
 }
 
 /// The name of the grouping by safety region (regional runs only).
@@ -132,6 +266,19 @@ pub struct Outcome {
     /// The four dimensions, when the calibration has impact data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacts: Option<Impacts>,
+}
+
+impl Outcome {
+    /// Checks an outcome read back from JSON: its run ([`Run::check`]), then its impacts
+    /// ([`Impacts::check`]).
+    pub fn check(&self) -> Result<()> {
+        self.run.check()?;
+        let mut c = Checker::new();
+        if let Some(impacts) = &self.impacts {
+            impacts.check(self.days(), &mut c);
+        }
+        c.finish()
+    }
 }
 
 impl std::ops::Deref for Outcome {

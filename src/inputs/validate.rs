@@ -146,6 +146,26 @@ impl Checker {
         }
     }
 
+    /// A table of one row per day, each of `width` elements (one per `what`, a plural such as
+    /// `"regions"`): records of runs read back from JSON hold several.
+    pub fn rows<T>(
+        &mut self,
+        field: impl Display,
+        rows: &[Vec<T>],
+        days: usize,
+        width: usize,
+        what: &str,
+    ) {
+        self.length(&field, rows.len(), days, "day");
+        if let Some((day, row)) = rows.iter().enumerate().find(|(_, r)| r.len() != width) {
+            self.fail(
+                field,
+                format!("must hold {width} {what} each day"),
+                format!("day {day}: {} elements", row.len()),
+            );
+        }
+    }
+
     /// Ok when nothing was recorded, otherwise all recorded problems.
     pub fn finish(self) -> Result<()> {
         if self.errors.is_empty() {

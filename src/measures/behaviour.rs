@@ -98,19 +98,13 @@ impl BehaviourRecord {
             ("voluntary", &self.voluntary),
         ];
         for (field, table) in rows {
-            c.length(
+            c.rows(
                 format_args!("run.behaviour.{field}"),
-                table.len(),
+                table,
                 days,
-                "day",
+                ages,
+                "age bands",
             );
-            if table.iter().any(|row| row.len() != ages) {
-                c.fail(
-                    format_args!("run.behaviour.{field}"),
-                    format!("must hold {ages} age bands each day"),
-                    String::new(),
-                );
-            }
         }
         let per_day = [
             ("risk", self.risk.len()),

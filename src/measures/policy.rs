@@ -290,19 +290,13 @@ impl PolicyRecord {
             );
         }
         if !self.region_level.is_empty() {
-            c.length(
+            c.rows(
                 "run.policy.region_level",
-                self.region_level.len(),
+                &self.region_level,
                 days,
-                "day",
+                regions,
+                "regions",
             );
-            if self.region_level.iter().any(|r| r.len() != regions) {
-                c.fail(
-                    "run.policy.region_level",
-                    format!("must hold {regions} regions each day"),
-                    String::new(),
-                );
-            }
         }
         // Per-level fields may be absent (older records) but never of another length.
         let per_level = [

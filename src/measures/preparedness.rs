@@ -307,8 +307,14 @@ impl PreparednessRecord {
     /// lever, finite capacities.
     pub fn check(&self, days: usize, c: &mut Checker) {
         let levers = self.levers.len();
+        c.rows(
+            "run.preparedness.state",
+            &self.state,
+            days,
+            levers,
+            "levers",
+        );
         let per_day = [
-            ("state", self.state.len()),
             ("icu_capacity", self.icu_capacity.len()),
             ("hospital_capacity", self.hospital_capacity.len()),
             ("icu_step", self.icu_step.len()),
@@ -323,13 +329,6 @@ impl PreparednessRecord {
             levers,
             "lever",
         );
-        if self.state.iter().any(|row| row.len() != levers) {
-            c.fail(
-                "run.preparedness.state",
-                format!("must hold {levers} levers each day"),
-                String::new(),
-            );
-        }
         let steps = self.icu_step.iter().chain(&self.ward_step).flatten();
         if steps.into_iter().any(|&s| s >= levers) {
             c.fail(

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use afweging_macros::guard_panics;
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -16,13 +17,17 @@ use crate::decision::checklist::Checklist;
 use crate::decision::valuation::Valuation;
 use crate::error::Error;
 
+/// The valuation: what a unit of each impact is worth (EUR per QALY, per death, ...), each value
+/// with its source; the backing of `afweging.Valuation`.
 #[pyclass(module = "afweging._core", name = "Valuation", frozen)]
 pub struct PyValuation {
     inner: Valuation,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyValuation {
+    /// The Dutch values with their sources (data/netherlands/valuation.json).
     #[staticmethod]
     fn netherlands() -> Self {
         Self {
@@ -30,6 +35,7 @@ impl PyValuation {
         }
     }
 
+    /// A valuation from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -37,6 +43,7 @@ impl PyValuation {
         })
     }
 
+    /// The valuation as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
@@ -67,17 +74,21 @@ impl PyValuation {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// The checklist of the assessment: the questions of the reference framework with their thresholds;
+/// the backing of `afweging.Checklist`.
 #[pyclass(module = "afweging._core", name = "Checklist", frozen)]
 pub struct PyChecklist {
     inner: Checklist,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyChecklist {
+    /// The Dutch checklist (data/netherlands/checklist.json).
     #[staticmethod]
     fn netherlands() -> Self {
         Self {
@@ -85,6 +96,7 @@ impl PyChecklist {
         }
     }
 
+    /// A checklist from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -92,6 +104,7 @@ impl PyChecklist {
         })
     }
 
+    /// The checklist as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
@@ -103,17 +116,21 @@ impl PyChecklist {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// An assessment of packages over scenarios (from `assess`): costs, the decision tree, the
+/// checklist's answers; the backing of `afweging.Assessment`.
 #[pyclass(module = "afweging._core", name = "Assessment", frozen)]
 pub struct PyAssessment {
     inner: Assessment,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyAssessment {
+    /// An assessment from JSON (a pickle), validated.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -121,6 +138,7 @@ impl PyAssessment {
         })
     }
 
+    /// The assessment as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         serde_json::to_string(&self.inner).expect("assessment serialises")
     }
@@ -178,11 +196,12 @@ impl PyAssessment {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
 /// Checks alternative and scenario names and the probabilities before anything runs.
+#[guard_panics]
 #[pyfunction]
 fn check_assessment(
     alternatives: Vec<String>,
@@ -197,6 +216,7 @@ fn check_assessment(
 }
 
 /// Assesses runs (alternatives x scenarios) with the baselines and calibrations per scenario.
+#[guard_panics]
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // the parts of one assessment, named at the call
 fn assess(

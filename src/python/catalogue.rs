@@ -1,6 +1,7 @@
 //! The engine's catalogues of what results hold, for the Python package: one source of names,
 //! units and descriptions.
 
+use afweging_macros::guard_panics;
 use pyo3::prelude::*;
 
 use crate::epidemic::signals::Signal;
@@ -8,24 +9,28 @@ use crate::epidemic::trajectory::{DAILY, SUMMARY};
 use crate::impacts::CATALOGUE;
 
 /// The daily series of a run: `(name, unit, description)`.
+#[guard_panics]
 #[pyfunction]
 fn daily_series() -> Vec<(&'static str, &'static str, &'static str)> {
     DAILY.to_vec()
 }
 
 /// The totals and peaks of the virus-spread summary: `(name, unit)`.
+#[guard_panics]
 #[pyfunction]
 fn run_summary() -> Vec<(&'static str, &'static str)> {
     SUMMARY.to_vec()
 }
 
 /// The signals a trigger policy can watch, in the order of a run's signal columns: `(name, unit)`.
+#[guard_panics]
 #[pyfunction]
 fn signals() -> Vec<(&'static str, &'static str)> {
     Signal::ALL.iter().map(|s| (s.name(), s.unit())).collect()
 }
 
 /// Every impact indicator: `(name, dimension, unit, description, aggregate)`.
+#[guard_panics]
 #[pyfunction]
 fn impact_indicators() -> Vec<(String, String, String, String, String)> {
     let text = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();

@@ -1,6 +1,7 @@
 //! Bindings of the decision analysis ([`crate::decision::tree`], [`multi`] = `crate::decision::mcda`): numpy in, dicts of
 //! numpy arrays out. Labels, pandas/xarray and plots live in `afweging/decision.py`; no logic here.
 
+use afweging_macros::guard_panics;
 use ndarray::Array1;
 use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::prelude::*;
@@ -38,6 +39,7 @@ pub(crate) fn tree_dict<'py>(
 }
 
 /// The decision tree over scenarios of `costs` (alternatives x scenarios).
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (costs, probabilities, orientation="cost"))]
 fn decision_tree<'py>(
@@ -52,6 +54,7 @@ fn decision_tree<'py>(
 }
 
 /// Opportunity cost of `costs` (alternatives x scenarios x dimensions).
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (costs, orientation="cost"))]
 fn opportunity_cost<'py>(
@@ -82,6 +85,7 @@ pub(crate) fn opportunity_cost_dict(
 
 /// `alternatives x scenarios`: the total over the dimensions of `values` (alternatives x
 /// scenarios x dimensions), the table a decision tree with dimensions weighs.
+#[guard_panics]
 #[pyfunction]
 fn dimension_totals<'py>(
     py: Python<'py>,
@@ -92,6 +96,7 @@ fn dimension_totals<'py>(
 
 /// Draw-based summaries of `values` (batch x alternatives x draws): probability best, mean,
 /// best by mean and EVPI per batch entry. The GIL is released while it computes.
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (values, orientation="cost"))]
 fn draws_summary<'py>(
@@ -130,6 +135,7 @@ fn draws_summary<'py>(
 }
 
 /// Net-monetary-benefit acceptability over willingness-to-pay values.
+#[guard_panics]
 #[pyfunction]
 fn acceptability<'py>(
     py: Python<'py>,
@@ -149,6 +155,7 @@ fn acceptability<'py>(
 }
 
 /// The cost-effectiveness frontier with ICERs (dampack's `calculate_icers`).
+#[guard_panics]
 #[pyfunction]
 fn icers<'py>(
     py: Python<'py>,
@@ -178,6 +185,7 @@ fn icers<'py>(
 }
 
 /// Pareto dominance of `matrix` (alternatives x criteria).
+#[guard_panics]
 #[pyfunction]
 fn pareto<'py>(
     py: Python<'py>,
@@ -194,6 +202,7 @@ fn pareto<'py>(
 }
 
 /// Scores and ranks of `matrix` with the method given as JSON (see `mcda::Method`).
+#[guard_panics]
 #[pyfunction]
 fn mcda<'py>(
     py: Python<'py>,
@@ -233,6 +242,7 @@ fn mcda<'py>(
 }
 
 /// SMAA-2 rank acceptability over `n` seeded weight samples. The GIL is released meanwhile.
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (matrix, directions, method, n=None, seed=None))]
 fn rank_acceptability<'py>(

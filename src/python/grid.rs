@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use afweging_macros::guard_panics;
 use ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
@@ -41,8 +42,8 @@ fn thread_count(threads: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
 pub(super) const SHORT_RUN_REGION_DAYS: usize = 20_000;
 
 /// Runs a single run of `region_days` region-days: on the calling thread with the GIL released
-/// when it is short ([`SHORT_RUN_REGION_DAYS`]), else [`detached`]. A panic becomes an
-/// `InternalError` either way.
+/// when it is short ([`SHORT_RUN_REGION_DAYS`]; a panic there unwinds to the binding's guard,
+/// `super::guard`), else [`detached`].
 pub(super) fn run_detached<T: Send>(
     py: Python<'_>,
     region_days: usize,
@@ -52,15 +53,7 @@ pub(super) fn run_detached<T: Send>(
         return detached(py, None, work);
     }
     let watch = Progress::new();
-    let result = py.detach(|| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            watch.watching(|| work(&watch))
-        }))
-    });
-    match result {
-        Ok(r) => Ok(r?),
-        Err(payload) => Err(Error::Internal(crate::error::panic_message(payload.as_ref())).into()),
-    }
+    Ok(py.detach(|| watch.watching(|| work(&watch)))?)
 }
 
 /// Runs `work` on a worker thread with the GIL released; the calling thread wakes about every
@@ -127,6 +120,7 @@ pub(super) fn detached<T: Send>(
 /// `AFWEGING_THREADS`, else all cores) with the GIL released: the runs, each with its impacts, in
 /// job order and the same as `model.run(days, None, policy)`. The error is that of the first
 /// failing job; Ctrl-C stops the batch.
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (jobs, days, threads=None, progress=None))]
 fn run_batch(
@@ -164,6 +158,7 @@ fn run_batch(
 /// sweep `Sweep(calibration, [scenario], [policy], uncertainty, 1, 0, days, "summary")` (what its
 /// `run(0, 1)` gives at `[0, 0, 0, :]`), as `uncertainties x indicators`, on `threads` threads with
 /// the GIL released. The error is that of the first failing row; Ctrl-C stops the batch.
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (calibration, scenario, policy, uncertainties, days, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // the parts of one batch, named at the call

@@ -2,6 +2,7 @@
 //! engine error to its Python exception (in one place: [`error`], so bindings use `?` on engine
 //! results). No model logic here.
 
+use afweging_macros::guard_panics;
 use ndarray::{s, Array2};
 use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
 use pyo3::prelude::*;
@@ -49,18 +50,31 @@ pub(crate) fn whole<T: for<'a> FromPyObject<'a, 'a> + Copy>(
     value.extract::<T>().map_err(|_| invalid())
 }
 
+/// Runs the body of a binding (of every one: `#[guard_panics]`, macros/src/lib.rs, puts them
+/// through here): a panic becomes `afweging.InternalError`, an `AfwegingError`, instead of pyo3's
+/// PanicException, a `BaseException` that `except Exception` lets through.
+pub(crate) fn guard<T>(body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+        Err(Error::Internal(crate::error::panic_message(payload.as_ref())).into())
+    })
+}
+
 fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
 }
 
+/// A calibration: the population, contacts, disease and care parameters and the impact data, each
+/// with its source; the backing of `afweging.Calibration`.
 #[pyclass(module = "afweging._core", name = "Calibration", frozen)]
 #[derive(Clone)]
 pub struct PyCalibration {
     inner: Calibration,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyCalibration {
+    /// The Dutch calibration; with `regions`, split over the 25 safety regions.
     #[staticmethod]
     #[pyo3(signature = (regions=false))]
     fn netherlands(regions: bool) -> Self {
@@ -73,6 +87,14 @@ impl PyCalibration {
         }
     }
 
+    /// Test hook: panics with `message` (tests/test_hostile.py proves the panic arrives as
+    /// `InternalError`; functions go through the same guard).
+    #[staticmethod]
+    #[pyo3(name = "_panic")]
+    fn panic_for_tests(message: &str) -> PyResult<()> {
+        panic!("{message}");
+    }
+
     /// Region names (empty for the national model).
     #[getter]
     fn regions(&self) -> Vec<String> {
@@ -82,6 +104,7 @@ impl PyCalibration {
             .map_or_else(Vec::new, |r| r.names())
     }
 
+    /// A calibration from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -89,10 +112,12 @@ impl PyCalibration {
         })
     }
 
+    /// The calibration as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
 
+    /// Age band labels, youngest first.
     #[getter]
     fn age_bands(&self) -> Vec<String> {
         self.inner.age_bands.clone()
@@ -100,18 +125,23 @@ impl PyCalibration {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// A scenario: the variant, seasonality, immunity, vaccination campaigns, behaviour and the start;
+/// the backing of `afweging.Scenario`.
 #[pyclass(module = "afweging._core", name = "Scenario", frozen)]
 #[derive(Clone)]
 pub struct PyScenario {
     inner: Scenario,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyScenario {
+    /// A named preset of data/scenarios.json; an unknown name raises UnknownNameError listing the
+    /// presets.
     #[staticmethod]
     fn preset(name: &str) -> PyResult<Self> {
         Ok(Self {
@@ -119,11 +149,13 @@ impl PyScenario {
         })
     }
 
+    /// The names of the presets.
     #[staticmethod]
     fn preset_names() -> Vec<String> {
         Scenario::preset_names()
     }
 
+    /// A scenario from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -131,10 +163,12 @@ impl PyScenario {
         })
     }
 
+    /// The scenario as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
 
+    /// The scenario's name.
     #[getter]
     fn name(&self) -> String {
         self.inner.name.clone()
@@ -142,17 +176,21 @@ impl PyScenario {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// A calibration and a scenario checked against each other and prepared for runs; the backing of
+/// `afweging.Model`.
 #[pyclass(module = "afweging._core", name = "Model", frozen)]
 pub struct PyModel {
     inner: Model,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyModel {
+    /// Checks `scenario` against `calibration` and prepares the rates and matrices.
     #[new]
     fn new(calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<Self> {
         Ok(Self {
@@ -160,6 +198,7 @@ impl PyModel {
         })
     }
 
+    /// The calibration the model was made from.
     #[getter]
     fn calibration(&self) -> PyCalibration {
         PyCalibration {
@@ -167,6 +206,7 @@ impl PyModel {
         }
     }
 
+    /// The scenario the model was made from.
     #[getter]
     fn scenario(&self) -> PyScenario {
         PyScenario {
@@ -174,10 +214,13 @@ impl PyModel {
         }
     }
 
+    /// Basic reproduction number: the spectral radius of the next-generation matrix.
     fn r0(&self) -> f64 {
         self.inner.r0()
     }
 
+    /// Initial exponential growth rate (1/day) at normal contacts in a fully susceptible
+    /// population.
     fn growth_rate(&self) -> f64 {
         self.inner.growth_rate()
     }
@@ -323,64 +366,78 @@ impl PyModel {
     }
 }
 
+/// The result of a run: daily series by age band (and region), the records of the measures and
+/// behaviour, and the four dimensions; the backing of `afweging.Run`.
 #[pyclass(module = "afweging._core", name = "Run", frozen)]
 pub struct PyRun {
     inner: crate::impacts::Outcome,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyRun {
+    /// A run from JSON (a pickle), checked: shapes, indices, finite numbers, and the impacts
+    /// (tampered records raise ValidationError).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         let inner = crate::error::from_json::<crate::impacts::Outcome>("run", text)?;
-        inner.run.check()?;
+        inner.check()?;
         Ok(Self { inner })
     }
 
+    /// The run as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         serde_json::to_string(&self.inner).expect("trajectory serialises")
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 
+    /// Number of simulated days.
     #[getter]
     fn days(&self) -> usize {
         self.inner.days()
     }
 
+    /// Age band labels, youngest first.
     #[getter]
     fn age_bands(&self) -> Vec<String> {
         self.inner.age_bands.clone()
     }
 
+    /// Names of the compartments of `compartments`, in order.
     #[getter]
     fn compartment_names(&self) -> Vec<&'static str> {
         c::NAMES.to_vec()
     }
 
+    /// `days x age bands`: new infections per day (persons/day).
     #[getter]
     fn infections<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.infections().into_pyarray(py)
     }
 
+    /// `days x age bands`: hospital (ward) admissions per day (persons/day).
     #[getter]
     fn admissions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.admissions().into_pyarray(py)
     }
 
+    /// `days x age bands`: ICU admissions per day (persons/day).
     #[getter]
     fn icu_admissions<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.icu_admissions().into_pyarray(py)
     }
 
+    /// `days x age bands`: deaths per day, in and outside hospital (persons/day).
     #[getter]
     fn deaths<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.deaths().into_pyarray(py)
     }
 
+    /// `days x age bands`: deaths outside hospital per day, part of `deaths` (persons/day).
     #[getter]
     fn deaths_outside_hospital<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.deaths_outside_hospital().into_pyarray(py)
@@ -392,16 +449,19 @@ impl PyRun {
         self.inner.start_date.map(|d| d.to_string())
     }
 
+    /// `days x age bands`: patients on the ward (persons).
     #[getter]
     fn hospital_occupancy<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.hospital_occupancy().into_pyarray(py)
     }
 
+    /// `days x age bands`: patients in ICU (persons).
     #[getter]
     fn icu_occupancy<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.icu_occupancy().into_pyarray(py)
     }
 
+    /// `days x age bands`: persons vaccinated per day (persons/day).
     #[getter]
     fn vaccinations<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.vaccinations_by_age().into_pyarray(py)
@@ -441,6 +501,7 @@ impl PyRun {
             .into_pyarray(py)
     }
 
+    /// `days x 4`: contact multipliers in force (home, school, work, community; 1 = normal).
     #[getter]
     fn contact_multipliers<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<f64>> {
         self.inner.multipliers.clone().into_pyarray(py)
@@ -456,11 +517,13 @@ impl PyRun {
             .into_pyarray(py)
     }
 
+    /// ICU beds for COVID-19 patients (persons): (normal, scaled-up).
     #[getter]
     fn icu_capacity(&self) -> (f64, f64) {
         (self.inner.icu_capacity[1], self.inner.icu_capacity[0])
     }
 
+    /// Clinical beds for COVID-19 patients (persons): (normal, scaled-up).
     #[getter]
     fn hospital_capacity(&self) -> (f64, f64) {
         (
@@ -489,12 +552,13 @@ impl PyRun {
             .into_pyarray(py)
     }
 
-    /// The policy record as JSON (`null` for runs without a policy).
     /// The four dimensions as JSON (`null` when the calibration had no impact data).
     fn impacts(&self) -> String {
         serde_json::to_string(&self.inner.impacts).expect("impacts serialise")
     }
 
+    /// The policy record as JSON: levels, rungs and stringency per day (`null` for runs without a
+    /// policy).
     fn policy_record(&self) -> String {
         serde_json::to_string(&self.inner.policy).expect("policy record serialises")
     }
@@ -504,19 +568,24 @@ impl PyRun {
         serde_json::to_string(&self.inner.preparedness).expect("preparedness record serialises")
     }
 
+    /// Summary of the virus spread dimension (totals and peaks) as a dict.
     fn virus_spread<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let text = serde_json::to_string(&self.inner.virus_spread()).expect("summary serialises");
         json_to_py(py, &text)
     }
 }
 
+/// Sector plans: the sectors with their ladders of rungs, the general measures and the trigger
+/// policies; the backing of `afweging.SectorPlans`.
 #[pyclass(module = "afweging._core", name = "SectorPlans", frozen)]
 pub struct PySectorPlans {
     inner: SectorPlans,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PySectorPlans {
+    /// The Dutch sector plans (data/netherlands/sector_plans.json).
     #[staticmethod]
     fn netherlands() -> Self {
         Self {
@@ -524,6 +593,7 @@ impl PySectorPlans {
         }
     }
 
+    /// Sector plans from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -531,6 +601,7 @@ impl PySectorPlans {
         })
     }
 
+    /// The sector plans as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
@@ -595,18 +666,22 @@ impl PySectorPlans {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// A policy of sector plans: a static package, a trigger policy or a package per region; the
+/// backing of `afweging.Policy`.
 #[pyclass(module = "afweging._core", name = "Policy", frozen)]
 pub struct PyPolicy {
     plans: SectorPlans,
     policy: Policy,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyPolicy {
+    /// A policy from its sector plans and its own JSON (a pickle), checked against the plans.
     #[staticmethod]
     fn restore(plans: &str, policy: &str) -> PyResult<Self> {
         let plans = SectorPlans::from_json_str(plans)?;
@@ -617,6 +692,7 @@ impl PyPolicy {
         Ok(Self { plans, policy })
     }
 
+    /// The policy as JSON (without its plans: `plans_json`).
     fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.policy).expect("policy serialises")
     }
@@ -626,6 +702,7 @@ impl PyPolicy {
         self.plans.to_json_string()
     }
 
+    /// The policy's name.
     #[getter]
     fn name(&self) -> String {
         self.policy.name()
@@ -650,11 +727,12 @@ impl PyPolicy {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let restore = slf.get_type().getattr("restore")?;
         let this = slf.get();
-        (restore, (this.plans.to_json_string(), this.to_json())).into_pyobject(slf.py())
+        (restore, (this.plans.to_json_string(), this.to_json()?)).into_pyobject(slf.py())
     }
 }
 
 /// The OxCGRT stringency index (0-100) of raw indicator levels, JSON `{"C1": {"value": 3, "flag": 1}, ...}`.
+#[guard_panics]
 #[pyfunction]
 fn stringency_index(levels: &str) -> PyResult<f64> {
     let levels = crate::error::from_json::<

@@ -1,6 +1,7 @@
 //! The pyo3 layer of uncertainty and sweeps: converts, validates at the boundary, runs the sweep
 //! with the GIL released while the calling thread reports progress and watches for Ctrl-C.
 
+use afweging_macros::guard_panics;
 use ndarray::{Array2, ArrayD, IxDyn};
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
@@ -11,14 +12,19 @@ use crate::error::Error;
 use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Sweep};
 use crate::uncertainty::Uncertainty;
 
+/// Uncertain parameters: each a path into the calibration or scenario, a distribution and how it
+/// applies (set or scale); the backing of `afweging.Uncertainty`.
 #[pyclass(module = "afweging._core", name = "Uncertainty", frozen)]
 #[derive(Clone)]
 pub struct PyUncertainty {
     inner: Uncertainty,
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyUncertainty {
+    /// The Dutch uncertainty with the sources of each distribution
+    /// (data/netherlands/uncertainty.json).
     #[staticmethod]
     fn netherlands() -> Self {
         Self {
@@ -26,6 +32,7 @@ impl PyUncertainty {
         }
     }
 
+    /// No uncertain parameters: every draw the same.
     #[staticmethod]
     fn none() -> Self {
         Self {
@@ -33,6 +40,7 @@ impl PyUncertainty {
         }
     }
 
+    /// Uncertainty from JSON, validated (every problem listed at once).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self {
@@ -40,10 +48,12 @@ impl PyUncertainty {
         })
     }
 
+    /// The uncertainty as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         self.inner.to_json_string()
     }
 
+    /// The parameter paths, in the order of the columns of `sample`.
     #[getter]
     fn paths(&self) -> Vec<String> {
         self.inner.paths()
@@ -114,10 +124,12 @@ impl PyUncertainty {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 }
 
+/// A sweep: policies x scenarios x draws of the uncertainty, each a run; serialisable, so that it
+/// can be run in pieces; the backing of `afweging.sweep`.
 #[pyclass(module = "afweging._core", name = "Sweep", frozen)]
 pub struct PySweep {
     inner: Sweep,
@@ -130,8 +142,10 @@ impl PySweep {
     }
 }
 
+#[guard_panics]
 #[pymethods]
 impl PySweep {
+    /// Checks every scenario, policy and the uncertainty up front and prepares the runs.
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -184,19 +198,21 @@ impl PySweep {
         Self::checked(py, inner)
     }
 
+    /// A sweep from JSON (a pickle), checked as the constructor checks it.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         let inner = crate::error::from_json::<Sweep>("sweep", text)?;
         Self::checked(py, inner)
     }
 
+    /// The sweep as JSON (what `from_json` reads).
     fn to_json(&self) -> String {
         serde_json::to_string(&self.inner).expect("sweep serialises")
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let from_json = slf.get_type().getattr("from_json")?;
-        (from_json, (slf.get().to_json(),)).into_pyobject(slf.py())
+        (from_json, (slf.get().to_json()?,)).into_pyobject(slf.py())
     }
 
     /// Every per-run indicator: `(name, unit, long_name, dimension)`, in the order of the
@@ -228,6 +244,7 @@ impl PySweep {
         Ok(sweep::thread_count(requested)?)
     }
 
+    /// The scenario names, in the order of the scenario axis.
     #[getter]
     fn scenarios(&self) -> Vec<String> {
         self.inner
@@ -237,11 +254,13 @@ impl PySweep {
             .collect()
     }
 
+    /// The policy names, in the order of the policy axis.
     #[getter]
     fn policies(&self) -> Vec<String> {
         self.inner.policies.iter().map(|p| p.name.clone()).collect()
     }
 
+    /// The uncertain parameters: `(path, "set" or "scale")`.
     #[getter]
     fn parameters(&self) -> Vec<(String, &'static str)> {
         self.inner
@@ -252,6 +271,7 @@ impl PySweep {
             .collect()
     }
 
+    /// The uncertainty the draws come from.
     #[getter]
     fn uncertainty(&self) -> PyUncertainty {
         PyUncertainty {
@@ -259,26 +279,31 @@ impl PySweep {
         }
     }
 
+    /// The name of the calibration.
     #[getter]
     fn calibration_name(&self) -> String {
         self.inner.calibration.name.clone()
     }
 
+    /// Number of draws.
     #[getter]
     fn draws(&self) -> usize {
         self.inner.draws
     }
 
+    /// Seed of the draws.
     #[getter]
     fn seed(&self) -> u64 {
         self.inner.seed
     }
 
+    /// Days per run.
     #[getter]
     fn days(&self) -> usize {
         self.inner.days
     }
 
+    /// `"summary"` (indicators only) or `"trajectory"` (daily series too).
     #[getter]
     fn mode(&self) -> &'static str {
         match self.inner.mode {

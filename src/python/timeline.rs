@@ -1,6 +1,7 @@
 //! `afweging._core.Timeline`: a timeline of packages by date with the sector plans it was checked
 //! against (the thin Python class is `afweging.timeline.Timeline`).
 
+use afweging_macros::guard_panics;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -8,6 +9,8 @@ use crate::error::Error;
 use crate::measures::plans::SectorPlans;
 use crate::measures::timeline::Timeline;
 
+/// Packages of the sector plans scheduled by date, such as the Dutch national measures of
+/// 2020-2022; the backing of `afweging.Timeline`.
 #[pyclass(module = "afweging._core", name = "Timeline", frozen)]
 pub struct PyTimeline {
     pub(super) plans: SectorPlans,
@@ -25,6 +28,7 @@ fn parse_date(field: &str, text: &str) -> PyResult<chrono::NaiveDate> {
     })
 }
 
+#[guard_panics]
 #[pymethods]
 impl PyTimeline {
     /// The Dutch national measures 2020-02-27 .. 2022-03-23 on the embedded sector plans.
@@ -49,14 +53,17 @@ impl PyTimeline {
         Ok(Self { plans, timeline })
     }
 
+    /// The timeline as JSON (without its plans: `plans_json`).
     fn to_json(&self) -> String {
         self.timeline.to_json_string()
     }
 
+    /// The sector plans the timeline was checked against, as JSON.
     fn plans_json(&self) -> String {
         self.plans.to_json_string()
     }
 
+    /// The timeline's name.
     #[getter]
     fn name(&self) -> String {
         self.timeline.name.clone()
@@ -85,6 +92,7 @@ impl PyTimeline {
         self.timeline.entries.len()
     }
 
+    /// A timeline from its sector plans and its own JSON (a pickle), checked against the plans.
     #[staticmethod]
     fn restore(plans: &str, timeline: &str) -> PyResult<Self> {
         let plans = SectorPlans::from_json_str(plans)?;
@@ -95,7 +103,7 @@ impl PyTimeline {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let restore = slf.get_type().getattr("restore")?;
         let this = slf.get();
-        (restore, (this.plans.to_json_string(), this.to_json())).into_pyobject(slf.py())
+        (restore, (this.plans.to_json_string(), this.to_json()?)).into_pyobject(slf.py())
     }
 }
 
