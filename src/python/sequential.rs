@@ -5,6 +5,8 @@ use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2, PyReadonlyArray3}
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use afweging_macros::guard_panics;
+
 use super::decision::tree_dict;
 use super::grid::detached;
 use super::timeline::PyTimeline;
@@ -20,6 +22,7 @@ fn estimate(e: Estimate) -> (f64, f64, f64) {
 
 /// Solves a sequential tree: `loss` is draws x paths, `features[k]` draws x prefixes x
 /// features, `sources[k]` one source per feature (0: always seen).
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (options, feasible, loss, features, sources, weights, seed))]
 #[allow(clippy::too_many_arguments)] // the parts of one problem, named at the call
@@ -70,6 +73,7 @@ type Branches<'py> = (
 /// Simulates every path's timeline in every draw ([`seq::branches`]) with the GIL released:
 /// `(loss draws x paths, admissions and infections draws x paths x observed days, population)`.
 /// `uncertainty` and `valuation` are the Python objects (read through their JSON).
+#[guard_panics]
 #[pyfunction]
 #[pyo3(signature = (calibration, scenario, uncertainty, seed, draws, timelines, days, observed_days, valuation, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)] // the parts of one batch, named at the call
