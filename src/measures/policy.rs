@@ -351,13 +351,16 @@ impl PolicyRecord {
     }
 }
 
-/// The decision state of one controller (the nation, or one region).
-#[derive(Debug, Clone, Default)]
-struct Controller {
-    level: usize,
+/// The decision state of one controller (the nation, or one region): the level in force (counted
+/// from the day's first level under a timeline), the day it took effect, and a decision taken but
+/// not yet in force.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Controller {
+    pub level: usize,
     /// Day the current level took effect.
-    since: usize,
-    pending: Option<Decision>,
+    pub since: usize,
+    pub pending: Option<Decision>,
 }
 
 impl Controller {
@@ -743,6 +746,158 @@ impl<'a> Governor<'a> {
     /// What the policy did, and what its preparedness levers did.
     pub fn finish(self) -> (PolicyRecord, Option<PreparednessRecord>) {
         (self.record, self.schedule.map(Schedule::finish))
+    }
+
+    /// What the governor carries to the next day, for a snapshot: its controllers and, per
+    /// preparedness lever (by name), the day it was ordered.
+    pub fn memory(&self) -> GovernorMemory {
+        GovernorMemory {
+            controllers: self.controllers.clone(),
+            ordered: self
+                .schedule
+                .as_ref()
+                .map(|s| self.prep_names.iter().cloned().zip(s.since()).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Takes up from a snapshot at the start of day `day`. With `records` (the days so far of
+    /// this same policy) the governor goes on exactly as it would have; without (another policy
+    /// from `day` on), its controllers start from their initial levels, and preparedness levers it
+    /// shares with the earlier policy (by name) keep the day they were ordered.
+    pub fn resume(
+        &mut self,
+        day: usize,
+        memory: &GovernorMemory,
+        records: Option<(PolicyRecord, Option<PreparednessRecord>)>,
+    ) -> crate::error::Result<()> {
+        let mut c = Checker::new();
+        if let Some(schedule) = self.schedule.as_mut() {
+            for (name, since) in &memory.ordered {
+                if since.is_some_and(|s| s >= day) {
+                    c.fail(
+                        format_args!("snapshot.measures.governor.ordered.{name}"),
+                        format!("must be before the snapshot's day {day}"),
+                        format!("{since:?}"),
+                    );
+                }
+                if let Some(i) = self.prep_names.iter().position(|n| n == name) {
+                    schedule.order(i, *since);
+                }
+            }
+        }
+        let Some((record, prep)) = records else {
+            return c.finish();
+        };
+        let levels = self.record.levels.len();
+        // Under a timeline a controller's level is counted from the day's first level.
+        let per_entry = levels - self.day_offset.iter().max().copied().unwrap_or(0);
+        if c.length(
+            "snapshot.measures.governor.controllers",
+            memory.controllers.len(),
+            self.controllers.len(),
+            "controller",
+        ) {
+            for (i, k) in memory.controllers.iter().enumerate() {
+                let top = k
+                    .pending
+                    .as_ref()
+                    .map_or(k.level, |p| p.to_level.max(k.level));
+                let late = k.pending.as_ref().is_some_and(|p| p.day_effective < day);
+                if top >= per_entry || k.since >= day || late {
+                    c.fail(format_args!("snapshot.measures.governor.controllers[{i}]"), format!("must name one of the {per_entry} levels, a day before the snapshot's ({day}) and no decision overdue"), format!("{k:?}"));
+                }
+            }
+        }
+        if record.levels.len() > levels
+            || record.levels[..] != self.record.levels[..record.levels.len()]
+        {
+            c.fail(
+                "snapshot.run.policy.levels",
+                "must be those of the policy the snapshot continues",
+                format!("{:?}", record.levels),
+            );
+        }
+        let prep_names: Vec<&str> = prep
+            .iter()
+            .flat_map(|p| p.levers.iter().map(|l| l.name.as_str()))
+            .collect();
+        let own: Vec<&str> = self.prep_names.iter().map(String::as_str).collect();
+        if prep_names.len() > own.len() || prep_names[..] != own[..prep_names.len()] {
+            c.fail(
+                "snapshot.run.preparedness.levers",
+                "must be those of the policy the snapshot continues",
+                format!("{prep_names:?}"),
+            );
+        }
+        c.finish()?;
+        self.controllers.clone_from(&memory.controllers);
+        let PolicyRecord {
+            level,
+            rungs,
+            stringency,
+            decisions,
+            region_level,
+            ..
+        } = record;
+        self.record.level = level;
+        self.record.rungs = rungs;
+        self.record.stringency = stringency;
+        self.record.decisions = decisions;
+        self.record.region_level = region_level;
+        if let (Some(schedule), Some(prep)) = (self.schedule.as_mut(), prep) {
+            schedule.resume(prep);
+        }
+        Ok(())
+    }
+}
+
+/// What a [`Governor`] carries from one day to the next ([`Governor::memory`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernorMemory {
+    pub controllers: Vec<Controller>,
+    /// Per preparedness lever the policy names: the day it was ordered, while it is.
+    pub ordered: Vec<(String, Option<usize>)>,
+}
+
+impl PolicyRecord {
+    /// The record of a run whose policy changed after the days of `self`: its days, then those of
+    /// `next`, whose levels are numbered after this record's own (and named with `from`, the day
+    /// or date the change took effect). The sectors must be the same.
+    pub fn then(mut self, next: PolicyRecord, from: &str) -> crate::error::Result<PolicyRecord> {
+        if next.sectors != self.sectors {
+            return Err(crate::error::Error::field(
+                "policy".into(),
+                "must be made from sector plans with the snapshot's sectors".into(),
+                format!("{:?}", next.sectors),
+            ));
+        }
+        let offset = self.levels.len();
+        self.name = format!("{}, from {from} {}", self.name, next.name);
+        self.levels
+            .extend(next.levels.iter().map(|l| format!("from {from}: {l}")));
+        self.general.extend(next.general);
+        self.level.extend(next.level.iter().map(|l| l + offset));
+        self.rungs.extend(next.rungs);
+        self.stringency.extend(next.stringency);
+        self.decisions
+            .extend(next.decisions.into_iter().map(|mut d| {
+                d.from_level += offset;
+                d.to_level += offset;
+                d
+            }));
+        self.region_level.extend(
+            next.region_level
+                .into_iter()
+                .map(|r| r.into_iter().map(|l| l + offset).collect()),
+        );
+        self.level_rungs.extend(next.level_rungs);
+        self.level_activity.extend(next.level_activity);
+        self.level_support.extend(next.level_support);
+        self.level_stringency.extend(next.level_stringency);
+        self.level_lever_cost.extend(next.level_lever_cost);
+        Ok(self)
     }
 }
 
