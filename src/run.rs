@@ -234,72 +234,72 @@ impl Snapshot {
         self.run.days()
     }
 
-    /// Checks a snapshot read back from JSON on its own (as [`Run::check`] does a run) and against
-    /// the model it is to continue with: the same age bands, regions, capacities and start date,
-    /// one entry per campaign, group and reader, and memories the model can use. Snapshots are
-    /// taken after at least one day.
-    pub fn check(&self, model: &Model) -> Result<()> {
+    /// Checks a snapshot read back from JSON on its own (as [`Run::check`] does a run) and, given
+    /// the model it is to continue with, against it: the same age bands, regions, capacities and
+    /// start date, one entry per campaign, and a behavioural memory exactly when the scenario has
+    /// behaviour. Snapshots are taken after at least one day.
+    pub fn check(&self, model: Option<&Model>) -> Result<()> {
         self.run.check()?;
         let mut c = Checker::new();
         let own = &self.run.trajectory;
-        let fresh = Trajectory::new(model, 0);
-        let same = own.age_bands == fresh.age_bands
-            && own.regions == fresh.regions
-            && own.capacity_share == fresh.capacity_share
-            && own.economy_share == fresh.economy_share
-            && own.icu_capacity == fresh.icu_capacity
-            && own.hospital_capacity == fresh.hospital_capacity
-            && own.life_expectancy == fresh.life_expectancy
-            && own.start_date == fresh.start_date;
-        if !same {
-            c.fail(
-                "snapshot.run",
-                "was taken from a model with other age bands, regions, capacities or start date",
-                format!(
+        if let Some(model) = model {
+            let fresh = Trajectory::new(model, 0);
+            let same = own.age_bands == fresh.age_bands
+                && own.regions == fresh.regions
+                && own.capacity_share == fresh.capacity_share
+                && own.economy_share == fresh.economy_share
+                && own.icu_capacity == fresh.icu_capacity
+                && own.hospital_capacity == fresh.hospital_capacity
+                && own.life_expectancy == fresh.life_expectancy
+                && own.start_date == fresh.start_date;
+            if !same {
+                let value = format!(
                     "{} age bands, {} regions",
                     own.age_bands.len(),
                     own.regions.len()
-                ),
-            );
-            return c.finish();
+                );
+                let message = "was taken from a model with other age bands, regions, capacities or start date";
+                c.fail("snapshot.run", message, value);
+                return c.finish();
+            }
+            let campaigns = model.no_doses().len();
+            c.length("snapshot.given", self.given.len(), campaigns, "campaign");
+            let has = model.scenario().behaviour.is_some();
+            if self.behaviour.is_some() != has {
+                c.fail(
+                    "snapshot.behaviour",
+                    format!(
+                        "must be there exactly when the scenario has a behavioural model ({has})"
+                    ),
+                    String::new(),
+                );
+            }
         }
         let groups = own.states.shape()[1];
-        if c.length(
-            "snapshot.given",
-            self.given.len(),
-            model.no_doses().len(),
-            "campaign",
-        ) {
-            for (k, row) in self.given.iter().enumerate() {
-                if c.length(
-                    format_args!("snapshot.given[{k}]"),
-                    row.len(),
-                    groups,
-                    "group",
-                ) {
-                    for (g, &v) in row.iter().enumerate() {
-                        c.non_negative(format_args!("snapshot.given[{k}][{g}]"), v);
-                    }
+        for (k, row) in self.given.iter().enumerate() {
+            if c.length(
+                format_args!("snapshot.given[{k}]"),
+                row.len(),
+                groups,
+                "group",
+            ) {
+                for (g, &v) in row.iter().enumerate() {
+                    c.non_negative(format_args!("snapshot.given[{k}][{g}]"), v);
                 }
             }
         }
-        let readers = 1 + if own.regions.is_empty() {
-            0
-        } else {
-            own.regions.len()
-        };
+        let readers = 1 + own.regions.len();
         if c.length("snapshot.readers", self.readers.len(), readers, "reader") {
             for (i, r) in self.readers.iter().enumerate() {
                 r.check(format_args!("snapshot.readers[{i}]"), &mut c);
             }
         }
-        let has = model.scenario().behaviour.is_some();
-        match (&self.behaviour, &self.run.behaviour, has) {
-            (Some(b), Some(_), true) => b.check(own.age_bands.len(), &mut c),
-            (None, None, false) => {}
+        match (&self.behaviour, &self.run.behaviour) {
+            (Some(b), Some(_)) => b.check(own.age_bands.len(), &mut c),
+            (None, None) => {}
             _ => c.fail(
                 "snapshot.behaviour",
-                format!("must be there exactly when the scenario has a behavioural model ({has})"),
+                "must be there exactly when the run has a behaviour record",
                 String::new(),
             ),
         }
@@ -307,11 +307,17 @@ impl Snapshot {
             if let Err(e) = m.plans.validate() {
                 c.fail("snapshot.measures.plans", e.to_string(), String::new());
             }
+            if let Some(t) = &m.timeline {
+                t.check(&m.plans, &mut c);
+            }
+            if let Some(p) = &m.policy {
+                p.check(&m.plans, &mut c);
+            }
         }
-        if self.measures.is_some() != self.run.policy.is_some() {
+        if self.measures.is_some() && self.run.policy.is_none() {
             c.fail(
                 "snapshot.measures",
-                "must be there exactly when the run has a policy record",
+                "need the run's policy record",
                 String::new(),
             );
         }
@@ -448,7 +454,6 @@ pub fn continue_run(
                 }
             }
             check.finish()?;
-            let earlier = start.measures.take();
             let prefix = (start.run.policy.take(), start.run.preparedness.take());
             let mut end = closed_loop(model, start, days, &mut |day, _, _, m, _| {
                 for effects in m.iter_mut() {
@@ -456,7 +461,7 @@ pub fn continue_run(
                 }
                 Default::default()
             })?;
-            idle_after(&mut end.run, earlier, prefix, model, from, days)?;
+            idle_after(&mut end.run, prefix, from, days)?;
             return Ok(end);
         }
         Measures::Governed {
@@ -466,10 +471,9 @@ pub fn continue_run(
         } => (Some(plans), policy, timeline),
     };
     let Some(plans) = plans else {
-        let earlier = start.measures.take();
         let prefix = (start.run.policy.take(), start.run.preparedness.take());
         let mut end = closed_loop(model, start, days, &mut |_, _, _, _, _| Default::default())?;
-        idle_after(&mut end.run, earlier, prefix, model, from, days)?;
+        idle_after(&mut end.run, prefix, from, days)?;
         return Ok(end);
     };
     let none = Policy::Package(Default::default());
@@ -487,17 +491,23 @@ pub fn continue_run(
         &g.plans == plans && g.policy.as_ref() == policy && g.timeline.as_ref() == timeline
     });
     let memory = earlier.map(|g| g.governor).unwrap_or_default();
-    let continued = match same {
-        true => Some((
-            prefix_policy
-                .clone()
-                .expect("checked: a governed snapshot has a record"),
-            prefix_prep.clone(),
-        )),
-        false => None,
+    // Under the same policy from day 0, the governor takes up its own record; after a change of
+    // policy the record is the earlier policies' and this one's days are added to it.
+    let own_record = same && memory.first_level == 0;
+    let continued = match (own_record, &prefix_policy) {
+        (true, Some(record)) => Some((record.clone(), prefix_prep.clone())),
+        (true, None) => {
+            let message = "must hold the policy record of a governed snapshot";
+            return Err(crate::error::Error::field(
+                "snapshot.run.policy".into(),
+                message.into(),
+                String::new(),
+            ));
+        }
+        (false, _) => None,
     };
     if from > 0 {
-        governor.resume(from, &memory, continued)?;
+        governor.resume(from, &memory, same, continued)?;
     }
     let mut end = closed_loop(
         model,
@@ -507,63 +517,60 @@ pub fn continue_run(
             governor.day(day, signals, regions, effects, levers)
         },
     )?;
-    let memory = governor.memory();
+    let mut carried = governor.memory();
     let (record, prep) = governor.finish();
-    if same || from == 0 {
+    if own_record || from == 0 {
         end.run.policy = Some(record);
         end.run.preparedness = prep;
     } else {
-        let label = model
-            .date(from)
-            .map_or_else(|| format!("day {from}"), |d| d.to_string());
+        let label = day_label(&end.run, from);
         let before = match prefix_policy {
             Some(p) => p,
-            None => idle_record(model, plans, from)?,
+            None => record.idle(from, end.run.trajectory.regions.len()),
         };
-        end.run.policy = Some(before.then(record, &label)?);
+        carried.first_level = match same {
+            true => memory.first_level,
+            false => before.levels.len(),
+        };
+        end.run.policy = Some(match same {
+            true => before.extend_at(record, memory.first_level)?,
+            false => before.then(record, &label)?,
+        });
         end.run.preparedness = PreparednessRecord::then(prefix_prep, prep, from, days - from);
     }
     end.measures = Some(Governed {
         plans: plans.clone(),
         policy: policy.cloned(),
         timeline: timeline.cloned(),
-        governor: memory,
+        governor: carried,
     });
     Ok(end)
 }
 
-/// The record of `days` days without measures: the empty package of `plans` every day.
-fn idle_record(model: &Model, plans: &SectorPlans, days: usize) -> Result<PolicyRecord> {
-    let none = Policy::Package(Default::default());
-    let mut idle = Governor::new(model, plans, &none, days.max(1))?;
-    let mut effects = vec![DayEffects::none(model.calibration().n_ages()); model.regions()];
-    let mut levers = vec![LeverEffect::default(); model.regions()];
-    for day in 0..days {
-        idle.day(day, &[0.0; 6], &[], &mut effects, &mut levers);
-    }
-    Ok(idle.finish().0)
-}
-
 /// After measures that end at a snapshot's day (`from`), a run continued without a policy keeps
-/// the earlier record, followed by the empty package of the earlier plans until `days`.
+/// the earlier record, followed by no measures until `days`.
 fn idle_after(
     run: &mut Run,
-    earlier: Option<Governed>,
     prefix: (Option<PolicyRecord>, Option<PreparednessRecord>),
-    model: &Model,
     from: usize,
     days: usize,
 ) -> Result<()> {
-    let (Some(earlier), (Some(before), prep)) = (earlier, prefix) else {
+    let (Some(before), prep) = prefix else {
         return Ok(());
     };
-    let idle = idle_record(model, &earlier.plans, days - from)?;
-    let label = model
-        .date(from)
-        .map_or_else(|| format!("day {from}"), |d| d.to_string());
-    run.policy = Some(before.then(idle, &label)?);
+    let idle = before.idle(days - from, run.trajectory.regions.len());
+    run.policy = Some(before.then(idle, &day_label(run, from))?);
     run.preparedness = PreparednessRecord::then(prep, None, from, days - from);
     Ok(())
+}
+
+/// The date of day `day` of a dated run, else `"day {day}"`.
+fn day_label(run: &Run, day: usize) -> String {
+    let date = run
+        .trajectory
+        .start_date
+        .and_then(|d| d.checked_add_days(chrono::Days::new(day as u64)));
+    date.map_or_else(|| format!("day {day}"), |d| d.to_string())
 }
 
 /// Runs a model under a policy: the policy's controllers set the package in force each day.

@@ -34,7 +34,7 @@ fn continued(model: &Model, measures: Measures<'_>, day: usize, days: usize) -> 
     let text = serde_json::to_string(&snapshot).unwrap();
     let back: Snapshot = serde_json::from_str(&text).unwrap();
     assert_eq!(back, snapshot);
-    back.check(model).unwrap();
+    back.check(Some(model)).unwrap();
     let rest = continue_run(model, back, days, measures).unwrap();
     assert_eq!(
         serde_json::to_string(&rest.run).unwrap(),
@@ -189,16 +189,13 @@ fn other_measures_take_over_from_the_snapshot_with_the_past_kept() {
     // The future differs from the trigger policy's.
     let same = continue_run(&m, snap.clone(), 160, governed).unwrap();
     assert_ne!(same.run.states, after.states);
-    // And continuing without measures keeps the past and records the empty package after it.
+    // And continuing without measures keeps the past and records no measures after it.
     let idle = continue_run(&m, snap, 160, Measures::None).unwrap();
     idle.run.check().unwrap();
     let record = idle.run.policy.unwrap();
     assert_eq!(record.level.len(), 160);
-    let empty = plans.stringency(&Package::default());
-    assert!(
-        record.stringency[day..].iter().all(|&s| s == empty),
-        "{empty}"
-    );
+    assert!(record.stringency[day..].iter().all(|&s| s == 0.0));
+    assert_eq!(record.levels.last().unwrap(), "from day 80: no measures");
 }
 
 fn p_levels(plans: &SectorPlans) -> Vec<Package> {
@@ -223,25 +220,26 @@ fn tampered_snapshots_are_refused_by_field() {
     let snap = continue_run(&m, Snapshot::start(&m), 30, measures).unwrap();
     let mut bad = snap.clone();
     bad.given[0].pop();
-    assert!(fields(bad.check(&m).unwrap_err()).contains(&"snapshot.given[0]".to_string()));
+    assert!(fields(bad.check(Some(&m)).unwrap_err()).contains(&"snapshot.given[0]".to_string()));
     let mut bad = snap.clone();
     bad.readers[3].admissions = vec![(1.0, 0.0); 9];
-    assert!(
-        fields(bad.check(&m).unwrap_err()).contains(&"snapshot.readers[3].admissions".to_string())
-    );
+    assert!(fields(bad.check(Some(&m)).unwrap_err())
+        .contains(&"snapshot.readers[3].admissions".to_string()));
     let mut bad = snap.clone();
     bad.behaviour.as_mut().unwrap().risk = f64::NAN;
-    assert!(fields(bad.check(&m).unwrap_err()).contains(&"snapshot.behaviour.risk".to_string()));
+    assert!(
+        fields(bad.check(Some(&m)).unwrap_err()).contains(&"snapshot.behaviour.risk".to_string())
+    );
     let mut bad = snap.clone();
     bad.run.signals.pop();
-    assert!(fields(bad.check(&m).unwrap_err()).contains(&"run.signals".to_string()));
+    assert!(fields(bad.check(Some(&m)).unwrap_err()).contains(&"run.signals".to_string()));
     // Another model: the national one.
     let national = model(false, "centraal");
-    assert!(fields(snap.check(&national).unwrap_err()).contains(&"snapshot.run".to_string()));
+    assert!(fields(snap.check(Some(&national)).unwrap_err()).contains(&"snapshot.run".to_string()));
     // A controller on a level the policy does not have is refused when the run continues.
     let mut bad = snap.clone();
     bad.measures.as_mut().unwrap().governor.controllers[2].level = 99;
-    bad.check(&m).unwrap();
+    bad.check(Some(&m)).unwrap();
     let err = continue_run(&m, bad, 60, measures).unwrap_err();
     assert!(fields(err).contains(&"snapshot.measures.governor.controllers[2]".to_string()));
     // Fewer days than the snapshot already has.
@@ -269,4 +267,32 @@ fn a_snapshot_keeps_what_it_was_taken_under() {
     assert_eq!(snap.readers[0].admissions.len(), 7);
     assert_eq!(snap.run.days(), 10);
     assert_eq!(snap.run.states.shape()[0], 11);
+}
+
+#[test]
+fn after_a_change_of_policy_the_new_policy_continues_bit_for_bit() {
+    let m = model(true, "centraal");
+    let plans = SectorPlans::netherlands();
+    let first = Policy::Regional(RegionalPackages::default());
+    let p = trigger(&plans, true);
+    let measures = |policy| Measures::Governed {
+        plans: &plans,
+        policy: Some(policy),
+        timeline: None,
+    };
+    let snap = continue_run(&m, Snapshot::start(&m), 20, measures(&first)).unwrap();
+    let whole = continue_run(&m, snap.clone(), 120, measures(&p)).unwrap();
+    let middle = continue_run(&m, snap, 60, measures(&p)).unwrap();
+    let text = serde_json::to_string(&middle).unwrap();
+    let middle: Snapshot = serde_json::from_str(&text).unwrap();
+    middle.check(Some(&m)).unwrap();
+    let rest = continue_run(&m, middle, 120, measures(&p)).unwrap();
+    assert_eq!(rest, whole);
+    rest.run.check().unwrap();
+    // And without measures after it, then the policy again: the record stays whole.
+    let idle = continue_run(&m, rest.clone(), 130, Measures::None).unwrap();
+    idle.check(Some(&m)).unwrap();
+    let again = continue_run(&m, idle, 140, measures(&p)).unwrap();
+    again.run.check().unwrap();
+    assert_eq!(again.run.policy.unwrap().level.len(), 140);
 }

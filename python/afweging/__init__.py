@@ -23,6 +23,7 @@ from .errors import (
 from .model import Model
 from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
+from ._core import Snapshot
 from .timeline import Timeline
 from .sensitivity import OneWay, one_way
 from .sweep import sweep, sweep_frame
@@ -58,6 +59,7 @@ __all__ = [
     "report",
     "write_report",
     "Run",
+    "Snapshot",
     "Scenario",
     "Timeline",
     "replay",

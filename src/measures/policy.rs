@@ -752,6 +752,7 @@ impl<'a> Governor<'a> {
     /// preparedness lever (by name), the day it was ordered.
     pub fn memory(&self) -> GovernorMemory {
         GovernorMemory {
+            first_level: 0,
             controllers: self.controllers.clone(),
             ordered: self
                 .schedule
@@ -761,14 +762,16 @@ impl<'a> Governor<'a> {
         }
     }
 
-    /// Takes up from a snapshot at the start of day `day`. With `records` (the days so far of
-    /// this same policy) the governor goes on exactly as it would have; without (another policy
-    /// from `day` on), its controllers start from their initial levels, and preparedness levers it
-    /// shares with the earlier policy (by name) keep the day they were ordered.
+    /// Takes up from a snapshot at the start of day `day`. Preparedness levers it shares with the
+    /// snapshot's policy (by name) keep the day they were ordered. Under the `same` policy its
+    /// controllers go on where they were, and with `records` (the days so far, all under this
+    /// policy) so does its record, so that the run is the uninterrupted one; under another policy
+    /// the controllers start from their initial levels.
     pub fn resume(
         &mut self,
         day: usize,
         memory: &GovernorMemory,
+        same: bool,
         records: Option<(PolicyRecord, Option<PreparednessRecord>)>,
     ) -> crate::error::Result<()> {
         let mut c = Checker::new();
@@ -786,9 +789,9 @@ impl<'a> Governor<'a> {
                 }
             }
         }
-        let Some((record, prep)) = records else {
+        if !same {
             return c.finish();
-        };
+        }
         let levels = self.record.levels.len();
         // Under a timeline a controller's level is counted from the day's first level.
         let per_entry = levels - self.day_offset.iter().max().copied().unwrap_or(0);
@@ -809,6 +812,11 @@ impl<'a> Governor<'a> {
                 }
             }
         }
+        let Some((record, prep)) = records else {
+            c.finish()?;
+            self.controllers.clone_from(&memory.controllers);
+            return Ok(());
+        };
         if record.levels.len() > levels
             || record.levels[..] != self.record.levels[..record.levels.len()]
         {
@@ -857,6 +865,10 @@ impl<'a> Governor<'a> {
 #[serde(deny_unknown_fields)]
 pub struct GovernorMemory {
     pub controllers: Vec<Controller>,
+    /// Where this policy's levels start in the run's record (after the levels of earlier
+    /// policies, [`PolicyRecord::then`]; 0 when it governed the run from day 0).
+    #[serde(default)]
+    pub first_level: usize,
     /// Per preparedness lever the policy names: the day it was ordered, while it is.
     pub ordered: Vec<(String, Option<usize>)>,
 }
@@ -866,18 +878,63 @@ impl PolicyRecord {
     /// `next`, whose levels are numbered after this record's own (and named with `from`, the day
     /// or date the change took effect). The sectors must be the same.
     pub fn then(mut self, next: PolicyRecord, from: &str) -> crate::error::Result<PolicyRecord> {
-        if next.sectors != self.sectors {
+        let offset = self.levels.len();
+        self.name = format!("{}, from {from} {}", self.name, next.name);
+        let named = next.levels.iter().map(|l| format!("from {from}: {l}"));
+        self.levels.extend(named);
+        self.general.extend(next.general.iter().cloned());
+        self.level_rungs.extend(next.level_rungs.iter().cloned());
+        self.level_activity
+            .extend(next.level_activity.iter().cloned());
+        self.level_support
+            .extend(next.level_support.iter().cloned());
+        self.level_stringency.extend(&next.level_stringency);
+        self.level_lever_cost.extend(&next.level_lever_cost);
+        self.extend_at(next, offset)
+    }
+
+    /// A record of `days` days without measures, for the part of a run without a policy: one
+    /// level, every sector on rung 0 with all its activity, stringency 0, no levers (the sectors
+    /// are this record's; `regions`: the run's regions, 0 for the national model).
+    pub fn idle(&self, days: usize, regions: usize) -> PolicyRecord {
+        let sectors = self.sectors.len();
+        PolicyRecord {
+            name: "no measures".into(),
+            sectors: self.sectors.clone(),
+            levels: vec!["no measures".into()],
+            general: vec![Vec::new()],
+            level: vec![0; days],
+            rungs: vec![vec![0; sectors]; days],
+            stringency: vec![0.0; days],
+            decisions: Vec::new(),
+            region_level: if regions > 0 {
+                vec![vec![0; regions]; days]
+            } else {
+                Vec::new()
+            },
+            level_rungs: vec![vec![0; sectors]],
+            level_activity: vec![vec![1.0; sectors]],
+            level_support: vec![Vec::new()],
+            level_stringency: vec![0.0],
+            level_lever_cost: vec![0.0],
+            sector_parts: self.sector_parts.clone(),
+        }
+    }
+
+    /// The record of a run that goes on under a policy whose levels this record holds from
+    /// `offset` on: its days, then those of `next` (a record of that policy alone).
+    pub fn extend_at(
+        mut self,
+        next: PolicyRecord,
+        offset: usize,
+    ) -> crate::error::Result<PolicyRecord> {
+        if next.sectors != self.sectors || offset + next.levels.len() > self.levels.len() {
             return Err(crate::error::Error::field(
                 "policy".into(),
                 "must be made from sector plans with the snapshot's sectors".into(),
                 format!("{:?}", next.sectors),
             ));
         }
-        let offset = self.levels.len();
-        self.name = format!("{}, from {from} {}", self.name, next.name);
-        self.levels
-            .extend(next.levels.iter().map(|l| format!("from {from}: {l}")));
-        self.general.extend(next.general);
         self.level.extend(next.level.iter().map(|l| l + offset));
         self.rungs.extend(next.rungs);
         self.stringency.extend(next.stringency);
@@ -887,16 +944,9 @@ impl PolicyRecord {
                 d.to_level += offset;
                 d
             }));
-        self.region_level.extend(
-            next.region_level
-                .into_iter()
-                .map(|r| r.into_iter().map(|l| l + offset).collect()),
-        );
-        self.level_rungs.extend(next.level_rungs);
-        self.level_activity.extend(next.level_activity);
-        self.level_support.extend(next.level_support);
-        self.level_stringency.extend(next.level_stringency);
-        self.level_lever_cost.extend(next.level_lever_cost);
+        let regions = next.region_level.into_iter();
+        self.region_level
+            .extend(regions.map(|r| r.into_iter().map(|l| l + offset).collect()));
         Ok(self)
     }
 }
