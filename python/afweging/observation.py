@@ -73,12 +73,18 @@ class Reporting:
         out: np.ndarray = weights / weights.sum()
         return out
 
+    def delayed(self, m: np.ndarray) -> np.ndarray:
+        """``x_t = sum_d w_d m_(t-d)``: a daily series ``m`` as reported, day by day (``m`` may
+        hold several series as columns, ``days x k``)."""
+        w = self.delay_weights()
+        out: np.ndarray = np.apply_along_axis(lambda c: np.convolve(c, w)[: len(c)], 0, np.asarray(m, dtype=float))
+        return out
+
     def expected(self, run: Run, ascertainment: Optional[np.ndarray] = None, capacity: Optional[np.ndarray] = None) -> np.ndarray:
         """``E[y_t]`` for every day of ``run``. ``ascertainment`` (per day) applies when the
         series is ascertained; ``capacity`` (per day, NaN where unknown) when it has one."""
         values = np.asarray(getattr(run, self.model), dtype=float)
-        m = values.reshape(values.shape[0], -1).sum(axis=1)
-        x = np.convolve(m, self.delay_weights())[: len(m)]
+        x = self.delayed(values.reshape(values.shape[0], -1).sum(axis=1))
         if self.ascertained:
             if ascertainment is None:
                 raise ValidationError(f"reporting of {self.model}: needs the ascertainment per day")
