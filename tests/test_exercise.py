@@ -14,8 +14,10 @@ from afweging.observation import REPORTING
 
 @pytest.fixture(scope="module")
 def played():
-    ex = Exercise(scenario="zeer_ongunstig", start="2021-09-01", step="7D", seed=3)
-    ex.play([{"national": "geen"}, {"national": "waakzaam", "VR13": "ernstig"}, {"national": "zorgelijk"}])
+    ex = af.Exercise(scenario="zeer_ongunstig", start="2021-09-01", step="7D", seed=3)
+    ernstig = af.SectorPlans.netherlands().policy("signal-values").to_dict()["trigger"]["levels"][2]["package"]
+    package = af.SectorPlans.netherlands().package(ernstig["rungs"], ernstig["general"])
+    ex.play([{"national": "geen"}, {"national": "waakzaam", "VR13": package}, {"national": "zorgelijk"}])
     return ex
 
 

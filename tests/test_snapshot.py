@@ -96,6 +96,8 @@ def test_state_needs_a_date_inside_the_run_and_its_inputs(plans):
     run = model.run(days=30)
     with pytest.raises(af.ValidationError, match="date"):
         run.state("2021-01-01")
+    with pytest.raises(af.ValidationError, match="ISO date"):
+        run.state("1 October")
     with pytest.raises(af.ValidationError, match="run.state"):
         af.Run.from_json(run.to_json()).state(10)
     with pytest.raises(af.ValidationError, match="until"):

@@ -32,6 +32,7 @@ from .valuation import Checklist, Valuation
 from .assess import Assessment, ChecklistAnswers, assess
 from .report import write_report
 from .replay import Fit, Forecast, fit
+from .exercise import Exercise
 
 __version__: str = _core.__version__
 
@@ -60,6 +61,7 @@ __all__ = [
     "write_report",
     "Run",
     "Snapshot",
+    "Exercise",
     "Scenario",
     "Timeline",
     "replay",

@@ -1,7 +1,7 @@
 """Exercise mode: a crisis team plays an epidemic week by week, deciding per safety region on
 what it could have seen, and reviews its decisions afterwards against hindsight and the triggers.
 
->>> ex = Exercise(scenario="zeer_ongunstig", start="2021-09-01", step="7D", seed=3)
+>>> ex = af.Exercise(scenario="zeer_ongunstig", start="2021-09-01", step="7D", seed=3)
 >>> seen = ex.observe()                     # reported cases, admissions, ICU: delayed and noisy
 >>> ex.decide({"national": "waakzaam", "VR13": "ernstig"}); ex.step()
 >>> review = ex.review()                     # against the hindsight-best sequence and the triggers
@@ -59,7 +59,7 @@ SHOWN = (
     ("icu_occupancy", "icu_occupancy", REPORTING["icu_occupancy"]),
 )
 
-Decisions = Mapping[str, Union[str, Mapping[str, Any]]]
+Decisions = Mapping[str, Union[str, Mapping[str, Any], Policy]]
 
 
 @dataclass(frozen=True)
@@ -204,14 +204,16 @@ class Exercise:
             national[name] = [float(v) for v in window.sum(axis=1)]
         return Seen(dates, national, regions)
 
-    def _package(self, choice: Union[str, Mapping[str, Any]], field: str) -> Dict[str, Any]:
+    def _package(self, choice: Union[str, Mapping[str, Any], Policy], field: str) -> Dict[str, Any]:
         if isinstance(choice, str):
             if choice not in self.options:
                 raise invalid(field, f"must be one of the options {', '.join(self.options)} or a package dict", choice)
             return dict(self.options[choice])
         if isinstance(choice, Mapping):
             return dict(choice)
-        raise wrong_type(field, "an option name or a package dict", choice)
+        if isinstance(choice, Policy) and "package" in choice.to_dict():
+            return dict(choice.to_dict()["package"])
+        raise wrong_type(field, "an option name, a package (SectorPlans.package) or a package dict", choice)
 
     def _policy(self, decisions: Mapping[str, Any]) -> Policy:
         default = self._package(decisions.get("national", "geen"), "decisions.national")
@@ -226,7 +228,7 @@ class Exercise:
 
     def decide(self, decisions: Decisions) -> None:
         """The packages from this step on: ``{"national": option, "VR13": option, ...}`` (an option
-        name of :attr:`options` or a package dict); regions not named follow ``national``. The
+        name of :attr:`options`, a package of :meth:`SectorPlans.package` or a package dict); regions not named follow ``national``. The
         decisions stay until decided again."""
         if not isinstance(decisions, Mapping):
             raise wrong_type("decisions", "a dict of region -> option", decisions)
@@ -238,7 +240,8 @@ class Exercise:
         seen = self.observe()
         policy = self._policy(self._decided)
         days = self.config["step"]
-        self.record.append({"date": self.date, "seen": seen.to_dict(), "decisions": dict(self._decided)})
+        decided = {k: self._package(v, k) if isinstance(v, Policy) else v for k, v in self._decided.items()}
+        self.record.append({"date": self.date, "seen": seen.to_dict(), "decisions": decided})
         self.run = self.model.run(policy, start=self._snapshot, days=days)
         self._snapshot = self.run.state(self.run.days)
         return self.observe()

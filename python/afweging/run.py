@@ -435,9 +435,10 @@ class Run:
         else:
             if self.start_date is None:
                 raise invalid("date", "needs a dated run (scenario.start_date); give a day number", str(date))
-            from .timeline import _day
-
-            day = (_day(date, "date") - _day(self.start_date, "start_date")).days  # type: ignore[arg-type]
+            try:
+                day = int((np.datetime64(date, "D") - np.datetime64(self.start_date, "D")).astype(int))
+            except ValueError:
+                raise invalid("date", "must be an ISO date (YYYY-MM-DD), a date or a day number", str(date)) from None
         before = 0 if source.start is None else source.start.day
         if not before < day <= self.days:
             raise invalid(
