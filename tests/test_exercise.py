@@ -75,6 +75,12 @@ def test_review_scores_against_hindsight_and_triggers(played):
     assert len(r["hindsight_sequence"]) == 3
 
 
+def test_a_script_of_decisions_plays_from_json(played):
+    script = json.dumps([entry["decisions"] for entry in played.record])
+    again = af.Exercise(scenario="zeer_ongunstig", start="2021-09-01", step="7D", seed=3).play(script)
+    assert again.run.to_json() == played.run.to_json()
+
+
 def test_bad_decisions_and_settings_are_refused():
     ex = Exercise(scenario="centraal", start="2021-09-01", lead_in=7)
     with pytest.raises(af.ValidationError, match="decisions.national"):
@@ -85,6 +91,8 @@ def test_bad_decisions_and_settings_are_refused():
         Exercise(step="week")
     with pytest.raises(af.ValidationError, match="review"):
         ex.review()
+    with pytest.raises(af.ValidationError, match="JSON"):
+        ex.play("[{national: geen}]")
 
 
 def test_the_widget_needs_ipywidgets_only_when_asked():

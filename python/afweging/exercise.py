@@ -246,8 +246,16 @@ class Exercise:
         self._snapshot = self.run.state(self.run.days)
         return self.observe()
 
-    def play(self, decisions: Sequence[Decisions]) -> "Exercise":
-        """Plays a script: one set of decisions per step (headless; also what :meth:`replay` does)."""
+    def play(self, decisions: Union[str, Sequence[Decisions]]) -> "Exercise":
+        """Plays a script: one set of decisions per step, as a list or as JSON text of one
+        (headless; also what :meth:`replay` does)."""
+        if isinstance(decisions, str):
+            try:
+                decisions = json.loads(decisions)
+            except ValueError:
+                raise invalid("decisions", "must be JSON of a list of decisions per step", decisions[:80]) from None
+        if not isinstance(decisions, list):
+            raise wrong_type("decisions", "a list of decisions per step", decisions)
         for d in decisions:
             self.decide(d)
             self.step()
