@@ -77,8 +77,11 @@ class Reporting:
         """``x_t = sum_d w_d m_(t-d)``: a daily series ``m`` as reported, day by day (``m`` may
         hold several series as columns, ``days x k``)."""
         w = self.delay_weights()
-        out: np.ndarray = np.apply_along_axis(lambda c: np.convolve(c, w)[: len(c)], 0, np.asarray(m, dtype=float))
-        return out
+        m = np.asarray(m, dtype=float)
+        if m.ndim == 1:
+            out: np.ndarray = np.convolve(m, w)[: len(m)]
+            return out
+        return np.stack([np.convolve(c, w)[: len(c)] for c in m.T], axis=1)
 
     def expected(self, run: Run, ascertainment: Optional[np.ndarray] = None, capacity: Optional[np.ndarray] = None) -> np.ndarray:
         """``E[y_t]`` for every day of ``run``. ``ascertainment`` (per day) applies when the
