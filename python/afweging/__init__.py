@@ -23,6 +23,7 @@ from .errors import (
 from .model import Model
 from .plans import CrashTest, Ladder, Policy, SectorPlans, stringency_index
 from .run import Run
+from ._core import Snapshot
 from .timeline import Timeline
 from .sensitivity import OneWay, one_way
 from .sweep import sweep, sweep_frame
@@ -31,6 +32,7 @@ from .valuation import Checklist, Valuation
 from .assess import Assessment, ChecklistAnswers, assess
 from .report import write_report
 from .replay import Fit, Forecast, fit
+from .exercise import Exercise
 from . import sequential
 
 # af.decision.Sequential: the sequential tree runs the model, which decision.py must not import
@@ -66,6 +68,8 @@ __all__ = [
     "report",
     "write_report",
     "Run",
+    "Snapshot",
+    "Exercise",
     "Scenario",
     "Timeline",
     "replay",

@@ -52,9 +52,31 @@ class Model:
         contact_multipliers: Optional[npt.NDArray[np.float64]] = None,
         policy: Optional[Policy] = None,
         timeline: Optional[Timeline] = None,
+        start: Optional[Snapshot] = None,
     ) -> Run: ...
+    def snapshot(
+        self,
+        days: int,
+        contact_multipliers: Optional[npt.NDArray[np.float64]] = None,
+        policy: Optional[Policy] = None,
+        timeline: Optional[Timeline] = None,
+        start: Optional[Snapshot] = None,
+    ) -> Snapshot: ...
     def parameters(self) -> Dict[str, Any]: ...
     def __reduce__(self) -> Tuple[Any, Tuple[Calibration, Scenario]]: ...
+
+@final
+class Snapshot:
+    @staticmethod
+    def from_json(text: str) -> Snapshot: ...
+    def to_json(self) -> str: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]: ...
+    @property
+    def day(self) -> int: ...
+    @property
+    def date(self) -> Optional[str]: ...
+    @property
+    def policy_name(self) -> Optional[str]: ...
 
 @final
 class Run:
@@ -290,6 +312,7 @@ def assess(
 
 # Batches of runs on the engine's grid (src/python/grid.rs), used by afweging.assess and afweging.sensitivity.
 __all__ += ["run_batch", "one_way"]
+__all__ += ["Snapshot"]
 
 def run_batch(
     jobs: List[Tuple[Model, Optional[Policy]]],

@@ -68,12 +68,21 @@ class Reporting:
         per delay, as the fit asks for them at every evaluation of the posterior."""
         return _delay_weights(self.delay_mean, self.delay_sd)
 
+    def delayed(self, m: np.ndarray) -> np.ndarray:
+        """``x_t = sum_d w_d m_(t-d)``: a daily series ``m`` as reported, day by day (``m`` may
+        hold several series as columns, ``days x k``)."""
+        w = self.delay_weights()
+        m = np.asarray(m, dtype=float)
+        if m.ndim == 1:
+            out: np.ndarray = np.convolve(m, w)[: len(m)]
+            return out
+        return np.stack([np.convolve(c, w)[: len(c)] for c in m.T], axis=1)
+
     def expected(self, run: Run, ascertainment: Optional[np.ndarray] = None, capacity: Optional[np.ndarray] = None) -> np.ndarray:
         """``E[y_t]`` for every day of ``run``. ``ascertainment`` (per day) applies when the
         series is ascertained; ``capacity`` (per day, NaN where unknown) when it has one."""
         values = np.asarray(getattr(run, self.model), dtype=float)
-        m = values.reshape(values.shape[0], -1).sum(axis=1)
-        x = np.convolve(m, self.delay_weights())[: len(m)]
+        x = self.delayed(values.reshape(values.shape[0], -1).sum(axis=1))
         if self.ascertained:
             if ascertainment is None:
                 raise ValidationError(f"reporting of {self.model}: needs the ascertainment per day")

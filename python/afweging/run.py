@@ -4,7 +4,8 @@ pandas / named-dimension xarray views."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+import datetime as _dt
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple, Union
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from . import plot as _plot
 from ._core import __version__
 from ._display import esc, num, sparkline, table
 from ._optional import require as _require
-from .errors import NotAvailableError
+from .errors import NotAvailableError, invalid
 from .impacts import Impacts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,15 +28,26 @@ INDICATORS: List[Tuple[str, str, str]] = [tuple(x) for x in _core.daily_series()
 SUMMARY_UNITS: Dict[str, str] = dict(_core.run_summary())
 
 
+class Source(NamedTuple):
+    """How a run was made (by :meth:`Model.run`), so that :meth:`Run.state` can take it again."""
+
+    model: Any
+    policy: Any
+    timeline: Any
+    contact_multipliers: Optional[np.ndarray]
+    start: Optional[_core.Snapshot]
+
+
 class Run:
     """A simulated course of the epidemic. Day ``d`` covers ``[d, d + 1)``; flows are totals over
     the day, occupancies are taken at its end. Arrays are ``days x age bands`` unless stated."""
 
-    __slots__ = ("_inner", "scenario_name", "_records")
+    __slots__ = ("_inner", "scenario_name", "_records", "_source")
 
-    def __init__(self, inner: _core.Run, scenario_name: str = "") -> None:
+    def __init__(self, inner: _core.Run, scenario_name: str = "", source: Optional[Source] = None) -> None:
         self._inner = inner
         self.scenario_name = scenario_name
+        self._source = source
         # Parsed policy and behaviour records, by kind: a run never changes, so each is read once.
         self._records: Dict[str, Any] = {}
 
@@ -401,6 +413,47 @@ class Run:
         if kind not in _plot.KINDS:
             raise ValueError(f"kind: must be one of {', '.join(_plot.KINDS)}, got {kind!r}")
         return getattr(_plot, kind)(self, ax=ax)
+
+    def state(self, date: Union[str, _dt.date, int]) -> _core.Snapshot:
+        """A :class:`Snapshot` of everything the run carries at the start of ``date`` (ISO text or a
+        date of a dated run, or a day number): the epidemic's compartments per group, behaviour,
+        the policy's levels, counters and pending decisions, preparedness orders, the signal
+        windows the triggers read and the record so far. ``model.run(start=snapshot, ...)``
+        continues from it. The snapshot is taken by running the same inputs again up to the date
+        (the engine is deterministic), so a run read back from JSON, which does not know its
+        inputs, cannot give one."""
+        source = self._source
+        if source is None:
+            raise invalid(
+                "run.state",
+                "needs a run made by Model.run in this session (a run read back from JSON does not "
+                "know its model and measures)",
+                str(date),
+            )
+        if isinstance(date, (int, np.integer)) and not isinstance(date, bool):
+            day = int(date)
+        else:
+            if self.start_date is None:
+                raise invalid("date", "needs a dated run (scenario.start_date); give a day number", str(date))
+            try:
+                day = int((np.datetime64(date, "D") - np.datetime64(self.start_date, "D")).astype(int))
+            except ValueError:
+                raise invalid("date", "must be an ISO date (YYYY-MM-DD), a date or a day number", str(date)) from None
+        before = 0 if source.start is None else source.start.day
+        if not before < day <= self.days:
+            raise invalid(
+                "date",
+                f"must fall after day {before} (the run's first simulated day) and at most {self.days} "
+                "days after its start",
+                str(date),
+            )
+        multipliers = source.contact_multipliers
+        if multipliers is not None:
+            multipliers = np.ascontiguousarray(multipliers[: day - before])
+        policy = None if source.policy is None else source.policy._inner
+        timeline = None if source.timeline is None else source.timeline._inner
+        snapshot: _core.Snapshot = source.model._inner.snapshot(day, multipliers, policy, timeline, source.start)
+        return snapshot
 
     def to_json(self) -> str:
         return self._inner.to_json()

@@ -529,29 +529,74 @@ impl Model {
         }
     }
 
-    /// Runs `days` days; `control(day, state, modifiers)` sets the contact modifiers for the day
-    /// given the state at its start (group-major, see [`crate::epidemic::compartments`]); they stay as they
-    /// were the day before unless changed. This is the hook through which measures and behaviour act.
+    /// Runs `days` days from the state at day 0 ([`Model::continue_from`] from nothing).
     pub fn simulate(&self, days: usize, control: &mut Control<'_>) -> Result<Trajectory> {
+        let mut given = self.no_doses();
+        self.continue_from(self.day_zero(), &mut given, days, control)
+    }
+
+    /// The record of a run before its first day: the state at day 0 alone.
+    pub fn day_zero(&self) -> Trajectory {
+        let mut t = Trajectory::new(self, 0);
+        t.set_states(self.initial_state());
+        t
+    }
+
+    /// Doses given so far per campaign and group, at day 0: none.
+    pub fn no_doses(&self) -> Vec<Vec<f64>> {
+        vec![vec![0.0; self.groups]; self.scenario.campaigns.len()]
+    }
+
+    /// Continues the run recorded in `prefix` (its days `0..start`, [`Model::day_zero`] before the
+    /// first) up to `days` days in all, with `given` the doses given so far per
+    /// campaign and group (campaign uptake counts them). `control(day, state, modifiers)` sets
+    /// the contact modifiers for the day given the state at its start (group-major, see
+    /// [`crate::epidemic::compartments`]); they stay as they were the day before unless changed.
+    /// This is the hook through which measures and behaviour act. The uninterrupted run is the
+    /// continuation of the empty prefix, so a run continued from any day equals it bit for bit.
+    pub fn continue_from(
+        &self,
+        prefix: Trajectory,
+        given: &mut [Vec<f64>],
+        days: usize,
+        control: &mut Control<'_>,
+    ) -> Result<Trajectory> {
         check_days(days)?;
-        let y = self.initial_state();
-        let len = y.len();
+        let start = prefix.days();
+        if prefix.states.shape()[0] != start + 1 {
+            return Err(Error::field(
+                "run.states".into(),
+                format!(
+                    "must hold {} states (one per day and one to start)",
+                    start + 1
+                ),
+                format!("{}", prefix.states.shape()[0]),
+            ));
+        }
+        if start > days {
+            return Err(Error::field(
+                "days".into(),
+                format!("must be at least the {start} days already simulated"),
+                days.to_string(),
+            ));
+        }
+        let len = self.groups * SLOTS;
         let mut trajectory = Trajectory::new(self, days);
         let mut states = Vec::with_capacity((days + 1) * len);
-        states.extend_from_slice(&y);
+        trajectory.take_prefix(&prefix);
+        states.extend(prefix.states.iter());
         let mut scratch = Scratch::new(self);
         let layout = scratch.layout;
         // The state as the solver holds it (see `crate::epidemic::layout`); the states of the trajectory
         // are copies in group-major order.
         let mut z = vec![0.0; layout.len()];
-        layout.load(&y, &mut z);
+        layout.load(&states[start * len..], &mut z);
         let mut rk = Rk4::new(z.len());
-        let mut given = vec![vec![0.0; self.groups]; self.scenario.campaigns.len()];
         let mut doses = vec![0.0; self.groups];
         let h = 1.0 / self.steps_per_day as f64;
         let mut m = vec![DayEffects::none(self.ages); self.regions()];
         let mut mean = [0.0; 4];
-        for day in 0..days {
+        for day in start..days {
             // A day takes at most milliseconds (a regional one included): Ctrl-C is seen at once.
             crate::limits::check_cancelled()?;
             control(day, &states[day * len..], &mut m);
@@ -559,7 +604,7 @@ impl Model {
             self.prepare_care(day, &m[0].care, &mut scratch);
             scratch.transmission = self.scenario.transmission_on(day);
             scratch.season_at = f64::NAN;
-            self.vaccinate(day, &m, &layout, &mut z, &mut given, &mut doses);
+            self.vaccinate(day, &m, &layout, &mut z, given, &mut doses);
             self.import(day, &layout, &mut z);
             let mut derivative =
                 |t: f64, z: &[f64], dz: &mut [f64]| self.derivative(t, z, &mut scratch, dz);

@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 /// Signal values in [`Signal::ALL`] order.
 pub type Signals = [f64; 6];
 
+/// What a [`SignalReader`] remembers of earlier days: the cumulative admissions (ward and ICU)
+/// it read last, and the admissions of up to the last 7 days (persons/day).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReaderMemory {
+    pub last: Option<(f64, f64)>,
+    pub admissions: Vec<(f64, f64)>,
+}
+
 /// Reads the signals of one population, keeping the last 7 days of admissions.
 pub struct SignalReader {
     groups: usize,
@@ -63,6 +72,20 @@ impl SignalReader {
         (national, regional)
     }
 
+    /// What the reader remembers, for a snapshot ([`crate::run::Snapshot`]).
+    pub fn memory(&self) -> ReaderMemory {
+        ReaderMemory {
+            last: self.last,
+            admissions: self.admissions.iter().copied().collect(),
+        }
+    }
+
+    /// Takes up where a reader with `memory` left off (checked by [`ReaderMemory::check`]).
+    pub fn restore(&mut self, memory: &ReaderMemory) {
+        self.last = memory.last;
+        self.admissions = memory.admissions.iter().copied().collect();
+    }
+
     /// The signals from the state at the start of a day (admissions: mean over the days seen, at
     /// most the last 7).
     pub fn read(&mut self, y: &[f64]) -> Signals {
@@ -90,6 +113,27 @@ impl SignalReader {
             icu / self.icu_capacity,
             (total(c::H) + total(c::H_POST)) / self.hospital_capacity,
         ]
+    }
+}
+
+impl ReaderMemory {
+    /// At most 7 days of admissions, finite numbers, and none without a last reading.
+    pub fn check(
+        &self,
+        field: impl std::fmt::Display + Copy,
+        c: &mut crate::inputs::validate::Checker,
+    ) {
+        if self.admissions.len() > 7 || (self.last.is_none() && !self.admissions.is_empty()) {
+            c.fail(
+                format_args!("{field}.admissions"),
+                "must hold at most 7 days, and none before a first reading",
+                format!("{} days", self.admissions.len()),
+            );
+        }
+        let numbers = self.last.iter().chain(&self.admissions);
+        if let Some(bad) = numbers.flat_map(|&(a, b)| [a, b]).find(|x| !x.is_finite()) {
+            c.fail(field, "every number must be finite", bad.to_string());
+        }
     }
 }
 

@@ -122,6 +122,17 @@ impl Trajectory {
             .expect("one state of groups x SLOTS per day and one to start");
     }
 
+    /// Takes the daily records of the first days of a run (those of `prefix`).
+    pub(crate) fn take_prefix(&mut self, prefix: &Trajectory) {
+        let days = prefix.days();
+        self.vaccinations
+            .slice_mut(s![..days, ..])
+            .assign(&prefix.vaccinations);
+        self.multipliers
+            .slice_mut(s![..days, ..])
+            .assign(&prefix.multipliers);
+    }
+
     pub(crate) fn record_day(&mut self, day: usize, doses: &[f64], m: &Multipliers) {
         self.vaccinations
             .row_mut(day)

@@ -161,6 +161,43 @@ fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// What the population's response carries from one day to the next: fatigue per age band and
+/// perceived risk (compliance, support and voluntary distancing follow from them each day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviourMemory {
+    pub fatigue: Vec<f64>,
+    pub risk: f64,
+}
+
+impl BehaviourMemory {
+    /// One fatigue per age band, fatigue and risk within 0-1.
+    pub fn check(&self, ages: usize, c: &mut Checker) {
+        c.length(
+            "snapshot.behaviour.fatigue",
+            self.fatigue.len(),
+            ages,
+            "age band",
+        );
+        for (i, &f) in self.fatigue.iter().enumerate() {
+            if !(0.0..=1.0).contains(&f) {
+                c.fail(
+                    format_args!("snapshot.behaviour.fatigue[{i}]"),
+                    "must be within 0-1",
+                    f.to_string(),
+                );
+            }
+        }
+        if !(0.0..=1.0).contains(&self.risk) {
+            c.fail(
+                "snapshot.behaviour.risk",
+                "must be within 0-1",
+                self.risk.to_string(),
+            );
+        }
+    }
+}
+
 /// The behavioural state during a run. Fatigue, perceived risk and voluntary distancing are
 /// national; compliance and support differ between regions only through the behavioural levers in
 /// force there (`[region][age band]`; one region for the national model).
@@ -399,6 +436,21 @@ impl<'a> Response<'a> {
         };
         record.rested_effectiveness.push(any_measure.then(rested));
         record.compliance.push(compliance);
+    }
+
+    /// What the response carries to the next day, for a snapshot.
+    pub fn memory(&self) -> BehaviourMemory {
+        BehaviourMemory {
+            fatigue: self.state.fatigue.clone(),
+            risk: self.state.risk,
+        }
+    }
+
+    /// Takes up where a response with `memory` and `record` (the days so far) left off.
+    pub fn resume(&mut self, memory: &BehaviourMemory, record: BehaviourRecord) {
+        self.state.fatigue.clone_from(&memory.fatigue);
+        self.state.risk = memory.risk;
+        self.record = record;
     }
 
     pub fn finish(self) -> BehaviourRecord {

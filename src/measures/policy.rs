@@ -345,13 +345,16 @@ impl PolicyRecord {
     }
 }
 
-/// The decision state of one controller (the nation, or one region).
-#[derive(Debug, Clone, Default)]
-struct Controller {
-    level: usize,
+/// The decision state of one controller (the nation, or one region): the level in force (counted
+/// from the day's first level under a timeline), the day it took effect, and a decision taken but
+/// not yet in force.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Controller {
+    pub level: usize,
     /// Day the current level took effect.
-    since: usize,
-    pending: Option<Decision>,
+    pub since: usize,
+    pub pending: Option<Decision>,
 }
 
 impl Controller {
@@ -737,6 +740,208 @@ impl<'a> Governor<'a> {
     /// What the policy did, and what its preparedness levers did.
     pub fn finish(self) -> (PolicyRecord, Option<PreparednessRecord>) {
         (self.record, self.schedule.map(Schedule::finish))
+    }
+
+    /// What the governor carries to the next day, for a snapshot: its controllers and, per
+    /// preparedness lever (by name), the day it was ordered.
+    pub fn memory(&self) -> GovernorMemory {
+        GovernorMemory {
+            first_level: 0,
+            controllers: self.controllers.clone(),
+            ordered: self
+                .schedule
+                .as_ref()
+                .map(|s| self.prep_names.iter().cloned().zip(s.since()).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Takes up from a snapshot at the start of day `day`. Preparedness levers it shares with the
+    /// snapshot's policy (by name) keep the day they were ordered. Under the `same` policy its
+    /// controllers go on where they were, and with `records` (the days so far, all under this
+    /// policy) so does its record, so that the run is the uninterrupted one; under another policy
+    /// the controllers start from their initial levels.
+    pub fn resume(
+        &mut self,
+        day: usize,
+        memory: &GovernorMemory,
+        same: bool,
+        records: Option<(PolicyRecord, Option<PreparednessRecord>)>,
+    ) -> crate::error::Result<()> {
+        let mut c = Checker::new();
+        if let Some(schedule) = self.schedule.as_mut() {
+            for (name, since) in &memory.ordered {
+                if since.is_some_and(|s| s >= day) {
+                    c.fail(
+                        format_args!("snapshot.measures.governor.ordered.{name}"),
+                        format!("must be before the snapshot's day {day}"),
+                        format!("{since:?}"),
+                    );
+                }
+                if let Some(i) = self.prep_names.iter().position(|n| n == name) {
+                    schedule.order(i, *since);
+                }
+            }
+        }
+        if !same {
+            return c.finish();
+        }
+        let levels = self.record.levels.len();
+        // Under a timeline a controller's level is counted from the day's first level.
+        let per_entry = levels - self.day_offset.iter().max().copied().unwrap_or(0);
+        if c.length(
+            "snapshot.measures.governor.controllers",
+            memory.controllers.len(),
+            self.controllers.len(),
+            "controller",
+        ) {
+            for (i, k) in memory.controllers.iter().enumerate() {
+                let top = k
+                    .pending
+                    .as_ref()
+                    .map_or(k.level, |p| p.to_level.max(k.level));
+                let late = k.pending.as_ref().is_some_and(|p| p.day_effective < day);
+                if top >= per_entry || k.since >= day || late {
+                    c.fail(format_args!("snapshot.measures.governor.controllers[{i}]"), format!("must name one of the {per_entry} levels, a day before the snapshot's ({day}) and no decision overdue"), format!("{k:?}"));
+                }
+            }
+        }
+        let Some((record, prep)) = records else {
+            c.finish()?;
+            self.controllers.clone_from(&memory.controllers);
+            return Ok(());
+        };
+        if record.levels.len() > levels
+            || record.levels[..] != self.record.levels[..record.levels.len()]
+        {
+            c.fail(
+                "snapshot.run.policy.levels",
+                "must be those of the policy the snapshot continues",
+                format!("{:?}", record.levels),
+            );
+        }
+        let prep_names: Vec<&str> = prep
+            .iter()
+            .flat_map(|p| p.levers.iter().map(|l| l.name.as_str()))
+            .collect();
+        let own: Vec<&str> = self.prep_names.iter().map(String::as_str).collect();
+        if prep_names.len() > own.len() || prep_names[..] != own[..prep_names.len()] {
+            c.fail(
+                "snapshot.run.preparedness.levers",
+                "must be those of the policy the snapshot continues",
+                format!("{prep_names:?}"),
+            );
+        }
+        c.finish()?;
+        self.controllers.clone_from(&memory.controllers);
+        let PolicyRecord {
+            level,
+            rungs,
+            stringency,
+            decisions,
+            region_level,
+            ..
+        } = record;
+        self.record.level = level;
+        self.record.rungs = rungs;
+        self.record.stringency = stringency;
+        self.record.decisions = decisions;
+        self.record.region_level = region_level;
+        if let (Some(schedule), Some(prep)) = (self.schedule.as_mut(), prep) {
+            schedule.resume(prep);
+        }
+        Ok(())
+    }
+}
+
+/// What a [`Governor`] carries from one day to the next ([`Governor::memory`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernorMemory {
+    pub controllers: Vec<Controller>,
+    /// Where this policy's levels start in the run's record (after the levels of earlier
+    /// policies, [`PolicyRecord::then`]; 0 when it governed the run from day 0).
+    #[serde(default)]
+    pub first_level: usize,
+    /// Per preparedness lever the policy names: the day it was ordered, while it is.
+    pub ordered: Vec<(String, Option<usize>)>,
+}
+
+impl PolicyRecord {
+    /// The record of a run whose policy changed after the days of `self`: its days, then those of
+    /// `next`, whose levels are numbered after this record's own (and named with `from`, the day
+    /// or date the change took effect). The sectors must be the same.
+    pub fn then(mut self, next: PolicyRecord, from: &str) -> crate::error::Result<PolicyRecord> {
+        let offset = self.levels.len();
+        self.name = format!("{}, from {from} {}", self.name, next.name);
+        let named = next.levels.iter().map(|l| format!("from {from}: {l}"));
+        self.levels.extend(named);
+        self.general.extend(next.general.iter().cloned());
+        self.level_rungs.extend(next.level_rungs.iter().cloned());
+        self.level_activity
+            .extend(next.level_activity.iter().cloned());
+        self.level_support
+            .extend(next.level_support.iter().cloned());
+        self.level_stringency.extend(&next.level_stringency);
+        self.level_lever_cost.extend(&next.level_lever_cost);
+        self.extend_at(next, offset)
+    }
+
+    /// A record of `days` days without measures, for the part of a run without a policy: one
+    /// level, every sector on rung 0 with all its activity, stringency 0, no levers (the sectors
+    /// are this record's; `regions`: the run's regions, 0 for the national model).
+    pub fn idle(&self, days: usize, regions: usize) -> PolicyRecord {
+        let sectors = self.sectors.len();
+        PolicyRecord {
+            name: "no measures".into(),
+            sectors: self.sectors.clone(),
+            levels: vec!["no measures".into()],
+            general: vec![Vec::new()],
+            level: vec![0; days],
+            rungs: vec![vec![0; sectors]; days],
+            stringency: vec![0.0; days],
+            decisions: Vec::new(),
+            region_level: if regions > 0 {
+                vec![vec![0; regions]; days]
+            } else {
+                Vec::new()
+            },
+            level_rungs: vec![vec![0; sectors]],
+            level_activity: vec![vec![1.0; sectors]],
+            level_support: vec![Vec::new()],
+            level_stringency: vec![0.0],
+            level_lever_cost: vec![0.0],
+            sector_parts: self.sector_parts.clone(),
+        }
+    }
+
+    /// The record of a run that goes on under a policy whose levels this record holds from
+    /// `offset` on: its days, then those of `next` (a record of that policy alone).
+    pub fn extend_at(
+        mut self,
+        next: PolicyRecord,
+        offset: usize,
+    ) -> crate::error::Result<PolicyRecord> {
+        if next.sectors != self.sectors || offset + next.levels.len() > self.levels.len() {
+            return Err(crate::error::Error::field(
+                "policy".into(),
+                "must be made from sector plans with the snapshot's sectors".into(),
+                format!("{:?}", next.sectors),
+            ));
+        }
+        self.level.extend(next.level.iter().map(|l| l + offset));
+        self.rungs.extend(next.rungs);
+        self.stringency.extend(next.stringency);
+        self.decisions
+            .extend(next.decisions.into_iter().map(|mut d| {
+                d.from_level += offset;
+                d.to_level += offset;
+                d
+            }));
+        let regions = next.region_level.into_iter();
+        self.region_level
+            .extend(regions.map(|r| r.into_iter().map(|l| l + offset).collect()));
+        Ok(self)
     }
 }
 

@@ -303,6 +303,69 @@ impl PreparednessRecord {
 }
 
 impl PreparednessRecord {
+    /// The record of a run whose policy changed after the days of `before` (`days_before` of
+    /// them; `None`: no levers then), followed by `after` (`None`: no levers from then on): the
+    /// levers of both, merged by name, off on the days their policy did not name them.
+    pub fn then(
+        before: Option<PreparednessRecord>,
+        after: Option<PreparednessRecord>,
+        days_before: usize,
+        days_after: usize,
+    ) -> Option<PreparednessRecord> {
+        let idle = |r: &PreparednessRecord, days: usize| PreparednessRecord {
+            levers: Vec::new(),
+            state: vec![Vec::new(); days],
+            icu_capacity: vec![r.calibrated_icu; days],
+            hospital_capacity: vec![r.calibrated_hospital; days],
+            icu_step: vec![None; days],
+            ward_step: vec![None; days],
+            orders: Vec::new(),
+            ..r.clone()
+        };
+        let (mut out, next) = match (before, after) {
+            (None, None) => return None,
+            (Some(b), None) => {
+                let idle = idle(&b, days_after);
+                (b, idle)
+            }
+            (None, Some(a)) => (idle(&a, days_before), a),
+            (Some(b), Some(a)) => (b, a),
+        };
+        // Where each of `next`'s levers goes in the merged list.
+        let mut at = Vec::with_capacity(next.levers.len());
+        for (lever, orders) in next.levers.iter().zip(&next.orders) {
+            match out.levers.iter().position(|l| l.name == lever.name) {
+                Some(i) => {
+                    out.orders[i] += orders;
+                    at.push(i);
+                }
+                None => {
+                    out.levers.push(lever.clone());
+                    out.orders.push(*orders);
+                    at.push(out.levers.len() - 1);
+                }
+            }
+        }
+        let n = out.levers.len();
+        for row in &mut out.state {
+            row.resize(n, OFF);
+        }
+        for row in next.state {
+            let mut merged = vec![OFF; n];
+            for (&i, s) in at.iter().zip(row) {
+                merged[i] = s;
+            }
+            out.state.push(merged);
+        }
+        out.icu_capacity.extend(next.icu_capacity);
+        out.hospital_capacity.extend(next.hospital_capacity);
+        out.icu_step
+            .extend(next.icu_step.into_iter().map(|s| s.map(|i| at[i])));
+        out.ward_step
+            .extend(next.ward_step.into_iter().map(|s| s.map(|i| at[i])));
+        Some(out)
+    }
+
     /// Checks a record read back from JSON: one entry per day and per lever, steps that name a
     /// lever, finite capacities.
     pub fn check(&self, days: usize, c: &mut Checker) {
@@ -505,6 +568,33 @@ impl Schedule {
 
     pub fn finish(self) -> PreparednessRecord {
         self.record
+    }
+
+    /// Per lever, the day it was ordered while it is ([`Schedule::order`] sets it).
+    pub fn since(&self) -> Vec<Option<usize>> {
+        self.since.clone()
+    }
+
+    /// Marks lever `i` as ordered on day `since` (or not ordered), for a run continued from a
+    /// snapshot: its lead time counts from then.
+    pub fn order(&mut self, i: usize, since: Option<usize>) {
+        self.since[i] = since;
+    }
+
+    /// Takes the record of the days so far (`prefix`, whose levers are the first of this
+    /// schedule's, as checked by the caller); levers it does not name were off.
+    pub fn resume(&mut self, prefix: PreparednessRecord) {
+        let n = self.record.levers.len();
+        let r = &mut self.record;
+        r.state = prefix.state;
+        for row in &mut r.state {
+            row.resize(n, OFF);
+        }
+        r.icu_capacity = prefix.icu_capacity;
+        r.hospital_capacity = prefix.hospital_capacity;
+        r.icu_step = prefix.icu_step;
+        r.ward_step = prefix.ward_step;
+        r.orders[..prefix.orders.len()].copy_from_slice(&prefix.orders);
     }
 }
 

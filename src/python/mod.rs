@@ -16,12 +16,14 @@ use crate::epidemic::compartments as c;
 use crate::error::Error;
 use crate::measures::plans::{Package, SectorPlans};
 use crate::measures::policy::Policy;
+use crate::run::{continue_run, Measures, Snapshot};
 use crate::{Calibration, Model, Multipliers, Scenario};
 
 mod assess;
 mod decision;
 mod grid;
 mod sequential;
+mod snapshot;
 mod timeline;
 
 /// The extension's allocator: sweeps allocate per run on every thread, where mimalloc is faster
@@ -229,7 +231,7 @@ impl PyModel {
     /// community). The GIL is released while the engine runs.
     /// With a timeline (on a dated scenario) the package in force follows the dates, combined
     /// with the policy if one is given (per sector the stricter rung).
-    #[pyo3(signature = (days, contact_multipliers=None, policy=None, timeline=None))]
+    #[pyo3(signature = (days, contact_multipliers=None, policy=None, timeline=None, start=None))]
     fn run(
         &self,
         py: Python<'_>,
@@ -237,80 +239,35 @@ impl PyModel {
         contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
         policy: Option<&PyPolicy>,
         timeline: Option<&timeline::PyTimeline>,
+        start: Option<&snapshot::PySnapshot>,
     ) -> PyResult<PyRun> {
-        let days: usize = whole(
-            days,
-            "days",
-            &format!("between 1 and {}", crate::epidemic::model::MAX_DAYS),
-        )?;
-        let schedule: Option<Vec<Multipliers>> = match contact_multipliers {
-            None => None,
-            Some(array) => {
-                let view = array.as_array();
-                if view.shape() != [days, 4] {
-                    return Err(Error::field(
-                        "contact_multipliers".into(),
-                        format!("must have shape ({days}, 4): days x settings (home, school, work, community)"),
-                        format!("shape {:?}", view.shape()),
-                    )
-                    .into());
-                }
-                Some(
-                    view.rows()
-                        .into_iter()
-                        .map(|r| [r[0], r[1], r[2], r[3]])
-                        .collect(),
-                )
-            }
-        };
-        if let Some(tl) = timeline {
-            if schedule.is_some() {
-                return Err(Error::field(
-                    "contact_multipliers".into(),
-                    "cannot be combined with a timeline (the timeline sets the contacts)".into(),
-                    String::new(),
-                )
-                .into());
-            }
-            if policy.is_some_and(|p| p.plans != tl.plans) {
-                return Err(Error::field(
-                    "timeline".into(),
-                    "was checked against other sector plans than the policy's; make both from \
-                     the same SectorPlans"
-                        .into(),
-                    String::new(),
-                )
-                .into());
-            }
-            let model = &self.inner;
-            let region_days = days.saturating_mul(model.regions().max(1));
-            let result = grid::run_detached(py, region_days, |_watch| {
-                let (plans, p) = match policy {
-                    Some(p) => (&p.plans, Some(&p.policy)),
-                    None => (&tl.plans, None),
-                };
-                crate::run::with_timeline(model, plans, &tl.timeline, p, days)
-                    .and_then(|run| crate::impacts::outcome(model.calibration(), run))
-            });
-            return Ok(PyRun { inner: result? });
-        }
         let model = &self.inner;
-        let region_days = days.saturating_mul(model.regions().max(1));
-        let result = grid::run_detached(py, region_days, |_watch| {
-            match (&schedule, policy) {
-                (Some(_), Some(_)) => Err(Error::Validation(vec![crate::FieldError {
-                    field: "contact_multipliers".into(),
-                    message: "cannot be combined with a policy (the policy sets the contacts)"
-                        .into(),
-                    value: String::new(),
-                }])),
-                (None, None) => model.run(days),
-                (Some(s), None) => model.run_with_multipliers(s),
-                (None, Some(p)) => crate::run::with_policy(model, &p.plans, &p.policy, days),
-            }
-            .and_then(|run| crate::impacts::outcome(model.calibration(), run))
-        });
-        Ok(PyRun { inner: result? })
+        let inner = self.advance(
+            py,
+            days,
+            contact_multipliers,
+            policy,
+            timeline,
+            start,
+            |end| crate::impacts::outcome(model.calibration(), end.run),
+        )?;
+        Ok(PyRun { inner })
+    }
+
+    /// The snapshot at the start of day `days` of the run that `run` would make with the same
+    /// arguments (`days` days in all, those of `start` included).
+    #[pyo3(signature = (days, contact_multipliers=None, policy=None, timeline=None, start=None))]
+    fn snapshot(
+        &self,
+        py: Python<'_>,
+        days: &Bound<'_, PyAny>,
+        contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
+        policy: Option<&PyPolicy>,
+        timeline: Option<&timeline::PyTimeline>,
+        start: Option<&snapshot::PySnapshot>,
+    ) -> PyResult<snapshot::PySnapshot> {
+        let inner = self.advance(py, days, contact_multipliers, policy, timeline, start, Ok)?;
+        Ok(snapshot::PySnapshot { inner })
     }
 
     /// The prepared rates and matrices, for inspection and for independent re-implementations.
@@ -363,6 +320,100 @@ impl PyModel {
             },
         );
         (slf.get_type(), args).into_pyobject(py)
+    }
+}
+
+impl PyModel {
+    /// Runs from `start` (day 0 without) until `days` days in all under the measures given: the
+    /// policy, the timeline, both, or contact multipliers for the days to simulate; with none of
+    /// them a continuation keeps the snapshot's measures. The GIL is released while the engine
+    /// runs, and `finish` makes what is asked of the snapshot at the end.
+    #[allow(clippy::too_many_arguments)]
+    fn advance<T: Send>(
+        &self,
+        py: Python<'_>,
+        days: &Bound<'_, PyAny>,
+        contact_multipliers: Option<PyReadonlyArray2<'_, f64>>,
+        policy: Option<&PyPolicy>,
+        timeline: Option<&timeline::PyTimeline>,
+        start: Option<&snapshot::PySnapshot>,
+        finish: impl FnOnce(Snapshot) -> crate::Result<T> + Send,
+    ) -> PyResult<T> {
+        let days: usize = whole(
+            days,
+            "days",
+            &format!("between 1 and {}", crate::epidemic::model::MAX_DAYS),
+        )?;
+        let model = &self.inner;
+        let from = start.map_or(0, |s| s.inner.day());
+        if let Some(s) = start {
+            s.inner.check(Some(model))?;
+        }
+        let schedule: Option<Vec<Multipliers>> = match contact_multipliers {
+            None => None,
+            Some(array) => {
+                let view = array.as_array();
+                let rows = days.saturating_sub(from);
+                if view.shape() != [rows, 4] {
+                    return Err(Error::field(
+                        "contact_multipliers".into(),
+                        format!("must have shape ({rows}, 4): days to simulate x settings (home, school, work, community)"),
+                        format!("shape {:?}", view.shape()),
+                    )
+                    .into());
+                }
+                Some(
+                    view.rows()
+                        .into_iter()
+                        .map(|r| [r[0], r[1], r[2], r[3]])
+                        .collect(),
+                )
+            }
+        };
+        let refuse = |message: &str| -> PyResult<()> {
+            Err(Error::field("contact_multipliers".into(), message.into(), String::new()).into())
+        };
+        if schedule.is_some() && timeline.is_some() {
+            refuse("cannot be combined with a timeline (the timeline sets the contacts)")?;
+        }
+        if schedule.is_some() && policy.is_some() {
+            refuse("cannot be combined with a policy (the policy sets the contacts)")?;
+        }
+        if let (Some(tl), Some(p)) = (timeline, policy) {
+            if p.plans != tl.plans {
+                return Err(Error::field(
+                    "timeline".into(),
+                    "was checked against other sector plans than the policy's; make both from \
+                     the same SectorPlans"
+                        .into(),
+                    String::new(),
+                )
+                .into());
+            }
+        }
+        let kept = start.and_then(|s| s.inner.measures.as_ref());
+        let measures = match (&schedule, policy, timeline, kept) {
+            (Some(s), _, _, _) => Measures::Multipliers(s),
+            (None, None, None, Some(g)) => Measures::Governed {
+                plans: &g.plans,
+                policy: g.policy.as_ref(),
+                timeline: g.timeline.as_ref(),
+            },
+            (None, None, None, None) => Measures::None,
+            (None, p, t, _) => Measures::Governed {
+                plans: p.map_or_else(|| &t.expect("a timeline").plans, |p| &p.plans),
+                policy: p.map(|p| &p.policy),
+                timeline: t.map(|t| &t.timeline),
+            },
+        };
+        let begin = match start {
+            Some(s) => s.inner.clone(),
+            None => Snapshot::start(model),
+        };
+        let region_days = (days - from.min(days)).saturating_mul(model.regions().max(1));
+        grid::run_detached(py, region_days, |_watch| {
+            finish(continue_run(model, begin, days, measures)?)
+        })
     }
 }
 
@@ -758,6 +809,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sweep::register(m)?;
     catalogue::register(m)?;
     timeline::register(m)?;
+    snapshot::register(m)?;
     grid::register(m)?;
     sequential::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
