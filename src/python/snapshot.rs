@@ -8,6 +8,8 @@ use afweging_macros::guard_panics;
 
 use crate::run::Snapshot;
 
+/// The state of a run at the start of a day: everything the closed loop carries to the next day
+/// (the record so far, doses, signal windows, behaviour, controllers, preparedness levers).
 #[pyclass(module = "afweging._core", name = "Snapshot", frozen)]
 pub struct PySnapshot {
     pub(super) inner: Snapshot,
