@@ -11,6 +11,11 @@ const DAYS: usize = 150;
 
 /// Every sector on its lowest rung, except `closed` (sector, rung).
 fn package(closed: &[(&str, usize)]) -> Package {
+    package_with(closed, &[])
+}
+
+/// As [`package`], with general measures.
+fn package_with(closed: &[(&str, usize)], general: &[&str]) -> Package {
     Package {
         rungs: SectorPlans::netherlands()
             .sectors
@@ -20,17 +25,21 @@ fn package(closed: &[(&str, usize)]) -> Package {
                 (s.name.clone(), r)
             })
             .collect(),
-        general: Vec::new(),
+        general: general.iter().map(|g| g.to_string()).collect(),
     }
 }
 
 /// The impacts of `package(closed)` under the central scenario without behaviour (so the
 /// package alone is in force).
 fn run_with(cal: &Calibration, closed: &[(&str, usize)]) -> Impacts {
+    run_package(cal, package(closed))
+}
+
+fn run_package(cal: &Calibration, package: Package) -> Impacts {
     let mut sc = Scenario::preset("centraal").unwrap();
     sc.behaviour = None;
     let model = Model::new(cal.clone(), sc).unwrap();
-    let policy = Policy::Package(package(closed));
+    let policy = Policy::Package(package);
     let traj =
         afweging::run::with_policy(&model, &SectorPlans::netherlands(), &policy, DAYS).unwrap();
     impacts::compute(cal, &traj).unwrap()
@@ -120,6 +129,9 @@ fn every_driver_names_a_sector_or_general_measure_of_the_dutch_plans() {
     let cal = Calibration::netherlands();
     let plans = SectorPlans::netherlands();
     let society = &cal.impacts.as_ref().unwrap().society;
+    for m in &society.learning.catch_up.measures {
+        assert!(plans.general.iter().any(|g| &g.name == m), "no {m}");
+    }
     for strain in [&society.mental_health, &society.loneliness] {
         for d in &strain.drivers {
             match &d.on {
@@ -161,5 +173,68 @@ fn a_bad_driver_names_its_field() {
         "calibration.impacts.society.loneliness.drivers[3].on.general.measures",
     ] {
         assert!(err.contains(field), "{field} missing from: {err}");
+    }
+}
+
+#[test]
+fn the_catch_up_programme_lowers_the_pupils_learning_loss_and_costs_money() {
+    let cal = Calibration::netherlands();
+    let catch_up = cal
+        .impacts
+        .as_ref()
+        .unwrap()
+        .society
+        .learning
+        .catch_up
+        .clone();
+    let closed = [("onderwijs_po", 3), ("onderwijs_vo_mbo_ho", 3)];
+    let without = run_package(&cal, package(&closed));
+    let with = run_package(
+        &cal,
+        package_with(&closed, &["nationaal_programma_onderwijs"]),
+    );
+    // Without the programme there is no cost indicator; with it the school years lost fall by
+    // the share recovered, for the pupils' age bands only, and every pupil costs cost_per_pupil.
+    assert!(without.get("catch_up_cost").is_none());
+    let years = |i: &Impacts| i.get("school_years_lost").unwrap().by_group[AGE_BAND].clone();
+    let (before, after) = (years(&without), years(&with));
+    for (g, (b, a)) in before.iter().zip(&after).enumerate() {
+        if *b > 0.0 {
+            assert!(
+                (a / b - (1.0 - catch_up.share_recovered)).abs() < 1e-9,
+                "band {g}"
+            );
+        } else {
+            assert_eq!(*a, 0.0, "band {g}");
+        }
+    }
+    assert!(before[TEENS] > 0.0 && before[OLDEST] == 0.0);
+    let pupils: f64 = SectorPlans::netherlands()
+        .sectors
+        .iter()
+        .filter_map(|s| s.pupils)
+        .sum();
+    let cost = with.get("catch_up_cost").unwrap().total;
+    assert!((cost / (pupils * catch_up.cost_per_pupil) - 1.0).abs() < 1e-9);
+    // By parental education the lowest group keeps the largest loss per pupil, and gains the most.
+    let by_education = |i: &Impacts| i.get("learning_loss").unwrap().by_group["education"].clone();
+    let (b, a) = (by_education(&without), by_education(&with));
+    assert!(b[0] > b[2] && b[0] - a[0] > b[2] - a[2]);
+}
+
+#[test]
+fn a_bad_catch_up_names_its_field() {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&Calibration::netherlands().to_json_string()).unwrap();
+    let k = &mut doc["impacts"]["society"]["learning"]["catch_up"];
+    k["share_recovered"] = serde_json::json!(-0.1);
+    k["cost_per_pupil"] = serde_json::json!(-1.0);
+    k["measures"] = serde_json::json!([]);
+    let err = Calibration::from_json_str(&doc.to_string())
+        .unwrap_err()
+        .to_string();
+    for field in ["share_recovered", "cost_per_pupil", "measures"] {
+        let field = format!("calibration.impacts.society.learning.catch_up.{field}");
+        assert!(err.contains(&field), "{field} missing from: {err}");
     }
 }

@@ -183,7 +183,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         _ => None,
     };
     let Priced { econ, mut soc } = regional::combine(&per_area, &areas);
-    let pupils = schools.pupils(cal, &areas, &per_area);
+    let pupils = schools.pupils(cal, society, &areas, &per_area);
     let beds = BedDays::of(run);
     // The preparedness levers' cost, and the regular care displaced by the beds they opened.
     let prep = run

@@ -14,6 +14,10 @@
 //! PV(earnings)          = annual_earnings * sum_{t=0}^{working_years-1} (1+r)^-(years_until_work+t)
 //! ```
 //!
+//! Where a policy funds the catch-up programme (one of its general measures in force on any day
+//! in the area), `Y` is multiplied by `1 - share_recovered` and each pupil there costs
+//! `cost_per_pupil` (the Nationaal Programma Onderwijs: EUR 8.5 bn for 2021-2023).
+//!
 //! Engzell, Frey & Verhagen (PNAS 2021;118(17):e2022376118): 8 weeks of Dutch school closure cost
 //! 0.08 SD, a fifth of a school year, so a school year is worth about 0.4 SD; losses up to 60%
 //! larger for pupils of less-educated parents. The earnings chain follows DAEDALUS (Haw et al.,
@@ -145,12 +149,16 @@ impl Trigger {
                 .map_or(0.0, |p| {
                     ((1.0 - levels.activity[l][p]) / full_at_loss).clamp(0.0, 1.0)
                 }),
-            Trigger::General { measures } => general
-                .get(l)
-                .is_some_and(|g| g.iter().any(|m| measures.contains(m)))
-                .into(),
+            Trigger::General { measures } => in_force(general, l, measures).into(),
         }
     }
+}
+
+/// Whether any of `measures` is among the general measures in force at level `l`.
+fn in_force(general: &[Vec<String>], l: usize, measures: &[String]) -> bool {
+    general
+        .get(l)
+        .is_some_and(|g| g.iter().any(|m| measures.contains(m)))
 }
 
 impl PostponedCare {
@@ -220,15 +228,17 @@ impl<'a> Schools<'a> {
         for &l in &area.level {
             days_at_level[l] += 1.0;
         }
+        let kept = 1.0 - self.catch_up_share(society, area);
         let years_lost_per_pupil: Vec<f64> = self
             .index
             .iter()
             .map(|&p| {
-                activity
+                let lost: f64 = activity
                     .iter()
                     .zip(&days_at_level)
                     .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
-                    .sum()
+                    .sum();
+                lost * kept
             })
             .collect();
         let strain = |s: &Strain| {
@@ -250,15 +260,40 @@ impl<'a> Schools<'a> {
         }
     }
 
+    /// Whether the catch-up programme was funded in `area` (one of its general measures in force
+    /// on any day), and so the share of the school time lost there it makes good.
+    fn funded(&self, society: &Society, area: &Area) -> bool {
+        let measures = &society.learning.catch_up.measures;
+        area.level
+            .iter()
+            .any(|&l| in_force(self.general, l, measures))
+    }
+
+    fn catch_up_share(&self, society: &Society, area: &Area) -> f64 {
+        if self.funded(society, area) {
+            society.learning.catch_up.share_recovered
+        } else {
+            0.0
+        }
+    }
+
     /// The pupils of the school sectors and the school years they lost, by age band and by area:
-    /// an area's pupils are a sector's in proportion to its persons in the pupils' age bands.
-    pub(super) fn pupils(&self, cal: &Calibration, areas: &[Area], per_area: &[Priced]) -> Pupils {
+    /// an area's pupils are a sector's in proportion to its persons in the pupils' age bands. The
+    /// catch-up programme costs `cost_per_pupil` for every pupil of an area where it was funded.
+    pub(super) fn pupils(
+        &self,
+        cal: &Calibration,
+        society: &Society,
+        areas: &[Area],
+        per_area: &[Priced],
+    ) -> Pupils {
         let population = &cal.population;
         let mut out = Pupils {
             by_age: vec![0.0; population.len()],
             years_by_age: vec![0.0; population.len()],
             by_area: vec![0.0; areas.len()],
             years_by_area: vec![0.0; areas.len()],
+            catch_up_cost: None,
         };
         for (i, &p) in self.index.iter().enumerate() {
             let sector = &self.levels.sectors[p];
@@ -279,6 +314,13 @@ impl<'a> Schools<'a> {
                 }
             }
         }
+        let funded: Vec<bool> = areas.iter().map(|a| self.funded(society, a)).collect();
+        if funded.contains(&true) {
+            let pupils: f64 = (out.by_area.iter().zip(&funded))
+                .filter_map(|(p, &f)| f.then_some(p))
+                .sum();
+            out.catch_up_cost = Some(pupils * society.learning.catch_up.cost_per_pupil);
+        }
         out
     }
 }
@@ -289,6 +331,8 @@ pub(super) struct Pupils {
     years_by_age: Vec<f64>,
     by_area: Vec<f64>,
     years_by_area: Vec<f64>,
+    /// Cost of the catch-up programme (EUR), when the policy funded it anywhere.
+    catch_up_cost: Option<f64>,
 }
 
 /// QALYs lost to postponed regular care in the country: displaced by the COVID-19 patients in
@@ -354,6 +398,9 @@ pub(super) fn push(
         loss_per_pupil,
     );
     b.push("lifetime_earnings_lost", years_lost * pv, earnings_groups);
+    if let Some(cost) = pupils.catch_up_cost {
+        b.push_whole("catch_up_cost", cost);
+    }
     for (name, by_age, profile) in [
         (
             "mental_health_person_years",
@@ -475,6 +522,11 @@ mod tests {
             years_until_work: 2.0,
             working_years: 3.0,
             discount_rate: 0.1,
+            catch_up: crate::inputs::society::CatchUp {
+                measures: vec!["m".into()],
+                share_recovered: 0.5,
+                cost_per_pupil: 1.0,
+            },
         };
         let expected = 100.0 * (1.1f64.powi(-2) + 1.1f64.powi(-3) + 1.1f64.powi(-4));
         assert!((l.present_value_of_earnings() - expected).abs() < 1e-9);

@@ -25,6 +25,22 @@ pub struct Learning {
     pub working_years: f64,
     /// Annual discount rate for future earnings.
     pub discount_rate: f64,
+    /// The catch-up programme a policy can fund (flanking policy for pupils).
+    pub catch_up: CatchUp,
+}
+
+/// A catch-up programme for pupils (e.g. the Nationaal Programma Onderwijs): where one of its
+/// general measures is in force on any day of the run, it makes good a share of the school time
+/// lost there, at a cost per pupil of the school sectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUp {
+    /// The general measures that fund the programme.
+    pub measures: Vec<String>,
+    /// Share of the school years lost that the programme makes good (0-1).
+    pub share_recovered: f64,
+    /// Cost per pupil of the school sectors (EUR).
+    pub cost_per_pupil: f64,
 }
 
 /// A burden that builds with measures and fades after they end: part of it follows the overall
@@ -111,6 +127,16 @@ impl Society {
             100.0,
         );
         c.within(format_args!("{f}.discount_rate"), l.discount_rate, 0.0, 1.0);
+        let k = &l.catch_up;
+        general_measures(c, format_args!("{f}.catch_up.measures"), &k.measures);
+        c.share(
+            format_args!("{f}.catch_up.share_recovered"),
+            k.share_recovered,
+        );
+        c.non_negative(
+            format_args!("{f}.catch_up.cost_per_pupil"),
+            k.cost_per_pupil,
+        );
         for (name, s) in [
             ("mental_health", &self.mental_health),
             ("loneliness", &self.loneliness),
@@ -148,13 +174,7 @@ impl Society {
                         }
                     }
                     Trigger::General { measures } => {
-                        if measures.is_empty() {
-                            c.fail(
-                                format_args!("{f}.on.general.measures"),
-                                "must name at least one general measure",
-                                "[]".to_string(),
-                            );
-                        }
+                        general_measures(c, format_args!("{f}.on.general.measures"), measures);
                     }
                 }
             }
@@ -177,5 +197,16 @@ impl Society {
                 c.fail(shares, "must add up to 1", format!("sum {sum}"));
             }
         }
+    }
+}
+
+/// A list of general measures that switches something on: at least one name.
+fn general_measures(c: &mut Checker, field: impl Display, measures: &[String]) {
+    if measures.is_empty() {
+        c.fail(
+            field,
+            "must name at least one general measure",
+            "[]".to_string(),
+        );
     }
 }
