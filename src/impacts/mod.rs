@@ -314,7 +314,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
     // the national model, every region for a regional one. Each area is priced on its own.
     let levels = Levels::of(run)?;
     let applied = socio_economic::Applied::of(economy, &levels, run, population)?;
-    let schools = societal::Schools::of(&levels);
+    let schools = societal::Schools::of(&levels, run);
     let areas = Area::of(run, population);
     let per_area: Vec<Priced> = areas
         .iter()
@@ -338,7 +338,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         _ => None,
     };
     let Priced { econ, mut soc } = regional::combine(&per_area, &areas);
-    let pupils = schools.pupils(cal, &areas, &per_area);
+    let pupils = schools.pupils(cal, society, &areas, &per_area);
     let beds = BedDays::of(run);
     // The preparedness levers' cost, and the regular care displaced by the beds they opened.
     let prep = run

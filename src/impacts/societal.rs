@@ -14,20 +14,33 @@
 //! PV(earnings)          = annual_earnings * sum_{t=0}^{working_years-1} (1+r)^-(years_until_work+t)
 //! ```
 //!
+//! Where a policy funds the catch-up programme (one of its general measures in force on any day
+//! in the area), `Y` is multiplied by `1 - share_recovered` and each pupil there costs
+//! `cost_per_pupil` (the Nationaal Programma Onderwijs: EUR 8.5 bn for 2021-2023).
+//!
 //! Engzell, Frey & Verhagen (PNAS 2021;118(17):e2022376118): 8 weeks of Dutch school closure cost
 //! 0.08 SD, a fifth of a school year, so a school year is worth about 0.4 SD; losses up to 60%
 //! larger for pupils of less-educated parents. The earnings chain follows DAEDALUS (Haw et al.,
 //! Nat Comput Sci 2022): about 8% higher earnings per school year, discounted at 3%.
 //!
-//! **Strain (mental health, loneliness).** A strain state per age band follows the stringency index
-//! with a time constant, so a long spell weighs more than a short one and strain fades after
-//! measures end; it is solved exactly over each day:
+//! **Strain (mental health, loneliness).** A strain state per age band follows a target made of
+//! the stringency index and the specific measures that drive that band (drivers: school closures
+//! for the young, care-home visiting bans for the 80+, curfew, ...), with a time constant, so a
+//! long spell weighs more than a short one and strain fades after measures end; it is solved
+//! exactly over each day:
 //!
 //! ```text
-//! m_d+1 = S_d/100 + (m_d - S_d/100) exp(-1/tau)                 (0 <= m <= 1)
-//! excess prevalence_g,d = excess_at_full_g * m_d                 (share of the age band)
+//! on_k(l)  = min(1, (1 - activity_kept of the driver's sector at level l) / full_at_loss_k),
+//!            or 1 while one of the driver's general measures is in force
+//! D_g(l)   = min(1, sum_k weight_k,g on_k(l))
+//! target_g,d = w S_d/100 + (1 - w) D_g(level_d)                 (w: stringency_weight)
+//! m_g,d+1  = target_g,d + (m_g,d - target_g,d) exp(-1/tau)       (0 <= m <= 1)
+//! excess prevalence_g,d = excess_at_full_g * m_g,d               (share of the age band)
 //! QALYs lost = sum_d,g population_g * excess_g,d * utility_loss / 365
 //! ```
+//!
+//! Which measure drives which band follows SCP (*Een jaar met corona*, 2021) and CBS (young
+//! adults, care-home residents); the weights are assumptions (see `docs/societal.md`).
 //!
 //! **Postponed regular care.** Every COVID-19 bed-day displaces regular care; the health lost is
 //! `qaly_per_ward_bed_day` per clinical bed-day and `qaly_per_icu_bed_day` per ICU bed-day
@@ -35,8 +48,8 @@
 //!
 //! The parameters are in [`crate::inputs::society`] (the Dutch figures, with their sources, in
 //! `data/netherlands/impacts.json`). Per area of a regional run the school time lost and the strain
-//! follow the level and the stringency in force there (see [`super::regional`]); postponed care
-//! follows the national bed-days and is split by region from the regions' own.
+//! follow the level (its measures) and the stringency in force there (see [`super::regional`]);
+//! postponed care follows the national bed-days and is split by region from the regions' own.
 
 use std::collections::BTreeMap;
 
@@ -48,7 +61,7 @@ use super::virus_spread::BedDays;
 use crate::epidemic::compartments as c;
 use crate::inputs::calibration::Calibration;
 use crate::inputs::distribution::AGE_BAND;
-use crate::inputs::society::{Learning, PostponedCare, Society, Strain};
+use crate::inputs::society::{Learning, PostponedCare, Society, Strain, Trigger};
 use crate::measures::preparedness::PreparednessOutcome;
 use crate::run::Run;
 
@@ -71,21 +84,47 @@ pub struct SocietalOutcome {
 }
 
 impl Strain {
+    /// Per level of the run's policy, per age band: the drive of the specific measures,
+    /// `D_l,g = min(1, sum_k weight_k,g on_k(l))`.
+    fn drive(&self, levels: &Levels<'_>, general: &[Vec<String>]) -> Vec<Vec<f64>> {
+        let n_ages = self.excess_at_full.len();
+        (0..levels.activity.len())
+            .map(|l| {
+                let mut d = vec![0.0; n_ages];
+                for driver in &self.drivers {
+                    let on = driver.on.level(levels, general, l);
+                    for (x, w) in d.iter_mut().zip(&driver.weight) {
+                        *x += w * on;
+                    }
+                }
+                d.iter().map(|x: &f64| x.min(1.0)).collect()
+            })
+            .collect()
+    }
+
     /// Excess person-years and QALYs per age band, and the daily excess share of the population,
-    /// for a stringency series (0-100).
-    fn outcome(&self, stringency: &[f64], population: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    /// for the stringency (0-100) and the level in force per day, with `drive` per level and age
+    /// band from [`Strain::drive`].
+    fn outcome(
+        &self,
+        stringency: &[f64],
+        level: &[usize],
+        drive: &[Vec<f64>],
+        population: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let decay = (-1.0 / self.time_constant_days).exp();
+        let w = self.stringency_weight;
         let total: f64 = population.iter().sum();
-        let mut m = 0.0;
+        let mut m = vec![0.0; population.len()];
         let mut years = vec![0.0; population.len()];
         let mut daily = Vec::with_capacity(stringency.len());
-        for s in stringency {
-            let target = s / 100.0;
-            m = target + (m - target) * decay;
+        for (s, &l) in stringency.iter().zip(level) {
             let mut affected = 0.0;
-            for ((y, e), p) in years.iter_mut().zip(&self.excess_at_full).zip(population) {
-                let persons = p * e * m;
-                *y += persons / 365.0;
+            for (g, p) in population.iter().enumerate() {
+                let target = w * s / 100.0 + (1.0 - w) * drive[l][g];
+                m[g] = target + (m[g] - target) * decay;
+                let persons = p * self.excess_at_full[g] * m[g];
+                years[g] += persons / 365.0;
                 affected += persons;
             }
             daily.push(affected / total);
@@ -95,40 +134,38 @@ impl Strain {
     }
 }
 
+impl Trigger {
+    /// How far the trigger is on at level `l` (0-1); a sector or measure the run's plan does not
+    /// have is never on.
+    fn level(&self, levels: &Levels<'_>, general: &[Vec<String>], l: usize) -> f64 {
+        match self {
+            Trigger::Sector {
+                sector,
+                full_at_loss,
+            } => levels
+                .sectors
+                .iter()
+                .position(|s| &s.name == sector)
+                .map_or(0.0, |p| {
+                    ((1.0 - levels.activity[l][p]) / full_at_loss).clamp(0.0, 1.0)
+                }),
+            Trigger::General { measures } => in_force(general, l, measures).into(),
+        }
+    }
+}
+
+/// Whether any of `measures` is among the general measures in force at level `l`.
+fn in_force(general: &[Vec<String>], l: usize, measures: &[String]) -> bool {
+    general
+        .get(l)
+        .is_some_and(|g| g.iter().any(|m| measures.contains(m)))
+}
+
 impl PostponedCare {
     /// QALYs lost to regular care displaced by `ward_days` COVID-19 patient-days in clinical beds
     /// and `icu_days` in ICU.
     pub fn qalys(&self, ward_days: f64, icu_days: f64) -> f64 {
         ward_days * self.qaly_per_ward_bed_day + icu_days * self.qaly_per_icu_bed_day
-    }
-}
-
-impl Society {
-    /// Runs the societal equations of the module docs: `years_lost_per_pupil` per school sector
-    /// (`sum_d (1 - a_d) / 365`), `stringency` the index per day, `ward_days` and `icu_days` the
-    /// COVID-19 patient-days over the run.
-    pub fn outcome(
-        &self,
-        years_lost_per_pupil: Vec<f64>,
-        stringency: &[f64],
-        population: &[f64],
-        ward_days: f64,
-        icu_days: f64,
-    ) -> SocietalOutcome {
-        let (mental_health_years, mental_health_qalys, daily_mental_health) =
-            self.mental_health.outcome(stringency, population);
-        let (loneliness_years, loneliness_qalys, daily_loneliness) =
-            self.loneliness.outcome(stringency, population);
-        SocietalOutcome {
-            years_lost_per_pupil,
-            mental_health_years,
-            mental_health_qalys,
-            loneliness_years,
-            loneliness_qalys,
-            postponed_care_qalys: self.postponed_care.qalys(ward_days, icu_days),
-            daily_mental_health,
-            daily_loneliness,
-        }
     }
 }
 
@@ -162,56 +199,101 @@ fn per_pupil(sd: f64, years: f64, pupils: f64) -> f64 {
 /// teaching.
 pub(super) struct Schools<'a> {
     levels: &'a Levels<'a>,
+    /// Per level: the general measures in force (empty without a policy).
+    general: &'a [Vec<String>],
     /// Indices of the school sectors among the plan sectors.
     index: Vec<usize>,
 }
 
 impl<'a> Schools<'a> {
-    pub(super) fn of(levels: &'a Levels<'a>) -> Self {
+    pub(super) fn of(levels: &'a Levels<'a>, run: &'a Run) -> Self {
         let index = (0..levels.sectors.len())
             .filter(|&p| levels.sectors[p].pupils.is_some())
             .collect();
-        Schools { levels, index }
+        let general = run.policy.as_ref().map_or(&[][..], |r| &r.general[..]);
+        Schools {
+            levels,
+            general,
+            index,
+        }
     }
 
     /// The societal outcome of an area: per school sector the school years lost per pupil
-    /// (`sum over days of (1 - learning kept) / 365`), and the strain of the stringency in force
-    /// there. Postponed care is left at 0: it follows the national bed-days.
+    /// (`sum over days of (1 - learning kept) / 365`), and the strain of the stringency and the
+    /// specific measures in force there. Postponed care is left at 0: it follows the national
+    /// bed-days.
     pub(super) fn outcome(&self, society: &Society, area: &Area) -> SocietalOutcome {
         let activity = self.levels.activity;
         let mut days_at_level = vec![0.0; activity.len()];
         for &l in &area.level {
             days_at_level[l] += 1.0;
         }
+        let kept = 1.0 - self.catch_up_share(society, area);
         let years_lost_per_pupil: Vec<f64> = self
             .index
             .iter()
             .map(|&p| {
-                activity
+                let lost: f64 = activity
                     .iter()
                     .zip(&days_at_level)
                     .map(|(a, n)| n * (1.0 - a[p]) / 365.0)
-                    .sum()
+                    .sum();
+                lost * kept
             })
             .collect();
-        society.outcome(
+        let strain = |s: &Strain| {
+            let drive = s.drive(self.levels, self.general);
+            s.outcome(&area.stringency, &area.level, &drive, &area.population)
+        };
+        let (mental_health_years, mental_health_qalys, daily_mental_health) =
+            strain(&society.mental_health);
+        let (loneliness_years, loneliness_qalys, daily_loneliness) = strain(&society.loneliness);
+        SocietalOutcome {
             years_lost_per_pupil,
-            &area.stringency,
-            &area.population,
-            0.0,
-            0.0,
-        )
+            mental_health_years,
+            mental_health_qalys,
+            loneliness_years,
+            loneliness_qalys,
+            postponed_care_qalys: 0.0,
+            daily_mental_health,
+            daily_loneliness,
+        }
+    }
+
+    /// Whether the catch-up programme was funded in `area` (one of its general measures in force
+    /// on any day), and so the share of the school time lost there it makes good.
+    fn funded(&self, society: &Society, area: &Area) -> bool {
+        let measures = &society.learning.catch_up.measures;
+        area.level
+            .iter()
+            .any(|&l| in_force(self.general, l, measures))
+    }
+
+    fn catch_up_share(&self, society: &Society, area: &Area) -> f64 {
+        if self.funded(society, area) {
+            society.learning.catch_up.share_recovered
+        } else {
+            0.0
+        }
     }
 
     /// The pupils of the school sectors and the school years they lost, by age band and by area:
-    /// an area's pupils are a sector's in proportion to its persons in the pupils' age bands.
-    pub(super) fn pupils(&self, cal: &Calibration, areas: &[Area], per_area: &[Priced]) -> Pupils {
+    /// an area's pupils are a sector's in proportion to its persons in the pupils' age bands. The
+    /// catch-up programme costs `cost_per_pupil` for every pupil of an area where it was funded.
+    pub(super) fn pupils(
+        &self,
+        cal: &Calibration,
+        society: &Society,
+        areas: &[Area],
+        per_area: &[Priced],
+    ) -> Pupils {
         let population = &cal.population;
         let mut out = Pupils {
             by_age: vec![0.0; population.len()],
             years_by_age: vec![0.0; population.len()],
             by_area: vec![0.0; areas.len()],
             years_by_area: vec![0.0; areas.len()],
+            catch_up_cost: None,
         };
         for (i, &p) in self.index.iter().enumerate() {
             let sector = &self.levels.sectors[p];
@@ -232,6 +314,13 @@ impl<'a> Schools<'a> {
                 }
             }
         }
+        let funded: Vec<bool> = areas.iter().map(|a| self.funded(society, a)).collect();
+        if funded.contains(&true) {
+            let pupils: f64 = (out.by_area.iter().zip(&funded))
+                .filter_map(|(p, &f)| f.then_some(p))
+                .sum();
+            out.catch_up_cost = Some(pupils * society.learning.catch_up.cost_per_pupil);
+        }
         out
     }
 }
@@ -242,6 +331,8 @@ pub(super) struct Pupils {
     years_by_age: Vec<f64>,
     by_area: Vec<f64>,
     years_by_area: Vec<f64>,
+    /// Cost of the catch-up programme (EUR), when the policy funded it anywhere.
+    catch_up_cost: Option<f64>,
 }
 
 /// QALYs lost to postponed regular care in the country: displaced by the COVID-19 patients in
@@ -307,6 +398,9 @@ pub(super) fn push(
         loss_per_pupil,
     );
     b.push("lifetime_earnings_lost", years_lost * pv, earnings_groups);
+    if let Some(cost) = pupils.catch_up_cost {
+        b.push_whole("catch_up_cost", cost);
+    }
     for (name, by_age, profile) in [
         (
             "mental_health_person_years",
@@ -428,24 +522,35 @@ mod tests {
             years_until_work: 2.0,
             working_years: 3.0,
             discount_rate: 0.1,
+            catch_up: crate::inputs::society::CatchUp {
+                measures: vec!["m".into()],
+                share_recovered: 0.5,
+                cost_per_pupil: 1.0,
+            },
         };
         let expected = 100.0 * (1.1f64.powi(-2) + 1.1f64.powi(-3) + 1.1f64.powi(-4));
         assert!((l.present_value_of_earnings() - expected).abs() < 1e-9);
     }
 
     #[test]
-    fn strain_follows_stringency_and_stays_below_the_full_excess() {
+    fn strain_follows_stringency_and_drive_and_stays_below_the_full_excess() {
         let s = Strain {
             excess_at_full: vec![0.1, 0.2],
             time_constant_days: 30.0,
             utility_loss: 0.1,
+            stringency_weight: 0.5,
+            drivers: Vec::new(),
         };
-        let (years, qalys, daily) = s.outcome(&[100.0; 3650], &[1.0, 1.0]);
-        // After ten years at full stringency strain is saturated: about 10 * excess person-years.
-        assert!((years[1] - 2.0).abs() < 0.1 && years[1] < 2.0);
+        // Level 0: the specific measures fully drive band 0 and leave band 1 alone.
+        let drive = vec![vec![1.0, 0.0]];
+        let (years, qalys, daily) = s.outcome(&[100.0; 3650], &[0; 3650], &drive, &[1.0, 1.0]);
+        // After ten years strain is saturated: band 0 at its full excess (10 * 0.1 person-years),
+        // band 1 at the stringency half of its excess (10 * 0.2 / 2).
+        assert!((years[0] - 1.0).abs() < 0.05 && years[0] < 1.0);
+        assert!((years[1] - 1.0).abs() < 0.05 && years[1] < 1.0);
         assert!((qalys[0] - years[0] * 0.1).abs() < 1e-12);
-        assert!(daily.iter().all(|&d| d <= 0.15));
-        let (none, _, _) = s.outcome(&[0.0; 100], &[1.0, 1.0]);
+        assert!(daily.iter().all(|&d| d <= 0.1));
+        let (none, _, _) = s.outcome(&[0.0; 100], &[0; 100], &[vec![0.0, 0.0]], &[1.0, 1.0]);
         assert_eq!(none, vec![0.0, 0.0]);
     }
 }

@@ -25,18 +25,66 @@ pub struct Learning {
     pub working_years: f64,
     /// Annual discount rate for future earnings.
     pub discount_rate: f64,
+    /// The catch-up programme a policy can fund (flanking policy for pupils).
+    pub catch_up: CatchUp,
 }
 
-/// A burden that builds with stringency and fades after measures end.
+/// A catch-up programme for pupils (e.g. the Nationaal Programma Onderwijs): where one of its
+/// general measures is in force on any day of the run, it makes good a share of the school time
+/// lost there, at a cost per pupil of the school sectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatchUp {
+    /// The general measures that fund the programme.
+    pub measures: Vec<String>,
+    /// Share of the school years lost that the programme makes good (0-1).
+    pub share_recovered: f64,
+    /// Cost per pupil of the school sectors (EUR).
+    pub cost_per_pupil: f64,
+}
+
+/// A burden that builds with measures and fades after they end: part of it follows the overall
+/// stringency, part the specific measures that drive it per age band (`drivers`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Strain {
-    /// Extra share of each age band affected after long measures at stringency 100.
+    /// Extra share of each age band affected after long measures at stringency 100 with every
+    /// driver fully on.
     pub excess_at_full: Vec<f64>,
-    /// Time constant with which strain follows stringency (days).
+    /// Time constant with which strain follows the measures (days).
     pub time_constant_days: f64,
     /// Quality-of-life loss of an affected person (QALY per person-year).
     pub utility_loss: f64,
+    /// Share of the strain that follows the overall stringency index (0-1); the rest follows
+    /// the `drivers`.
+    pub stringency_weight: f64,
+    /// The specific measures that drive the rest, each with its weight per age band.
+    pub drivers: Vec<Driver>,
+}
+
+/// A specific measure that drives a strain, and how much of each age band's strain it drives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Driver {
+    /// A short name, e.g. `"care_home_visits"`.
+    pub name: String,
+    /// When the driver is on.
+    pub on: Trigger,
+    /// Per age band: share of the band's specific strain this driver brings when fully on (the
+    /// drivers' sum is capped at 1).
+    pub weight: Vec<f64>,
+}
+
+/// When a driver is on: a plan sector's closure, or general measures in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Trigger {
+    /// The plan sector `sector` keeps less of its normal activity: on in proportion to the share
+    /// lost, fully on at `full_at_loss` (e.g. 0.05 for a care-home visiting ban, whose rung
+    /// keeps 95% of the sector's activity).
+    Sector { sector: String, full_at_loss: f64 },
+    /// Fully on while any of these general measures is in force.
+    General { measures: Vec<String> },
 }
 
 /// Health lost to regular care displaced by COVID-19 patients.
@@ -79,6 +127,16 @@ impl Society {
             100.0,
         );
         c.within(format_args!("{f}.discount_rate"), l.discount_rate, 0.0, 1.0);
+        let k = &l.catch_up;
+        general_measures(c, format_args!("{f}.catch_up.measures"), &k.measures);
+        c.share(
+            format_args!("{f}.catch_up.share_recovered"),
+            k.share_recovered,
+        );
+        c.non_negative(
+            format_args!("{f}.catch_up.cost_per_pupil"),
+            k.cost_per_pupil,
+        );
         for (name, s) in [
             ("mental_health", &self.mental_health),
             ("loneliness", &self.loneliness),
@@ -98,6 +156,28 @@ impl Society {
             }
             c.positive(format_args!("{f}.time_constant_days"), s.time_constant_days);
             c.share(format_args!("{f}.utility_loss"), s.utility_loss);
+            c.share(format_args!("{f}.stringency_weight"), s.stringency_weight);
+            for (i, d) in s.drivers.iter().enumerate() {
+                let f = format_args!("{f}.drivers[{i}]");
+                let w = format_args!("{f}.weight");
+                if c.length(w, d.weight.len(), n_ages, "age band") {
+                    c.each(w, &d.weight, Checker::share);
+                }
+                match &d.on {
+                    Trigger::Sector { full_at_loss, .. } => {
+                        // In (0, 1]: above 1 say so, else say it must be positive.
+                        let g = format_args!("{f}.on.sector.full_at_loss");
+                        if *full_at_loss > 1.0 {
+                            c.share(g, *full_at_loss);
+                        } else {
+                            c.positive(g, *full_at_loss);
+                        }
+                    }
+                    Trigger::General { measures } => {
+                        general_measures(c, format_args!("{f}.on.general.measures"), measures);
+                    }
+                }
+            }
         }
         let p = &self.postponed_care;
         let f = format_args!("{field}.postponed_care");
@@ -117,5 +197,16 @@ impl Society {
                 c.fail(shares, "must add up to 1", format!("sum {sum}"));
             }
         }
+    }
+}
+
+/// A list of general measures that switches something on: at least one name.
+fn general_measures(c: &mut Checker, field: impl Display, measures: &[String]) {
+    if measures.is_empty() {
+        c.fail(
+            field,
+            "must name at least one general measure",
+            "[]".to_string(),
+        );
     }
 }
