@@ -347,3 +347,20 @@ def test_tree_sees_the_sequenced_share_of_each_draws_variant(variant_tree):
     again = variant_tree.solve(draws=8, seed=2)
     np.testing.assert_array_equal(again.held_out, res.held_out)
     np.testing.assert_array_equal(again.features[1], res.features[1])
+
+
+def test_a_variant_without_advantage_changes_no_run(tree):
+    # Draws one by one (the tree's uncertain parameters fixed at each draw's values, the variant's
+    # factors all 1) give the runs of the parallel draws without a variant.
+    flat = af.decision.Sequential(
+        stages=["2020-10-01", "2020-10-15"],
+        options=[{"as recorded": None, "strict": STRICT}, {"as recorded": None, "strict": STRICT, "open": OPEN}],
+        uncertain=tree.uncertainty,
+        variant={"advantage": 0.0, "midpoint": "2020-11-01", "scale": 10.0},
+        until="2020-11-30",
+    )
+    paths = tree.paths()
+    with_variant = flat._simulate(6, 3, None, paths)
+    without = tree._simulate(6, 3, None, paths)
+    for a, b in zip(with_variant[:3], without[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
