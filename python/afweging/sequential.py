@@ -211,8 +211,8 @@ class Serology:
 @dataclass(frozen=True)
 class Sequencing:
     """The share of a new variant (:class:`Variant`, passed to the tree as ``variant=``) among
-    ``sample`` infections sequenced at random from the week that ends ``result_days`` before the
-    stage, with binomial sampling noise. The true share of that week is the variant's share of
+    ``sample`` infections sequenced at random from the ``window`` days (7) that end ``result_days``
+    before the stage, with binomial sampling noise. The true share of that week is the variant's share of
     each day weighted by the branch's infections of the day (the share among the week's
     infections). Defaults: ``sample`` 1,000 a week, RIVM's random sample of the national
     kiemsurveillance in early 2021 (600-900 sequences a week at RIVM plus 300-400 at Erasmus MC:
@@ -262,12 +262,6 @@ class Variant:
 
     ``share(t) = 1 / (1 + exp(-(t - midpoint - shift) / scale))``        (t, midpoint in days)
 
-    Without a ``scale`` it follows from the advantage: with equal generation times ``T_g`` the
-    logit of the share grows by ``ln(1 + advantage) / T_g`` a day, so ``scale = T_g /
-    ln(1 + advantage)`` (the model's ``T_g``: latent plus infectious days of the scenario's
-    variant; 5 days gives 14.1 days for Alpha, against the 12.9 read from the kiemsurveillance).
-    Then a faster share tells of a larger advantage, which :class:`Sequencing` can observe.
-
     and the force of infection multiplied by ``1 + advantage x share(t)`` (dimensionless), in
     weekly dated transmission factors from the scenario's start that multiply any already there.
     ``advantage`` (relative, > -1), ``shift`` (days added to ``midpoint``) and ``scale`` (days,
@@ -276,7 +270,13 @@ class Variant:
     :class:`Sequencing` source observes. Alpha in the Netherlands (the replay's sources): advantage
     0.425 (RIVM, Feb 2021: 40-45%; Davies et al., Science 2021: 43-90%), midpoint 2021-02-14,
     scale 12.9 days (kiemsurveillance: 31% on 4 February; RIVM's model: 59% on 19 February).
-    A variant whose share is given at a date instead of its midpoint: :meth:`through`."""
+    A variant whose share is given at a date instead of its midpoint: :meth:`through`.
+
+    Without a ``scale`` it follows from the advantage: with equal generation times ``T_g`` the
+    logit of the share grows by ``ln(1 + advantage) / T_g`` a day, so ``scale = T_g /
+    ln(1 + advantage)`` (the model's ``T_g``: latent plus infectious days of the scenario's
+    variant; 5 days gives 14.1 days for Alpha, against the 12.9 read from the kiemsurveillance).
+    Then a faster share tells of a larger advantage, which :class:`Sequencing` can observe."""
 
     advantage: Spec
     midpoint: DateLike
