@@ -185,7 +185,7 @@ def test_bad_trees_name_the_field():
         Seq(stages=["2020-10-01"], options=[{"a": None}], min_days={"a": 0})
     with pytest.raises(af.errors.UnknownNameError, match="signals"):
         Seq(stages=["2020-10-01"], options=[{"a": None}], signals=["radar"])
-    with pytest.raises(af.errors.NotAvailableError, match="one variant"):
+    with pytest.raises(af.errors.NotAvailableError, match="new variant"):
         Seq(stages=["2020-10-01"], options=[{"a": None}], signals=["sequencing"])
     with pytest.raises(af.ValidationError, match="draws"):
         Seq(stages=["2020-10-01"], options=[{"a": None}]).solve(draws=2)
@@ -222,3 +222,145 @@ def test_the_stored_autumn_fit_is_the_one_recorded():
         assert step["factor"] == pytest.approx(params[f"theta_{k}"]["estimate"], rel=1e-12)
         assert params[f"theta_{k}"]["lower"] <= step["factor"] <= params[f"theta_{k}"]["upper"]
     assert k >= 10 and params["dispersion_admissions"]["estimate"] > 0
+
+
+# --- sequencing a new variant -----------------------------------------------------------------
+
+START = __import__("datetime").date(2020, 10, 1)
+UNSURE = sq.Variant(advantage={"type": "uniform", "low": 0.1, "high": 1.0}, midpoint="2020-11-15")
+
+
+def sequenced(variant, draws, seed, source=sq.Sequencing(), day=45):
+    """What the Sequencing source reports on ``day`` (from START) in each draw, the draws'
+    advantages, through the source's own code (flat infections: the share of the days)."""
+    values = variant.sample(draws, seed, generation_days=5.0)
+    u = np.random.default_rng(seed).random((draws, 60))
+    seen = []
+    for v, ud in zip(values, u):
+        branch = sq._Branch(np.zeros(60), np.full(60, 1000.0), variant.share(START, 60, v))
+        seen.append(source.observe(source.expected(branch, START), ud, day, 17e6)[0])
+    return np.array(seen), values[:, 0]
+
+
+def variant_table(variant, draws=400, seed=5):
+    """A toy where the best second-stage option depends on the advantage: 'strict' costs 10,
+    'open' 20 x advantage (open is better below an advantage of 0.5); the first stage has one
+    option and sees nothing, the second sees the sequenced share."""
+    seen, advantage = sequenced(variant, draws, seed)
+    loss = np.stack([np.full(draws, 10.0), 20.0 * advantage], axis=1)
+    features = [np.zeros((draws, 1, 0)), seen.reshape(draws, 1, 1)]
+    return solve_table([["wait"], ["strict", "open"]], loss, features, [[], [1]], source_names=["reports", "sequencing"], seed=seed)
+
+
+def test_sequenced_share_reveals_an_uncertain_advantage_and_is_worth_it():
+    # Without a scale the takeover's speed follows from the advantage (scale = 5 / ln(1 + a)
+    # days): six weeks before the midpoint a larger advantage has a smaller share.
+    seen, advantage = sequenced(UNSURE, 200, 1)
+    assert np.corrcoef(advantage, seen)[0, 1] < -0.95
+    res = variant_table(UNSURE)
+    # res.evpi is what knowing each draw's advantage would gain over the best fixed option
+    # (about 1.74 here); the held-out EVSI must be most of it and its interval must exclude zero.
+    # It cannot pass by accident: the base strategy sees nothing, so only information about the
+    # advantage can beat the best fixed option, on draws the rule was not fitted on.
+    evsi = res.evsi("sequencing")
+    assert evsi.low > 0 and evsi.value > 0.8 * res.evpi
+
+
+def test_sequencing_a_certain_variant_is_worth_nothing():
+    certain = sq.Variant(advantage=0.425, midpoint="2020-11-15", scale=12.9)
+    seen, advantage = sequenced(certain, 400, 5)
+    assert np.ptp(advantage) == 0 and np.std(seen) < 0.2  # sampling noise alone
+    # The same toy with a certain advantage: nothing to learn; the held-out EVSI is zero within
+    # its interval (the noise-fitted rule can only lose, never gain much).
+    res = variant_table(certain)
+    evsi = res.evsi("sequencing")
+    assert res.evpi == 0.0
+    assert evsi.low <= 0.0 <= evsi.high or evsi.value == 0.0
+    assert abs(evsi.value) < 0.05
+
+
+def test_variant_through_a_seen_share_gives_the_replays_alpha():
+    # The replay's sources: 31% on 2021-02-04 with a scale of 12.9 days -> midpoint 2021-02-14.
+    alpha = sq.Variant.through(share=0.31, on="2021-02-04", scale=12.9, advantage=0.425)
+    assert str(alpha.midpoint) == "2021-02-14"
+    share = alpha.share(START, 200, [0.425, 0.0, 12.9])
+    assert share[(__import__("datetime").date(2021, 2, 14) - START).days] == pytest.approx(0.5)
+
+
+def test_variant_multiplies_the_dated_transmission_factors():
+    scenario = af.timeline.replay_scenario()  # starts 2020-02-27; its first factor is from 2020-12-07
+    first = scenario.to_dict()["transmission"][0]
+    assert first["from"] == "2020-12-07"
+    v = sq.Variant(advantage=0.5, midpoint="2020-12-03", scale=10.0)  # 2020-12-03: a weekly step (40 weeks)
+    until = __import__("datetime").date(2021, 3, 1)
+    steps = {e["from"]: e["factor"] for e in v.scenario(scenario, until, [0.5, 0.0, 10.0]).to_dict()["transmission"]}
+    # Before any existing factor: 1 + advantage x share on the weekly step's date (share 0.5).
+    assert steps["2020-12-03"] == pytest.approx(1.25, rel=1e-12)
+    # An existing factor's date: its factor times the variant's weekly factor in force (12-03).
+    assert steps["2020-12-07"] == pytest.approx(first["factor"] * 1.25, rel=1e-12)
+    assert steps["2020-02-27"] == pytest.approx(1 + 0.5 / (1 + np.exp(280 / 10)), rel=1e-12)
+
+
+def test_bad_variants_and_sequencing_name_the_field():
+    with pytest.raises(af.ValidationError, match=r"sequencing\.sample"):
+        sq.Sequencing(sample=-5)
+    with pytest.raises(af.ValidationError, match=r"variant\.share"):
+        sq.Variant.through(share=1.2, on="2021-02-04", scale=12.9, advantage=0.4)
+    with pytest.raises(af.ValidationError, match=r"variant\.speed"):
+        af.decision.Sequential(stages=["2020-10-01"], options=[{"a": None}], variant={"advantage": 0.4, "midpoint": "2020-11-01", "speed": 3})
+    with pytest.raises(af.ValidationError, match=r"variant\.scale"):
+        sq.Variant(advantage=0.4, midpoint="2020-11-01", scale=-1.0)
+    with pytest.raises(af.ValidationError, match=r"variant\.advantage"):
+        sq.Variant(advantage={"type": "normal", "mean": 0.2, "sd": 0.3}, midpoint="2020-11-01").sample(50, 1, generation_days=5.0)
+    with pytest.raises(af.errors.NotAvailableError, match="variant"):
+        af.decision.Sequential(stages=["2020-10-01"], options=[{"a": None}], signals=["sequencing"])
+
+
+@pytest.fixture(scope="module")
+def variant_tree():
+    return af.decision.Sequential(
+        stages=["2020-10-01", "2020-11-01"],
+        options=[{"as recorded": None}, {"as recorded": None, "open": OPEN}],
+        variant=UNSURE,
+        signals=["sequencing"],
+        until="2020-11-30",
+    )
+
+
+def test_tree_sees_the_sequenced_share_of_each_draws_variant(variant_tree):
+    res = variant_tree.solve(draws=8, seed=2)
+    advantage = UNSURE.sample(8, 2, generation_days=5.0)[:, 0]
+    seen = res.features[1][:, 0, res.feature_names[1].index("variant_share_logit")]
+    assert np.corrcoef(advantage, seen)[0, 1] < -0.9
+    est = res.evsi("sequencing")
+    assert np.isfinite(est.value) and est.low <= est.value <= est.high
+    # The variant's transmission reaches the runs: the infections of the draws (kept through the
+    # last stage) move with the variant's mean factor 1 + a x share(t) over the weeks before.
+    # (With the scale following from the advantage, a larger advantage has the smaller share
+    # six weeks before the midpoint, so here the sign is not that of the advantage.)
+    _, _, infections, _ = variant_tree._simulate(8, 2, None, variant_tree.paths())
+    start = variant_tree.start
+    values = UNSURE.sample(8, 2, generation_days=5.0)
+    days = infections.shape[2]
+    factor = [np.mean(1 + v[0] * UNSURE.share(start, days, v)[-28:]) for v in values]
+    assert np.corrcoef(factor, infections[:, 0, -14:].sum(axis=1))[0, 1] > 0.9
+    again = variant_tree.solve(draws=8, seed=2)
+    np.testing.assert_array_equal(again.held_out, res.held_out)
+    np.testing.assert_array_equal(again.features[1], res.features[1])
+
+
+def test_a_variant_without_advantage_changes_no_run(tree):
+    # Draws one by one (the tree's uncertain parameters fixed at each draw's values, the variant's
+    # factors all 1) give the runs of the parallel draws without a variant.
+    flat = af.decision.Sequential(
+        stages=["2020-10-01", "2020-10-15"],
+        options=[{"as recorded": None, "strict": STRICT}, {"as recorded": None, "strict": STRICT, "open": OPEN}],
+        uncertain=tree.uncertainty,
+        variant={"advantage": 0.0, "midpoint": "2020-11-01", "scale": 10.0},
+        until="2020-11-30",
+    )
+    paths = tree.paths()
+    with_variant = flat._simulate(6, 3, None, paths)
+    without = tree._simulate(6, 3, None, paths)
+    for a, b in zip(with_variant[:3], without[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -4,7 +4,7 @@ A tree of decision **stages** (dates), each with its **options** (packages of th
 fragments of a timeline); the uncertain parameters (:class:`afweging.Uncertainty`) are chance
 nodes the decision-maker never sees directly, only through **signals** simulated from the draw's
 own run up to each stage date: reported hospital admissions (always), and optionally cases from
-testing and a serological survey. Solved in Rust (``src/decision/sequential.rs``) by backward
+testing, a serological survey and the sequenced share of a new variant (:class:`Variant`). Solved in Rust (``src/decision/sequential.rs``) by backward
 induction over simulated branches, with least-squares estimates of the conditional expected loss
 (Longstaff & Schwartz 2001), fitted on one half of the draws and valued on the other. See
 ``docs/sequential_decisions.md`` for the method and what is assumed.
@@ -34,7 +34,8 @@ from ._display import esc, num, table
 from ._inputs import Calibration, Scenario
 from ._optional import pandas as _pandas
 from ._optional import require as _require
-from .errors import NotAvailableError, UnknownNameError, invalid, wrong_type
+from ._dated import in_force
+from .errors import NotAvailableError, UnknownNameError, ValidationError, invalid, number, unknown, wrong_type
 from .observation import REPORTING, TESTING_REGIMES, regime_days
 from .run import Run
 from .timeline import DateLike, Timeline, _day
@@ -68,9 +69,11 @@ class _Branch:
     """The national daily series of one simulated branch, as :class:`~afweging.observation.Reporting`
     reads them from a run (a run's attributes by name)."""
 
-    def __init__(self, admissions: Array, infections: Array) -> None:
+    def __init__(self, admissions: Array, infections: Array, share: Optional[Array] = None) -> None:
         self.admissions = admissions
         self.infections = infections
+        #: Per day: the new variant's share of infections in this draw (None: no new variant).
+        self.share = share
 
 
 def _nb_counts(mean: Array, u: Array, k: float) -> Array:
@@ -207,17 +210,181 @@ class Serology:
 
 @dataclass(frozen=True)
 class Sequencing:
-    """The share of a new variant among sequenced infections, with binomial sampling noise. The
-    engine carries one variant per run, so there is no share to sample: asking for it raises
-    :class:`~afweging.errors.NotAvailableError` (it needs a second variant in the model)."""
+    """The share of a new variant (:class:`Variant`, passed to the tree as ``variant=``) among
+    ``sample`` infections sequenced at random from the ``window`` days (7) that end ``result_days``
+    before the stage, with binomial sampling noise. The true share of that week is the variant's share of
+    each day weighted by the branch's infections of the day (the share among the week's
+    infections). Defaults: ``sample`` 1,000 a week, RIVM's random sample of the national
+    kiemsurveillance in early 2021 (600-900 sequences a week at RIVM plus 300-400 at Erasmus MC:
+    answer of the minister of VWS to parliamentary questions, Aanhangsel Handelingen II
+    2020/21, nr. 1930, 8 March 2021; the ECDC minimum is 500 a week); ``result_days`` 14, the
+    weeks RIVM does not yet report because sequencing and its logistics take that long (RIVM,
+    open data "varianten via de aselecte steekproef", data.overheid.nl, 2021). Feature: the
+    logit of the observed share (with 0.5 added to both counts)."""
 
     sample: int = 1000
+    result_days: int = 14
+    window: int = 7
     name = "sequencing"
     features = ("variant_share_logit",)
 
+    def __post_init__(self) -> None:
+        _check_source(self, whole=["sample", "result_days", "window"])
 
-#: The sources a tree can see (sequencing is named but not available).
-Source = Union[Reports, Testing, Serology]
+    def expected(self, branch: _Branch, start: _dt.date) -> Array:
+        if branch.share is None:
+            raise NotAvailableError("sequencing: the tree has no new variant to sequence; pass variant=af.sequential.Variant(...)")
+        return np.stack([branch.infections, branch.infections * branch.share[: len(branch.infections)], branch.share[: len(branch.infections)]])
+
+    def observe(self, expected: Array, u: Array, day: int, population: float) -> List[float]:
+        end = day - self.result_days
+        if end < 1:
+            share = 0.0
+        else:
+            infections, of_variant, daily = expected[:, max(end - self.window, 0) : end]
+            total = float(infections.sum())
+            share = float(of_variant.sum()) / total if total > 0 else float(daily.mean())
+        binom = _require("scipy.stats", "fit").binom
+        positive = float(binom.ppf(u[max(end, 0)], self.sample, min(max(share, 0.0), 1.0)))
+        return [math.log((positive + 0.5) / (self.sample - positive + 0.5))]
+
+
+#: A number (certain) or a distribution in the uncertainty JSON form (``{"type": "normal",
+#: "mean": ..., "sd": ...}``, optionally with ``"truncate"``).
+Spec = Union[float, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A new variant that takes over by a logistic in time, as the replay writes Alpha
+    (``python/afweging/data/replay/nederland_2020.json``, ``transmission``): its share of
+    infections on day ``t``
+
+    ``share(t) = 1 / (1 + exp(-(t - midpoint - shift) / scale))``        (t, midpoint in days)
+
+    and the force of infection multiplied by ``1 + advantage x share(t)`` (dimensionless), in
+    weekly dated transmission factors from the scenario's start that multiply any already there.
+    ``advantage`` (relative, > -1), ``shift`` (days added to ``midpoint``) and ``scale`` (days,
+    > 0) are each a number or a distribution (uncertainty JSON form), drawn per draw by the
+    engine's sampler independently of the tree's other uncertain parameters: the chance node a
+    :class:`Sequencing` source observes. Alpha in the Netherlands (the replay's sources): advantage
+    0.425 (RIVM, Feb 2021: 40-45%; Davies et al., Science 2021: 43-90%), midpoint 2021-02-14,
+    scale 12.9 days (kiemsurveillance: 31% on 4 February; RIVM's model: 59% on 19 February).
+    A variant whose share is given at a date instead of its midpoint: :meth:`through`.
+
+    Without a ``scale`` it follows from the advantage: with equal generation times ``T_g`` the
+    logit of the share grows by ``ln(1 + advantage) / T_g`` a day, so ``scale = T_g /
+    ln(1 + advantage)`` (the model's ``T_g``: latent plus infectious days of the scenario's
+    variant; 5 days gives 14.1 days for Alpha, against the 12.9 read from the kiemsurveillance).
+    Then a faster share tells of a larger advantage, which :class:`Sequencing` can observe."""
+
+    advantage: Spec
+    midpoint: DateLike
+    scale: Optional[Spec] = None
+    shift: Spec = 0.0
+    name = "variant"
+
+    def __post_init__(self) -> None:
+        _day(self.midpoint, "variant.midpoint")
+        for field in ("advantage", "scale", "shift"):
+            if getattr(self, field) is not None:
+                self._parameter(field)
+
+    @classmethod
+    def through(cls, share: float, on: DateLike, scale: Spec, advantage: Spec, shift: Spec = 0.0) -> "Variant":
+        """The variant whose share is ``share`` on ``on`` (at the centre of ``scale``):
+        ``midpoint = on - scale_centre x logit(share)``, rounded to a day."""
+        x = number(share, "variant.share")
+        if not 0 < x < 1:
+            raise invalid("variant.share", "must be a share in (0, 1)", share)
+        centre = _centre(scale, "variant.scale")
+        days = round(-centre * math.log(x / (1 - x)))
+        return cls(advantage=advantage, midpoint=_day(on, "variant.on") + _dt.timedelta(days=days), scale=scale, shift=shift)
+
+    def _parameter(self, field: str) -> Dict[str, Any]:
+        """One parameter in the uncertainty JSON form (a number becomes a fixed distribution)."""
+        spec = getattr(self, field)
+        if isinstance(spec, Mapping):
+            spec = dict(spec)
+            truncate = spec.pop("truncate", None)
+            out: Dict[str, Any] = {"path": f"scenario.new_variant.{field}", "apply": "set", "distribution": spec}
+            if truncate is not None:
+                out["truncate"] = truncate
+        else:
+            value = number(spec, f"variant.{field}")
+            if field == "advantage" and value <= -1:
+                raise invalid("variant.advantage", "must be > -1 (the factor 1 + advantage x share stays positive)", spec)
+            if field == "scale" and value <= 0:
+                raise invalid("variant.scale", "must be a number of days > 0", spec)
+            out = {"path": f"scenario.new_variant.{field}", "apply": "set", "distribution": {"type": "fixed", "value": value}}
+        return out
+
+    def sample(self, draws: int, seed: int, generation_days: Optional[float] = None) -> Array:
+        """``draws x 3``: advantage, shift and scale of draws ``0..draws`` of ``seed`` (the
+        engine's sampler, a stream per parameter name, so they are independent of the tree's
+        other uncertain parameters). Without a ``scale`` it follows from the advantage:
+        ``generation_days / ln(1 + advantage)`` (days). Raises :class:`ValidationError` naming
+        ``variant.<field>`` for a distribution that is invalid or reaches an advantage <= -1
+        (<= 0 when the scale follows from it) or a scale <= 0."""
+        derived = self.scale is None
+        if derived and generation_days is None:
+            raise invalid("variant.scale", "must be given when no generation time is known", None)
+        specs = [self._parameter(f) for f in ("advantage", "shift")]
+        specs.append(self._parameter("scale") if not derived else {"path": "scenario.new_variant.scale", "apply": "set", "distribution": {"type": "fixed", "value": 1.0}})
+        try:
+            u = Uncertainty.from_json({"name": "variant", "description": "a new variant's takeover", "parameters": specs})
+        except ValidationError as e:
+            raise invalid("variant", f"has an invalid distribution ({e})", {f: getattr(self, f) for f in ("advantage", "shift", "scale")}) from None
+        values = np.asarray(u.sample(draws, seed), dtype=float)
+        if derived:
+            if (values[:, 0] <= 0).any():
+                raise invalid("variant.advantage", "must be > 0 in every draw when the scale follows from it (no scale given)", self.advantage)
+            values[:, 2] = float(cast(float, generation_days)) / np.log1p(values[:, 0])
+        for field, bad in (("advantage", values[:, 0] <= -1), ("scale", values[:, 2] <= 0)):
+            if bad.any():
+                raise invalid(f"variant.{field}", "draws values out of range (advantage > -1, scale > 0): truncate the distribution", getattr(self, field))
+        return values
+
+    def share(self, start: _dt.date, days: int, advantage_shift_scale: Sequence[float]) -> Array:
+        """The share of each of ``days`` days from ``start`` for one draw's parameters."""
+        _, shift, scale = advantage_shift_scale
+        mid = (_day(self.midpoint, "variant.midpoint") - start).days + shift
+        t = np.arange(days, dtype=float)
+        return np.asarray(0.5 * (1.0 + np.tanh((t - mid) / (2.0 * scale))))
+
+    def scenario(self, scenario: Scenario, until: _dt.date, advantage_shift_scale: Sequence[float]) -> Scenario:
+        """``scenario`` with the variant's weekly factors ``1 + advantage x share`` (the share
+        on each step's date) multiplied into its transmission factors, by the engine's rule
+        for which factor is in force on a date (:func:`afweging._dated.in_force`; 1 before
+        the first)."""
+        data = scenario.to_dict()
+        start = _dt.date.fromisoformat(str(data["start_date"]))
+        steps = data.get("transmission") or []
+        weekly = [start + _dt.timedelta(days=7 * w) for w in range((until - start).days // 7 + 1)]
+        dates = sorted({*weekly, *(_dt.date.fromisoformat(str(e["from"])) for e in steps)})
+        share = self.share(start, (until - start).days + 1, advantage_shift_scale)
+        variant = [1.0 + advantage_shift_scale[0] * float(share[(w - start).days]) for w in weekly]
+        base = in_force([e["from"] for e in steps], dates) if steps else np.full(len(dates), -1)
+        week = in_force(weekly, dates)
+        data["transmission"] = [
+            {"from": d.isoformat(), "factor": (float(steps[i]["factor"]) if i >= 0 else 1.0) * (variant[w] if w >= 0 else 1.0)}
+            for d, i, w in zip(dates, base, week)
+        ]
+        return Scenario.from_json(data)
+
+
+def _centre(spec: Spec, field: str) -> float:
+    """A parameter's centre: the number, or its distribution's median (the engine's quantile)."""
+    if isinstance(spec, Mapping):
+        u = Uncertainty.from_json(
+            {"name": "centre", "description": "", "parameters": [{"path": "scenario.new_variant.x", "apply": "set", "distribution": dict(spec)}]}
+        )
+        return float(u.quantiles([0.5])[0, 0])
+    return number(spec, field)
+
+
+#: The sources a tree can see.
+Source = Union[Reports, Testing, Serology, Sequencing]
 _SOURCES: Dict[str, Any] = {"reports": Reports, "testing": Testing, "serology": Serology, "sequencing": Sequencing}
 
 
@@ -227,12 +394,8 @@ def _source(value: Any, field: str) -> Source:
         if value not in _SOURCES:
             raise UnknownNameError(f"{field}: unknown information source {value!r}; known: {', '.join(_SOURCES)}")
         value = _SOURCES[value]()
-    if isinstance(value, Sequencing):
-        raise NotAvailableError(
-            f"{field}: sequencing needs the share of a second variant, and the engine runs one variant per run"
-        )
-    if not isinstance(value, (Reports, Testing, Serology)):
-        raise wrong_type(field, "an information source (Reports, Testing, Serology or its name)", value)
+    if not isinstance(value, (Reports, Testing, Serology, Sequencing)):
+        raise wrong_type(field, "an information source (Reports, Testing, Serology, Sequencing or its name)", value)
     return value
 
 
@@ -549,8 +712,12 @@ class Sequential:
         (``{"apply": "scale", "distribution": {...}}``, as in the uncertainty JSON).
     ``signals``
         Optional information sources besides the always-seen reports: ``"testing"``,
-        ``"serology"`` (or :class:`Testing`, :class:`Serology` with their parameters);
-        ``reports`` sets the reports' own parameters.
+        ``"serology"``, ``"sequencing"`` (or :class:`Testing`, :class:`Serology`,
+        :class:`Sequencing` with their parameters); ``reports`` sets the reports' own parameters.
+    ``variant``
+        A new variant (:class:`Variant`, or a dict of its fields) whose uncertain takeover
+        multiplies each draw's transmission factors; what :class:`Sequencing` observes. Draws
+        then run one by one (each its own scenario).
     ``min_days``
         Option name -> minimum days in force: an option chosen at a stage must be chosen again
         (same name) at every later stage fewer than that many days after it (reopening only
@@ -582,6 +749,7 @@ class Sequential:
         scenario: Optional[Scenario] = None,
         calibration: Optional[Calibration] = None,
         valuation: Optional[Valuation] = None,
+        variant: Union[None, Variant, Mapping[str, Any]] = None,
     ) -> None:
         if isinstance(stages, (str, _dt.date)) or not isinstance(stages, Sequence) or len(stages) == 0:
             raise invalid("stages", "must be a non-empty list of dates", stages)
@@ -610,12 +778,15 @@ class Sequential:
         self.reports = reports if reports is not None else Reports()
         if not isinstance(self.reports, Reports):
             raise wrong_type("reports", "a Reports source", self.reports)
+        self.variant = _variant(variant)
         if isinstance(signals, (str, Reports, Testing, Serology, Sequencing)):
             signals = [signals]
         extra = [_source(s, f"signals[{i}]") for i, s in enumerate(signals)]
         names = [s.name for s in extra]
         if "reports" in names or len(set(names)) != len(names):
             raise invalid("signals", "must name each optional source once (reports are always seen)", names)
+        if "sequencing" in names and self.variant is None:
+            raise NotAvailableError("signals: sequencing needs a new variant to sequence; pass variant=af.sequential.Variant(...)")
         self.sources: List[Source] = [self.reports, *extra]
         self.options, self._fragments = self._read_options(options)
         self.min_days = self._read_min_days(min_days)
@@ -725,21 +896,24 @@ class Sequential:
 
     def _simulate(self, draws: int, seed: int, threads: Optional[int], paths: List[Tuple[str, ...]]) -> Tuple[Array, Array, Array, float]:
         """Runs every path in every draw: the one place a snapshot continuation would replace the
-        full run from the start."""
+        full run from the start. With a :attr:`variant` each draw has its own scenario, so the
+        draws run one by one, each with the tree's uncertain parameters fixed at that draw's
+        values (the engine's draw ``d`` of ``seed``)."""
         days = (self.until - self.start).days + 1
         observed = (self.stages[-1] - self.start).days
-        return _core.sequential_branches(
-            self.calibration._inner,
-            self.scenario._inner,
-            self.uncertainty._inner,
-            seed,
-            draws,
-            [self.timeline_of(p)._inner for p in paths],
-            days,
-            observed,
-            self.valuation._inner,
-            threads,
-        )
+        timelines = [self.timeline_of(p)._inner for p in paths]
+
+        def run(scenario: Scenario, uncertainty: Uncertainty, n: int) -> Tuple[Array, Array, Array, float]:
+            return _core.sequential_branches(
+                self.calibration._inner, scenario._inner, uncertainty._inner, seed, n, timelines, days, observed, self.valuation._inner, threads
+            )
+
+        if self.variant is None:
+            return run(self.scenario, self.uncertainty, draws)
+        values = self.uncertainty.sample(draws, seed)
+        parts = [run(self.variant.scenario(self.scenario, self.until, v), _fixed(self.uncertainty, values[d]), 1) for d, v in enumerate(self._variant_draws(draws, seed))]
+        loss, admissions, infections = (np.concatenate([p[j] for p in parts]) for j in range(3))
+        return loss, admissions, infections, parts[0][3]
 
     def solve(self, draws: int = 200, seed: int = 0, threads: Optional[int] = None) -> SequentialResult:
         """Simulates every path in ``draws`` draws (the uncertainty's draws ``0..draws`` of
@@ -762,6 +936,7 @@ class Sequential:
                 loss[:, j] = loss_open[:, column[p]]
         rng = np.random.default_rng([int(seed), 20_201_001])
         days = admissions.shape[2]
+        shares = None if self.variant is None else [self.variant.share(self.start, days, v) for v in self._variant_draws(int(draws), int(seed))]
         # Common random numbers: one uniform per draw, source and day, shared by every branch.
         uniforms = rng.random((len(self.sources), draws, days))
         features: List[Array] = []
@@ -776,7 +951,7 @@ class Sequential:
                 if rep is None:
                     continue
                 for d in range(draws):
-                    branch = _Branch(admissions[d, rep], infections[d, rep])
+                    branch = _Branch(admissions[d, rep], infections[d, rep], None if shares is None else shares[d])
                     row: List[float] = []
                     for s, source in enumerate(self.sources):
                         row += source.observe(source.expected(branch, self.start), uniforms[s, d], day, population)
@@ -795,6 +970,13 @@ class Sequential:
             source_names=[s.name for s in self.sources],
             seed=int(seed),
         )
+
+    def _variant_draws(self, draws: int, seed: int) -> Array:
+        """The new variant's advantage, shift and scale per draw; a scale that follows from the
+        advantage uses the generation time of the scenario's variant (latent plus infectious
+        days, the mean generation time of the model's SEIR)."""
+        variant = self.scenario.to_dict()["variant"]
+        return cast(Variant, self.variant).sample(draws, seed, float(variant["latent_days"]) + float(variant["infectious_days"]))
 
     def _representative(self, k: int, prefix: int, open_paths: List[Tuple[str, ...]], column: Dict[Tuple[str, ...], int]) -> Optional[int]:
         """A feasible path that starts with the prefix of stage ``k`` (its run up to the stage
@@ -817,6 +999,33 @@ class Sequential:
         )
 
 
+def _fixed(uncertainty: Uncertainty, values: Array) -> Uncertainty:
+    """``uncertainty`` with each parameter fixed at ``values`` (one draw of :meth:`Uncertainty.sample`):
+    a draw of its own, run alone."""
+    data = uncertainty.to_dict()
+    data["parameters"] = [
+        {k: v for k, v in p.items() if k != "truncate"} | {"distribution": {"type": "fixed", "value": float(x)}}
+        for p, x in zip(data["parameters"], values)
+    ]
+    return Uncertainty.from_json(data)
+
+
+def _variant(value: Any) -> Optional[Variant]:
+    """The tree's new variant from a :class:`Variant` or a dict of its fields."""
+    if value is None or isinstance(value, Variant):
+        return value
+    if not isinstance(value, Mapping):
+        raise wrong_type("variant", "a Variant or a dict (advantage, midpoint, scale, shift)", value)
+    fields = ("advantage", "midpoint", "scale", "shift")
+    for key in value:
+        if key not in fields:
+            raise unknown(f"variant.{key}", "field of a variant", key, list(fields))
+    missing = [f for f in fields[:3] if f not in value]
+    if missing:
+        raise invalid("variant", f"must give {', '.join(missing)}", dict(value))
+    return Variant(**value)
+
+
 def _uncertainty(value: Any) -> Uncertainty:
     if value is None:
         return Uncertainty.none()
@@ -834,4 +1043,4 @@ def _uncertainty(value: Any) -> Uncertainty:
     raise wrong_type("uncertain", "an Uncertainty or a dict path -> parameter", value)
 
 
-__all__ = ["Estimate", "autumn_2020", "Reports", "Serology", "Sequencing", "Sequential", "SequentialResult", "Testing", "solve_table"]
+__all__ = ["Estimate", "autumn_2020", "Reports", "Serology", "Sequencing", "Sequential", "SequentialResult", "Testing", "Variant", "solve_table"]
