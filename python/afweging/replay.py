@@ -53,7 +53,7 @@ from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
-from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_scenario
+from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_calibration, replay_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -441,7 +441,8 @@ def fit(
     ``observations`` (a daily frame by date, e.g. a window of :func:`afweging.observed.netherlands`).
 
     ``scenario`` must be dated (``start_date``); default :func:`replay_scenario` (2020-02-27).
-    ``calibration`` defaults to the Netherlands. ``timeline``: the measures in force (a
+    ``calibration`` defaults to :func:`replay_calibration`: the Netherlands with nursing-home
+    residents as a group of their own. ``timeline``: the measures in force (a
     :class:`Timeline`, default the Dutch national one, or ``None`` for none). The fitted window
     runs from the scenario's start date to the last date of ``observations``; days before the
     first observation count as unobserved. ``period_starts``: dates on which transmission may
@@ -457,8 +458,8 @@ def fit(
     pd = _require("pandas", "fit")
     minimize = _require("scipy.optimize", "fit").minimize
 
-    cal = calibration if calibration is not None else Calibration.netherlands()
-    sc = scenario if scenario is not None else replay_scenario()
+    cal = calibration if calibration is not None else replay_calibration()
+    sc = scenario if scenario is not None else replay_scenario(cal)
     if isinstance(timeline, str) and timeline == NETHERLANDS:
         timeline = Timeline.netherlands()
     if timeline is not None and not isinstance(timeline, Timeline):
