@@ -88,6 +88,24 @@ def test_replay_calibration_has_nursing_home_residents_as_a_group() -> None:
     assert len(replay.replay_scenario().to_dict()["campaigns"][0]["uptake"]) == 9
 
 
+def test_bad_nursing_home_figures_name_the_field() -> None:
+    good = af.timeline.nursing_homes()
+    cases = [
+        ({"residents": 2e6}, r"calibration.population\[8\]"),  # more residents than people of 80+
+        ({"from_band": "90+"}, "nursing_homes.from_band"),
+        ({"contacts": {**good["contacts"], "church": {}}}, "nursing_homes.contacts.church"),
+        ({"contacts": {"home": {"95-99": 1.0}}}, r"nursing_homes.contacts.home.95-99"),
+        ({"severity": {k: v for k, v in good["severity"].items() if k != "p_death_given_icu"}}, "nursing_homes.severity.p_death_given_icu"),
+        ({"asymptomatic_share": 1.5}, r"calibration.asymptomatic_share\[9\]"),
+    ]
+    for change, message in cases:
+        with pytest.raises(af.ValidationError, match=message):
+            replay.replay_calibration({**good, **change})
+    missing = {k: v for k, v in good.items() if k != "contact_factor"}
+    with pytest.raises(af.ValidationError, match="nursing_homes.contact_factor: missing"):
+        replay.replay_calibration(missing)
+
+
 def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: af.Fit) -> None:
     # scripts/calibrate_nursing_homes.py: 7,900 residents confirmed and 4,550 suspected by 19 May
     # 2020 (RIVM), against the group's symptomatic infections of the fitted replay.

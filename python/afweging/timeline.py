@@ -67,6 +67,7 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     group = nursing_homes() if group is None else group
     cal = Calibration.netherlands().to_dict()
     bands: List[str] = cal["age_bands"]
+    _check_group(group, bands, list(cal["contacts"]), list(cal["severity"]))
     source = bands.index(group["from_band"])
     residents = float(group["residents"])
     population = [float(n) for n in cal["population"]]
@@ -74,7 +75,7 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     cal["population"] = population + [residents]
     everyone = bands + [group["band"]]
     for setting, matrix in cal["contacts"].items():
-        row = [group["contact_factor"] * float(group["contacts"][setting].get(b, 0.0)) for b in everyone]
+        row = [group["contact_factor"] * float(group["contacts"].get(setting, {}).get(b, 0.0)) for b in everyone]
         # Reciprocity: all residents' contacts with band b equal all of b's contacts with residents.
         for b, contacts in enumerate(matrix):
             contacts.append(row[b] * residents / population[b])
@@ -82,14 +83,39 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     for field in ("relative_susceptibility", "asymptomatic_share", "life_expectancy"):
         cal[field] = cal[field] + [float(group[field])]
     severity = cal["severity"]
-    for field, value in group["severity"].items():
-        severity[field] = severity[field] + [float(value)]
+    for field in severity:
+        if field != "p_death_icu_overflow":
+            severity[field] = severity[field] + [float(group["severity"][field])]
     severity["p_death_outside_hospital_given_infection"][source] = float(group["community_outside_hospital"])
     cal["age_bands"] = everyone
     cal["name"] = f"{cal['name']}, nursing-home residents as a group (replay)"
     cal.pop("impacts", None)
     cal["sources"].update({f"nursing_homes.{k}": v for k, v in group["sources"].items()})
     return Calibration.from_json(cal)
+
+
+_GROUP_KEYS = ("band", "from_band", "residents", "contacts", "contact_factor", "relative_susceptibility",
+               "asymptomatic_share", "severity", "life_expectancy", "community_outside_hospital")
+
+
+def _check_group(group: Dict[str, Any], bands: List[str], settings: List[str], severities: List[str]) -> None:
+    """Errors name the group's field: missing keys, an unknown band or setting, a severity the
+    calibration has no per-band vector for; values are checked by the calibration they build."""
+    for key in _GROUP_KEYS:
+        if key not in group:
+            raise invalid(f"nursing_homes.{key}", "missing", None, shown="nothing")
+    if group["from_band"] not in bands:
+        raise invalid("nursing_homes.from_band", f"must be one of {bands}", group["from_band"])
+    known = bands + [group["band"]]
+    for setting, row in group["contacts"].items():
+        if setting not in settings:
+            raise invalid(f"nursing_homes.contacts.{setting}", f"unknown setting (known: {settings})", setting)
+        for band in row:
+            if band not in known:
+                raise invalid(f"nursing_homes.contacts.{setting}.{band}", f"unknown band (known: {known})", band)
+    for field in severities:
+        if field != "p_death_icu_overflow" and field not in group["severity"]:
+            raise invalid(f"nursing_homes.severity.{field}", "missing", None, shown="nothing")
 
 
 def replay_scenario(calibration: Optional[Calibration] = None) -> Scenario:
