@@ -60,6 +60,81 @@ def test_ward_occupancy_which_was_not_fitted(first_wave: af.Fit, obs: pd.DataFra
     assert model.max() == pytest.approx(seen.max(), rel=0.25)
 
 
+def test_replay_calibration_has_nursing_home_residents_as_a_group() -> None:
+    base = af.Calibration.netherlands().to_dict()
+    cal = replay.replay_calibration().to_dict()
+    group = af.timeline.nursing_homes()
+    assert cal["age_bands"] == base["age_bands"] + ["verpleeghuis"]
+    people = np.asarray(cal["population"])
+    assert people.sum() == pytest.approx(sum(base["population"]), rel=1e-12)
+    assert people[-1] == group["residents"] and people[8] == base["population"][8] - group["residents"]
+    for setting, matrix in cal["contacts"].items():
+        m = np.asarray(matrix)
+        # The other bands' contacts with residents are the residents' with them (reciprocity),
+        # and the contacts among the other bands are the default calibration's.
+        np.testing.assert_allclose(m[:, -1] * people, m[-1] * people[-1], rtol=1e-12)
+        np.testing.assert_array_equal(m[:-1, :-1], np.asarray(base["contacts"][setting]))
+    home = np.asarray(cal["contacts"]["home"])[-1]
+    assert home[-1] == pytest.approx(group["contact_factor"] * group["contacts"]["home"]["verpleeghuis"], rel=1e-12)
+    severity = cal["severity"]
+    # Residents die mostly where they live; the 80-plus at home no longer carry those deaths.
+    assert severity["p_hospital_given_infection"][-1] < 0.25 * severity["p_hospital_given_infection"][8]
+    assert severity["p_death_outside_hospital_given_infection"][-1] > 0.2
+    assert severity["p_death_outside_hospital_given_infection"][8] == 0.0
+    assert base["severity"]["p_death_outside_hospital_given_infection"][8] == 0.138  # presets unchanged
+    assert "impacts" not in cal
+    sc = replay.replay_scenario(replay.replay_calibration()).to_dict()
+    assert len(sc["campaigns"][0]["uptake"]) == len(sc["initial"]["vaccinated"]) == 10
+    assert len(replay.replay_scenario().to_dict()["campaigns"][0]["uptake"]) == 9
+
+
+def test_bad_nursing_home_figures_name_the_field() -> None:
+    good = af.timeline.nursing_homes()
+    cases = [
+        ({"residents": 2e6}, r"calibration.population\[8\]"),  # more residents than people of 80+
+        ({"from_band": "90+"}, "nursing_homes.from_band"),
+        ({"contacts": {**good["contacts"], "church": {}}}, "nursing_homes.contacts.church"),
+        ({"contacts": {"home": {"95-99": 1.0}}}, r"nursing_homes.contacts.home.95-99"),
+        ({"severity": {k: v for k, v in good["severity"].items() if k != "p_death_given_icu"}}, "nursing_homes.severity.p_death_given_icu"),
+        ({"asymptomatic_share": 1.5}, r"calibration.asymptomatic_share\[9\]"),
+    ]
+    for change, message in cases:
+        with pytest.raises(af.ValidationError, match=message):
+            replay.replay_calibration({**good, **change})
+    missing = {k: v for k, v in good.items() if k != "contact_factor"}
+    with pytest.raises(af.ValidationError, match="nursing_homes.contact_factor: missing"):
+        replay.replay_calibration(missing)
+
+
+def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: af.Fit) -> None:
+    # scripts/calibrate_nursing_homes.py: 7,900 residents confirmed and 4,550 suspected by 19 May
+    # 2020 (RIVM), against the group's symptomatic infections of the fitted replay.
+    run = first_wave.run(until="2020-05-19")
+    symptomatic = np.asarray(run.infections)[:, -1].sum() * (1.0 - af.timeline.nursing_homes()["asymptomatic_share"])
+    assert symptomatic == pytest.approx(12_450, rel=0.05)
+
+
+def _cbs_deaths(first_week: int, last_week: int) -> float:
+    """CBS cause-of-death statistics: confirmed and suspected COVID-19 deaths in ISO weeks of 2020."""
+    weekly = af.observed.table("excess_mortality")
+    weeks = weekly[(weekly["iso_year"] == 2020) & weekly["iso_week"].between(first_week, last_week)]
+    return float(weeks["cbs_covid_deaths_cause_of_death"].sum())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 5,511 deaths by 31 May 2020 (4,161 of them residents) against CBS's 9,912: 44% low, "
+    "not within the 20% stated before measuring; hospital deaths come out about 1,400 (docs/replay.md)",
+)
+def test_first_wave_deaths_within_20_percent_of_cbs(first_wave: af.Fit) -> None:
+    # Stated before the group was measured: model deaths by date of death through 31 May 2020
+    # within 20% of CBS's count of COVID-19 deaths (confirmed and suspected) in ISO weeks 10-22.
+    run = first_wave.run(until="2020-05-31")
+    cbs = _cbs_deaths(10, 22)
+    assert cbs == 9_912
+    assert np.asarray(run.deaths).sum() == pytest.approx(cbs, rel=0.20)
+
+
 def test_estimates_have_intervals_and_a_dated_scenario(first_wave: af.Fit) -> None:
     p = first_wave.params
     assert list(p.columns) == ["estimate", "lower", "upper", "period_start"]

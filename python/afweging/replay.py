@@ -30,8 +30,10 @@ priors keep the seed (``log seed ~ N(log 1e-4, 3^2)``) and the dispersions (``lo
 
 **Estimation.** The posterior mode by L-BFGS-B (:func:`scipy.optimize.minimize`), from a start
 chosen by a short Nelder-Mead search; intervals by the Laplace approximation: the inverse of the
-Hessian of the negative log posterior at the mode, computed by central differences, on the log
-scale of every parameter. Forecast draws sample the parameters from that normal approximation
+curvature of the negative log posterior at the mode, on the log scale of every parameter: the
+likelihood's Hessian by central differences, with directions of negative curvature set flat (they
+carry no information; left in, a single one made every interval of a 2021 fit span e^500), plus
+the prior's, so that no direction is wider than the prior. Forecast draws sample the parameters from that normal approximation
 (``numpy.random.default_rng(seed)``) and the counts from the negative binomial, so a forecast is
 reproducible with its seed.
 
@@ -54,7 +56,7 @@ from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
-from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_scenario
+from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_calibration, replay_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -190,6 +192,10 @@ class _Problem:
         return dict(zip(self.observed, (float(v) for v in k)))
 
     def negative_log_posterior(self, x: np.ndarray) -> float:
+        return self.negative_log_likelihood(x) + self.negative_log_prior(x)
+
+    def negative_log_likelihood(self, x: np.ndarray) -> float:
+        """Minus the log likelihood of the observations at ``x`` (one run of the fitted window)."""
         if not np.all(np.isfinite(x)):
             return np.inf
         try:
@@ -202,11 +208,13 @@ class _Problem:
             mean = np.maximum(self.expected(run, column, x), 1e-9)
             seen = ~np.isnan(y)
             total -= float(_nb_logpmf(y[seen], mean[seen], k).sum())
-        if not np.isfinite(total):
-            return np.inf
+        return total if np.isfinite(total) else np.inf
+
+    def negative_log_prior(self, x: np.ndarray) -> float:
+        """Minus the log prior density at ``x`` (up to a constant; no run)."""
         theta = x[: self.periods]
         steps = np.diff(theta)
-        total += 0.5 * float(theta[0] / 0.5) ** 2 + 0.5 * float(((steps / self.smoothness) ** 2).sum())
+        total = 0.5 * float(theta[0] / 0.5) ** 2 + 0.5 * float(((steps / self.smoothness) ** 2).sum())
         names = self.names()
         for name in ("severity", "icu_ratio"):
             if name in self.free:
@@ -438,7 +446,8 @@ def fit(
     ``observations`` (a daily frame by date, e.g. a window of :func:`afweging.observed.netherlands`).
 
     ``scenario`` must be dated (``start_date``); default :func:`replay_scenario` (2020-02-27).
-    ``calibration`` defaults to the Netherlands. ``timeline``: the measures in force (a
+    ``calibration`` defaults to :func:`replay_calibration`: the Netherlands with nursing-home
+    residents as a group of their own. ``timeline``: the measures in force (a
     :class:`Timeline`, default the Dutch national one, or ``None`` for none). The fitted window
     runs from the scenario's start date to the last date of ``observations``; days before the
     first observation count as unobserved. ``period_starts``: dates on which transmission may
@@ -454,8 +463,8 @@ def fit(
     pd = _require("pandas", "fit")
     minimize = _require("scipy.optimize", "fit").minimize
 
-    cal = calibration if calibration is not None else Calibration.netherlands()
-    sc = scenario if scenario is not None else replay_scenario()
+    cal = calibration if calibration is not None else replay_calibration()
+    sc = scenario if scenario is not None else replay_scenario(cal)
     if isinstance(timeline, str) and timeline == NETHERLANDS:
         timeline = Timeline.netherlands()
     if timeline is not None and not isinstance(timeline, Timeline):
@@ -539,7 +548,16 @@ def fit(
     )
     best = minimize(objective, rough.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "maxfun": 200_000})
     x = best.x if best.fun <= rough.fun else rough.x
-    covariance = np.linalg.pinv(_hessian(objective, x))
+
+    def likelihood(x: np.ndarray) -> float:
+        count[0] += 1
+        return problem.negative_log_likelihood(x)
+
+    # Laplace: the likelihood's curvature, without directions of negative curvature (where the
+    # optimiser stopped short of a mode or the likelihood is not convex there: they carry no
+    # information), plus the prior's, so no direction is wider than the prior lets it be.
+    curvature = _nonnegative(_hessian(likelihood, x)) + _hessian(problem.negative_log_prior, x)
+    covariance = np.linalg.inv(curvature)
     return Fit(problem, x, covariance, count[0], bool(best.success), str(best.message))
 
 
@@ -549,8 +567,7 @@ def _days_between(a: np.datetime64, b: np.datetime64) -> int:
 
 
 def _hessian(f: Any, x: np.ndarray, step: float = 1e-3) -> np.ndarray:
-    """Central-difference Hessian of ``f`` at ``x``, made positive definite (negative
-    eigenvalues of a flat direction are set to a small positive value)."""
+    """Central-difference Hessian of ``f`` at ``x``."""
     n = len(x)
     h = np.zeros((n, n))
     f0 = f(x)
@@ -565,7 +582,11 @@ def _hessian(f: Any, x: np.ndarray, step: float = 1e-3) -> np.ndarray:
             else:
                 value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step**2)
             h[i, j] = h[j, i] = value
-    w, v = np.linalg.eigh(h)
-    w = np.maximum(w, 1e-6)
-    hessian: np.ndarray = (v * w) @ v.T
-    return hessian
+    return h
+
+
+def _nonnegative(h: np.ndarray) -> np.ndarray:
+    """``h`` with its negative eigenvalues set to 0 (the nearest positive semi-definite matrix)."""
+    w, v = np.linalg.eigh(0.5 * (h + h.T))
+    out: np.ndarray = (v * np.maximum(w, 0.0)) @ v.T
+    return out

@@ -42,13 +42,95 @@ def _iso(value: Optional[DateLike], field: str) -> Optional[str]:
 PROTECTION_DELAY_DAYS = 14
 
 
-def replay_scenario() -> Scenario:
+def _replay_data(name: str) -> Dict[str, Any]:
+    text = resources.files("afweging").joinpath(f"data/replay/{name}.json").read_text("utf-8")
+    data: Dict[str, Any] = json.loads(text)
+    return data
+
+
+def nursing_homes() -> Dict[str, Any]:
+    """The nursing-home residents' figures (``data/replay/nursing_homes.json``): their number,
+    contacts per setting, severity, life expectancy and vaccination uptake, each with its source."""
+    return _replay_data("nursing_homes")
+
+
+def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
+    """The calibration of the replay: :meth:`Calibration.netherlands` with the residents of
+    nursing and care homes (:func:`nursing_homes`) taken out of the 80+ band as a group of their
+    own, the last band (``"verpleeghuis"``). Its contact rows are the group's (co-residents and
+    carers at home, visitors in the community); the other bands' contacts with residents follow by
+    reciprocity; its severity sends few to hospital and lets most deaths happen in the home; the
+    80-plus at home no longer carry the nursing homes' deaths outside hospital. Without impact
+    data (the impacts of dated runs use :meth:`Calibration.netherlands`). Presets and the default
+    calibration are unchanged: the group's contacts are assumptions for 2020. ``group`` replaces
+    the figures of :func:`nursing_homes` (same keys)."""
+    group = nursing_homes() if group is None else group
+    cal = Calibration.netherlands().to_dict()
+    bands: List[str] = cal["age_bands"]
+    _check_group(group, bands, list(cal["contacts"]), list(cal["severity"]))
+    source = bands.index(group["from_band"])
+    residents = float(group["residents"])
+    population = [float(n) for n in cal["population"]]
+    population[source] -= residents
+    cal["population"] = population + [residents]
+    everyone = bands + [group["band"]]
+    for setting, matrix in cal["contacts"].items():
+        row = [group["contact_factor"] * float(group["contacts"].get(setting, {}).get(b, 0.0)) for b in everyone]
+        # Reciprocity: all residents' contacts with band b equal all of b's contacts with residents.
+        for b, contacts in enumerate(matrix):
+            contacts.append(row[b] * residents / population[b])
+        matrix.append(row)
+    for field in ("relative_susceptibility", "asymptomatic_share", "life_expectancy"):
+        cal[field] = cal[field] + [float(group[field])]
+    severity = cal["severity"]
+    for field in severity:
+        if field != "p_death_icu_overflow":
+            severity[field] = severity[field] + [float(group["severity"][field])]
+    severity["p_death_outside_hospital_given_infection"][source] = float(group["community_outside_hospital"])
+    cal["age_bands"] = everyone
+    cal["name"] = f"{cal['name']}, nursing-home residents as a group (replay)"
+    cal.pop("impacts", None)
+    cal["sources"].update({f"nursing_homes.{k}": v for k, v in group["sources"].items()})
+    return Calibration.from_json(cal)
+
+
+_GROUP_KEYS = ("band", "from_band", "residents", "contacts", "contact_factor", "relative_susceptibility",
+               "asymptomatic_share", "severity", "life_expectancy", "community_outside_hospital")
+
+
+def _check_group(group: Dict[str, Any], bands: List[str], settings: List[str], severities: List[str]) -> None:
+    """Errors name the group's field: missing keys, an unknown band or setting, a severity the
+    calibration has no per-band vector for; values are checked by the calibration they build."""
+    for key in _GROUP_KEYS:
+        if key not in group:
+            raise invalid(f"nursing_homes.{key}", "missing", None, shown="nothing")
+    if group["from_band"] not in bands:
+        raise invalid("nursing_homes.from_band", f"must be one of {bands}", group["from_band"])
+    known = bands + [group["band"]]
+    for setting, row in group["contacts"].items():
+        if setting not in settings:
+            raise invalid(f"nursing_homes.contacts.{setting}", f"unknown setting (known: {settings})", setting)
+        for band in row:
+            if band not in known:
+                raise invalid(f"nursing_homes.contacts.{setting}.{band}", f"unknown band (known: {known})", band)
+    for field in severities:
+        if field != "p_death_icu_overflow" and field not in group["severity"]:
+            raise invalid(f"nursing_homes.severity.{field}", "missing", None, shown="nothing")
+
+
+def replay_scenario(calibration: Optional[Calibration] = None) -> Scenario:
     """The scenario the replay starts from (``nederland_2020``, dated 2020-02-27): the wild type in
     a population without immunity, and the first doses of 2021 as they were given (ECDC via OWID,
     :func:`afweging.observed.table`, counted from 14 days after the week's doses); every choice
-    sourced in its ``sources``. Needs pandas."""
-    text = resources.files("afweging").joinpath("data/replay/nederland_2020.json").read_text("utf-8")
-    data = json.loads(text)
+    sourced in its ``sources``. With ``calibration`` :func:`replay_calibration` (or any whose last
+    band is the nursing-home group), its bands have the group's entries too. Needs pandas."""
+    data = _replay_data("nederland_2020")
+    if calibration is not None and calibration.age_bands[-1] == nursing_homes()["band"]:
+        group = nursing_homes()
+        for field in ("vaccinated", "recovered", "waned"):
+            data["initial"][field] = data["initial"][field] + [0.0]
+        for campaign in data["campaigns"]:
+            campaign["uptake"] = campaign["uptake"] + [float(group["vaccination_uptake"])]
     weeks = observed.table("vaccination")
     delay = np.timedelta64(PROTECTION_DELAY_DAYS - 6, "D")
     schedule = [
