@@ -25,12 +25,16 @@ OUT = pathlib.Path(__file__).resolve().parents[1] / "python" / "afweging" / "dat
 def main() -> None:
     obs = af.observed.netherlands()
     start = time.perf_counter()
-    fit = af.fit(obs.loc[:UNTIL])
+    # The stored fit is of the nine-band calibration (the sequential tree runs on
+    # Calibration.netherlands()), not the replay's default with nursing homes as a tenth band.
+    cal = af.Calibration.netherlands()
+    fit = af.fit(obs.loc[:UNTIL], calibration=cal, scenario=af.replay.replay_scenario())
     seconds = time.perf_counter() - start
     params = fit.params
     record = {
         "description": (
-            f"afweging.fit(observed.netherlands().loc[:'{UNTIL}']) with its defaults; written by "
+            f"afweging.fit(observed.netherlands().loc[:'{UNTIL}'], calibration=Calibration.netherlands(), "
+            "scenario=replay_scenario()); written by "
             "scripts/fit_autumn_2020.py"
         ),
         "fitted_through": UNTIL,
