@@ -3,6 +3,7 @@ decisions per region, a review against hindsight and the trigger policy, and a r
 to the same outcome."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -95,12 +96,23 @@ def test_bad_decisions_and_settings_are_refused():
         ex.play("[{national: geen}]")
 
 
-def test_the_widget_needs_ipywidgets_only_when_asked():
+def test_the_widget_needs_ipywidgets_only_when_asked(monkeypatch):
     ex = Exercise(scenario="centraal", start="2021-09-01", lead_in=7)
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="widgets"):
-            ex.widget()
-    else:
-        assert ex.widget() is not None
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
+    with pytest.raises(ImportError, match="widgets"):
+        ex.widget()
+
+
+def test_the_widget_steps_the_exercise_with_the_choices_made():
+    # The Jupyter front driven as a user would: choose for the nation and one region, press step.
+    pytest.importorskip("ipywidgets")
+    ex = Exercise(scenario="centraal", start="2021-09-01", lead_in=7)
+    controls, _output = ex.widget().children
+    national, region, package, button = controls.children
+    national.value = "zorgelijk"
+    region.value = ex.codes[0]
+    package.value = "ernstig"
+    button.click()
+    assert ex.date == "2021-09-08"
+    decided = json.loads(ex.to_json())["record"][0]["decisions"]
+    assert decided == {"national": "zorgelijk", ex.codes[0]: "ernstig"}
