@@ -177,6 +177,15 @@ def _tests_per_day(start: _dt.date, days: int) -> Array:
     return np.asarray(tests.reindex(dates).to_numpy(dtype=float))
 
 
+def _sampled_logit(u: float, sample: int, share: float) -> float:
+    """What a survey of ``sample`` persons (or sequences) shows of a true ``share``: the binomial
+    count at quantile ``u`` (the branch's common random number), as the logit of the observed share
+    with 0.5 added to both counts. The share is held to [0, 1] only against rounding of sums."""
+    binom = _require("scipy.stats", "fit").binom
+    positive = float(binom.ppf(u, sample, min(max(share, 0.0), 1.0)))
+    return math.log((positive + 0.5) / (sample - positive + 0.5))
+
+
 @dataclass(frozen=True)
 class Serology:
     """A serological survey: of ``sample`` persons drawn at random, those with antibodies
@@ -203,9 +212,7 @@ class Serology:
     def observe(self, expected: Array, u: Array, day: int, population: float) -> List[float]:
         at = day - self.result_days - self.lag_days
         share = float(expected[at - 1]) / population if at >= 1 else 0.0
-        binom = _require("scipy.stats", "fit").binom
-        positive = float(binom.ppf(u[max(day - self.result_days, 0)], self.sample, min(max(share, 0.0), 1.0)))
-        return [math.log((positive + 0.5) / (self.sample - positive + 0.5))]
+        return [_sampled_logit(u[max(day - self.result_days, 0)], self.sample, share)]
 
 
 @dataclass(frozen=True)
@@ -244,9 +251,7 @@ class Sequencing:
             infections, of_variant, daily = expected[:, max(end - self.window, 0) : end]
             total = float(infections.sum())
             share = float(of_variant.sum()) / total if total > 0 else float(daily.mean())
-        binom = _require("scipy.stats", "fit").binom
-        positive = float(binom.ppf(u[max(end, 0)], self.sample, min(max(share, 0.0), 1.0)))
-        return [math.log((positive + 0.5) / (self.sample - positive + 0.5))]
+        return [_sampled_logit(u[max(end, 0)], self.sample, share)]
 
 
 #: A number (certain) or a distribution in the uncertainty JSON form (``{"type": "normal",
