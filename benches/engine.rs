@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine: one 365-day run on the default Dutch calibration, without
 //! measures, under a static package and under the signal-value trigger policy; the same run with
-//! the 25 safety regions (national and regional trigger policy).
+//! the 25 safety regions (national and regional trigger policy); a dated year of the Dutch
+//! timeline from 2020-03-01 with its impacts and, apart, its economy by day (computed when read).
 use criterion::{criterion_group, criterion_main, Criterion};
 
 use afweging::measures::policy::Policy;
@@ -42,6 +43,26 @@ fn one_year(c: &mut Criterion) {
     let traj = afweging::run::with_policy(&model, &plans, &trigger, 365).unwrap();
     c.bench_function("impacts_365_days_centraal_signal_values", |b| {
         b.iter(|| afweging::impacts::compute(&cal, std::hint::black_box(&traj)).unwrap())
+    });
+    // A dated year of the real timeline: the run, its impacts (what every run computes) and the
+    // economy by day (computed only when `run.impacts.economy` is read).
+    let plans_tl = SectorPlans::netherlands();
+    let timeline = afweging::Timeline::netherlands();
+    let dated = Model::new(
+        Calibration::netherlands(),
+        Scenario::preset("centraal")
+            .unwrap()
+            .starting_on("2020-03-01".parse().unwrap()),
+    )
+    .unwrap();
+    let year = || afweging::run::with_timeline(&dated, &plans_tl, &timeline, None, 365).unwrap();
+    c.bench_function("run_365_days_timeline_2020", |b| b.iter(year));
+    let run = year();
+    c.bench_function("impacts_365_days_timeline_2020", |b| {
+        b.iter(|| afweging::impacts::compute(&cal, std::hint::black_box(&run)).unwrap())
+    });
+    c.bench_function("economy_by_day_365_days_timeline_2020", |b| {
+        b.iter(|| afweging::impacts::economy_by_day(&cal, std::hint::black_box(&run)).unwrap())
     });
     let regional = Model::new(
         Calibration::netherlands_regions(),

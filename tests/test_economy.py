@@ -69,6 +69,24 @@ def test_undated_runs_have_no_economy_by_day():
         run.impacts.economy
 
 
+def test_economy_is_computed_when_read_and_kept_through_json_and_pickle():
+    """The economy by day is computed when ``run.impacts.economy`` is first read, not with the run
+    (it costs about as much as the other impacts): the run's impacts record has none, the first
+    read computes it, and a run's JSON and pickle carry it, so a run read back (which has no model
+    to compute it from) gives the same tables."""
+    import json
+    import pickle
+
+    run = af.Timeline.netherlands().run(start=START, until="2020-06-30")
+    assert "economy" not in json.loads(run._inner.impacts())
+    by_quarter = run.impacts.economy.by_quarter()
+    for back in (af.Run.from_json(run.to_json()), pickle.loads(pickle.dumps(run))):
+        assert "economy" in json.loads(back._inner.impacts())
+        pd.testing.assert_frame_equal(back.impacts.economy.by_quarter(), by_quarter)
+    undated = af.Model(af.Calibration.netherlands(), af.Scenario.preset("centraal")).run(days=30)
+    assert "economy" not in json.loads(undated.to_json())["impacts"]
+
+
 def test_bad_dates_and_rules_are_refused_naming_the_field():
     tl = af.Timeline.netherlands()
     with pytest.raises(af.ValidationError, match="until: must be on or after start"):

@@ -5,7 +5,7 @@ indicators) NACE section, with inequality between groups."""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional
 
 import numpy as np
 
@@ -46,10 +46,17 @@ class Impacts:
     splits.
     """
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_economy")
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        economy: Optional[Callable[[], Optional[Dict[str, Any]]]] = None,
+    ) -> None:
         self._data = dict(data)
+        # The economy by day is computed by the engine when first read (it costs about as much
+        # as the other impacts together); ``economy`` gives it, or None when the run has none.
+        self._economy = economy
 
     @property
     def indicators(self) -> List[Dict[str, Any]]:
@@ -158,6 +165,10 @@ class Impacts:
         unemployment, bankruptcies, support outlays per scheme, lost tax; see
         :class:`afweging.economy.EconomyByDay`). Raises :class:`AttributeError` for undated or
         regional runs, or a calibration without ``economy.dated``."""
+        if "economy" not in self._data and self._economy is not None:
+            computed = self._economy()
+            if computed is not None:
+                self._data["economy"] = computed
         data = self._data.get("economy")
         if data is None:
             raise AttributeError(

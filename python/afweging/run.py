@@ -224,7 +224,8 @@ class Run:
                 raise NotAvailableError(
                     "this run has no impacts: its calibration has no impact data (calibration.impacts)"
                 )
-            self._records["impacts"] = Impacts(data)
+            inner = self._inner
+            self._records["impacts"] = Impacts(data, economy=lambda: json.loads(inner.economy()))
         return self._records["impacts"]  # type: ignore[no-any-return]
 
     def _policy(self) -> Dict[str, Any]:

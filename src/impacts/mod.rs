@@ -257,6 +257,36 @@ impl Impacts {
 /// The name of the grouping by safety region (regional runs only).
 pub const REGION: &str = "region";
 
+/// The economy by day of a dated national run ([`dated_economy`]), or `None` when the run is
+/// undated or regional or the calibration has no `impacts.economy.dated`. Not part of
+/// [`compute`]: it costs about as much as the other impacts together, and only the backtest of
+/// the record reads it, so it is computed when asked for (`run.impacts.economy` in Python).
+pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_economy::EconomyByDay>> {
+    let Some(data) = &cal.impacts else {
+        return Ok(None);
+    };
+    let (Some(dated), Some(start), true) =
+        (&data.economy.dated, run.start_date, run.regions.is_empty())
+    else {
+        return Ok(None);
+    };
+    let levels = Levels::of(run)?;
+    let applied = socio_economic::Applied::of(&data.economy, &levels, run, &cal.population)?;
+    let areas = Area::of(run, &cal.population);
+    let [country] = areas.as_slice() else {
+        return Ok(None);
+    };
+    Ok(Some(dated_economy::by_day(
+        &data.economy,
+        dated,
+        &applied,
+        country,
+        run,
+        cal.population.iter().sum(),
+        start,
+    )))
+}
+
 /// A run with its four dimensions: what valuation, the checklist and the assessment read. It
 /// dereferences to its [`Run`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,20 +353,6 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
             soc: schools.outcome(society, area),
         })
         .collect();
-    let by_day = match (&economy.dated, run.start_date, areas.as_slice()) {
-        (Some(dated), Some(start), [country]) if run.regions.is_empty() => {
-            Some(dated_economy::by_day(
-                economy,
-                dated,
-                &applied,
-                country,
-                run,
-                population.iter().sum(),
-                start,
-            ))
-        }
-        _ => None,
-    };
     let Priced { econ, mut soc } = regional::combine(&per_area, &areas);
     let pupils = schools.pupils(cal, society, &areas, &per_area);
     let beds = BedDays::of(run);
@@ -365,7 +381,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
 
     Ok(Impacts {
         preparedness: prep,
-        economy: by_day,
+        economy: None,
         groupings: b.groupings,
         indicators: b.indicators,
         daily: DailyImpacts {

@@ -2,6 +2,7 @@
 //! run on the engine's one parallel executor with the GIL released, while the calling thread
 //! reports progress and watches for Ctrl-C.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use afweging_macros::guard_panics;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::grid::{self, Progress};
 use crate::sweep::{self, Mode, NamedPolicy, NamedScenario, Sweep};
 use crate::uncertainty::Uncertainty;
+use crate::Model;
 
 /// A `ValidationError` on one argument.
 fn invalid(field: &str, message: &str, value: String) -> Error {
@@ -144,14 +146,27 @@ fn run_batch(
     let days = usize::try_from(days)
         .map_err(|_| invalid("days", "must be a positive whole number", days.to_string()))?;
     let threads = thread_count(threads)?;
+    let jobs_models: Vec<Arc<Model>> = jobs.iter().map(|(m, _)| Arc::clone(&m.inner)).collect();
     let jobs: Vec<grid::Job<'_>> = jobs
         .iter()
-        .map(|(model, policy)| (&model.inner, policy.as_ref().map(|p| (&p.plans, &p.policy))))
+        .map(|(model, policy)| {
+            (
+                &*model.inner,
+                policy.as_ref().map(|p| (&p.plans, &p.policy)),
+            )
+        })
         .collect();
     let outcomes = detached(py, progress, |watch| {
         grid::runs(&jobs, days, threads, watch)
     })?;
-    Ok(outcomes.into_iter().map(|inner| PyRun { inner }).collect())
+    Ok(outcomes
+        .into_iter()
+        .zip(&jobs_models)
+        .map(|(inner, model)| PyRun {
+            inner,
+            model: Some(Arc::clone(model)),
+        })
+        .collect())
 }
 
 /// One-way sensitivity in one batch: for each uncertainty, the indicators of the one-draw summary

@@ -2,6 +2,8 @@
 //! engine error to its Python exception (in one place: [`error`], so bindings use `?` on engine
 //! results). No model logic here.
 
+use std::sync::Arc;
+
 use afweging_macros::guard_panics;
 use ndarray::{s, Array2};
 use numpy::{IntoPyArray, PyArray2, PyArray3, PyReadonlyArray2};
@@ -186,7 +188,9 @@ impl PyScenario {
 /// `afweging.Model`.
 #[pyclass(module = "afweging._core", name = "Model", frozen)]
 pub struct PyModel {
-    inner: Model,
+    /// Shared with the runs it makes, which compute their economy by day from its calibration
+    /// when asked ([`PyRun::economy`]).
+    inner: Arc<Model>,
 }
 
 #[guard_panics]
@@ -196,7 +200,10 @@ impl PyModel {
     #[new]
     fn new(calibration: &PyCalibration, scenario: &PyScenario) -> PyResult<Self> {
         Ok(Self {
-            inner: Model::new(calibration.inner.clone(), scenario.inner.clone())?,
+            inner: Arc::new(Model::new(
+                calibration.inner.clone(),
+                scenario.inner.clone(),
+            )?),
         })
     }
 
@@ -251,7 +258,10 @@ impl PyModel {
             start,
             |end| crate::impacts::outcome(model.calibration(), end.run),
         )?;
-        Ok(PyRun { inner })
+        Ok(PyRun {
+            inner,
+            model: Some(Arc::clone(&self.inner)),
+        })
     }
 
     /// The snapshot at the start of day `days` of the run that `run` would make with the same
@@ -320,6 +330,20 @@ impl PyModel {
             },
         );
         (slf.get_type(), args).into_pyobject(py)
+    }
+}
+
+impl PyRun {
+    /// The economy by day computed from the run's model, when the run has none in its record.
+    fn computed_economy(
+        &self,
+    ) -> crate::Result<Option<crate::impacts::dated_economy::EconomyByDay>> {
+        match (&self.model, &self.inner.impacts) {
+            (Some(model), Some(impacts)) if impacts.economy.is_none() => {
+                crate::impacts::economy_by_day(model.calibration(), &self.inner.run)
+            }
+            _ => Ok(None),
+        }
     }
 }
 
@@ -422,6 +446,9 @@ impl PyModel {
 #[pyclass(module = "afweging._core", name = "Run", frozen)]
 pub struct PyRun {
     inner: crate::impacts::Outcome,
+    /// The model the run was made with, for the economy by day ([`PyRun::economy`]); `None`
+    /// for a run read back from JSON, which carries its economy in the JSON.
+    model: Option<Arc<Model>>,
 }
 
 #[guard_panics]
@@ -433,12 +460,37 @@ impl PyRun {
     fn from_json(text: &str) -> PyResult<Self> {
         let inner = crate::error::from_json::<crate::impacts::Outcome>("run", text)?;
         inner.check()?;
-        Ok(Self { inner })
+        Ok(Self { inner, model: None })
     }
 
-    /// The run as JSON (what `from_json` reads).
-    fn to_json(&self) -> String {
-        serde_json::to_string(&self.inner).expect("trajectory serialises")
+    /// The run as JSON (what `from_json` reads), with the economy by day when the run has one.
+    fn to_json(&self) -> PyResult<String> {
+        let text = match (self.computed_economy()?, &self.inner.impacts) {
+            (Some(economy), Some(impacts)) => {
+                let impacts = crate::impacts::Impacts {
+                    economy: Some(economy),
+                    ..impacts.clone()
+                };
+                let outcome = crate::impacts::Outcome {
+                    run: self.inner.run.clone(),
+                    impacts: Some(impacts),
+                };
+                serde_json::to_string(&outcome)
+            }
+            _ => serde_json::to_string(&self.inner),
+        };
+        Ok(text.expect("trajectory serialises"))
+    }
+
+    /// The economy by day of a dated national run as JSON, computed when asked for
+    /// (`impacts::economy_by_day`); `null` for undated or regional runs and calibrations without
+    /// `impacts.economy.dated`.
+    fn economy(&self) -> PyResult<String> {
+        let economy = match &self.inner.impacts {
+            Some(impacts) if impacts.economy.is_some() => impacts.economy.clone(),
+            _ => self.computed_economy()?,
+        };
+        Ok(serde_json::to_string(&economy).expect("economy serialises"))
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
