@@ -10,6 +10,15 @@ this order (each step keeps the values fitted before it):
 * ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``: grid search on the
   2020 value added: quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the
   annual change, least squares in percentage points;
+* NOW's ``expected_loss_factor`` ``r``: firms applied on the loss they expected and were paid an
+  advance of 80% of that subsidy (SZW, Kamerbrief 35420-95, 9 July 2020); of the EUR 4.3 bn
+  advanced for NOW 2 (June-September 2020) about 1.1 bn net was reclaimed at settlement (UWV
+  register, via balksternieuws.nl 2022-11), so advances were 4.3 / 3.2 = 1.34 times the settled
+  subsidy. ``r`` is set so that the model's advances over June-September 2020 are 1.34 times the
+  subsidy on the losses as they came (grid 1-4);
+* Tozo's threshold: the revenue loss that takes a self-employed household's income below the
+  social minimum (the rule is on household income, not on turnover): the threshold at which
+  take-up 1 pays the 2020 outlays (grid 0.05-0.5), when the assumed 0.5 pays too little;
 * take-up of NOW and Tozo: 2020 outlays (CBS, sum of the quarters) / outlays at take-up 1; of TOGS and TVL: least squares on the four
   2020 quarters of the observed TOGS+TVL sum; of tax deferral: EUR 10 bn deferred by 15 June 2020
   (Ministry of Finance, via rd.nl); each capped at 1 (a take-up above 1 would pay more than the
@@ -23,6 +32,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from pathlib import Path
 from typing import Any, Dict, List
 
 import numpy as np
@@ -32,6 +42,7 @@ import afweging as af
 START, UNTIL = "2020-03-01", "2020-12-31"
 DEFERRED_BY_MID_JUNE = 10e9  # EUR, Ministry of Finance via rd.nl, 2020-06
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+NOW2_ADVANCE_OVER_SETTLED = 4.3 / (4.3 - 1.1)  # UWV register of NOW 2 settlements, 2022-11
 
 
 def economy(cal_data: Dict[str, Any]) -> af.economy.EconomyByDay:
@@ -47,6 +58,8 @@ def with_dated(cal: Dict[str, Any], **values: Any) -> Dict[str, Any]:
 
 def main() -> None:
     base = af.Calibration.netherlands().to_dict()
+    # Start from the data file being calibrated (the same as the embedded one once rebuilt).
+    base["impacts"] = json.loads((Path(__file__).resolve().parents[1] / "data/netherlands/impacts.json").read_text())
     obs = af.observed.economy_netherlands()
 
     def observed(series: str, periods: List[str]) -> np.ndarray:
@@ -76,7 +89,46 @@ def main() -> None:
     print(f"value added: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
     fitted = with_dated(base, **best[1])
 
-    # 2. Take-up of the schemes.
+    # 2. NOW paid advances on the loss firms expected: r from the NOW 2 settlements.
+    def scheme(cal: Dict[str, Any], name: str) -> Dict[str, Any]:
+        return next(s for s in cal["impacts"]["economy"]["dated"]["schemes"] if s["name"] == name)
+
+    def now_june_september(cal: Dict[str, Any]) -> float:
+        return float(economy(cal).by_day().loc["2020-06-01":"2020-09-30", "NOW"].sum())
+
+    settled = copy.deepcopy(fitted)
+    scheme(settled, "NOW").update(expected_loss_factor=1.0, advance=1.0, take_up=1.0)
+    subsidy = now_june_september(settled)
+    ratios = {}
+    for r in np.arange(1.0, 4.01, 0.05):
+        trial = copy.deepcopy(fitted)
+        scheme(trial, "NOW").update(expected_loss_factor=float(round(r, 2)), take_up=1.0)
+        ratios[float(round(r, 2))] = now_june_september(trial) / subsidy
+    r_now = min(ratios, key=lambda r: abs(ratios[r] - NOW2_ADVANCE_OVER_SETTLED))
+    print(f"NOW expected_loss_factor {r_now}: advances / settled subsidy June-September 2020 {ratios[r_now]:.3f}")
+    scheme(fitted, "NOW")["expected_loss_factor"] = r_now
+
+    # 3. Tozo's threshold, when the assumed one pays too little at take-up 1.
+    observed_tozo = observed("support_outlays_Tozo", QUARTERS).sum()
+
+    def tozo_2020(cal: Dict[str, Any]) -> float:
+        trial = copy.deepcopy(cal)
+        scheme(trial, "Tozo")["take_up"] = 1.0
+        return float(economy(trial).by_quarter().loc["2020Q1":"2020Q4", "Tozo_bn"].sum())
+
+    if tozo_2020(fitted) < observed_tozo:
+        paid = {}
+        for theta in np.arange(0.05, 0.501, 0.025):
+            trial = copy.deepcopy(fitted)
+            for p in scheme(trial, "Tozo")["periods"]:
+                p["min_revenue_loss"] = float(round(theta, 3))
+            paid[float(round(theta, 3))] = tozo_2020(trial)
+        theta_tozo = max((t for t in paid if paid[t] >= observed_tozo), default=min(paid))
+        print(f"Tozo threshold {theta_tozo}: EUR {paid[theta_tozo]:.2f} bn in 2020 at take-up 1 (grid {paid})")
+        for p in scheme(fitted, "Tozo")["periods"]:
+            p["min_revenue_loss"] = theta_tozo
+
+    # 4. Take-up of the schemes.
     unit = copy.deepcopy(fitted)
     for s in unit["impacts"]["economy"]["dated"]["schemes"]:
         s["take_up"] = 1.0
@@ -94,7 +146,7 @@ def main() -> None:
     for s in fitted["impacts"]["economy"]["dated"]["schemes"]:
         s["take_up"] = float(min(1.0, max(0.0, round(take_up[s["name"]], 3))))
 
-    # 3. Bankruptcies.
+    # 5. Bankruptcies.
     months = obs[obs.series == "bankruptcies_companies_monthly_sessionday_corrected"]
     months = months[months.period.between("2020-04", "2020-12")]
     target = np.log(months["value"].to_numpy(float))
@@ -114,6 +166,8 @@ def main() -> None:
             {
                 **best[1],
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},
+                "NOW_expected_loss_factor": scheme(fitted, "NOW")["expected_loss_factor"],
+                "Tozo_min_revenue_loss": scheme(fitted, "Tozo")["periods"][0]["min_revenue_loss"],
                 "hazard_sensitivity": found[1],
                 "deferral_petition_share": found[2],
             }

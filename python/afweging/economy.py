@@ -79,9 +79,11 @@ class EconomyByDay:
         """One row per day: value added per section (``va_<code>``, EUR/day) and in total
         (``value_added``), its normal level (``normal_value_added``), ``unemployment_rate``
         (share), ``unemployed_extra`` (persons), ``bankruptcies`` (firms/day), each scheme's
-        outlay (EUR/day; ``tax_deferral`` is tax deferred), ``lost_tax`` (EUR/day) and ``fear``
+        outlay (EUR/day; ``tax_deferral`` is tax deferred), ``lost_tax`` (EUR/day), ``fear``
         (voluntary contact reduction from fear of the run's deaths, 0-1; 0 in runs with a
-        behaviour model, whose distancing is in the activity)."""
+        behaviour model, whose distancing is in the activity) and per demand shock
+        ``shock_<name>`` (its level: change of the exposed demand, 0 = normal; e.g.
+        ``shock_foreign_demand``)."""
         pd = _pandas()
         d = self._data
         va = np.asarray(d["value_added"], dtype=np.float64).reshape(-1, len(d["sections"]))
@@ -97,6 +99,8 @@ class EconomyByDay:
             frame[name] = np.asarray(values, dtype=np.float64)
         frame["lost_tax"] = np.asarray(d["lost_tax"], dtype=np.float64)
         frame["fear"] = np.asarray(d.get("fear", np.zeros(days)), dtype=np.float64)
+        for name, values in d.get("shocks", {}).items():
+            frame[f"shock_{name}"] = np.asarray(values, dtype=np.float64)
         return frame
 
     def _periods(self, freq: str) -> "pd.DataFrame":

@@ -6,7 +6,7 @@
 //! Per section `s` and day `d`, with `a_s,d` the share of normal output produced:
 //!
 //! ```text
-//! a0_s,d     = kept_s,d (1 - fear_s v_d)                             measures and fear
+//! a0_s,d     = kept_s,d (1 - fear_s v_d) max(0, 1 + sum_k e_k,s z_k,d)  measures, fear, shocks
 //! v_d        = fear_max (1 - exp(-x_d / x0))                         fear of the epidemic
 //! B_s,d+1    = B_s,d + c (1 - a0_s,d) - m_s,d ;  m_s,d = B_s,d a0_s,d / T   postponed sales
 //! a_s,d      = a0_s,d + m_s,d                                        made-up sales included
@@ -19,7 +19,13 @@
 //! `fear_sensitivity`; Goolsbee and Syverson (J Public Econ 2021;193:104311) found US consumer
 //! visits fell 60 points in spring 2020 of which legal orders explained 7, the rest tracking
 //! local COVID-19 deaths. A run with a behaviour model takes its voluntary distancing from that
-//! model instead (`v` as in [`super::socio_economic`]). **Catch-up**: in the
+//! model instead (`v` as in [`super::socio_economic`]). **Demand shocks** move whatever the
+//! run does: shock `k` (`demand_shocks`) changes the demand for the exposed share `e_k,s` of
+//! section `s` by `z_k,d` (dated levels). Foreign demand: `z` the export volume against its path
+//! without the epidemic, `e` the share of the section's value added earned with exports, directly
+//! or as a supplier of exporters (CBS), so the suppliers' share of the export loss is counted.
+//! Scaled-down care: `z` the care not given (NZa referrals and treatments), `e` the share of
+//! section Q in the curative care that was postponed. **Catch-up**: in the
 //! `catch_up_sections` (goods and construction) a share `c` of the lost sales is postponed
 //! into a backlog `B` (days of normal value added) that is made up at rate `a0 / T` once trade
 //! resumes. `fear_max`, `x0`, `c` and `T` are calibrated on 2020 (`scripts/calibrate_economy.py`).
@@ -32,10 +38,13 @@
 //! does not explain the 2020 outlays: with gamma-distributed losses of shape 0.05 to 3 (1 is this
 //! exponential) NOW 2020 stays at EUR 2.4-2.9 bn against 14.4 (measured, `docs/economy_2020_2021.md`).
 //!
-//! **Schemes** (rules by period, `rate` and threshold of the period in force on the day):
+//! **Schemes** (rules by period, `rate` and threshold of the period in force on the day). A
+//! scheme paid as an advance on the loss firms expect (NOW) takes `l` with mean `r L` (`r` its
+//! `expected_loss_factor`) and pays the share `advance` of it; the settlement a year or more later
+//! is left out, as in the outlays the model is held against:
 //!
 //! ```text
-//! wage bill (NOW)        take_up * rate * labour_share_s * VA_s/365 * E[l; l >= theta]  [EUR/day]
+//! wage bill (NOW)        take_up * advance * rate * labour_share_s * VA_s/365 * E[l; l >= theta]
 //! fixed costs (TVL)      take_up * rate * fixed_share_s  * VA_s/365 * E[l; l >= theta]  [EUR/day]
 //! per firm (TOGS)        take_up * rate / period_days * firms_s * P(l >= theta)          [EUR/day]
 //! per self-employed      take_up * rate * 12/365 * firms_s * one_person * P(l >= theta)  [EUR/day]
@@ -104,6 +113,9 @@ pub struct EconomyByDay {
     /// with a behaviour model, whose own distancing is in the activity).
     #[serde(default)]
     pub fear: Vec<f64>,
+    /// Per demand shock, per day: its level `z_d` (change of the exposed demand, 0 = normal).
+    #[serde(default)]
+    pub shocks: BTreeMap<String, Vec<f64>>,
 }
 
 /// `(P(l >= theta), E[min(l, 1); l >= theta])` for firms' losses exponential with mean `mean`
@@ -116,8 +128,9 @@ fn reached(theta: f64, mean: f64) -> (f64, f64) {
     (share, (theta + mean) * share - mean * (-1.0 / mean).exp())
 }
 
-/// A scheme threshold with what it reaches in a section: `(theta, (P(l >= theta), lost))`.
-type Reach = (f64, (f64, f64));
+/// A scheme threshold and expected-loss factor with what they reach in a section:
+/// `(theta, r, (P(l >= theta), lost))`.
+type Reach = (f64, f64, (f64, f64));
 
 /// `v_d` of the module docs: fear of the run's epidemic from its deaths per million per day
 /// (mean of the last 7 days). Zero for runs with a behaviour model.
@@ -190,7 +203,33 @@ pub(super) fn by_day(
             .collect(),
         lost_tax: Vec::with_capacity(applied.days),
         fear: fear_of_deaths(run, dated, population, applied.days),
+        shocks: BTreeMap::new(),
     };
+    // Per demand shock: its level per day and its exposure per section.
+    let levels: Vec<Vec<f64>> = dated
+        .demand_shocks
+        .iter()
+        .map(|shock| {
+            (0..applied.days)
+                .map(|d| {
+                    let date = start_date + chrono::Duration::days(d as i64);
+                    in_force(&shock.periods, date, |p| p.from)
+                        .map_or(0.0, |i| shock.periods[i].level)
+                })
+                .collect()
+        })
+        .collect();
+    let exposure: Vec<Vec<f64>> = dated
+        .demand_shocks
+        .iter()
+        .map(|shock| {
+            economy
+                .sections
+                .iter()
+                .map(|s| shock.exposure.get(&s.code).copied().unwrap_or(0.0))
+                .collect()
+        })
+        .collect();
     let catch_up: Vec<bool> = economy
         .sections
         .iter()
@@ -275,7 +314,8 @@ pub(super) fn by_day(
         paid.iter_mut().for_each(|p| *p = 0.0);
         let (mut bankruptcies, mut lost_tax) = (0.0, 0.0);
         for (s, sec) in economy.sections.iter().enumerate() {
-            let a0 = activity[s] * (1.0 - sec.fear_sensitivity * v);
+            let shocked: f64 = levels.iter().zip(&exposure).map(|(z, e)| e[s] * z[d]).sum();
+            let a0 = activity[s] * (1.0 - sec.fear_sensitivity * v) * (1.0 + shocked).max(0.0);
             let mut made_up = 0.0;
             if catch_up[s] {
                 backlog[s] += dated.catch_up_share * (1.0 - a0);
@@ -303,21 +343,22 @@ pub(super) fn by_day(
                 let Some((rate, theta, days)) = *rule else {
                     continue;
                 };
-                let (share, lost) = match known.iter().find(|(t, _)| *t == theta) {
-                    Some(&(_, r)) => r,
+                let r = scheme.expected_loss_factor;
+                let (share, lost) = match known.iter().find(|k| k.0 == theta && k.1 == r) {
+                    Some(&(_, _, reach)) => reach,
                     None => {
-                        let r = reached(theta, loss);
-                        known.push((theta, r));
-                        r
+                        let reach = reached(theta, r * loss);
+                        known.push((theta, r, reach));
+                        reach
                     }
                 };
                 if share == 0.0 {
                     continue;
                 }
-                let t = scheme.take_up * rate;
+                let t = scheme.take_up * scheme.advance * rate;
                 let (t, amount) = match scheme.base {
                     Base::WageBill => {
-                        on_payroll += t * lost / loss;
+                        on_payroll += scheme.take_up * rate * lost / (r * loss);
                         (t, lost)
                     }
                     Base::FixedCosts => (t, lost),
@@ -356,6 +397,12 @@ pub(super) fn by_day(
             }
         }
     }
+    out.shocks = dated
+        .demand_shocks
+        .iter()
+        .zip(levels)
+        .map(|(shock, z)| (shock.name.clone(), z))
+        .collect();
     out
 }
 

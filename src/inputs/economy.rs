@@ -138,6 +138,17 @@ impl Economy {
         }
         if let Some(d) = &self.dated {
             d.check(format_args!("{field}.dated"), c);
+            for (k, shock) in d.demand_shocks.iter().enumerate() {
+                for code in shock.exposure.keys() {
+                    if self.section(code).is_none() {
+                        c.fail(
+                            format_args!("{field}.dated.demand_shocks[{k}].exposure.{code}"),
+                            "is not a section of the economy",
+                            format!("{code:?}"),
+                        );
+                    }
+                }
+            }
             for (i, code) in d.catch_up_sections.iter().enumerate() {
                 if self.section(code).is_none() {
                     c.fail(
@@ -189,7 +200,18 @@ pub struct Scheme {
     pub source: String,
     /// Share of eligible firms (or persons) that apply and are paid.
     pub take_up: f64,
+    /// Firms apply on the loss they expect, this many times the loss they come to have (1: the
+    /// loss as it comes; NOW paid advances on the expected loss, settled a year or more later).
+    #[serde(default = "one")]
+    pub expected_loss_factor: f64,
+    /// Share of the subsidy on the expected loss paid out as an advance (1: all of it).
+    #[serde(default = "one")]
+    pub advance: f64,
     pub periods: Vec<Period>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Parameters of dated runs of the economy ([`crate::impacts::dated_economy`]): the schemes by
@@ -229,6 +251,34 @@ pub struct DatedEconomy {
     pub catch_up_share: f64,
     /// Mean delay of the made-up value added at normal trade (days).
     pub catch_up_days: f64,
+    /// Demand that moves by date whatever the run does (foreign demand, scaled-down care).
+    #[serde(default)]
+    pub demand_shocks: Vec<DemandShock>,
+}
+
+/// An exogenous, dated change of the demand for part of some sections' value added: from each
+/// period's `from`, the exposed share `e_s` of section `s` sells `1 + level` times its normal
+/// volume (`a_s *= 1 + e_s level`, [`crate::impacts::dated_economy`]). Foreign demand acts on
+/// the value added earned with exports, scaled-down care on the care that was postponed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandShock {
+    pub name: String,
+    /// Where the levels and the exposures come from (publication and date).
+    pub source: String,
+    /// Per NACE code: the share of the section's value added exposed to the shock (0-1).
+    pub exposure: BTreeMap<String, f64>,
+    /// Levels by date; before the first period the level is 0 (normal demand).
+    pub periods: Vec<ShockLevel>,
+}
+
+/// One period of a [`DemandShock`], in force from `from` until the next period's `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShockLevel {
+    pub from: chrono::NaiveDate,
+    /// Change of the exposed demand against normal (-1: none left; 0: normal).
+    pub level: f64,
 }
 
 impl DatedEconomy {
@@ -252,6 +302,13 @@ impl DatedEconomy {
                 );
             }
             c.share(format_args!("{f}.take_up"), s.take_up);
+            c.within(
+                format_args!("{f}.expected_loss_factor"),
+                s.expected_loss_factor,
+                0.1,
+                10.0,
+            );
+            c.share(format_args!("{f}.advance"), s.advance);
             if s.periods.is_empty() {
                 c.fail(
                     format_args!("{f}.periods"),
@@ -316,6 +373,28 @@ impl DatedEconomy {
             format_args!("{field}.fear_deaths_scale"),
             self.fear_deaths_scale,
         );
+        let mut shocks = std::collections::BTreeSet::new();
+        for (k, shock) in self.demand_shocks.iter().enumerate() {
+            let f = format_args!("{field}.demand_shocks[{k}]");
+            if !shocks.insert(shock.name.as_str()) {
+                c.fail(
+                    format_args!("{f}.name"),
+                    "is a duplicate",
+                    format!("{:?}", shock.name),
+                );
+            }
+            for (code, &e) in &shock.exposure {
+                c.share(format_args!("{f}.exposure.{code}"), e);
+            }
+            crate::inputs::dated::check_ascending(
+                c,
+                format_args!("{f}.periods"),
+                shock.periods.iter().map(|p| p.from),
+            );
+            for (j, p) in shock.periods.iter().enumerate() {
+                c.within(format_args!("{f}.periods[{j}].level"), p.level, -1.0, 1.0);
+            }
+        }
         c.share(format_args!("{field}.catch_up_share"), self.catch_up_share);
         c.within(
             format_args!("{field}.catch_up_days"),
