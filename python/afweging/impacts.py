@@ -78,7 +78,8 @@ class Impacts:
     @property
     def daily(self) -> Dict[str, np.ndarray]:
         """Daily series: ``value_added_lost`` (EUR/day), ``unemployed`` (persons),
-        ``mental_health`` and ``loneliness`` (excess share of the population)."""
+        ``mental_health`` and ``loneliness`` (excess share of the population) and
+        ``operations_postponed`` (planned operations not performed, operations/day)."""
         return {k: np.asarray(v, dtype=np.float64) for k, v in self._data["daily"].items()}
 
     def __getitem__(self, name: str) -> float:
@@ -164,7 +165,8 @@ class Impacts:
                 "these impacts have no economy by day: it needs a dated national run "
                 "(scenario.start_date) and a calibration with impacts.economy.dated"
             )
-        return EconomyByDay(data)
+        wsnp = self._data.get("wsnp_admissions")
+        return EconomyByDay(data if wsnp is None else {**data, "wsnp": wsnp})
 
     def compare(self, observed: "pd.DataFrame") -> "pd.DataFrame":
         """The economy of this run next to what was observed, e.g.

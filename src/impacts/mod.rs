@@ -5,8 +5,10 @@
 //! - [`socio_economic`]: value added lost, unemployment, bankruptcies, households in problematic
 //!   debt, fiscal cost of flanking policy, the cost of the levers;
 //! - [`societal`]: learning loss and lifetime earnings, mental health, loneliness, postponed
-//!   regular care;
-//!   ([`dated_economy`] records the economy of a dated run by day, with the support schemes);
+//!   regular care (operations not performed and the health lost);
+//!   ([`dated_economy`] records the economy of a dated run by day, with the support schemes, and
+//!   [`debt_restructuring`] the admissions to statutory debt restructuring that lag its
+//!   unemployment);
 //! - [`behavioural`]: compliance, support, fatigue, voluntary distancing (means over the run).
 //!
 //! Every indicator is listed once, with its unit and description, in the [`catalogue`]; the split
@@ -17,6 +19,7 @@
 pub mod behavioural;
 pub mod catalogue;
 pub mod dated_economy;
+pub mod debt_restructuring;
 pub mod distribution;
 pub mod regional;
 pub mod societal;
@@ -99,6 +102,9 @@ pub struct DailyImpacts {
     /// Population share with excess poor mental health, and with excess loneliness.
     pub mental_health: Vec<f64>,
     pub loneliness: Vec<f64>,
+    /// Operations not performed while COVID-19 patients occupied beds (operations/day).
+    #[serde(default)]
+    pub operations_postponed: Vec<f64>,
 }
 
 /// The four dimensions of a run.
@@ -113,6 +119,10 @@ pub struct Impacts {
     /// The economy by day, for national dated runs when the economy has `dated` parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub economy: Option<dated_economy::EconomyByDay>,
+    /// Admissions to statutory debt restructuring (Wsnp) by day, for national dated runs with
+    /// the economy by day and `society.debt_restructuring` parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wsnp_admissions: Option<debt_restructuring::WsnpByDay>,
 }
 
 impl Impacts {
@@ -188,7 +198,11 @@ impl Impacts {
             ("unemployed", &d.unemployed),
             ("mental_health", &d.mental_health),
             ("loneliness", &d.loneliness),
+            ("operations_postponed", &d.operations_postponed),
         ] {
+            if name == "operations_postponed" && series.is_empty() {
+                continue; // impacts pickled before the series existed
+            }
             let field = format!("run.impacts.daily.{name}");
             if c.length(&field, series.len(), days, "day") {
                 c.each(field.as_str(), series, |c, f, v| {
@@ -215,6 +229,12 @@ impl Impacts {
                 .chain([&p.displaced_icu_qalys, &p.displaced_ward_qalys]);
             if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
                 c.fail(field, "every number must be finite", bad.to_string());
+            }
+        }
+        if let Some(w) = &self.wsnp_admissions {
+            let field = "run.impacts.wsnp_admissions.admissions";
+            if c.length(field, w.admissions.len(), days, "day") {
+                c.each(field, &w.admissions, Checker::non_negative);
             }
         }
         if let Some(e) = &self.economy {
@@ -346,6 +366,17 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         .as_ref()
         .map(|record| preparedness_outcome(record, run));
     soc.postponed_care_qalys = societal::postponed_care_qalys(society, &beds, prep.as_ref());
+    soc.operations_postponed =
+        (society.postponed_care).operations(beds.ward.iter().sum(), beds.icu.iter().sum());
+    let wsnp_admissions = match (&society.debt_restructuring, &by_day, &economy.dated) {
+        (Some(p), Some(e), Some(dated)) => Some(debt_restructuring::by_day(
+            p,
+            dated.unemployment_rate,
+            e.start_date,
+            &e.unemployment_rate,
+        )),
+        _ => None,
+    };
 
     let mut b = Builder::new(cal, data);
     virus_spread::push(&mut b, run, &cal.life_expectancy, &beds);
@@ -366,6 +397,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
     Ok(Impacts {
         preparedness: prep,
         economy: by_day,
+        wsnp_admissions,
         groupings: b.groupings,
         indicators: b.indicators,
         daily: DailyImpacts {
@@ -373,6 +405,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
             unemployed: econ.daily_unemployed,
             mental_health: soc.daily_mental_health,
             loneliness: soc.daily_loneliness,
+            operations_postponed: societal::operations_by_day(&society.postponed_care, run),
         },
     })
 }
