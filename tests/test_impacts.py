@@ -68,7 +68,7 @@ def test_display_and_pickle(run: af.Run) -> None:
     assert again.impacts.totals == run.impacts.totals
     card = run.impacts.scorecard()
     assert card["dimension"].iloc[0] == "virus_spread"
-    assert set(run.impacts.daily) == {"value_added_lost", "unemployed", "mental_health", "loneliness"}
+    assert set(run.impacts.daily) == {"value_added_lost", "unemployed", "mental_health", "loneliness", "operations_postponed"}
 
 
 def test_flanking_policy_trades_jobs_for_fiscal_cost() -> None:

@@ -34,6 +34,7 @@ from .report import write_report
 from .replay import Fit, Forecast, fit
 from .exercise import Exercise
 from . import sequential
+from . import society
 
 # af.decision.Sequential: the sequential tree runs the model, which decision.py must not import
 # (run -> plot -> decision would close a cycle), so it lives in afweging.sequential and is
@@ -55,6 +56,7 @@ __all__ = [
     "Impacts",
     "decision",
     "sequential",
+    "society",
     "economy",
     "Ladder",
     "Policy",

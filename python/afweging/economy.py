@@ -81,9 +81,10 @@ class EconomyByDay:
         (share), ``unemployed_extra`` (persons), ``bankruptcies`` (firms/day), each scheme's
         outlay (EUR/day; ``tax_deferral`` is tax deferred), ``lost_tax`` (EUR/day), ``fear``
         (voluntary contact reduction from fear of the run's deaths, 0-1; 0 in runs with a
-        behaviour model, whose distancing is in the activity) and per demand shock
+        behaviour model, whose distancing is in the activity), per demand shock
         ``shock_<name>`` (its level: change of the exposed demand, 0 = normal; e.g.
-        ``shock_foreign_demand``)."""
+        ``shock_foreign_demand``) and, when the calibration has
+        ``society.debt_restructuring``, ``wsnp_admissions`` (persons/day)."""
         pd = _pandas()
         d = self._data
         va = np.asarray(d["value_added"], dtype=np.float64).reshape(-1, len(d["sections"]))
@@ -101,6 +102,8 @@ class EconomyByDay:
         frame["fear"] = np.asarray(d.get("fear", np.zeros(days)), dtype=np.float64)
         for name, values in d.get("shocks", {}).items():
             frame[f"shock_{name}"] = np.asarray(values, dtype=np.float64)
+        if "wsnp" in d:  # Wsnp admissions (src/impacts/debt_restructuring.rs)
+            frame["wsnp_admissions"] = np.asarray(d["wsnp"]["admissions"], dtype=np.float64)
         return frame
 
     def _periods(self, freq: str) -> "pd.DataFrame":
@@ -119,6 +122,8 @@ class EconomyByDay:
         frame["value_added"] = frame["value_added"].fillna(float(normal.sum()))
         frame["normal_value_added"] = float(normal.sum())
         frame["bankruptcies"] = frame["bankruptcies"].fillna(float(self._data["normal_bankruptcies"]))
+        if "wsnp" in self._data:  # society: days outside the run follow the Wsnp trend
+            frame["wsnp_admissions"] = frame["wsnp_admissions"].fillna(_wsnp_normal(self._data["wsnp"], full))
         frame["unemployment_rate"] = frame["unemployment_rate"].ffill().bfill()
         frame["unemployed_extra"] = frame["unemployed_extra"].ffill().bfill()
         frame = frame.fillna(0.0)
@@ -145,6 +150,8 @@ class EconomyByDay:
         for name in self.schemes:
             out[f"{name}_bn"] = sums[name] / 1e9
         out["lost_tax_bn"] = sums["lost_tax"] / 1e9
+        if "wsnp_admissions" in sums:  # society
+            out["wsnp_admissions"] = sums["wsnp_admissions"]
         out["days_in_run"] = sums["days_in_run"]
         return out
 
@@ -152,7 +159,8 @@ class EconomyByDay:
         """One row per quarter the run touches: ``value_added_bn`` (EUR bn), its change on the
         normal (2019) level in % in total and per section (``va_<code>_vs_normal_pct``), the mean
         ``unemployment_rate_pct``, ``bankruptcies`` (firms), each scheme's ``<name>_bn`` (EUR bn;
-        ``tax_deferral_bn`` is tax deferred, a loan), ``lost_tax_bn`` and ``days_in_run``."""
+        ``tax_deferral_bn`` is tax deferred, a loan), ``lost_tax_bn``, ``wsnp_admissions``
+        (persons, when the run has them) and ``days_in_run``."""
         return self._table("Q")
 
     def by_year(self) -> "pd.DataFrame":
@@ -220,6 +228,15 @@ class EconomyByDay:
         return f"EconomyByDay(from {d['start_date']}, {len(d['unemployed'])} days, schemes {', '.join(d['schemes'])})"
 
 
+def _wsnp_normal(wsnp: Mapping[str, Any], dates: Any) -> Any:
+    """Wsnp admissions per day by the trend alone on ``dates`` (society; as
+    ``DebtRestructuring::normal_per_day`` in ``src/impacts/debt_restructuring.rs``)."""
+    pd = _pandas()
+    years = (dates - pd.Timestamp(wsnp["reference_date"])).days.to_numpy(dtype=np.float64) / 365.25
+    values = float(wsnp["admissions_per_year"]) / 365.0 * (1.0 + float(wsnp["trend_per_year"])) ** years
+    return pd.Series(values, index=dates)
+
+
 def _days(index: Any) -> Any:
     """Days in each period of a PeriodIndex."""
     return np.asarray([_days_one(p) for p in index], dtype=np.float64)
@@ -278,6 +295,8 @@ def _model_value(
         return float(table.loc[period, "unemployment_rate_pct"]), in_run
     if series == "bankruptcies_companies":
         return float(table.loc[period, "bankruptcies"]), in_run
+    if series == "wsnp_admissions" and "wsnp_admissions" in table:  # society
+        return float(table.loc[period, "wsnp_admissions"]), in_run
     if series.startswith("support_outlays_"):
         key = series[len("support_outlays_"):]
         if key not in _SCHEMES or not all(f"{s}_bn" in table.columns for s in _SCHEMES[key]):

@@ -85,7 +85,8 @@ class Impacts:
     @property
     def daily(self) -> Dict[str, np.ndarray]:
         """Daily series: ``value_added_lost`` (EUR/day), ``unemployed`` (persons),
-        ``mental_health`` and ``loneliness`` (excess share of the population)."""
+        ``mental_health`` and ``loneliness`` (excess share of the population) and
+        ``operations_postponed`` (planned operations not performed, operations/day)."""
         return {k: np.asarray(v, dtype=np.float64) for k, v in self._data["daily"].items()}
 
     def __getitem__(self, name: str) -> float:

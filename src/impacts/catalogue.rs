@@ -246,6 +246,13 @@ pub const CATALOGUE: &[Entry] = &[
         "QALYs lost to loneliness",
     ),
     indicator(
+        "operations_postponed",
+        Societal,
+        Sum,
+        "operations",
+        "planned operations not performed while COVID-19 patients occupied hospital and ICU beds",
+    ),
+    indicator(
         "postponed_care_qalys_lost",
         Societal,
         Sum,

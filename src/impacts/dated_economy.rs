@@ -116,6 +116,11 @@ pub struct EconomyByDay {
     /// Per demand shock, per day: its level `z_d` (change of the exposed demand, 0 = normal).
     #[serde(default)]
     pub shocks: BTreeMap<String, Vec<f64>>,
+    /// Admissions to statutory debt restructuring (Wsnp) by day, following the unemployment
+    /// above ([`super::debt_restructuring`]), when the society data has its parameters (set by
+    /// [`super::economy_by_day`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wsnp: Option<super::debt_restructuring::WsnpByDay>,
 }
 
 /// `(P(l >= theta), E[min(l, 1); l >= theta])` for firms' losses exponential with mean `mean`
@@ -204,6 +209,7 @@ pub(super) fn by_day(
         lost_tax: Vec::with_capacity(applied.days),
         fear: fear_of_deaths(run, dated, population, applied.days),
         shocks: BTreeMap::new(),
+        wsnp: None,
     };
     // Per demand shock: its level per day and its exposure per section.
     let levels: Vec<Vec<f64>> = dated

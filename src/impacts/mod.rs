@@ -5,8 +5,10 @@
 //! - [`socio_economic`]: value added lost, unemployment, bankruptcies, households in problematic
 //!   debt, fiscal cost of flanking policy, the cost of the levers;
 //! - [`societal`]: learning loss and lifetime earnings, mental health, loneliness, postponed
-//!   regular care;
-//!   ([`dated_economy`] records the economy of a dated run by day, with the support schemes);
+//!   regular care (operations not performed and the health lost);
+//!   ([`dated_economy`] records the economy of a dated run by day, with the support schemes, and
+//!   [`debt_restructuring`] the admissions to statutory debt restructuring that lag its
+//!   unemployment);
 //! - [`behavioural`]: compliance, support, fatigue, voluntary distancing (means over the run).
 //!
 //! Every indicator is listed once, with its unit and description, in the [`catalogue`]; the split
@@ -17,6 +19,7 @@
 pub mod behavioural;
 pub mod catalogue;
 pub mod dated_economy;
+pub mod debt_restructuring;
 pub mod distribution;
 pub mod regional;
 pub mod societal;
@@ -99,6 +102,9 @@ pub struct DailyImpacts {
     /// Population share with excess poor mental health, and with excess loneliness.
     pub mental_health: Vec<f64>,
     pub loneliness: Vec<f64>,
+    /// Operations not performed while COVID-19 patients occupied beds (operations/day).
+    #[serde(default)]
+    pub operations_postponed: Vec<f64>,
 }
 
 /// The four dimensions of a run.
@@ -110,7 +116,9 @@ pub struct Impacts {
     /// Cost per lever and displaced care of the preparedness levers, when the policy names any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preparedness: Option<crate::measures::preparedness::PreparednessOutcome>,
-    /// The economy by day, for national dated runs when the economy has `dated` parameters.
+    /// The economy by day of a national dated run when the economy has `dated` parameters:
+    /// not computed with the impacts but when asked for ([`economy_by_day`]); a run's JSON
+    /// carries it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub economy: Option<dated_economy::EconomyByDay>,
 }
@@ -188,7 +196,11 @@ impl Impacts {
             ("unemployed", &d.unemployed),
             ("mental_health", &d.mental_health),
             ("loneliness", &d.loneliness),
+            ("operations_postponed", &d.operations_postponed),
         ] {
+            if name == "operations_postponed" && series.is_empty() {
+                continue; // impacts pickled before the series existed
+            }
             let field = format!("run.impacts.daily.{name}");
             if c.length(&field, series.len(), days, "day") {
                 c.each(field.as_str(), series, |c, f, v| {
@@ -219,6 +231,12 @@ impl Impacts {
         }
         if let Some(e) = &self.economy {
             let field = "run.impacts.economy";
+            if let Some(w) = &e.wsnp {
+                let field = "run.impacts.economy.wsnp.admissions";
+                if c.length(field, w.admissions.len(), days, "day") {
+                    c.each(field, &w.admissions, Checker::non_negative);
+                }
+            }
             let sections = e.sections.len();
             let normal = e.normal_value_added.len();
             c.length(
@@ -257,7 +275,9 @@ impl Impacts {
 /// The name of the grouping by safety region (regional runs only).
 pub const REGION: &str = "region";
 
-/// The economy by day of a dated national run ([`dated_economy`]), or `None` when the run is
+/// The economy by day of a dated national run ([`dated_economy`]) with the admissions to debt
+/// restructuring that follow its unemployment ([`debt_restructuring`], when the society data
+/// has them), or `None` when the run is
 /// undated or regional or the calibration has no `impacts.economy.dated`. Not part of
 /// [`compute`]: it costs about as much as the other impacts together, and only the backtest of
 /// the record reads it, so it is computed when asked for (`run.impacts.economy` in Python).
@@ -276,7 +296,7 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
     let [country] = areas.as_slice() else {
         return Ok(None);
     };
-    Ok(Some(dated_economy::by_day(
+    let mut economy = dated_economy::by_day(
         &data.economy,
         dated,
         &applied,
@@ -284,7 +304,16 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
         run,
         cal.population.iter().sum(),
         start,
-    )))
+    );
+    economy.wsnp = (data.society.debt_restructuring.as_ref()).map(|p| {
+        debt_restructuring::by_day(
+            p,
+            dated.unemployment_rate,
+            economy.start_date,
+            &economy.unemployment_rate,
+        )
+    });
+    Ok(Some(economy))
 }
 
 /// A run with its four dimensions: what valuation, the checklist and the assessment read. It
@@ -362,6 +391,8 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         .as_ref()
         .map(|record| preparedness_outcome(record, run));
     soc.postponed_care_qalys = societal::postponed_care_qalys(society, &beds, prep.as_ref());
+    soc.operations_postponed =
+        (society.postponed_care).operations(beds.ward.iter().sum(), beds.icu.iter().sum());
 
     let mut b = Builder::new(cal, data);
     virus_spread::push(&mut b, run, &cal.life_expectancy, &beds);
@@ -389,6 +420,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
             unemployed: econ.daily_unemployed,
             mental_health: soc.daily_mental_health,
             loneliness: soc.daily_loneliness,
+            operations_postponed: societal::operations_by_day(&society.postponed_care, run),
         },
     })
 }

@@ -42,9 +42,16 @@
 //! Which measure drives which band follows SCP (*Een jaar met corona*, 2021) and CBS (young
 //! adults, care-home residents); the weights are assumptions (see `docs/societal.md`).
 //!
-//! **Postponed regular care.** Every COVID-19 bed-day displaces regular care; the health lost is
-//! `qaly_per_ward_bed_day` per clinical bed-day and `qaly_per_icu_bed_day` per ICU bed-day
-//! (RIVM estimates for 2020-21 divided by the COVID-19 bed-days of those years).
+//! **Postponed regular care.** COVID-19 patients in hospital beds displace planned operations
+//! (NZa: 230,000 operations not performed from March 2020 to April 2021); the volume follows the
+//! beds they occupy, an ICU bed-day displacing three times what a ward bed-day does (staffing), and
+//! the health lost follows the volume (RIVM: 320,000 healthy life years lost to 305,000 postponed
+//! planned operations in 2020-21):
+//!
+//! ```text
+//! operations_d = o_ward ward_d + o_icu icu_d                  [operations/day; ward, icu in beds]
+//! QALYs lost   = q sum_d operations_d                          [QALY; q in QALY/operation]
+//! ```
 //!
 //! The parameters are in [`crate::inputs::society`] (the Dutch figures, with their sources, in
 //! `data/netherlands/impacts.json`). Per area of a regional run the school time lost and the strain
@@ -78,6 +85,8 @@ pub struct SocietalOutcome {
     pub loneliness_qalys: Vec<f64>,
     /// QALYs lost to postponed regular care (all ages).
     pub postponed_care_qalys: f64,
+    /// Operations not performed while COVID-19 patients occupied beds (all ages).
+    pub operations_postponed: f64,
     /// Per day: population share with excess poor mental health, and with excess loneliness.
     pub daily_mental_health: Vec<f64>,
     pub daily_loneliness: Vec<f64>,
@@ -162,10 +171,15 @@ fn in_force(general: &[Vec<String>], l: usize, measures: &[String]) -> bool {
 }
 
 impl PostponedCare {
-    /// QALYs lost to regular care displaced by `ward_days` COVID-19 patient-days in clinical beds
-    /// and `icu_days` in ICU.
+    /// Operations not performed while COVID-19 patients occupy `ward_days` patient-days in
+    /// clinical beds and `icu_days` in ICU.
+    pub fn operations(&self, ward_days: f64, icu_days: f64) -> f64 {
+        ward_days * self.operations_per_ward_bed_day + icu_days * self.operations_per_icu_bed_day
+    }
+
+    /// QALYs lost to the operations not performed over `ward_days` and `icu_days`.
     pub fn qalys(&self, ward_days: f64, icu_days: f64) -> f64 {
-        ward_days * self.qaly_per_ward_bed_day + icu_days * self.qaly_per_icu_bed_day
+        self.operations(ward_days, icu_days) * self.qaly_per_operation
     }
 }
 
@@ -255,6 +269,7 @@ impl<'a> Schools<'a> {
             loneliness_years,
             loneliness_qalys,
             postponed_care_qalys: 0.0,
+            operations_postponed: 0.0,
             daily_mental_health,
             daily_loneliness,
         }
@@ -333,6 +348,16 @@ pub(super) struct Pupils {
     years_by_area: Vec<f64>,
     /// Cost of the catch-up programme (EUR), when the policy funded it anywhere.
     catch_up_cost: Option<f64>,
+}
+
+/// Operations not performed per day of the run (operations/day), from the COVID-19 patients in
+/// clinical and ICU beds that day.
+pub(super) fn operations_by_day(care: &PostponedCare, run: &Run) -> Vec<f64> {
+    let ward = run.stock(&c::WARD);
+    let icu = run.stock(&c::ICU);
+    (ward.rows().into_iter().zip(icu.rows()))
+        .map(|(w, i)| care.operations(w.sum(), i.sum()))
+        .collect()
 }
 
 /// QALYs lost to postponed regular care in the country: displaced by the COVID-19 patients in
@@ -429,6 +454,12 @@ pub(super) fn push(
             .map(|s| s * qalys)
             .collect()
     };
+    let operation_groups = b.by_age(&by_patient_age(soc.operations_postponed), "postponed_care");
+    b.push(
+        "operations_postponed",
+        soc.operations_postponed,
+        operation_groups,
+    );
     let care_groups = b.by_age(&by_patient_age(soc.postponed_care_qalys), "postponed_care");
     b.push(
         "postponed_care_qalys_lost",
@@ -465,13 +496,12 @@ pub(super) fn by_region(
     let ward = run.stock_by_region(&c::WARD);
     let icu = run.stock_by_region(&c::ICU);
     let bed_days = |a: &ndarray::Array3<f64>, r: usize| a.index_axis(ndarray::Axis(1), r).sum();
-    let care_qalys: Vec<f64> = (0..areas.len())
-        .map(|r| {
-            society
-                .postponed_care
-                .qalys(bed_days(&ward, r), bed_days(&icu, r))
-                + displaced * people[r] / total_people
-        })
+    let care = &society.postponed_care;
+    let operations: Vec<f64> = (0..areas.len())
+        .map(|r| care.operations(bed_days(&ward, r), bed_days(&icu, r)))
+        .collect();
+    let care_qalys: Vec<f64> = (operations.iter().zip(&people))
+        .map(|(o, p)| o * care.qaly_per_operation + displaced * p / total_people)
         .collect();
     let pv = earnings_per_school_year(&society.learning);
     let sd = society.learning.sd_per_school_year;
@@ -494,6 +524,7 @@ pub(super) fn by_region(
             each(&|s| sum(&s.loneliness_years)),
         ),
         ("loneliness_qalys_lost", each(&|s| sum(&s.loneliness_qalys))),
+        ("operations_postponed", operations),
         ("postponed_care_qalys_lost", care_qalys),
     ];
     let means = vec![(

@@ -1,12 +1,16 @@
 //! The societal parameters of a country: the earnings chain of learning loss, the mental-health
-//! and loneliness strain that measures cause, and the health lost to postponed regular care. The
-//! model that uses them, with its equations and sources, is [`crate::impacts::societal`]; the Dutch
+//! and loneliness strain that measures cause, the operations (and health) lost to postponed regular
+//! care, and admissions to statutory debt restructuring. The models that use them, with their
+//! equations and sources, are [`crate::impacts::societal`] and
+//! [`crate::impacts::debt_restructuring`]; the Dutch
 //! figures are in `data/netherlands/impacts.json`, each with its source.
 
 use std::fmt::Display;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::inputs::dated::check_ascending;
 use crate::inputs::validate::Checker;
 
 /// The earnings chain of learning loss.
@@ -87,16 +91,48 @@ pub enum Trigger {
     General { measures: Vec<String> },
 }
 
-/// Health lost to regular care displaced by COVID-19 patients.
+/// Regular hospital care displaced by COVID-19 patients: the operations not performed while they
+/// occupy beds, and the health those operations would have brought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostponedCare {
-    /// QALYs lost per COVID-19 patient-day in a clinical bed.
-    pub qaly_per_ward_bed_day: f64,
-    /// QALYs lost per COVID-19 patient-day in ICU.
-    pub qaly_per_icu_bed_day: f64,
+    /// Operations not performed per COVID-19 patient-day in a clinical bed (operations/bed-day).
+    pub operations_per_ward_bed_day: f64,
+    /// Operations not performed per COVID-19 patient-day in ICU (operations/bed-day).
+    pub operations_per_icu_bed_day: f64,
+    /// Healthy life years lost per operation not performed (QALY/operation).
+    pub qaly_per_operation: f64,
     /// Age distribution of the patients whose care is postponed (shares by age band, sum 1).
     pub patient_age_share: Vec<f64>,
+}
+
+/// Admissions to statutory debt restructuring (the Dutch Wsnp) in dated runs: a declining trend,
+/// raised by unemployment with a lag, lowered while creditors' collection and the courts were
+/// eased ([`crate::impacts::debt_restructuring`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebtRestructuring {
+    /// Admissions in the reference year (persons/year).
+    pub admissions_per_year: f64,
+    /// The middle of the reference year, where the trend is 1.
+    pub reference_date: NaiveDate,
+    /// Relative change of admissions a year without the epidemic (-0.13 = 13% fewer a year).
+    pub trend_per_year: f64,
+    /// Admissions scale as `(lagged unemployment rate / normal rate)^elasticity`.
+    pub unemployment_elasticity: f64,
+    /// Time constant of the lag behind the unemployment rate (days).
+    pub lag_days: f64,
+    /// Periods of eased collection, each with the share of admissions that did not happen; the
+    /// last period whose `from` is on or before a day is in force.
+    pub eased: Vec<Easing>,
+}
+
+/// A period of eased collection from `from` on: `share` of the admissions does not happen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Easing {
+    pub from: NaiveDate,
+    pub share: f64,
 }
 
 /// The societal parameters of a country.
@@ -107,6 +143,9 @@ pub struct Society {
     pub mental_health: Strain,
     pub loneliness: Strain,
     pub postponed_care: PostponedCare,
+    /// Wsnp admissions of dated national runs; without it dated runs have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debt_restructuring: Option<DebtRestructuring>,
 }
 
 impl Society {
@@ -181,14 +220,13 @@ impl Society {
         }
         let p = &self.postponed_care;
         let f = format_args!("{field}.postponed_care");
-        c.non_negative(
-            format_args!("{f}.qaly_per_ward_bed_day"),
-            p.qaly_per_ward_bed_day,
-        );
-        c.non_negative(
-            format_args!("{f}.qaly_per_icu_bed_day"),
-            p.qaly_per_icu_bed_day,
-        );
+        for (name, v) in [
+            ("operations_per_ward_bed_day", p.operations_per_ward_bed_day),
+            ("operations_per_icu_bed_day", p.operations_per_icu_bed_day),
+            ("qaly_per_operation", p.qaly_per_operation),
+        ] {
+            c.non_negative(format_args!("{f}.{name}"), v);
+        }
         let shares = format_args!("{f}.patient_age_share");
         if c.length(shares, p.patient_age_share.len(), n_ages, "age band") {
             c.each(shares, &p.patient_age_share, Checker::share);
@@ -196,6 +234,30 @@ impl Society {
             if (sum - 1.0).abs() > 1e-6 {
                 c.fail(shares, "must add up to 1", format!("sum {sum}"));
             }
+        }
+        if let Some(d) = &self.debt_restructuring {
+            let f = format_args!("{field}.debt_restructuring");
+            c.non_negative(
+                format_args!("{f}.admissions_per_year"),
+                d.admissions_per_year,
+            );
+            c.within(
+                format_args!("{f}.trend_per_year"),
+                d.trend_per_year,
+                -0.99,
+                1.0,
+            );
+            c.within(
+                format_args!("{f}.unemployment_elasticity"),
+                d.unemployment_elasticity,
+                0.0,
+                10.0,
+            );
+            c.positive(format_args!("{f}.lag_days"), d.lag_days);
+            for (i, e) in d.eased.iter().enumerate() {
+                c.share(format_args!("{f}.eased[{i}].share"), e.share);
+            }
+            check_ascending(c, format_args!("{f}.eased"), d.eased.iter().map(|e| e.from));
         }
     }
 }
