@@ -77,10 +77,15 @@ def test_replay_calibration_has_nursing_home_residents_as_a_group() -> None:
     home = np.asarray(cal["contacts"]["home"])[-1]
     assert home[-1] == pytest.approx(group["contact_factor"] * group["contacts"]["home"]["verpleeghuis"], rel=1e-12)
     severity = cal["severity"]
-    # Residents die mostly where they live; the 80-plus at home no longer carry those deaths.
+    # Residents die mostly where they live; the 80-plus at home no longer carry those deaths, and
+    # everyone at home dies outside hospital in proportion to the deaths in hospital.
     assert severity["p_hospital_given_infection"][-1] < 0.25 * severity["p_hospital_given_infection"][8]
     assert severity["p_death_outside_hospital_given_infection"][-1] > 0.2
-    assert severity["p_death_outside_hospital_given_infection"][8] == 0.0
+    ratio = group["outside_hospital_per_hospital_death"]
+    at_home = np.asarray(severity["p_death_outside_hospital_given_infection"][:-1])
+    in_hospital = np.asarray(base["severity"]["p_hospital_given_infection"]) * np.asarray(base["severity"]["p_death_given_admission"])
+    np.testing.assert_allclose(at_home, ratio * in_hospital, rtol=1e-12)
+    assert at_home[8] < 0.01
     assert base["severity"]["p_death_outside_hospital_given_infection"][8] == 0.138  # presets unchanged
     assert "impacts" not in cal
     sc = replay.replay_scenario(replay.replay_calibration()).to_dict()
@@ -112,6 +117,20 @@ def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: a
     run = first_wave.run(until="2020-05-19")
     symptomatic = np.asarray(run.infections)[:, -1].sum() * (1.0 - af.timeline.nursing_homes()["asymptomatic_share"])
     assert symptomatic == pytest.approx(12_450, rel=0.05)
+
+
+#: NICE deaths in hospital by 31 May 2020: 1,923 on the wards (the clinical registry,
+#: mzelst/covid-19 data-nice/exit/Clinical_Beds, snapshot of 2021-02-16) and 835 in ICU
+#: (``nice_icu_deaths_cumulative``, data/observed).
+NICE_HOSPITAL_DEATHS_MAY_2020 = 1_923 + 835
+
+
+def test_first_wave_hospital_deaths_within_20_percent_of_nice(first_wave: af.Fit) -> None:
+    # Stated before measuring (calibration.stays.by_date.death_factor set from RIVM's registry
+    # estimates, not from these deaths): deaths in hospital through 31 May 2020 within 20% of NICE's.
+    run = first_wave.run(until="2020-05-31")
+    hospital = (np.asarray(run.deaths) - np.asarray(run.deaths_outside_hospital)).sum()
+    assert hospital == pytest.approx(NICE_HOSPITAL_DEATHS_MAY_2020, rel=0.20)
 
 
 def _cbs_deaths(first_week: int, last_week: int) -> float:
