@@ -125,6 +125,12 @@ def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: a
 NICE_HOSPITAL_DEATHS_MAY_2020 = 1_923 + 835
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 1,715 deaths in hospital by 31 May 2020 against NICE's 2,758: 38% low; the model's "
+    "admissions are too young (half of them under about 58, against RIVM's 69), not P(death | admission) "
+    "(docs/replay.md)",
+)
 def test_first_wave_hospital_deaths_within_20_percent_of_nice(first_wave: af.Fit) -> None:
     # Stated before measuring (calibration.stays.by_date.death_factor set from RIVM's registry
     # estimates, not from these deaths): deaths in hospital through 31 May 2020 within 20% of NICE's.
@@ -142,8 +148,9 @@ def _cbs_deaths(first_week: int, last_week: int) -> float:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 5,511 deaths by 31 May 2020 (4,161 of them residents) against CBS's 9,912: 44% low, "
-    "not within the 20% stated before measuring; hospital deaths come out about 1,400 (docs/replay.md)",
+    reason="measured 6,581 deaths by 31 May 2020 (4,179 of them residents, 1,715 in hospital, 759 others "
+    "outside hospital) against CBS's 9,912: 34% low, not within the 20% stated before measuring; hospital "
+    "deaths are the shortfall (docs/replay.md)",
 )
 def test_first_wave_deaths_within_20_percent_of_cbs(first_wave: af.Fit) -> None:
     # Stated before the group was measured: model deaths by date of death through 31 May 2020
