@@ -183,13 +183,19 @@ fn dated_runs_take_the_hospital_death_factor_of_their_dates() {
         first / later > 1.4 && first / later < 1.7,
         "{first} / {later}"
     );
-    // A factor that takes a probability above 1 is refused by name; without dates it acts never.
+    // A factor that takes a probability above 1 is refused by name, in the periods a run can
+    // reach: a run that starts after the period (or without dates) never takes it.
     cal.stays.by_date[0].death_factor = 2.0;
     let err = Model::new(cal.clone(), cohort()).unwrap_err().to_string();
     assert!(
         err.contains("calibration.stays.by_date[0].death_factor") && err.contains("exceed 1"),
         "{err}"
     );
+    assert!(Model::new(
+        cal.clone(),
+        cohort_on(NaiveDate::from_ymd_opt(2020, 7, 1).unwrap())
+    )
+    .is_ok());
     cal.stays.by_date[0].death_factor = -1.0;
     let err = cal.validate().unwrap_err().to_string();
     assert!(

@@ -234,13 +234,18 @@ impl Model {
                 q_icu: sev.p_death_given_icu[a] * v.fatality_ratio,
             });
         }
-        // A dated factor on P(death | admission) must keep the ward's and the ICU's within 1.
+        // A dated factor on P(death | admission) must keep the ward's and the ICU's within 1 in
+        // the periods a run can reach: those that end after its start date (none without one).
         let deadliest = per_group
             .iter()
             .map(|r| r.q_ward.max(r.q_icu))
             .fold(0.0, f64::max);
-        for (i, period) in calibration.stays.by_date.iter().enumerate() {
-            if period.death_factor * deadliest > 1.0 {
+        let periods = &calibration.stays.by_date;
+        for (i, period) in periods.iter().enumerate() {
+            let reached = scenario
+                .start_date
+                .is_some_and(|start| periods.get(i + 1).is_none_or(|next| next.from > start));
+            if reached && period.death_factor * deadliest > 1.0 {
                 check.fail(
                     format_args!("calibration.stays.by_date[{i}].death_factor"),
                     format!("makes P(death) on the ward or in ICU exceed 1 (largest {deadliest})"),
