@@ -127,11 +127,14 @@ fn dated_runs_take_the_icu_care_of_their_dates() {
     let cal = Calibration::netherlands();
     let spring = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
     let autumn = NaiveDate::from_ymd_opt(2020, 10, 1).unwrap();
-    assert_eq!(cal.stays.icu_on(spring), (22.0, 1.2));
-    assert_eq!(cal.stays.icu_on(autumn), (17.0, 0.86));
+    let icu_on = |date: NaiveDate| {
+        let care = cal.stays.on(date);
+        (care.icu_days, care.icu_admission_factor)
+    };
+    assert_eq!(icu_on(spring), (22.0, 1.2));
+    assert_eq!(icu_on(autumn), (17.0, 0.86));
     assert_eq!(
-        cal.stays
-            .icu_on(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()),
+        icu_on(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()),
         (cal.stays.icu_days, 1.0)
     );
     let icu_per_admission = |date: NaiveDate| {
@@ -152,6 +155,52 @@ fn dated_runs_take_the_icu_care_of_their_dates() {
     assert!(
         days_spring > days_autumn * 1.1,
         "{days_spring} vs {days_autumn}"
+    );
+}
+
+#[test]
+fn dated_runs_take_the_hospital_death_factor_of_their_dates() {
+    // Half as many deaths again in hospital from 2020-02-01, as calibrated from 2020-06-01.
+    let mut cal = Calibration::netherlands();
+    cal.stays.by_date.truncate(2);
+    cal.stays.by_date[0].death_factor = 1.5;
+    cal.stays.by_date[1].death_factor = 1.0;
+    let hospital_deaths = |date: NaiveDate| {
+        let model = Model::new(cal.clone(), cohort_on(date)).unwrap();
+        let run = model.run(100).unwrap();
+        let deaths: f64 = run.total_by_group(c::D).iter().sum();
+        let outside: f64 = run
+            .total_by_group(c::CUM_DEATHS_OUTSIDE_HOSPITAL)
+            .iter()
+            .sum();
+        (deaths - outside) / run.admissions().sum()
+    };
+    let first = hospital_deaths(NaiveDate::from_ymd_opt(2020, 2, 1).unwrap());
+    let later = hospital_deaths(NaiveDate::from_ymd_opt(2020, 6, 1).unwrap());
+    // The spring cohort also takes the spring's ICU share and stays; deaths per admission
+    // differ by the factor up to what ICU share does to them (ward and ICU mortality differ).
+    assert!(
+        first / later > 1.4 && first / later < 1.7,
+        "{first} / {later}"
+    );
+    // A factor that takes a probability above 1 is refused by name, in the periods a run can
+    // reach: a run that starts after the period (or without dates) never takes it.
+    cal.stays.by_date[0].death_factor = 2.0;
+    let err = Model::new(cal.clone(), cohort()).unwrap_err().to_string();
+    assert!(
+        err.contains("calibration.stays.by_date[0].death_factor") && err.contains("exceed 1"),
+        "{err}"
+    );
+    assert!(Model::new(
+        cal.clone(),
+        cohort_on(NaiveDate::from_ymd_opt(2020, 7, 1).unwrap())
+    )
+    .is_ok());
+    cal.stays.by_date[0].death_factor = -1.0;
+    let err = cal.validate().unwrap_err().to_string();
+    assert!(
+        err.contains("calibration.stays.by_date[0].death_factor: must be >= 0"),
+        "{err}"
     );
 }
 

@@ -77,10 +77,15 @@ def test_replay_calibration_has_nursing_home_residents_as_a_group() -> None:
     home = np.asarray(cal["contacts"]["home"])[-1]
     assert home[-1] == pytest.approx(group["contact_factor"] * group["contacts"]["home"]["verpleeghuis"], rel=1e-12)
     severity = cal["severity"]
-    # Residents die mostly where they live; the 80-plus at home no longer carry those deaths.
+    # Residents die mostly where they live; the 80-plus at home no longer carry those deaths, and
+    # everyone at home dies outside hospital in proportion to the deaths in hospital.
     assert severity["p_hospital_given_infection"][-1] < 0.25 * severity["p_hospital_given_infection"][8]
     assert severity["p_death_outside_hospital_given_infection"][-1] > 0.2
-    assert severity["p_death_outside_hospital_given_infection"][8] == 0.0
+    ratio = group["outside_hospital_per_hospital_death"]
+    at_home = np.asarray(severity["p_death_outside_hospital_given_infection"][:-1])
+    in_hospital = np.asarray(base["severity"]["p_hospital_given_infection"]) * np.asarray(base["severity"]["p_death_given_admission"])
+    np.testing.assert_allclose(at_home, ratio * in_hospital, rtol=1e-12)
+    assert at_home[8] < 0.01
     assert base["severity"]["p_death_outside_hospital_given_infection"][8] == 0.138  # presets unchanged
     assert "impacts" not in cal
     sc = replay.replay_scenario(replay.replay_calibration()).to_dict()
@@ -114,6 +119,26 @@ def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: a
     assert symptomatic == pytest.approx(12_450, rel=0.05)
 
 
+#: NICE deaths in hospital by 31 May 2020: 1,923 on the wards (the clinical registry,
+#: mzelst/covid-19 data-nice/exit/Clinical_Beds, snapshot of 2021-02-16) and 835 in ICU
+#: (``nice_icu_deaths_cumulative``, data/observed).
+NICE_HOSPITAL_DEATHS_MAY_2020 = 1_923 + 835
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 1,715 deaths in hospital by 31 May 2020 against NICE's 2,758: 38% low; the model's "
+    "admissions are too young (half of them under about 58, against RIVM's 69), not P(death | admission) "
+    "(docs/replay.md)",
+)
+def test_first_wave_hospital_deaths_within_20_percent_of_nice(first_wave: af.Fit) -> None:
+    # Stated before measuring (calibration.stays.by_date.death_factor set from RIVM's registry
+    # estimates, not from these deaths): deaths in hospital through 31 May 2020 within 20% of NICE's.
+    run = first_wave.run(until="2020-05-31")
+    hospital = (np.asarray(run.deaths) - np.asarray(run.deaths_outside_hospital)).sum()
+    assert hospital == pytest.approx(NICE_HOSPITAL_DEATHS_MAY_2020, rel=0.20)
+
+
 def _cbs_deaths(first_week: int, last_week: int) -> float:
     """CBS cause-of-death statistics: confirmed and suspected COVID-19 deaths in ISO weeks of 2020."""
     weekly = af.observed.table("excess_mortality")
@@ -123,8 +148,9 @@ def _cbs_deaths(first_week: int, last_week: int) -> float:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 5,511 deaths by 31 May 2020 (4,161 of them residents) against CBS's 9,912: 44% low, "
-    "not within the 20% stated before measuring; hospital deaths come out about 1,400 (docs/replay.md)",
+    reason="measured 6,581 deaths by 31 May 2020 (4,179 of them residents, 1,715 in hospital, 759 others "
+    "outside hospital) against CBS's 9,912: 34% low, not within the 20% stated before measuring; hospital "
+    "deaths are the shortfall (docs/replay.md)",
 )
 def test_first_wave_deaths_within_20_percent_of_cbs(first_wave: af.Fit) -> None:
     # Stated before the group was measured: model deaths by date of death through 31 May 2020

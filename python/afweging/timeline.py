@@ -59,8 +59,10 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     nursing and care homes (:func:`nursing_homes`) taken out of the 80+ band as a group of their
     own, the last band (``"verpleeghuis"``). Its contact rows are the group's (co-residents and
     carers at home, visitors in the community); the other bands' contacts with residents follow by
-    reciprocity; its severity sends few to hospital and lets most deaths happen in the home; the
-    80-plus at home no longer carry the nursing homes' deaths outside hospital. Without impact
+    reciprocity; its severity sends few to hospital and lets most deaths happen in the home; those
+    living at home die outside hospital in proportion to those who die in hospital (the
+    group's ``outside_hospital_per_hospital_death``), not the default calibration's 13.8% of the
+    80-plus, which were the nursing homes' deaths. Without impact
     data (the impacts of dated runs use :meth:`Calibration.netherlands`). Presets and the default
     calibration are unchanged: the group's contacts are assumptions for 2020. ``group`` replaces
     the figures of :func:`nursing_homes` (same keys)."""
@@ -86,7 +88,13 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     for field in severity:
         if field != "p_death_icu_overflow":
             severity[field] = severity[field] + [float(group["severity"][field])]
-    severity["p_death_outside_hospital_given_infection"][source] = float(group["community_outside_hospital"])
+    # Those living at home who die outside hospital (at home, in a hospice, in other care): in
+    # each band a share of those who die in hospital (the residents' figure is their own).
+    ratio = float(group["outside_hospital_per_hospital_death"])
+    for b in range(len(bands)):
+        severity["p_death_outside_hospital_given_infection"][b] = (
+            ratio * severity["p_hospital_given_infection"][b] * severity["p_death_given_admission"][b]
+        )
     cal["age_bands"] = everyone
     cal["name"] = f"{cal['name']}, nursing-home residents as a group (replay)"
     cal.pop("impacts", None)
@@ -95,7 +103,7 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
 
 
 _GROUP_KEYS = ("band", "from_band", "residents", "contacts", "contact_factor", "relative_susceptibility",
-               "asymptomatic_share", "severity", "life_expectancy", "community_outside_hospital")
+               "asymptomatic_share", "severity", "life_expectancy", "outside_hospital_per_hospital_death")
 
 
 def _check_group(group: Dict[str, Any], bands: List[str], settings: List[str], severities: List[str]) -> None:

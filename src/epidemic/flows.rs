@@ -34,6 +34,8 @@ pub(crate) struct Rates {
     pub dying: f64,
     /// Factor of the day on P(ICU | admission) (dated runs; 1 otherwise).
     pub icu_share: f64,
+    /// Factor of the day on P(death) on the ward and in ICU (dated runs; 1 otherwise).
+    pub death_factor: f64,
     pub waning_vaccine: f64,
     pub waning_infection: f64,
     /// Share of the recovered that is protected against reinfection.
@@ -181,11 +183,12 @@ fn group(
     let icu_out = s[c::C] * rates.icu;
     let post_out = s[c::H_POST] * rates.ward_after_icu;
     let dying_out = s[c::X] * rates.dying;
+    let q_icu = r.q_icu * rates.death_factor;
     let icu_death_p = match rates.q_overflow {
-        Some(q) => r.q_icu * (Lanes::splat(1.0) - overflow) + overflow * q,
-        None => r.q_icu,
+        Some(q) => q_icu * (Lanes::splat(1.0) - overflow) + overflow * q,
+        None => q_icu,
     };
-    let ward_deaths = ward_out * r.q_ward;
+    let ward_deaths = ward_out * r.q_ward * rates.death_factor;
     let icu_deaths = icu_out * icu_death_p;
     let waning_v = s[c::V] * rates.waning_vaccine;
     let waning_r = s[c::R] * rates.waning_infection;
@@ -274,6 +277,7 @@ mod tests {
                 ward_after_icu: 0.09,
                 dying: 0.2,
                 icu_share: 1.3,
+                death_factor: 0.9,
                 waning_vaccine: 0.004,
                 waning_infection: 0.002,
                 protected: 0.85,

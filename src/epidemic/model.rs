@@ -16,7 +16,8 @@
 //! E_x -> I_x at 1/latent_days; I_asym, I_mild -> recovery at 1/infectious_days;
 //! I_sev -> admission at 1/infectious_days: to ICU with P(ICU|adm), else to the ward;
 //! ward -> death (q_ward) or recovery at 1/ward_days; ICU -> death or recovery at 1/icu_days, where patients
-//!   above the scaled ICU capacity die with the overflow probability;
+//!   above the scaled ICU capacity die with the overflow probability; dated runs scale P(ICU|adm)
+//!   and q_ward, q_icu by the factors of `calibration.stays.by_date` in force on the day;
 //! V -> W at 1/vaccine.waning_days, R -> W at 1/immunity.waning_days.
 //! ```
 //!
@@ -233,6 +234,25 @@ impl Model {
                 q_icu: sev.p_death_given_icu[a] * v.fatality_ratio,
             });
         }
+        // A dated factor on P(death | admission) must keep the ward's and the ICU's within 1 in
+        // the periods a run can reach: those that end after its start date (none without one).
+        let deadliest = per_group
+            .iter()
+            .map(|r| r.q_ward.max(r.q_icu))
+            .fold(0.0, f64::max);
+        let periods = &calibration.stays.by_date;
+        for (i, period) in periods.iter().enumerate() {
+            let reached = scenario
+                .start_date
+                .is_some_and(|start| periods.get(i + 1).is_none_or(|next| next.from > start));
+            if reached && period.death_factor * deadliest > 1.0 {
+                check.fail(
+                    format_args!("calibration.stays.by_date[{i}].death_factor"),
+                    format!("makes P(death) on the ward or in ICU exceed 1 (largest {deadliest})"),
+                    format!("{}", period.death_factor),
+                );
+            }
+        }
         let q_overflow = sev.p_death_icu_overflow;
         let stays = &calibration.stays;
         // Ill at home until admission: what the latent and infectious stages leave of the delay.
@@ -303,6 +323,7 @@ impl Model {
                 ward_after_icu: rates[5],
                 dying: rates[6],
                 icu_share: 1.0,
+                death_factor: 1.0,
                 waning_vaccine: scenario.vaccine.waning_days.map_or(0.0, |d| 1.0 / d),
                 waning_infection: scenario.immunity.waning_days.map_or(0.0, |d| 1.0 / d),
                 protected: scenario.immunity.infection_protection,
@@ -654,14 +675,15 @@ impl Model {
     }
 
     /// Sets the day's ICU capacity and ward discharge rate from the preparedness levers acting
-    /// (the calibrated values when none acts), and for dated runs the ICU stay and admission
-    /// share in force on the day's date.
+    /// (the calibrated values when none acts), and for dated runs the ICU stay, ICU admission
+    /// share and hospital death factor in force on the day's date.
     fn prepare_care(&self, day: usize, care: &Care, sc: &mut Scratch) {
         sc.rates.ward = care.ward_days.map_or(self.flows.ward, |d| 1.0 / d);
         if let Some(date) = self.date(day) {
-            let (icu_days, factor) = self.calibration.stays.icu_on(date);
-            sc.rates.icu = 1.0 / icu_days;
-            sc.rates.icu_share = factor;
+            let dated = self.calibration.stays.on(date);
+            sc.rates.icu = 1.0 / dated.icu_days;
+            sc.rates.icu_share = dated.icu_admission_factor;
+            sc.rates.death_factor = dated.death_factor;
         }
         let capacity = care.icu_capacity.unwrap_or(self.icu_capacity);
         if capacity == sc.icu_capacity {

@@ -97,13 +97,13 @@ pub struct Stays {
     /// Mean days from when a patient would have been admitted to death, for those who die
     /// outside hospital.
     pub outside_hospital_death_days: f64,
-    /// Care that changed over time, for dated runs: from each date on, the ICU stay and a factor
-    /// on P(ICU | admission). Sorted by date.
+    /// Care that changed over time, for dated runs: from each date on, the ICU stay and factors
+    /// on P(ICU | admission) and P(death | admission). Sorted by date.
     #[serde(default)]
     pub by_date: Vec<StaysFrom>,
 }
 
-/// ICU care from a date on ([`Stays::by_date`]).
+/// Hospital care from a date on ([`Stays::by_date`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaysFrom {
@@ -112,19 +112,43 @@ pub struct StaysFrom {
     pub icu_days: f64,
     /// Factor on P(ICU | admission) from this date on (1: as calibrated).
     pub icu_admission_factor: f64,
+    /// Factor on P(death | admission) from this date on, on the ward and in ICU alike (1: as
+    /// calibrated, also when absent). It acts on the day a patient leaves the ward or ICU.
+    #[serde(default = "one")]
+    pub death_factor: f64,
+}
+
+/// The hospital care in force on a date ([`Stays::on`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CareOn {
+    /// Mean days in ICU.
+    pub icu_days: f64,
+    /// Factor on P(ICU | admission).
+    pub icu_admission_factor: f64,
+    /// Factor on P(death | admission) (ward and ICU).
+    pub death_factor: f64,
 }
 
 impl Stays {
-    /// The ICU stay (days) and ICU admission factor in force on `date` (the undated values
-    /// before the first entry).
-    pub fn icu_on(&self, date: NaiveDate) -> (f64, f64) {
+    /// The care in force on `date`: that of the last entry of `by_date` from on or before it
+    /// (before the first, the undated ICU stay and factors of 1).
+    pub fn on(&self, date: NaiveDate) -> CareOn {
         self.by_date
             .iter()
             .take_while(|p| p.from <= date)
             .last()
-            .map_or((self.icu_days, 1.0), |p| {
-                (p.icu_days, p.icu_admission_factor)
-            })
+            .map_or(
+                CareOn {
+                    icu_days: self.icu_days,
+                    icu_admission_factor: 1.0,
+                    death_factor: 1.0,
+                },
+                |p| CareOn {
+                    icu_days: p.icu_days,
+                    icu_admission_factor: p.icu_admission_factor,
+                    death_factor: p.death_factor,
+                },
+            )
     }
 }
 
@@ -352,6 +376,7 @@ impl Calibration {
                     format!("{}", period.icu_admission_factor),
                 );
             }
+            c.non_negative(format_args!("{field}.death_factor"), period.death_factor);
         }
         dated::check_ascending(
             &mut c,
