@@ -11,6 +11,8 @@
 //! growth rate is the `r` for which `rho(K(r)) = 1` (the Euler-Lotka equation of the multi-group
 //! model).
 
+use std::cell::RefCell;
+
 use crate::epidemic::model::Model;
 
 /// `K(r)` for transmission probability 1 per contact (multiply by `beta0` for the model's).
@@ -32,6 +34,29 @@ pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {
         }
     }
     k
+}
+
+/// [`spectral_radius`] of `k`, remembered for the last matrix this thread asked for. The draws of a
+/// sweep rarely change the next-generation matrix (R0, severity, waning and the impact data do
+/// not enter it), and its power iteration was a third of preparing a drawn model
+/// ([`Model::new`]). The matrix is compared bit for bit, so the radius is the one computed.
+pub fn spectral_radius_remembered(k: &[f64], n: usize) -> f64 {
+    thread_local! {
+        static LAST: RefCell<(Vec<f64>, f64)> = const { RefCell::new((Vec::new(), 0.0)) };
+    }
+    LAST.with_borrow_mut(|(matrix, radius)| {
+        let same = matrix.len() == k.len()
+            && matrix
+                .iter()
+                .zip(k)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if !same {
+            *radius = spectral_radius(k, n);
+            matrix.clear();
+            matrix.extend_from_slice(k);
+        }
+        *radius
+    })
 }
 
 /// Spectral radius of a non-negative `n x n` matrix by power iteration on `K + I` (the shift makes
