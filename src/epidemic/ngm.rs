@@ -107,3 +107,22 @@ pub fn growth_rate(model: &Model) -> f64 {
     }
     0.5 * (lo + hi)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_remembered_radius_is_the_radius() {
+        let a = [0.5, 1.25, 0.75, 2.0];
+        let b = [0.5, 1.25, 0.75, 2.0000000000000004];
+        for k in [&a, &a, &b, &a, &b, &b] {
+            assert_eq!(
+                spectral_radius_remembered(k, 2).to_bits(),
+                spectral_radius(k, 2).to_bits()
+            );
+        }
+        let c = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+        assert_eq!(spectral_radius_remembered(&c, 3), spectral_radius(&c, 3));
+    }
+}

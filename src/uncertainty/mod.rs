@@ -221,7 +221,7 @@ impl Uncertainty {
                 Root::Calibration => &prepared.calibration_json,
                 Root::Scenario => &prepared.scenario_json,
             };
-            let Some(node) = doc.pointer(pointer) else {
+            let Some(node) = at(doc, pointer) else {
                 c.fail(
                     format_args!("{f}.path"),
                     "no such field",
@@ -366,7 +366,7 @@ impl Prepared {
                     match prepared.parts[i] {
                         Some((index, len)) if *r == root && index == k && applied(i) => {
                             let node = doc.get_or_insert_with(|| {
-                                json.pointer(part.pointer).cloned().unwrap_or(Value::Null)
+                                at(json, part.pointer).cloned().unwrap_or(Value::Null)
                             });
                             apply_at(node, &pointer[len..], *apply, x).ok()?;
                         }
@@ -600,6 +600,33 @@ mod tests {
         ] {
             assert!(parse_path(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn pointers_find_what_serde_json_finds() {
+        let doc = serde_json::to_value(Calibration::netherlands()).unwrap();
+        for path in [
+            "calibration.severity.p_icu_given_admission[3]",
+            "calibration.contacts.home[1][2]",
+            "calibration.impacts.society.loneliness.drivers[0].weight",
+            "calibration.stays",
+            "calibration.severity.p_icu_given_admission[99]",
+            "calibration.nothing.here",
+            "calibration.stays.ward_days[0]",
+        ] {
+            let (_, pointer) = parse_path(path).unwrap();
+            assert_eq!(at(&doc, &pointer), doc.pointer(&pointer), "{path}");
+            let (mut ours, mut theirs) = (doc.clone(), doc.clone());
+            assert_eq!(
+                apply_at(&mut ours, &pointer, Apply::Scale, 1.5).is_ok(),
+                theirs
+                    .pointer_mut(&pointer)
+                    .is_some_and(|v| scale(v, 1.5).is_ok()),
+                "{path}"
+            );
+            assert_eq!(ours, theirs, "{path}");
+        }
+        assert_eq!(at(&doc, ""), Some(&doc));
     }
 
     #[test]
