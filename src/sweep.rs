@@ -630,37 +630,53 @@ impl Sweep {
             format!("{}..{}", draws.start, draws.end),
             crate::limits::sweep(n_runs, per_run, n_draws, n_par),
         )?;
-        let mut parameters = Vec::with_capacity(n_draws * n_par);
-        for d in draws.clone() {
-            if progress.cancelled() {
-                return Err(grid::cancelled());
-            }
-            parameters.extend(self.uncertainty.draw(self.seed, d as u64)?);
-        }
         // One grid item per run, in the order (scenario, draw, policy). The runs of one (scenario,
-        // draw) follow each other, so a worker prepares its model once ([`Model::new`] with the
-        // draw's inputs) and keeps it in its scratch for the next policies: every policy meets
-        // the same draw (common random numbers).
+        // draw) follow each other, so a worker draws the parameters (they depend only on the seed
+        // and the draw index) and prepares the model once ([`Model::new`] with the draw's inputs,
+        // written over those of its last draw of the same scenario), and keeps both in its scratch
+        // for the next policies: every policy meets the same draw (common random numbers).
         let runs = grid::map_with(
             n_runs,
             threads,
             progress,
-            || None::<(usize, Model)>,
+            || None::<Drawn>,
             |cached, k| {
                 let (cell, p) = (k / n_pol, k % n_pol);
                 let (s, d) = (cell / n_draws, cell % n_draws);
                 let draw = draws.start + d;
                 let in_draw = |e: Error| in_scenario(in_draw(e, draw), &self.scenarios[s].name);
-                if !matches!(cached, Some((c, _)) if *c == cell) {
-                    let values = &parameters[d * n_par..(d + 1) * n_par];
-                    let (cal, sc) = prepared[s].inputs(values).map_err(in_draw)?;
-                    *cached = Some((cell, Model::new(cal, sc).map_err(in_draw)?));
+                if !matches!(cached, Some(c) if c.cell == cell) {
+                    let values = self.uncertainty.draw(self.seed, draw as u64)?;
+                    let (cal, sc) = match cached.take() {
+                        Some(last) if last.cell / n_draws == s => {
+                            prepared[s].inputs_reusing(&values, last.model.into_inputs())
+                        }
+                        _ => prepared[s].inputs(&values),
+                    }
+                    .map_err(in_draw)?;
+                    let model = Model::new(cal, sc).map_err(in_draw)?;
+                    *cached = Some(Drawn {
+                        cell,
+                        values,
+                        model,
+                    });
                 }
-                let (_, model) = cached.as_ref().expect("the model of this cell");
-                self.run_one(model, &self.policies[p], series_len)
-                    .map_err(in_draw)
+                let c = cached.as_ref().expect("the model of this cell");
+                let mut run = self
+                    .run_one(&c.model, &self.policies[p], series_len)
+                    .map_err(in_draw)?;
+                if s == 0 && p == 0 {
+                    run.parameters = c.values.clone();
+                }
+                Ok(run)
             },
         )?;
+        // The drawn values, from the first run of each draw.
+        let parameters: Vec<f64> = (0..n_draws)
+            .flat_map(|d| &runs[d * n_pol].parameters)
+            .copied()
+            .collect();
+        debug_assert_eq!(parameters.len(), n_draws * n_par);
         // (scenario, draw, policy) -> (policy, scenario, draw)
         let reorder = |part: fn(&RunValues) -> &[f64], width: usize| {
             let mut out = Vec::with_capacity(runs.len() * width);
@@ -696,6 +712,7 @@ impl Sweep {
         Ok(RunValues {
             indicators: values,
             series,
+            parameters: Vec::new(),
         })
     }
 
@@ -740,6 +757,15 @@ struct RunValues {
     indicators: Vec<f64>,
     /// The daily [`SERIES`], `series x days`, in trajectory mode (else empty).
     series: Vec<f64>,
+    /// The drawn values, kept by the first run of each draw (scenario 0, policy 0; else empty).
+    parameters: Vec<f64>,
+}
+
+/// A worker's last draw: its grid cell (scenario x draw), drawn values and prepared model.
+struct Drawn {
+    cell: usize,
+    values: Vec<f64>,
+    model: Model,
 }
 
 /// Prefixes every field error's message with where in the sweep it happened.

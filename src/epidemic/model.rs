@@ -340,7 +340,7 @@ impl Model {
         // it returns rounding noise of about 1e-16, not 0: a radius below 1e-9 (at a transmission
         // probability of 1 per contact; realistic contacts give tens) is no transmission, which
         // would otherwise ask for a transmission probability of 1e16.
-        let radius = ngm::spectral_radius(&ngm::next_generation(&model, 0.0), n);
+        let radius = ngm::spectral_radius_remembered(&ngm::next_generation(&model, 0.0), n);
         if radius <= 1e-9 || !radius.is_finite() {
             return Err(Error::Validation(vec![crate::error::FieldError {
                 field: "calibration.contacts".into(),
@@ -374,6 +374,11 @@ impl Model {
 
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The calibration and scenario the model was prepared from, as they were given.
+    pub fn into_inputs(self) -> (Calibration, Scenario) {
+        (self.calibration, self.scenario)
     }
 
     /// Transmission probability per contact (for a person of relative susceptibility 1).

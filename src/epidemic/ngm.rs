@@ -11,6 +11,8 @@
 //! growth rate is the `r` for which `rho(K(r)) = 1` (the Euler-Lotka equation of the multi-group
 //! model).
 
+use std::cell::RefCell;
+
 use crate::epidemic::model::Model;
 
 /// `K(r)` for transmission probability 1 per contact (multiply by `beta0` for the model's).
@@ -32,6 +34,29 @@ pub fn next_generation(model: &Model, r: f64) -> Vec<f64> {
         }
     }
     k
+}
+
+/// [`spectral_radius`] of `k`, remembered for the last matrix this thread asked for. The draws of a
+/// sweep rarely change the next-generation matrix (R0, severity, waning and the impact data do
+/// not enter it), and its power iteration was a third of preparing a drawn model
+/// ([`Model::new`]). The matrix is compared bit for bit, so the radius is the one computed.
+pub fn spectral_radius_remembered(k: &[f64], n: usize) -> f64 {
+    thread_local! {
+        static LAST: RefCell<(Vec<f64>, f64)> = const { RefCell::new((Vec::new(), 0.0)) };
+    }
+    LAST.with_borrow_mut(|(matrix, radius)| {
+        let same = matrix.len() == k.len()
+            && matrix
+                .iter()
+                .zip(k)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if !same {
+            *radius = spectral_radius(k, n);
+            matrix.clear();
+            matrix.extend_from_slice(k);
+        }
+        *radius
+    })
 }
 
 /// Spectral radius of a non-negative `n x n` matrix by power iteration on `K + I` (the shift makes
@@ -81,4 +106,23 @@ pub fn growth_rate(model: &Model) -> f64 {
         }
     }
     0.5 * (lo + hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_remembered_radius_is_the_radius() {
+        let a = [0.5, 1.25, 0.75, 2.0];
+        let b = [0.5, 1.25, 0.75, 2.0000000000000004];
+        for k in [&a, &a, &b, &a, &b, &b] {
+            assert_eq!(
+                spectral_radius_remembered(k, 2).to_bits(),
+                spectral_radius(k, 2).to_bits()
+            );
+        }
+        let c = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+        assert_eq!(spectral_radius_remembered(&c, 3), spectral_radius(&c, 3));
+    }
 }

@@ -221,7 +221,7 @@ impl Uncertainty {
                 Root::Calibration => &prepared.calibration_json,
                 Root::Scenario => &prepared.scenario_json,
             };
-            let Some(node) = doc.pointer(pointer) else {
+            let Some(node) = at(doc, pointer) else {
                 c.fail(
                     format_args!("{f}.path"),
                     "no such field",
@@ -305,9 +305,24 @@ impl Prepared {
         self.inputs_with(values, None)
     }
 
+    /// As [`Prepared::inputs`], written over `previous`, the inputs of another draw that this
+    /// `Prepared` gave: every part a draw changes is rebuilt whole and the others are the base's
+    /// in both, so the result is the same, without cloning the calibration (its economy) again.
+    /// A sweep's worker hands back the inputs of its last model.
+    pub fn inputs_reusing(
+        &self,
+        values: &[f64],
+        previous: (Calibration, Scenario),
+    ) -> Result<(Calibration, Scenario)> {
+        match self.inputs_by_part(values, None, Some(previous)) {
+            Some(inputs) => Ok(inputs),
+            None => self.inputs_whole(values, None),
+        }
+    }
+
     /// As [`Prepared::inputs`]; with `only`, applies that parameter alone.
     fn inputs_with(&self, values: &[f64], only: Option<usize>) -> Result<(Calibration, Scenario)> {
-        match self.inputs_by_part(values, only) {
+        match self.inputs_by_part(values, only, None) {
             Some(inputs) => Ok(inputs),
             None => self.inputs_whole(values, only),
         }
@@ -320,15 +335,19 @@ impl Prepared {
     /// fraction of the cost: a draw of the default Dutch uncertainty no longer reads the
     /// economy's sectors or the contact matrices back. `None` when a parameter lies outside the
     /// listed parts or anything fails (then the whole inputs are rebuilt, which names the error).
+    /// With `previous` (see [`Prepared::inputs_reusing`]) the parts are written over it instead of
+    /// over a clone of the base.
     fn inputs_by_part(
         &self,
         values: &[f64],
         only: Option<usize>,
+        previous: Option<(Calibration, Scenario)>,
     ) -> Option<(Calibration, Scenario)> {
         let applied = |i: usize| only.is_none_or(|k| k == i);
         if (0..self.parameters.len()).any(|i| applied(i) && self.parts[i].is_none()) {
             return None;
         }
+        #[allow(clippy::too_many_arguments)]
         fn rebuild<T: Clone>(
             prepared: &Prepared,
             typed: &T,
@@ -337,8 +356,8 @@ impl Prepared {
             table: &[Part<T>],
             values: &[f64],
             applied: &dyn Fn(usize) -> bool,
+            mut out: Option<T>,
         ) -> Option<T> {
-            let mut out: Option<T> = None;
             for (k, part) in table.iter().enumerate() {
                 let mut doc: Option<Value> = None;
                 for (i, ((r, pointer, apply), &x)) in
@@ -347,7 +366,7 @@ impl Prepared {
                     match prepared.parts[i] {
                         Some((index, len)) if *r == root && index == k && applied(i) => {
                             let node = doc.get_or_insert_with(|| {
-                                json.pointer(part.pointer).cloned().unwrap_or(Value::Null)
+                                at(json, part.pointer).cloned().unwrap_or(Value::Null)
                             });
                             apply_at(node, &pointer[len..], *apply, x).ok()?;
                         }
@@ -360,6 +379,7 @@ impl Prepared {
             }
             Some(out.unwrap_or_else(|| typed.clone()))
         }
+        let (previous_cal, previous_sc) = previous.unzip();
         let cal = rebuild(
             self,
             &self.calibration,
@@ -368,6 +388,7 @@ impl Prepared {
             CALIBRATION_PARTS,
             values,
             &applied,
+            previous_cal,
         )?;
         let sc = rebuild(
             self,
@@ -377,6 +398,7 @@ impl Prepared {
             SCENARIO_PARTS,
             values,
             &applied,
+            previous_sc,
         )?;
         Some((cal, sc))
     }
@@ -471,9 +493,23 @@ const CALIBRATION_PARTS: &[Part<Calibration>] = &[
         pointer: "/impacts/economy",
         set: |c, v| impact_data(c).and_then(|i| put(&mut i.economy, v)),
     },
+    // The society's four parts apart: a draw of one QALY figure need not read the strains'
+    // drivers back. (Parts must not overlap: a whole `/impacts/society` rebuilds the calibration.)
     Part {
-        pointer: "/impacts/society",
-        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society, v)),
+        pointer: "/impacts/society/learning",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society.learning, v)),
+    },
+    Part {
+        pointer: "/impacts/society/mental_health",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society.mental_health, v)),
+    },
+    Part {
+        pointer: "/impacts/society/loneliness",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society.loneliness, v)),
+    },
+    Part {
+        pointer: "/impacts/society/postponed_care",
+        set: |c, v| impact_data(c).and_then(|i| put(&mut i.society.postponed_care, v)),
     },
     Part {
         pointer: "/impacts/groups",
@@ -564,6 +600,33 @@ mod tests {
         ] {
             assert!(parse_path(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn pointers_find_what_serde_json_finds() {
+        let doc = serde_json::to_value(Calibration::netherlands()).unwrap();
+        for path in [
+            "calibration.severity.p_icu_given_admission[3]",
+            "calibration.contacts.home[1][2]",
+            "calibration.impacts.society.loneliness.drivers[0].weight",
+            "calibration.stays",
+            "calibration.severity.p_icu_given_admission[99]",
+            "calibration.nothing.here",
+            "calibration.stays.ward_days[0]",
+        ] {
+            let (_, pointer) = parse_path(path).unwrap();
+            assert_eq!(at(&doc, &pointer), doc.pointer(&pointer), "{path}");
+            let (mut ours, mut theirs) = (doc.clone(), doc.clone());
+            assert_eq!(
+                apply_at(&mut ours, &pointer, Apply::Scale, 1.5).is_ok(),
+                theirs
+                    .pointer_mut(&pointer)
+                    .is_some_and(|v| scale(v, 1.5).is_ok()),
+                "{path}"
+            );
+            assert_eq!(ours, theirs, "{path}");
+        }
+        assert_eq!(at(&doc, ""), Some(&doc));
     }
 
     #[test]
@@ -793,6 +856,18 @@ mod tests {
                 "scale",
             ),
             (
+                "calibration.impacts.society.mental_health.utility_loss",
+                "scale",
+            ),
+            (
+                "calibration.impacts.society.loneliness.drivers[0].weight",
+                "scale",
+            ),
+            (
+                "calibration.impacts.society.postponed_care.qaly_per_icu_bed_day",
+                "scale",
+            ),
+            (
                 "calibration.impacts.groups.profiles.infection.income_quintile",
                 "scale",
             ),
@@ -816,6 +891,7 @@ mod tests {
         };
         let mut checked = 0;
         for with_regions in [false, true] {
+            let mut previous = None;
             let cal = if with_regions {
                 // (Regional populations must add up to the national one: not scaled here.)
                 paths.retain(|(p, _)| *p != "calibration.population");
@@ -829,13 +905,18 @@ mod tests {
             for draw in 0..5 {
                 let values = unc.draw(3, draw).unwrap();
                 let whole = prepared.inputs_whole(&values, None).unwrap();
-                let by_part = prepared.inputs_by_part(&values, None);
+                let by_part = prepared.inputs_by_part(&values, None, None);
                 assert_eq!(by_part.is_none(), with_regions);
                 assert_eq!(prepared.inputs(&values).unwrap(), whole);
                 if let Some(by_part) = by_part {
                     assert_eq!(by_part, whole);
                     checked += 1;
                 }
+                // Written over the inputs of the draw before, as a sweep's worker does.
+                if let Some(last) = previous.take() {
+                    assert_eq!(prepared.inputs_reusing(&values, last).unwrap(), whole);
+                }
+                previous = Some(whole);
             }
         }
         assert_eq!(checked, 5, "every part was drawn");

@@ -52,6 +52,32 @@ pub(super) fn parse_path(path: &str) -> std::result::Result<(Root, String), Stri
     Ok((root, pointer))
 }
 
+/// The node at `pointer` (one of [`parse_path`]'s, or a part of one) in `doc`: what
+/// `Value::pointer` gives, without unescaping `~` sequences, which these pointers never hold
+/// (serde_json allocates a string per step for that, on every draw).
+pub(super) fn at<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(doc, |node, step| match node {
+            Value::Object(map) => map.get(step),
+            Value::Array(items) => items.get(step.parse::<usize>().ok()?),
+            _ => None,
+        })
+}
+
+/// As [`at`], mutable.
+fn at_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(doc, |node, step| match node {
+            Value::Object(map) => map.get_mut(step),
+            Value::Array(items) => items.get_mut(step.parse::<usize>().ok()?),
+            _ => None,
+        })
+}
+
 /// Applies `x` at `pointer` in `doc`, by `apply`.
 pub(super) fn apply_at(
     doc: &mut Value,
@@ -59,7 +85,7 @@ pub(super) fn apply_at(
     apply: Apply,
     x: f64,
 ) -> std::result::Result<(), String> {
-    let node = doc.pointer_mut(pointer).ok_or("no such field")?;
+    let node = at_mut(doc, pointer).ok_or("no such field")?;
     match apply {
         Apply::Set => {
             if !node.is_number() {
