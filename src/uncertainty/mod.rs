@@ -864,7 +864,7 @@ mod tests {
                 "scale",
             ),
             (
-                "calibration.impacts.society.postponed_care.qaly_per_icu_bed_day",
+                "calibration.impacts.society.postponed_care.qaly_per_operation",
                 "scale",
             ),
             (
