@@ -20,4 +20,4 @@ echo "== mypy and stubtest"
 .venv/bin/python -m mypy
 .venv/bin/python -m mypy.stubtest afweging._core
 echo "== pytest (tests, the docs site in strict mode, notebooks)"
-.venv/bin/python -m pytest -q tests --nbmake notebooks
+.venv/bin/python -m pytest -q --durations=25 tests --nbmake notebooks

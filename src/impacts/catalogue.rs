@@ -250,7 +250,7 @@ pub const CATALOGUE: &[Entry] = &[
         Societal,
         Sum,
         "operations",
-        "planned operations not performed while COVID-19 patients occupied hospital and ICU beds",
+        "planned operations not performed while COVID-19 patients occupied hospital and ICU beds, or scaled-up beds stood empty",
     ),
     indicator(
         "postponed_care_qalys_lost",

@@ -224,7 +224,7 @@ impl Impacts {
             let numbers = p
                 .cost
                 .iter()
-                .chain([&p.displaced_icu_qalys, &p.displaced_ward_qalys]);
+                .chain([&p.displaced_icu_bed_days, &p.displaced_ward_bed_days]);
             if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
                 c.fail(field, "every number must be finite", bad.to_string());
             }
@@ -390,9 +390,9 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
         .preparedness
         .as_ref()
         .map(|record| preparedness_outcome(record, run));
-    soc.postponed_care_qalys = societal::postponed_care_qalys(society, &beds, prep.as_ref());
     soc.operations_postponed =
-        (society.postponed_care).operations(beds.ward.iter().sum(), beds.icu.iter().sum());
+        societal::operations_postponed(&society.postponed_care, &beds, prep.as_ref());
+    soc.postponed_care_qalys = soc.operations_postponed * society.postponed_care.qaly_per_operation;
 
     let mut b = Builder::new(cal, data);
     virus_spread::push(&mut b, run, &cal.life_expectancy, &beds);

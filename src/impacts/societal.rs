@@ -85,7 +85,8 @@ pub struct SocietalOutcome {
     pub loneliness_qalys: Vec<f64>,
     /// QALYs lost to postponed regular care (all ages).
     pub postponed_care_qalys: f64,
-    /// Operations not performed while COVID-19 patients occupied beds (all ages).
+    /// Operations not performed while COVID-19 patients occupied beds or scaled-up beds stood
+    /// empty (all ages).
     pub operations_postponed: f64,
     /// Per day: population share with excess poor mental health, and with excess loneliness.
     pub daily_mental_health: Vec<f64>,
@@ -360,21 +361,24 @@ pub(super) fn operations_by_day(care: &PostponedCare, run: &Run) -> Vec<f64> {
         .collect()
 }
 
-/// QALYs lost to postponed regular care in the country: displaced by the COVID-19 patients in
-/// clinical and ICU beds, and by the scaled-up beds the preparedness levers left empty (see
-/// [`crate::measures::preparedness`]).
-pub(super) fn postponed_care_qalys(
-    society: &Society,
+/// Operations not performed in the country: displaced by the COVID-19 patients in clinical and
+/// ICU beds, and by the scaled-up beds the preparedness levers left empty (see
+/// [`crate::measures::preparedness`]), each bed-day priced alike.
+pub(super) fn operations_postponed(
+    care: &PostponedCare,
     beds: &BedDays,
     prep: Option<&PreparednessOutcome>,
 ) -> f64 {
-    let mut qalys = society
-        .postponed_care
-        .qalys(beds.ward.iter().sum(), beds.icu.iter().sum());
+    let mut operations = care.operations(beds.ward.iter().sum(), beds.icu.iter().sum());
     if let Some(p) = prep {
-        qalys += p.displaced_qalys();
+        operations += displaced_operations(care, p);
     }
-    qalys
+    operations
+}
+
+/// Operations displaced by the scaled-up beds the preparedness levers left empty.
+fn displaced_operations(care: &PostponedCare, prep: &PreparednessOutcome) -> f64 {
+    care.operations(prep.displaced_ward_bed_days, prep.displaced_icu_bed_days)
 }
 
 /// Adds the societal indicators of the country's outcome `soc`, with the regular care displaced
@@ -469,7 +473,10 @@ pub(super) fn push(
     if let Some(p) = prep {
         b.push_by_age(
             "postponed_care_qalys_lost_to_scale_up",
-            &by_patient_age(p.displaced_qalys()),
+            &by_patient_age(
+                displaced_operations(&society.postponed_care, p)
+                    * society.postponed_care.qaly_per_operation,
+            ),
             "postponed_care",
         );
     }
@@ -492,16 +499,20 @@ pub(super) fn by_region(
     };
     let people: Vec<f64> = areas.iter().map(Area::people).collect();
     let total_people = sum(&people);
-    let displaced = prep.map_or(0.0, PreparednessOutcome::displaced_qalys);
     let ward = run.stock_by_region(&c::WARD);
     let icu = run.stock_by_region(&c::ICU);
     let bed_days = |a: &ndarray::Array3<f64>, r: usize| a.index_axis(ndarray::Axis(1), r).sum();
     let care = &society.postponed_care;
+    let displaced = prep.map_or(0.0, |p| displaced_operations(care, p));
     let operations: Vec<f64> = (0..areas.len())
-        .map(|r| care.operations(bed_days(&ward, r), bed_days(&icu, r)))
+        .map(|r| {
+            care.operations(bed_days(&ward, r), bed_days(&icu, r))
+                + displaced * people[r] / total_people
+        })
         .collect();
-    let care_qalys: Vec<f64> = (operations.iter().zip(&people))
-        .map(|(o, p)| o * care.qaly_per_operation + displaced * p / total_people)
+    let care_qalys: Vec<f64> = operations
+        .iter()
+        .map(|o| o * care.qaly_per_operation)
         .collect();
     let pv = earnings_per_school_year(&society.learning);
     let sd = society.learning.sd_per_school_year;

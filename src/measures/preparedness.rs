@@ -31,11 +31,12 @@
 //! **Displaced regular care.** Every bed a step opens beyond the calibrated capacity displaces
 //! regular care (operating rooms closed, staff moved) whether a COVID-19 patient lies in it or not.
 //! Occupied beds are already counted by the postponed-care indicator of [`crate::inputs::society`] (per
-//! COVID-19 bed-day); the empty opened beds are added here, so every opened bed displaces care once:
+//! COVID-19 bed-day); the empty opened beds are counted here and priced there the same way (as
+//! operations not performed, `society.postponed_care`), so every opened bed displaces care once:
 //!
 //! ```text
 //! E_d = C(d) - C_cal,   O_d = clamp(occupancy_d - C_cal, 0, E_d)
-//! displaced QALYs = sum_d q_bed (E_d - O_d)          (q per ICU and per clinical bed-day)
+//! displaced bed-days = sum_d (E_d - O_d)             (ICU and clinical apart)
 //! ```
 //!
 //! **Cost** (EUR), in the socio-economic dimension (indicator `preparedness_cost`, priced by the
@@ -141,16 +142,6 @@ pub struct Lever {
     pub effect: Effect,
 }
 
-/// QALYs lost per day a scaled-up bed is open and empty (see the module documentation).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DisplacedCare {
-    /// QALYs per opened, empty ICU bed-day.
-    pub qaly_per_icu_bed_day: f64,
-    /// QALYs per opened, empty clinical bed-day.
-    pub qaly_per_ward_bed_day: f64,
-}
-
 /// The preparedness levers of a country (`data/netherlands/preparedness.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +149,6 @@ pub struct Preparedness {
     /// Non-COVID-19 patients in ICU during a scale-up (persons): an ICU step of `beds` total beds
     /// gives `beds - icu_non_covid_patients` beds for COVID-19 patients.
     pub icu_non_covid_patients: f64,
-    pub displaced_care: DisplacedCare,
     pub levers: Vec<Lever>,
     #[serde(default)]
     pub sources: Sources,
@@ -186,14 +176,6 @@ impl Preparedness {
         c.non_negative(
             format_args!("{field}.icu_non_covid_patients"),
             self.icu_non_covid_patients,
-        );
-        c.non_negative(
-            format_args!("{field}.displaced_care.qaly_per_icu_bed_day"),
-            self.displaced_care.qaly_per_icu_bed_day,
-        );
-        c.non_negative(
-            format_args!("{field}.displaced_care.qaly_per_ward_bed_day"),
-            self.displaced_care.qaly_per_ward_bed_day,
         );
         let mut seen = std::collections::BTreeSet::new();
         for (i, l) in self.levers.iter().enumerate() {
@@ -271,7 +253,6 @@ pub const ACTIVE: u8 = 2;
 pub struct PreparednessRecord {
     /// The levers the policy names (definitions copied, so impacts need nothing else).
     pub levers: Vec<Lever>,
-    pub displaced_care: DisplacedCare,
     /// Calibrated scaled-up ICU and clinical capacity (persons).
     pub calibrated_icu: f64,
     pub calibrated_hospital: f64,
@@ -455,7 +436,6 @@ impl Schedule {
         Ok(Schedule {
             record: PreparednessRecord {
                 levers,
-                displaced_care: prep.displaced_care.clone(),
                 calibrated_icu: cal.capacity.icu_scaled,
                 calibrated_hospital: cal.capacity.hospital_scaled,
                 icu_non_covid_patients: prep.icu_non_covid_patients,
@@ -628,18 +608,15 @@ pub struct PreparednessOutcome {
     pub cost: Vec<f64>,
     pub days_ordered: Vec<usize>,
     pub days_active: Vec<usize>,
-    /// QALYs lost to regular care displaced by opened, empty scaled-up beds (ICU and clinical).
-    pub displaced_icu_qalys: f64,
-    pub displaced_ward_qalys: f64,
+    /// Bed-days that opened, empty scaled-up beds stood ready (ICU and clinical): regular care
+    /// they displaced, priced as postponed operations by the societal dimension.
+    pub displaced_icu_bed_days: f64,
+    pub displaced_ward_bed_days: f64,
 }
 
 impl PreparednessOutcome {
     pub fn total_cost(&self) -> f64 {
         self.cost.iter().sum()
-    }
-
-    pub fn displaced_qalys(&self) -> f64 {
-        self.displaced_icu_qalys + self.displaced_ward_qalys
     }
 }
 
@@ -697,26 +674,23 @@ pub fn outcome(record: &PreparednessRecord, traj: &Trajectory) -> PreparednessOu
                 _ => 0.0,
             };
         }
-        let q = &record.displaced_care;
         let empty = |cap: f64, cal: f64, occupancy: f64| {
             let e = cap - cal;
             e - (occupancy - cal).clamp(0.0, e)
         };
         if record.icu_step[d].is_some() {
-            out.displaced_icu_qalys += q.qaly_per_icu_bed_day
-                * empty(
-                    record.icu_capacity[d],
-                    record.calibrated_icu,
-                    icu_occupancy[d],
-                );
+            out.displaced_icu_bed_days += empty(
+                record.icu_capacity[d],
+                record.calibrated_icu,
+                icu_occupancy[d],
+            );
         }
         if record.ward_step[d].is_some() {
-            out.displaced_ward_qalys += q.qaly_per_ward_bed_day
-                * empty(
-                    record.hospital_capacity[d],
-                    record.calibrated_hospital,
-                    ward_occupancy[d],
-                );
+            out.displaced_ward_bed_days += empty(
+                record.hospital_capacity[d],
+                record.calibrated_hospital,
+                ward_occupancy[d],
+            );
         }
     }
     out

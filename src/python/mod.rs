@@ -441,6 +441,23 @@ impl PyModel {
     }
 }
 
+/// The JSON of an [`crate::impacts::Outcome`] whose impacts carry the economy computed when
+/// asked for, written from borrowed parts (a run is not copied to be serialised). `economy` is the
+/// last field of `Impacts` and skipped there while `None`, so the text is the outcome's own.
+#[derive(serde::Serialize)]
+struct OutcomeWithEconomy<'a> {
+    #[serde(flatten)]
+    run: &'a crate::run::Run,
+    impacts: ImpactsWithEconomy<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ImpactsWithEconomy<'a> {
+    #[serde(flatten)]
+    impacts: &'a crate::impacts::Impacts,
+    economy: &'a crate::impacts::dated_economy::EconomyByDay,
+}
+
 /// The result of a run: daily series by age band (and region), the records of the measures and
 /// behaviour, and the four dimensions; the backing of `afweging.Run`.
 #[pyclass(module = "afweging._core", name = "Run", frozen)]
@@ -466,17 +483,13 @@ impl PyRun {
     /// The run as JSON (what `from_json` reads), with the economy by day when the run has one.
     fn to_json(&self) -> PyResult<String> {
         let text = match (self.computed_economy()?, &self.inner.impacts) {
-            (Some(economy), Some(impacts)) => {
-                let impacts = crate::impacts::Impacts {
-                    economy: Some(economy),
-                    ..impacts.clone()
-                };
-                let outcome = crate::impacts::Outcome {
-                    run: self.inner.run.clone(),
-                    impacts: Some(impacts),
-                };
-                serde_json::to_string(&outcome)
-            }
+            (Some(economy), Some(impacts)) => serde_json::to_string(&OutcomeWithEconomy {
+                run: &self.inner.run,
+                impacts: ImpactsWithEconomy {
+                    impacts,
+                    economy: &economy,
+                },
+            }),
             _ => serde_json::to_string(&self.inner),
         };
         Ok(text.expect("trajectory serialises"))
