@@ -125,6 +125,7 @@ fn hashes(traj: &Run, imp: Option<&impacts::Impacts>) -> BTreeMap<String, String
             &d.unemployed,
             &d.mental_health,
             &d.loneliness,
+            &d.operations_postponed,
         ] {
             h.f64s(series);
         }

@@ -304,11 +304,6 @@ impl Trajectory {
         self.total_by_region(slot).sum_axis(Axis(0)).to_vec()
     }
 
-    /// Per age band: stocks summed over the ends of all days (patient-days, for occupancy slots).
-    pub fn stock_days_by_group(&self, slots: &[usize]) -> Vec<f64> {
-        self.stock(slots).sum_axis(Axis(0)).to_vec()
-    }
-
     /// The virus-spread dimension of the reference framework, with the days above scaled-up
     /// capacity counted against `daily_capacity` (ICU and clinical beds per day) when
     /// preparedness levers change it, else against the calibrated capacity.

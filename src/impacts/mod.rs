@@ -420,7 +420,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
             unemployed: econ.daily_unemployed,
             mental_health: soc.daily_mental_health,
             loneliness: soc.daily_loneliness,
-            operations_postponed: societal::operations_by_day(&society.postponed_care, run),
+            operations_postponed: societal::operations_by_day(&society.postponed_care, &beds),
         },
     })
 }

@@ -353,11 +353,9 @@ pub(super) struct Pupils {
 
 /// Operations not performed per day of the run (operations/day), from the COVID-19 patients in
 /// clinical and ICU beds that day.
-pub(super) fn operations_by_day(care: &PostponedCare, run: &Run) -> Vec<f64> {
-    let ward = run.stock(&c::WARD);
-    let icu = run.stock(&c::ICU);
-    (ward.rows().into_iter().zip(icu.rows()))
-        .map(|(w, i)| care.operations(w.sum(), i.sum()))
+pub(super) fn operations_by_day(care: &PostponedCare, beds: &BedDays) -> Vec<f64> {
+    (beds.ward_by_day.iter().zip(&beds.icu_by_day))
+        .map(|(&w, &i)| care.operations(w, i))
         .collect()
 }
 

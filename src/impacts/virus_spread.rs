@@ -8,19 +8,31 @@ use super::distribution::Builder;
 use super::regional::ByRegion;
 use crate::epidemic::compartments as c;
 use crate::run::Run;
+use ndarray::{Array2, Axis};
 
-/// COVID-19 patient-days by age band over the run, in clinical beds and in ICU: an indicator of
-/// this dimension, and what displaces regular care in the societal one.
+/// COVID-19 patients in clinical beds and ICU, from one pass over the run's states: patient-days
+/// by age band over the run (an indicator of this dimension, and what displaces regular care in
+/// the societal one) and patients per day (the daily operations not performed).
 pub(super) struct BedDays {
+    /// Patient-days by age band over the run.
     pub(super) ward: Vec<f64>,
     pub(super) icu: Vec<f64>,
+    /// Patients per day, all ages.
+    pub(super) ward_by_day: Vec<f64>,
+    pub(super) icu_by_day: Vec<f64>,
 }
 
 impl BedDays {
     pub(super) fn of(run: &Run) -> Self {
+        let ward = run.stock(&c::WARD);
+        let icu = run.stock(&c::ICU);
+        let by_age = |a: &Array2<f64>| a.sum_axis(Axis(0)).to_vec();
+        let by_day = |a: &Array2<f64>| a.rows().into_iter().map(|r| r.sum()).collect();
         BedDays {
-            ward: run.stock_days_by_group(&c::WARD),
-            icu: run.stock_days_by_group(&c::ICU),
+            ward: by_age(&ward),
+            icu: by_age(&icu),
+            ward_by_day: by_day(&ward),
+            icu_by_day: by_day(&icu),
         }
     }
 }
