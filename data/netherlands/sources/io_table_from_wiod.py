@@ -15,7 +15,8 @@ release 2013) at commit 59a28ac22fbd7751ea84c0f33722b5246b0af46d (blob 908adde8d
 file 8345949612ef0ed824e4e07e140b0ce0b4c77a758975116544a2db660560efb0): rows and columns
 29 x 35 + 1 ... 30 x 35 of the 1435 x 1435 intermediate matrix (NLD is the 30th of its 41
 countries) and the same entries of its output vector. WIOD builds the Dutch table from the CBS
-supply and use tables of the national accounts.
+supply and use tables of the national accounts. sha256 of the extract:
+161e70c3c02efc4d52a2350952cd75ce3e229a042bbcf4c1e1f2e1e67481a14f (``--extract`` writes it again byte for byte).
 
 Output: the same table at the model's sections (NACE Rev. 2). Each WIOD industry goes to the section
 of its main activity; three industries hold two sections each and are split between them by the
