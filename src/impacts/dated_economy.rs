@@ -30,6 +30,13 @@
 //! into a backlog `B` (days of normal value added) that is made up at rate `a0 / T` once trade
 //! resumes. `fear_max`, `x0`, `c` and `T` are calibrated on 2020 (`scripts/calibrate_economy.py`).
 //!
+//! **Spill-overs to suppliers** (with `input_output`, [`super::input_output`]): the lost sales of
+//! the measures, of fear and of the shocks that spill over (`spills_over`: scaled-down care) are
+//! lost final demand, and reach the sections' domestic suppliers through the Leontief inverse in
+//! shares, `a' = 1 - B (1 - a)`, before the other shocks multiply in (foreign demand, whose
+//! exposure already counts the suppliers of exporters):
+//! `a0 = [1 - B (1 - kept (1 - fear v) max(0, 1 + sum_spilling e z))] max(0, 1 + sum_other e z)`.
+//!
 //! **Firms differ.** Within a section firms' revenue losses `l` are exponential with mean
 //! `L_s,d = 1 - a_s,d` (assumption), a loss above 1 counted as 1 (a firm loses at most its
 //! revenue). A scheme with threshold `theta` reaches the share `P(l >= theta) = exp(-theta/L)` of
@@ -79,6 +86,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::input_output::Spillover;
 use super::regional::Area;
 use super::socio_economic::Applied;
 use crate::inputs::dated::in_force;
@@ -236,6 +244,18 @@ pub(super) fn by_day(
                 .collect()
         })
         .collect();
+    // Input-output spill-overs (none without a table): which shocks' lost sales reach suppliers.
+    let spill = (dated.input_output.as_ref()).map(|t| Spillover::new(t, economy));
+    let spills: Vec<bool> = (dated.demand_shocks.iter())
+        .map(|k| k.spills_over && spill.is_some())
+        .collect();
+    let shock = |s: usize, d: usize, spilling: bool| -> f64 {
+        (levels.iter().zip(&exposure).zip(&spills))
+            .filter(|(_, &k)| k == spilling)
+            .map(|((z, e), _)| e[s] * z[d])
+            .sum()
+    };
+    let mut lost = Vec::with_capacity(n);
     let catch_up: Vec<bool> = economy
         .sections
         .iter()
@@ -319,9 +339,15 @@ pub(super) fn by_day(
             };
         paid.iter_mut().for_each(|p| *p = 0.0);
         let (mut bankruptcies, mut lost_tax) = (0.0, 0.0);
+        // Lost sales that reach suppliers (measures, fear, shocks that spill over), then the rest.
         for (s, sec) in economy.sections.iter().enumerate() {
-            let shocked: f64 = levels.iter().zip(&exposure).map(|(z, e)| e[s] * z[d]).sum();
-            let a0 = activity[s] * (1.0 - sec.fear_sensitivity * v) * (1.0 + shocked).max(0.0);
+            activity[s] *= (1.0 - sec.fear_sensitivity * v) * (1.0 + shock(s, d, true)).max(0.0);
+        }
+        if let Some(spill) = &spill {
+            spill.spill_over(&mut activity, &mut lost);
+        }
+        for (s, sec) in economy.sections.iter().enumerate() {
+            let a0 = activity[s] * (1.0 + shock(s, d, false)).max(0.0);
             let mut made_up = 0.0;
             if catch_up[s] {
                 backlog[s] += dated.catch_up_share * (1.0 - a0);

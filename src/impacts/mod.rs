@@ -21,6 +21,7 @@ pub mod catalogue;
 pub mod dated_economy;
 pub mod debt_restructuring;
 pub mod distribution;
+pub mod input_output;
 pub mod regional;
 pub mod societal;
 pub mod socio_economic;

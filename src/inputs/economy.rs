@@ -149,6 +149,19 @@ impl Economy {
                     }
                 }
             }
+            if let Some(io) = &d.input_output {
+                io.check(format_args!("{field}.dated.input_output"), c);
+                let mut seen = std::collections::BTreeSet::new();
+                for (i, code) in io.sections.iter().enumerate() {
+                    if self.section(code).is_none() || !seen.insert(code.as_str()) {
+                        c.fail(
+                            format_args!("{field}.dated.input_output.sections[{i}]"),
+                            "must be a section of the economy, listed once",
+                            format!("{code:?}"),
+                        );
+                    }
+                }
+            }
             for (i, code) in d.catch_up_sections.iter().enumerate() {
                 if self.section(code).is_none() {
                     c.fail(
@@ -254,6 +267,72 @@ pub struct DatedEconomy {
     /// Demand that moves by date whatever the run does (foreign demand, scaled-down care).
     #[serde(default)]
     pub demand_shocks: Vec<DemandShock>,
+    /// The input-output table whose spill-overs carry sections' lost sales to their domestic
+    /// suppliers ([`crate::impacts::input_output`]); none: no spill-overs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_output: Option<InputOutput>,
+}
+
+/// A symmetric input-output table of domestic intermediate use between sections, from which
+/// [`crate::impacts::input_output`] takes the technical coefficients `A_ij = flows_ij / output_j`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputOutput {
+    /// Where the table comes from (publication, year, aggregation to sections).
+    pub source: String,
+    /// NACE codes of the rows and columns, each a section of the economy; a section of the
+    /// economy left out of the table has no links.
+    pub sections: Vec<String>,
+    /// `flows[i][j]`: products of section `i` made in the country and used by section `j` in
+    /// production (money per year, in the unit of `output`).
+    pub flows: Vec<Vec<f64>>,
+    /// Gross output of each section (money per year; the table's unit and year).
+    pub output: Vec<f64>,
+}
+
+impl InputOutput {
+    /// Checks the table's shape and that it is productive: each section uses less than its output
+    /// in domestic inputs (`sum_i A_ij < 1`), so that `(I - A)^-1` exists and is non-negative.
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        let n = self.sections.len();
+        if self.output.len() != n {
+            c.fail(
+                format_args!("{field}.output"),
+                format!("must have one entry per section ({n})"),
+                format!("{} entries", self.output.len()),
+            );
+            return;
+        }
+        if self.flows.len() != n || self.flows.iter().any(|row| row.len() != n) {
+            c.fail(
+                format_args!("{field}.flows"),
+                format!("must be a {n} x {n} matrix (one row and column per section)"),
+                format!("{} rows", self.flows.len()),
+            );
+            return;
+        }
+        for (i, row) in self.flows.iter().enumerate() {
+            for (j, &z) in row.iter().enumerate() {
+                c.non_negative(format_args!("{field}.flows[{i}][{j}]"), z);
+            }
+        }
+        for (j, &x) in self.output.iter().enumerate() {
+            c.positive(format_args!("{field}.output[{j}]"), x);
+            let used: f64 = self.flows.iter().map(|row| row[j]).sum();
+            if x > 0.0 && used / x >= 1.0 {
+                c.fail(
+                    format_args!("{field}.flows"),
+                    format!(
+                        "column {j} ({}) uses {:.3} of its output in domestic inputs; a productive \
+                         table uses less than 1",
+                        self.sections[j],
+                        used / x
+                    ),
+                    format!("{used} of output {x}"),
+                );
+            }
+        }
+    }
 }
 
 /// An exogenous, dated change of the demand for part of some sections' value added: from each
@@ -270,6 +349,12 @@ pub struct DemandShock {
     pub exposure: BTreeMap<String, f64>,
     /// Levels by date; before the first period the level is 0 (normal demand).
     pub periods: Vec<ShockLevel>,
+    /// Whether the lost sales reach the sections' domestic suppliers through the input-output
+    /// table (`economy.dated.input_output`); false for a shock whose exposure already counts the
+    /// suppliers' share (foreign demand: value added earned with exports directly or as a
+    /// supplier of exporters).
+    #[serde(default)]
+    pub spills_over: bool,
 }
 
 /// One period of a [`DemandShock`], in force from `from` until the next period's `from`.
