@@ -254,6 +254,12 @@ pub struct DatedEconomy {
     /// Demand that moves by date whatever the run does (foreign demand, scaled-down care).
     #[serde(default)]
     pub demand_shocks: Vec<DemandShock>,
+    /// Standard deviation of firms' revenue change against a scheme's reference (a share of the
+    /// reference revenue) around their section's mean loss, epidemic or not: losses normal with
+    /// this spread. 0: losses exponential around the mean, none at normal trade
+    /// ([`crate::impacts::dated_economy`]).
+    #[serde(default)]
+    pub loss_spread: f64,
 }
 
 /// An exogenous, dated change of the demand for part of some sections' value added: from each
@@ -395,6 +401,12 @@ impl DatedEconomy {
                 c.within(format_args!("{f}.periods[{j}].level"), p.level, -1.0, 1.0);
             }
         }
+        c.within(
+            format_args!("{field}.loss_spread"),
+            self.loss_spread,
+            0.0,
+            1.0,
+        );
         c.share(format_args!("{field}.catch_up_share"), self.catch_up_share);
         c.within(
             format_args!("{field}.catch_up_days"),

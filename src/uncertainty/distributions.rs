@@ -326,7 +326,7 @@ pub(super) fn step_or(spread: f64, x: f64, at: f64, f: impl FnOnce() -> f64) -> 
 
 /// Standard normal CDF, `erfc(-z / sqrt 2) / 2`, through the incomplete gamma function
 /// (`erfc(t) = Q(1/2, t^2)` for `t >= 0`), accurate to about 1e-15.
-pub(super) fn normal_cdf(z: f64) -> f64 {
+pub(crate) fn normal_cdf(z: f64) -> f64 {
     let t = z * std::f64::consts::FRAC_1_SQRT_2;
     let tail = 0.5 * upper_gamma(0.5, t * t);
     if z < 0.0 {

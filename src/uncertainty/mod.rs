@@ -43,6 +43,7 @@ mod distributions;
 mod paths;
 mod sampling;
 
+pub(crate) use distributions::normal_cdf;
 pub use distributions::Distribution;
 use paths::*;
 use sampling::*;
