@@ -36,7 +36,7 @@
 //! `E[min(l, 1); l >= theta]` (per euro of normal revenue; revenue and value added are taken to
 //! fall alike). With `loss_spread` `sigma` > 0, `l ~ N(L, sigma^2)`: firms' revenue moves against
 //! the reference in normal times too (NOW 1 compared three months of 2020 with a quarter of the
-//! 2019 revenue, UWV), so a threshold reaches firms whatever their section's mean:
+//! 2019 revenue), so a threshold reaches firms whatever their section's mean:
 //!
 //! ```text
 //! a = (theta - L) / sigma,  b = (1 - L) / sigma,  Phi, phi the standard normal cdf and density
