@@ -95,7 +95,7 @@ use super::socio_economic::Applied;
 use crate::inputs::dated::in_force;
 use crate::inputs::economy::{Base, DatedEconomy, Economy, Scheme};
 use crate::run::Run;
-use crate::uncertainty::normal_cdf;
+use crate::special::normal_cdf;
 
 /// The economy of a dated run by day (national).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -43,7 +43,6 @@ mod distributions;
 mod paths;
 mod sampling;
 
-pub(crate) use distributions::normal_cdf;
 pub use distributions::Distribution;
 use paths::*;
 use sampling::*;
@@ -574,6 +573,7 @@ fn part_of<T>(table: &[Part<T>], pointer: &str) -> Option<(usize, usize)> {
 mod tests {
     use super::distributions::*;
     use super::*;
+    use crate::special::{ln_gamma, lower_gamma, normal_cdf};
 
     #[test]
     fn paths_parse_to_pointers() {
