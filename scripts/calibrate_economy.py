@@ -10,6 +10,9 @@ this order (each step keeps the values fitted before it):
 * ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``: grid search on the
   2020 value added: quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the
   annual change, least squares in percentage points;
+* ``loss_spread`` ``sigma`` (the spread of firms' revenue change around their section's mean loss)
+  with NOW's ``expected_loss_factor`` (below) for each ``sigma`` of a grid (0-0.4): least squares on
+  the four 2020 quarters of the NOW outlays (CBS) at the take-up that fits them best (capped at 1);
 * NOW's ``expected_loss_factor`` ``r``: firms applied on the loss they expected and were paid an
   advance of 80% of that subsidy (SZW, Kamerbrief 35420-95, 9 July 2020); of the EUR 4.3 bn
   advanced for NOW 2 (June-September 2020) about 1.1 bn net was reclaimed at settlement (UWV
@@ -17,8 +20,8 @@ this order (each step keeps the values fitted before it):
   subsidy. ``r`` is set so that the model's advances over June-September 2020 are 1.34 times the
   subsidy on the losses as they came (grid 1-4);
 * Tozo's threshold: the revenue loss that takes a self-employed household's income below the
-  social minimum (the rule is on household income, not on turnover): the threshold at which
-  take-up 1 pays the 2020 outlays (grid 0.05-0.5), when the assumed 0.5 pays too little;
+  social minimum (the rule is on household income, not on turnover): the largest threshold at
+  which take-up 1 pays the 2020 outlays (grid 0.05-0.9);
 * take-up of NOW and Tozo: 2020 outlays (CBS, sum of the quarters) / outlays at take-up 1; of TOGS and TVL: least squares on the four
   2020 quarters of the observed TOGS+TVL sum; of tax deferral: EUR 10 bn deferred by 15 June 2020
   (Ministry of Finance, via rd.nl); each capped at 1 (a take-up above 1 would pay more than the
@@ -96,19 +99,39 @@ def main() -> None:
     def now_june_september(cal: Dict[str, Any]) -> float:
         return float(economy(cal).by_day().loc["2020-06-01":"2020-09-30", "NOW"].sum())
 
-    settled = copy.deepcopy(fitted)
-    scheme(settled, "NOW").update(expected_loss_factor=1.0, advance=1.0, take_up=1.0)
-    subsidy = now_june_september(settled)
-    ratios = {}
-    for r in np.arange(1.0, 4.01, 0.05):
-        trial = copy.deepcopy(fitted)
-        scheme(trial, "NOW").update(expected_loss_factor=float(round(r, 2)), take_up=1.0)
-        ratios[float(round(r, 2))] = now_june_september(trial) / subsidy
-    r_now = min(ratios, key=lambda r: abs(ratios[r] - NOW2_ADVANCE_OVER_SETTLED))
-    print(f"NOW expected_loss_factor {r_now}: advances / settled subsidy June-September 2020 {ratios[r_now]:.3f}")
-    scheme(fitted, "NOW")["expected_loss_factor"] = r_now
+    def expected_loss_factor(cal: Dict[str, Any]) -> float:
+        settled = copy.deepcopy(cal)
+        scheme(settled, "NOW").update(expected_loss_factor=1.0, advance=1.0, take_up=1.0)
+        subsidy = now_june_september(settled)
+        ratios = {}
+        for r in np.arange(1.0, 4.01, 0.05):
+            trial = copy.deepcopy(cal)
+            scheme(trial, "NOW").update(expected_loss_factor=float(round(r, 2)), take_up=1.0)
+            ratios[float(round(r, 2))] = now_june_september(trial) / subsidy
+            if ratios[float(round(r, 2))] > NOW2_ADVANCE_OVER_SETTLED + 0.1:
+                break  # the ratio rises with r
+        r_now = min(ratios, key=lambda r: abs(ratios[r] - NOW2_ADVANCE_OVER_SETTLED))
+        print(f"  NOW expected_loss_factor {r_now}: advances / settled subsidy June-September 2020 {ratios[r_now]:.3f}")
+        return r_now
 
-    # 3. Tozo's threshold, when the assumed one pays too little at take-up 1.
+    # 2a. The spread of firms' losses, with r for each spread, on the 2020 quarters of NOW.
+    now_obs = observed("support_outlays_NOW", QUARTERS)
+    spreads = {}
+    for sigma in [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]:
+        trial = with_dated(fitted, loss_spread=sigma)
+        r_now = expected_loss_factor(trial)
+        scheme(trial, "NOW").update(expected_loss_factor=r_now, take_up=1.0)
+        model = economy(trial).by_quarter().loc[QUARTERS, "NOW_bn"].to_numpy(float)
+        take = min(1.0, float(model @ now_obs / (model @ model)))
+        err = float(np.sum((take * model - now_obs) ** 2))
+        spreads[sigma] = (err, r_now, take, model)
+        print(f"loss_spread {sigma}: NOW 2020 quarters at take-up 1 {np.round(model, 2)}, take-up {take:.3f}, squared error {err:.2f} bn^2")
+    sigma = min(spreads, key=lambda k: spreads[k][0])
+    print(f"loss_spread {sigma}, NOW expected_loss_factor {spreads[sigma][1]}")
+    fitted = with_dated(fitted, loss_spread=sigma)
+    scheme(fitted, "NOW")["expected_loss_factor"] = spreads[sigma][1]
+
+    # 3. Tozo's threshold.
     observed_tozo = observed("support_outlays_Tozo", QUARTERS).sum()
 
     def tozo_2020(cal: Dict[str, Any]) -> float:
@@ -116,17 +139,17 @@ def main() -> None:
         scheme(trial, "Tozo")["take_up"] = 1.0
         return float(economy(trial).by_quarter().loc["2020Q1":"2020Q4", "Tozo_bn"].sum())
 
-    if tozo_2020(fitted) < observed_tozo:
-        paid = {}
-        for theta in np.arange(0.05, 0.501, 0.025):
-            trial = copy.deepcopy(fitted)
-            for p in scheme(trial, "Tozo")["periods"]:
-                p["min_revenue_loss"] = float(round(theta, 3))
-            paid[float(round(theta, 3))] = tozo_2020(trial)
-        theta_tozo = max((t for t in paid if paid[t] >= observed_tozo), default=min(paid))
-        print(f"Tozo threshold {theta_tozo}: EUR {paid[theta_tozo]:.2f} bn in 2020 at take-up 1 (grid {paid})")
-        for p in scheme(fitted, "Tozo")["periods"]:
-            p["min_revenue_loss"] = theta_tozo
+    # The largest threshold that pays the outlays at take-up 1, whatever the assumed one pays.
+    paid = {}
+    for theta in np.arange(0.05, 0.901, 0.025):
+        trial = copy.deepcopy(fitted)
+        for p in scheme(trial, "Tozo")["periods"]:
+            p["min_revenue_loss"] = float(round(theta, 3))
+        paid[float(round(theta, 3))] = tozo_2020(trial)
+    theta_tozo = max((t for t in paid if paid[t] >= observed_tozo), default=min(paid))
+    print(f"Tozo threshold {theta_tozo}: EUR {paid[theta_tozo]:.2f} bn in 2020 at take-up 1 (grid {paid})")
+    for p in scheme(fitted, "Tozo")["periods"]:
+        p["min_revenue_loss"] = theta_tozo
 
     # 4. Take-up of the schemes.
     unit = copy.deepcopy(fitted)
@@ -165,6 +188,7 @@ def main() -> None:
         json.dumps(
             {
                 **best[1],
+                "loss_spread": sigma,
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},
                 "NOW_expected_loss_factor": scheme(fitted, "NOW")["expected_loss_factor"],
                 "Tozo_min_revenue_loss": scheme(fitted, "Tozo")["periods"][0]["min_revenue_loss"],

@@ -29,6 +29,7 @@ pub mod inputs;
 pub mod limits;
 pub mod measures;
 pub mod run;
+mod special;
 pub mod sweep;
 pub mod uncertainty;
 

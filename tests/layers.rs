@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// From the bottom up (the order of `src/lib.rs`).
-const LAYERS: [&str; 12] = [
+const LAYERS: [&str; 13] = [
     "error",
     "limits",
+    "special",
     "inputs",
     "epidemic",
     "measures",

@@ -161,16 +161,26 @@ def test_catch_up_sections_must_exist():
 # --- demand that moves by date: foreign demand, scaled-down care ----------------------------------
 
 
-def test_demand_shocks_lower_the_exposed_share_of_each_section_by_their_level():
-    # Without the input-output table (the shocks as they hit the exposed sections themselves;
-    # the spill-overs to suppliers are tested below).
+def exposure_of(shocks: dict, name: str, code: str) -> float:
+    return float(shocks[name]["exposure"].get(code, 0.0))
+
+
+def _shocks_alone() -> "dict[str, object]":
+    # Without the input-output table and without catch-up (the shocks as they hit the exposed
+    # sections themselves; the spill-overs to suppliers are tested below, catch-up further up).
     data = _without_table()
+    data["impacts"]["economy"]["dated"]["catch_up_share"] = 0.0
+    return data
+
+
+def test_demand_shocks_lower_the_exposed_share_of_each_section_by_their_level():
+    data = _shocks_alone()
     dated = data["impacts"]["economy"]["dated"]
     shocks = {s["name"]: s for s in dated["demand_shocks"]}
-    assert set(shocks) == {"foreign_demand", "care_scaled_down"}
+    assert set(shocks) == {"foreign_demand", "care_scaled_down", "international_travel"}
     dated["demand_shocks"] = []
     without = _economy(af.Calibration.from_json(data))
-    with_ = _economy(af.Calibration.from_json(_without_table()))
+    with_ = _economy(af.Calibration.from_json(_shocks_alone()))
     # Exports fell most in April 2020 (CBS): manufacturing (no measures close it) loses its
     # exposed share times the level of the day, exactly.
     day = "2020-04-15"
@@ -184,6 +194,13 @@ def test_demand_shocks_lower_the_exposed_share_of_each_section_by_their_level():
     q = 1.0 + shocks["care_scaled_down"]["exposure"]["Q"] * care + shocks["foreign_demand"]["exposure"]["Q"] * level
     assert with_.loc[day, "va_Q"] == pytest.approx(without.loc[day, "va_Q"] * q, rel=1e-12)
     assert with_.loc["2020-07-15", "shock_care_scaled_down"] == 0.0
+    # International travel: in August 2020 horeca loses its exposed shares of exports and travel.
+    day = "2020-08-15"
+    travel = float(with_.loc[day, "shock_international_travel"])
+    assert travel == next(p["level"] for p in shocks["international_travel"]["periods"] if p["from"] == "2020-07-01")
+    i = 1.0 + exposure_of(shocks, "foreign_demand", "I") * float(with_.loc[day, "shock_foreign_demand"])
+    i += exposure_of(shocks, "international_travel", "I") * travel
+    assert with_.loc[day, "va_I"] == pytest.approx(without.loc[day, "va_I"] * i, rel=1e-12)
     # Sections with no exposure do not move (T-U: households as employers).
     assert np.allclose(with_["va_T-U"], without["va_T-U"])
     assert "shock_foreign_demand" not in without.columns
@@ -214,7 +231,7 @@ def _without_table() -> "dict[str, object]":
     return data
 
 
-def test_the_input_output_table_is_sourced_and_care_alone_spills_over():
+def test_the_input_output_table_is_sourced_and_foreign_demand_alone_does_not_spill_over():
     dated = af.Calibration.netherlands().to_dict()["impacts"]["economy"]["dated"]
     io = dated["input_output"]
     assert "WIOD" in io["source"] and "bquast/wiod@" in io["source"]
@@ -223,6 +240,7 @@ def test_the_input_output_table_is_sourced_and_care_alone_spills_over():
     assert {s["name"]: s["spills_over"] for s in dated["demand_shocks"]} == {
         "foreign_demand": False,
         "care_scaled_down": True,
+        "international_travel": True,
     }
 
 
@@ -230,8 +248,8 @@ def test_a_closed_section_hits_the_suppliers_the_table_names_and_no_one_else():
     """A table in which only horeca (I) buys, from manufacturing (C, food) and real estate (L, rent):
     with the demand shocks off, C and L lose what horeca no longer buys, `Z_iI / x_i` per unit of
     horeca's lost output (the Leontief inverse is I + A when horeca is nobody's supplier), and
-    every other section is as without the table."""
-    data = _without_table()
+    every other section is as without the table (catch-up off: it would make up part of C's loss)."""
+    data = _shocks_alone()
     data["impacts"]["economy"]["dated"]["demand_shocks"] = []
     without = _economy(af.Calibration.from_json(copy.deepcopy(data)))
     codes = [s["code"] for s in data["impacts"]["economy"]["sections"]]
@@ -258,9 +276,12 @@ def test_a_closed_section_hits_the_suppliers_the_table_names_and_no_one_else():
 
 def test_spill_overs_lose_at_least_the_direct_loss_in_every_section():
     """With the WIOD table, every section loses at least what it lost without spill-overs (all
-    coefficients are non-negative), and the economy loses more."""
-    with_ = _economy(af.Calibration.netherlands())
-    without = _economy(af.Calibration.from_json(_without_table()))
+    coefficients are non-negative), and the economy loses more. Catch-up is off in both: a
+    catch-up section that loses more also makes up more later."""
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["catch_up_share"] = 0.0
+    with_ = _economy(af.Calibration.from_json(data))
+    without = _economy(af.Calibration.from_json(_shocks_alone()))
     codes = [c[3:] for c in with_.columns if c.startswith("va_")]
     for code in codes:
         assert (with_[f"va_{code}"] <= without[f"va_{code}"] * (1.0 + 1e-12)).all(), code
@@ -322,6 +343,27 @@ def test_now_pays_an_advance_on_the_loss_firms_expect():
         _with_now(advance=1.2)
 
 
+def test_spread_of_losses_lets_schemes_reach_firms_in_sections_near_normal_trade():
+    """Firms' losses against a scheme's reference spread around their section's mean
+    (`loss_spread`): in the summer of 2020, when most sections lost a few percent, NOW reaches
+    firms past its 20% threshold only with the spread (docs/economy_2020_2021.md, diagnosis)."""
+    data = af.Calibration.netherlands().to_dict()
+    assert data["impacts"]["economy"]["dated"]["loss_spread"] > 0.0
+    # The subsidy on the losses as they came (no advance on an expected loss), with and without.
+    now = next(s for s in data["impacts"]["economy"]["dated"]["schemes"] if s["name"] == "NOW")
+    now.update(advance=1.0, expected_loss_factor=1.0)
+    spread = _economy(af.Calibration.from_json(data))
+    data["impacts"]["economy"]["dated"]["loss_spread"] = 0.0
+    none = _economy(af.Calibration.from_json(data))
+    summer = slice("2020-07-01", "2020-09-30")
+    assert spread.loc[summer, "NOW"].sum() > 3.0 * none.loc[summer, "NOW"].sum() > 0.0
+    # Value added does not depend on who the loss falls on.
+    assert np.allclose(spread["value_added"], none["value_added"])
+    data["impacts"]["economy"]["dated"]["loss_spread"] = -0.1
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.loss_spread"):
+        af.Calibration.from_json(data)
+
+
 def test_support_is_a_transfer_counted_once(run, without_support):
     """Convention: support moves money from the state to firms and the self-employed; it changes
     who bears the value added lost, not how much is lost, so value added and the welfare total are
@@ -355,18 +397,12 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("support_outlays_NOW", "2020"): "measured EUR 7.98 bn against 14.4 bn at take-up 1 (5.35 bn before the "
-    "input-output spill-overs, 2.6 bn before foreign demand, scaled-down care and the advances on expected losses): "
-    "too few firms pass the 20% threshold with losses exponential around the section's mean (NOW 1 reached 2.65 "
-    "million workers)",
-    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 1.21 bn against 2.9 bn (TOGS take-up 0.777, TVL at the bound "
-    "1; 1.08 bn before the input-output spill-overs): losses too small",
-    ("gdp_volume_annual", "2021"): "measured +3.35% against +5.0% (held out; +3.2% before the input-output "
-    "spill-overs, +1.2% before foreign demand and scaled-down care): the lockdown of 2021Q1-Q2 costs more than the "
-    "record shows (2021Q1 -7.0% against normal; 2021Q2 +2.91% on the quarter before against +3.8%) and catch-up "
-    "calibrates to 0",
-    ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out): only the stopped tax-office "
-    "petitions lower the hazard; the fit gave the buffers' drain no weight (hazard_sensitivity 0)",
+    ("gdp_volume_annual", "2021"): "measured +3.17% against +5.0% (held out; +3.2% before the international-travel "
+    "shock, the spread of losses and the input-output spill-overs): the lockdown of 2021Q1-Q2 costs more than the "
+    "record shows (2021Q2 +2.71% on the quarter before against +3.8%; 2021Q4 -1.84% against +1.0%)",
+    ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out; 2,406 before): only the stopped "
+    "tax-office petitions lower the hazard while deferral runs (hazard_sensitivity calibrates to 0 on 2020); "
+    "nothing lowers it further in 2021",
 }
 
 
@@ -404,10 +440,10 @@ def test_bankruptcies_fall_below_2019(table, year):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 7.08% (2021Q1) against 5.5% (2020Q3); 6.59% before the input-output spill-overs, 6.0% before "
-    "foreign demand and scaled-down care: the export losses of manufacturing, trade and transport and the "
-    "suppliers' losses raise unemployment where NOW's 20% threshold leaves most of the loss uncovered, and the "
-    "model has no labour hoarding beyond NOW",
+    reason="measured 7.73% (2021Q1) against 5.5% (2020Q3); 6.59% before the international-travel shock, the "
+    "spread of losses and the input-output spill-overs: NOW pays its 2020 outlays at a take-up of 0.57 of what the "
+    "rules would pay, so it keeps fewer of the lost jobs than at the capped take-up 1 before, the suppliers' losses "
+    "add jobs lost, and the model has no labour hoarding beyond NOW",
 )
 def test_unemployment_peak_within_one_point(table):
     q = table[table.series == "unemployment_rate_sa"]

@@ -37,13 +37,24 @@
 //! exposure already counts the suppliers of exporters):
 //! `a0 = [1 - B (1 - kept (1 - fear v) max(0, 1 + sum_spilling e z))] max(0, 1 + sum_other e z)`.
 //!
-//! **Firms differ.** Within a section firms' revenue losses `l` are exponential with mean
-//! `L_s,d = 1 - a_s,d` (assumption), a loss above 1 counted as 1 (a firm loses at most its
-//! revenue). A scheme with threshold `theta` reaches the share `P(l >= theta) = exp(-theta/L)` of
-//! firms and the lost revenue `E[min(l, 1); l >= theta] = (theta + L) exp(-theta/L) - L exp(-1/L)`
-//! (per euro of normal revenue; revenue and value added are taken to fall alike). A wider spread
-//! does not explain the 2020 outlays: with gamma-distributed losses of shape 0.05 to 3 (1 is this
-//! exponential) NOW 2020 stays at EUR 2.4-2.9 bn against 14.4 (measured, `docs/economy_2020_2021.md`).
+//! **Firms differ.** Within a section firms' revenue losses `l` against a scheme's reference
+//! have mean `L_s,d = 1 - a_s,d`, a loss above 1 counted as 1 (a firm loses at most its revenue).
+//! A scheme with threshold `theta` reaches the share `P(l >= theta)` of firms and the lost revenue
+//! `E[min(l, 1); l >= theta]` (per euro of normal revenue; revenue and value added are taken to
+//! fall alike). With `loss_spread` `sigma` > 0, `l ~ N(L, sigma^2)`: firms' revenue moves against
+//! the reference in normal times too (NOW 1 compared three months of 2020 with a quarter of the
+//! 2019 revenue), so a threshold reaches firms whatever their section's mean:
+//!
+//! ```text
+//! a = (theta - L) / sigma,  b = (1 - L) / sigma,  Phi, phi the standard normal cdf and density
+//! P(l >= theta)            = 1 - Phi(a)
+//! E[min(l, 1); l >= theta] = L (Phi(b) - Phi(a)) + sigma (phi(a) - phi(b)) + 1 - Phi(b)
+//! ```
+//!
+//! `sigma` is calibrated on the 2020 NOW outlays by quarter (`scripts/calibrate_economy.py`).
+//! With `sigma` = 0 losses are exponential with mean `L` (none at normal trade):
+//! `P = exp(-theta/L)`, `E = (theta + L) exp(-theta/L) - L exp(-1/L)`; that spread, or gamma of
+//! shape 0.05 to 3, left NOW 2020 at EUR 2.4-5.4 bn against 14.4 (`docs/economy_2020_2021.md`).
 //!
 //! **Schemes** (rules by period, `rate` and threshold of the period in force on the day). A
 //! scheme paid as an advance on the loss firms expect (NOW) takes `l` with mean `r L` (`r` its
@@ -92,6 +103,7 @@ use super::socio_economic::Applied;
 use crate::inputs::dated::in_force;
 use crate::inputs::economy::{Base, DatedEconomy, Economy, Scheme};
 use crate::run::Run;
+use crate::special::normal_cdf;
 
 /// The economy of a dated run by day (national).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,10 +143,20 @@ pub struct EconomyByDay {
     pub wsnp: Option<super::debt_restructuring::WsnpByDay>,
 }
 
-/// `(P(l >= theta), E[min(l, 1); l >= theta])` for firms' losses exponential with mean `mean`
-/// (see the module docs).
-fn reached(theta: f64, mean: f64) -> (f64, f64) {
-    if mean <= 0.0 || theta >= 1.0 {
+/// `(P(l >= theta), E[min(l, 1); l >= theta])` for firms' losses with mean `mean`: normal with
+/// standard deviation `spread`, or exponential when `spread` is 0 (see the module docs).
+fn reached(theta: f64, mean: f64, spread: f64) -> (f64, f64) {
+    if theta >= 1.0 {
+        return (0.0, 0.0);
+    }
+    if spread > 0.0 {
+        let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let (a, b) = ((theta - mean) / spread, (1.0 - mean) / spread);
+        let (cdf_a, cdf_b) = (normal_cdf(a), normal_cdf(b));
+        let lost = mean * (cdf_b - cdf_a) + spread * (density(a) - density(b)) + 1.0 - cdf_b;
+        return (1.0 - cdf_a, lost);
+    }
+    if mean <= 0.0 {
         return (0.0, 0.0);
     }
     let share = (-theta / mean).exp();
@@ -313,6 +335,7 @@ pub(super) fn by_day(
                 .collect()
         })
         .collect();
+    let spread = dated.loss_spread;
     let mut backlog = vec![0.0; n];
     let mut drain = vec![0.0; n];
     let mut unemployed = vec![0.0; n];
@@ -357,7 +380,7 @@ pub(super) fn by_day(
             let a = a0 + made_up;
             activity[s] = a;
             let loss = 1.0 - a;
-            if loss == 0.0 && drain[s] == 0.0 && unemployed[s] == 0.0 {
+            if loss == 0.0 && spread == 0.0 && drain[s] == 0.0 && unemployed[s] == 0.0 {
                 // A section at normal trade with nothing to recover: its normal hazard only.
                 bankruptcies += firms[s] * petitioned;
                 continue;
@@ -369,8 +392,8 @@ pub(super) fn by_day(
             }
             let (mut relieved, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0);
             for (k, (scheme, rule)) in dated.schemes.iter().zip(&rules).enumerate() {
-                if loss <= 0.0 {
-                    break; // nothing lost: no scheme pays
+                if loss <= 0.0 && spread == 0.0 {
+                    break; // nothing lost and no spread: no scheme pays
                 }
                 let Some((rate, theta, days)) = *rule else {
                     continue;
@@ -379,7 +402,7 @@ pub(super) fn by_day(
                 let (share, lost) = match known.iter().find(|k| k.0 == theta && k.1 == r) {
                     Some(&(_, _, reach)) => reach,
                     None => {
-                        let reach = reached(theta, r * loss);
+                        let reach = reached(theta, r * loss, spread);
                         known.push((theta, r, reach));
                         reach
                     }
@@ -390,7 +413,9 @@ pub(super) fn by_day(
                 let t = scheme.take_up * scheme.advance * rate;
                 let (t, amount) = match scheme.base {
                     Base::WageBill => {
-                        on_payroll += scheme.take_up * rate * lost / (r * loss);
+                        if loss > 0.0 {
+                            on_payroll += scheme.take_up * rate * lost / (r * loss);
+                        }
                         (t, lost)
                     }
                     Base::FixedCosts => (t, lost),
@@ -447,18 +472,52 @@ mod tests {
         let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
         // No threshold: every firm qualifies, and the lost revenue is E[min(l, 1)] =
         // m (1 - exp(-1/m)).
-        let (share, lost) = reached(0.0, 0.3);
+        let (share, lost) = reached(0.0, 0.3, 0.0);
         assert!(close(share, 1.0) && close(lost, 0.3 * (1.0 - (-1.0f64 / 0.3).exp())));
         // No loss: nobody qualifies.
-        assert_eq!(reached(0.2, 0.0), (0.0, 0.0));
+        assert_eq!(reached(0.2, 0.0, 0.0), (0.0, 0.0));
         // Mean loss 0.2, threshold 0.2: P = exp(-1); E[l; 0.2 <= l < 1] + P(l >= 1)
         // = 0.4 exp(-1) - 1.2 exp(-5) + exp(-5).
-        let (share, lost) = reached(0.2, 0.2);
+        let (share, lost) = reached(0.2, 0.2, 0.0);
         assert!(close(share, (-1.0f64).exp()));
         assert!(close(lost, 0.4 * (-1.0f64).exp() - 0.2 * (-5.0f64).exp()));
         // The eligible loss never exceeds the mean loss.
         for mean in [0.05, 0.2, 0.5, 0.9, 3.0] {
-            assert!(reached(0.3, mean).1 <= mean + 1e-12);
+            assert!(reached(0.3, mean, 0.0).1 <= mean + 1e-12);
         }
+    }
+
+    #[test]
+    fn firms_reached_with_a_normal_spread_of_losses() {
+        // Against a numerical integral of min(l, 1) over the normal density above the threshold.
+        let numeric = |theta: f64, mean: f64, sd: f64| {
+            let (steps, hi) = (200_000, mean + 12.0 * sd);
+            let h = (hi - theta) / steps as f64;
+            let (mut share, mut lost) = (0.0, 0.0);
+            for i in 0..steps {
+                let l = theta + (i as f64 + 0.5) * h;
+                let f = (-0.5 * ((l - mean) / sd).powi(2)).exp()
+                    / (sd * (2.0 * std::f64::consts::PI).sqrt());
+                share += f * h;
+                lost += l.min(1.0) * f * h;
+            }
+            (share, lost)
+        };
+        for (theta, mean, sd) in [
+            (0.2, 0.0, 0.2),
+            (0.2, 0.1, 0.25),
+            (0.3, 0.8, 0.3),
+            (0.075, -0.05, 0.1),
+        ] {
+            let (share, lost) = reached(theta, mean, sd);
+            let (s, l) = numeric(theta, mean, sd);
+            assert!(
+                (share - s).abs() < 1e-6 && (lost - l).abs() < 1e-6,
+                "{theta} {mean} {sd}"
+            );
+        }
+        // A normal trade day still has firms below the threshold's loss and above it.
+        let (share, lost) = reached(0.2, 0.0, 0.2);
+        assert!((share - (1.0 - 0.841_344_746_068_542_9)).abs() < 1e-12 && lost > 0.0);
     }
 }

@@ -271,6 +271,12 @@ pub struct DatedEconomy {
     /// suppliers ([`crate::impacts::input_output`]); none: no spill-overs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_output: Option<InputOutput>,
+    /// Standard deviation of firms' revenue change against a scheme's reference (a share of the
+    /// reference revenue) around their section's mean loss, epidemic or not: losses normal with
+    /// this spread. 0: losses exponential around the mean, none at normal trade
+    /// ([`crate::impacts::dated_economy`]).
+    #[serde(default)]
+    pub loss_spread: f64,
 }
 
 /// A symmetric input-output table of domestic intermediate use between sections, from which
@@ -480,6 +486,12 @@ impl DatedEconomy {
                 c.within(format_args!("{f}.periods[{j}].level"), p.level, -1.0, 1.0);
             }
         }
+        c.within(
+            format_args!("{field}.loss_spread"),
+            self.loss_spread,
+            0.0,
+            1.0,
+        );
         c.share(format_args!("{field}.catch_up_share"), self.catch_up_share);
         c.within(
             format_args!("{field}.catch_up_days"),

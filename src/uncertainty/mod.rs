@@ -573,6 +573,7 @@ fn part_of<T>(table: &[Part<T>], pointer: &str) -> Option<(usize, usize)> {
 mod tests {
     use super::distributions::*;
     use super::*;
+    use crate::special::{ln_gamma, lower_gamma, normal_cdf};
 
     #[test]
     fn paths_parse_to_pointers() {

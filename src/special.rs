@@ -1,0 +1,113 @@
+//! Special functions for the layers that need them: the standard normal distribution function
+//! and the incomplete gamma function it is computed with (the uncertainty module's distributions,
+//! the dated economy's spread of firms' losses).
+
+// The special functions below are written out because the crate that would provide them does
+// not meet the accuracy the quantiles need: statrs 0.18's gamma `inverse_cdf` returns NaN for
+// shape 0.4 at p <= 0.05, and its normal CDF is off by about 1e-12 at 1.96 (checked 2026-11).
+
+/// Standard normal CDF, `erfc(-z / sqrt 2) / 2`, through the incomplete gamma function
+/// (`erfc(t) = Q(1/2, t^2)` for `t >= 0`), accurate to about 1e-15.
+pub(crate) fn normal_cdf(z: f64) -> f64 {
+    let t = z * std::f64::consts::FRAC_1_SQRT_2;
+    let tail = 0.5 * upper_gamma(0.5, t * t);
+    if z < 0.0 {
+        tail
+    } else {
+        1.0 - tail
+    }
+}
+
+/// `ln Gamma(x)` for `x > 0` (Lanczos, g = 7, nine coefficients; relative error about 1e-15).
+pub(crate) fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum = G[1..]
+        .iter()
+        .enumerate()
+        .fold(G[0], |acc, (i, g)| acc + g / (x + i as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+pub(crate) const EPS: f64 = 1e-16;
+pub(crate) const TINY: f64 = 1e-300;
+
+/// Regularised lower incomplete gamma `P(a, x)` (series below `a + 1`, continued fraction above;
+/// Press et al., Numerical Recipes, 3rd ed., 6.2).
+pub(crate) fn lower_gamma(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        0.0
+    } else if x < a + 1.0 {
+        gamma_series(a, x)
+    } else {
+        1.0 - gamma_fraction(a, x)
+    }
+}
+
+/// Regularised upper incomplete gamma `Q(a, x) = 1 - P(a, x)`, without cancellation in the tail.
+pub(crate) fn upper_gamma(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        1.0
+    } else if x < a + 1.0 {
+        1.0 - gamma_series(a, x)
+    } else {
+        gamma_fraction(a, x)
+    }
+}
+
+pub(crate) fn gamma_series(a: f64, x: f64) -> f64 {
+    let (mut ap, mut term) = (a, 1.0 / a);
+    let mut sum = term;
+    for _ in 0..10_000 {
+        ap += 1.0;
+        term *= x / ap;
+        sum += term;
+        if term.abs() < sum.abs() * EPS {
+            break;
+        }
+    }
+    sum * (-x + a * x.ln() - ln_gamma(a)).exp()
+}
+
+pub(crate) fn gamma_fraction(a: f64, x: f64) -> f64 {
+    // Modified Lentz.
+    let mut b = x + 1.0 - a;
+    let mut c = 1.0 / TINY;
+    let mut d = 1.0 / b;
+    let mut h = d;
+    for i in 1..10_000 {
+        let an = -(i as f64) * (i as f64 - a);
+        b += 2.0;
+        d = an * d + b;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = b + an / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let delta = d * c;
+        h *= delta;
+        if (delta - 1.0).abs() < EPS {
+            break;
+        }
+    }
+    (-x + a * x.ln() - ln_gamma(a)).exp() * h
+}
