@@ -311,6 +311,12 @@ def test_second_wave_replayed_under_the_timeline(second_wave: af.Fit, obs: pd.Da
             assert m.max() == pytest.approx(s.max(), rel=tolerance), (column, start)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 23.9%, 26.9% and 18.9% (60-69, 70-79, 80+) of the model's admissions against NICE's "
+    "ward 18.9%, 26.6% and 27.2%: 60-69 26% over and 80+ 31% under; the first wave's factors on the old's "
+    "susceptibility do not carry over to the autumn (docs/replay.md)",
+)
 def test_second_wave_admissions_by_age_held_out(second_wave: af.Fit) -> None:
     # Held out: the susceptibility of the old was calibrated on the first wave only. Stated before
     # measuring: the shares of 60-69, 70-79 and 80+ among the model's admissions from 4 November
