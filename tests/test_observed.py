@@ -351,3 +351,32 @@ def test_a_negative_count_anywhere_is_named_with_its_date(days, data):
     with pytest.raises(af.ValidationError) as info:
         observed.check(f)
     assert info.value.errors()[0]["field"] == f"observations.admissions[{f.index[at]:%Y-%m-%d}]"
+
+
+# --- admissions by age -------------------------------------------------------------------------
+
+NINE_BANDS = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+")
+
+
+def test_first_wave_admissions_by_age_are_rivms_and_half_are_69_or_older():
+    # RIVM's daily report of 1 June 2020: 11,744 cases notified as admitted; RIVM (14 June 2020):
+    # half of the admitted were 69 or older, so the median falls in the group 65-69.
+    by_group = observed.admissions_by_age("first_wave")
+    assert by_group.sum() == 11_744
+    shares = by_group.cumsum() / by_group.sum()
+    assert shares.index[int(np.searchsorted(shares.to_numpy(), 0.5))] == "65-69"
+    by_band = observed.admissions_by_age("first_wave", NINE_BANDS)
+    assert list(by_band.index) == list(NINE_BANDS) and by_band.sum() == 11_744
+    assert by_band["80+"] == 1238 + 802 + 250 + 43
+    assert by_band.attrs["date_to"] == "2020-06-01" and "CoronaWatchNL" in by_band.attrs["source"]
+    earlier = observed.admissions_by_age("first_wave_to_2020-04-15", NINE_BANDS)
+    assert (earlier <= by_band).all() and earlier.sum() == 9_126
+
+
+def test_second_wave_ward_admissions_by_age_are_nices_difference():
+    ward = observed.admissions_by_age("second_wave_ward", ("0-19",) + NINE_BANDS[2:])
+    assert ward.sum() == 14_317 and ward["80+"] == 1970 + 1338 + 586
+    with pytest.raises(af.ValidationError, match="0-19 falls in no single band"):
+        observed.admissions_by_age("second_wave_ward", NINE_BANDS)
+    with pytest.raises(af.ValidationError, match="period: unknown period 'third_wave'"):
+        observed.admissions_by_age("third_wave")

@@ -88,6 +88,13 @@ def test_replay_calibration_has_nursing_home_residents_as_a_group() -> None:
     assert at_home[8] < 0.01
     assert base["severity"]["p_death_outside_hospital_given_infection"][8] == 0.138  # presets unchanged
     assert "impacts" not in cal
+    # The old at large with the calibrated factors on their susceptibility; the residents with their own.
+    factors = af.timeline.replay_susceptibility()
+    expected = [factors.get(b, 1.0) * v for b, v in zip(base["age_bands"], base["relative_susceptibility"])]
+    assert cal["relative_susceptibility"] == expected + [group["relative_susceptibility"]]
+    assert replay.replay_calibration(susceptibility={}).to_dict()["relative_susceptibility"][:-1] == base["relative_susceptibility"]
+    with pytest.raises(af.ValidationError, match=r"susceptibility.90\+"):
+        replay.replay_calibration(susceptibility={"90+": 2.0})
     sc = replay.replay_scenario(replay.replay_calibration()).to_dict()
     assert len(sc["campaigns"][0]["uptake"]) == len(sc["initial"]["vaccinated"]) == 10
     assert len(replay.replay_scenario().to_dict()["campaigns"][0]["uptake"]) == 9
@@ -125,18 +132,76 @@ def test_residents_infections_are_what_the_group_was_calibrated_on(first_wave: a
 NICE_HOSPITAL_DEATHS_MAY_2020 = 1_923 + 835
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 1,715 deaths in hospital by 31 May 2020 against NICE's 2,758: 38% low; the model's "
-    "admissions are too young (half of them under about 58, against RIVM's 69), not P(death | admission) "
-    "(docs/replay.md)",
-)
 def test_first_wave_hospital_deaths_within_20_percent_of_nice(first_wave: af.Fit) -> None:
     # Stated before measuring (calibration.stays.by_date.death_factor set from RIVM's registry
     # estimates, not from these deaths): deaths in hospital through 31 May 2020 within 20% of NICE's.
+    # Met once the old were admitted as often as RIVM's admissions by age say (2,607, 5% low;
+    # 1,715 before, when the replay's admissions were too young).
     run = first_wave.run(until="2020-05-31")
     hospital = (np.asarray(run.deaths) - np.asarray(run.deaths_outside_hospital)).sum()
     assert hospital == pytest.approx(NICE_HOSPITAL_DEATHS_MAY_2020, rel=0.20)
+
+
+NINE_BANDS = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80+")
+
+
+def _admissions_by_band(run: af.Run, start: str, end: str) -> np.ndarray:
+    """The run's admissions from ``start`` through ``end`` by the nine bands, residents in 80+."""
+    days = pd.DatetimeIndex(run.dates)
+    admitted = np.asarray(run.admissions)[(days >= start) & (days <= end)].sum(axis=0)
+    return np.append(admitted[:8], admitted[8:].sum())
+
+
+def test_first_wave_admissions_by_age_are_rivms(first_wave: af.Fit) -> None:
+    # The replay's factors on the susceptibility of the old were calibrated on the admissions by
+    # age notified by 15 April 2020 (scripts/calibrate_age_mix.py); here held against those
+    # notified by 1 June: the shares of 60-69, 70-79 and 80+ within 20% of RIVM's, and half of
+    # the admitted 60 or older (RIVM: 69 or older).
+    model = _admissions_by_band(first_wave.run(until=UNTIL), "2020-02-27", UNTIL)
+    seen = af.observed.admissions_by_age("first_wave", NINE_BANDS).to_numpy()
+    shares, observed_shares = model / model.sum(), seen / seen.sum()
+    np.testing.assert_allclose(shares[6:], observed_shares[6:], rtol=0.20)
+    assert shares[:6].sum() < 0.5
+
+
+def test_calibrated_susceptibility_is_what_the_age_mix_gives(obs: pd.DataFrame) -> None:
+    # scripts/calibrate_age_mix.py, reproduced: the fit with the first wave's admissions by age.
+    cal = replay.replay_calibration(susceptibility={})
+    fit = af.fit(
+        obs.loc[:WINDOW_END],
+        calibration=cal,
+        scenario=replay.replay_scenario(cal),
+        age_mix=af.observed.admissions_by_age("first_wave_to_2020-04-15"),
+        free=("seed", "icu_ratio"),
+    )
+    stored = af.timeline.replay_susceptibility()
+    for group, bands in replay.AGE_GROUPS.items():
+        for band in bands:
+            assert fit.params.loc[f"susceptibility_{group}", "estimate"] == pytest.approx(stored[band], rel=0.05)
+    fitted = fit.calibration.to_dict()["relative_susceptibility"]
+    assert fitted[8] == pytest.approx(fit.params.loc["susceptibility_80+", "estimate"], rel=1e-12)
+    assert fitted[:6] == [1.0] * 6 and fitted[9] == 1.0
+
+
+def test_bad_age_mix_names_the_field(obs: pd.DataFrame) -> None:
+    window = obs.loc[:WINDOW_END]
+    mix = af.observed.admissions_by_age("first_wave_to_2020-04-15")
+    with pytest.raises(af.ValidationError, match=r"age_mix.attrs\['date_to'\]: must lie in the fitted window"):
+        af.fit(window, age_mix=af.observed.admissions_by_age("first_wave"))
+    undated = mix.copy()
+    undated.attrs = {}
+    with pytest.raises(af.ValidationError, match=r"age_mix.attrs\['date_to'\]"):
+        af.fit(window, age_mix=undated)
+    with pytest.raises(af.ValidationError, match=r"age_mix\[verpleeghuis\]"):
+        af.fit(window, age_mix=pd.Series({"verpleeghuis": 3.0}, dtype=float).rename_axis("age_group"))
+    with pytest.raises(af.ValidationError, match=r"age_mix\[75-84\]"):
+        bad = pd.Series({"75-84": 3.0})
+        bad.attrs = {"date_to": WINDOW_END}
+        af.fit(window, age_mix=bad)
+    with pytest.raises(af.ValidationError, match=r"susceptibility\['old'\]"):
+        af.fit(window, age_mix=mix, susceptibility={"old": ["90-99"]})
+    with pytest.raises(af.ValidationError, match="age_mix"):
+        af.fit(window, age_mix=[1, 2, 3])
 
 
 def _cbs_deaths(first_week: int, last_week: int) -> float:
@@ -146,15 +211,10 @@ def _cbs_deaths(first_week: int, last_week: int) -> float:
     return float(weeks["cbs_covid_deaths_cause_of_death"].sum())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 6,581 deaths by 31 May 2020 (4,179 of them residents, 1,715 in hospital, 759 others "
-    "outside hospital) against CBS's 9,912: 34% low, not within the 20% stated before measuring; hospital "
-    "deaths are the shortfall (docs/replay.md)",
-)
 def test_first_wave_deaths_within_20_percent_of_cbs(first_wave: af.Fit) -> None:
     # Stated before the group was measured: model deaths by date of death through 31 May 2020
     # within 20% of CBS's count of COVID-19 deaths (confirmed and suspected) in ISO weeks 10-22.
+    # Met with the old admitted as RIVM's admissions by age say: 8,200, 17% low (6,581 before).
     run = first_wave.run(until="2020-05-31")
     cbs = _cbs_deaths(10, 22)
     assert cbs == 9_912
@@ -228,11 +288,16 @@ def test_until_before_the_start_is_refused(first_wave: af.Fit) -> None:
         first_wave.forecast(until=UNTIL, draws=1)
 
 
-def test_second_wave_replayed_under_the_timeline(obs: pd.DataFrame) -> None:
+@pytest.fixture(scope="module")
+def second_wave(obs: pd.DataFrame) -> af.Fit:
+    return af.fit(obs.loc[:"2021-01-15"])
+
+
+def test_second_wave_replayed_under_the_timeline(second_wave: af.Fit, obs: pd.DataFrame) -> None:
     # Fitted through 15 January 2021. The observed second wave has two humps of about the same
     # height (7-day means: admissions about 320 early November, 342 at Christmas), so each hump is
     # held on its own: its peak within 15% and 7 days; ward occupancy, not fitted, within 25%.
-    both = af.fit(obs.loc[:"2021-01-15"])
+    both = second_wave
     assert both.converged, both.message
     assert np.isfinite(both.params[["lower", "upper"]].to_numpy()).all()
     run = both.run(until="2021-01-31")
@@ -244,6 +309,24 @@ def test_second_wave_replayed_under_the_timeline(obs: pd.DataFrame) -> None:
             m, s = model.loc[start:end], seen.loc[start:end]
             assert abs((m.idxmax() - s.idxmax()).days) <= 7, (column, start)
             assert m.max() == pytest.approx(s.max(), rel=tolerance), (column, start)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 23.9%, 26.9% and 18.9% (60-69, 70-79, 80+) of the model's admissions against NICE's "
+    "ward 18.9%, 26.6% and 27.2%: 60-69 26% over and 80+ 31% under; the first wave's factors on the old's "
+    "susceptibility do not carry over to the autumn (docs/replay.md)",
+)
+def test_second_wave_admissions_by_age_held_out(second_wave: af.Fit) -> None:
+    # Held out: the susceptibility of the old was calibrated on the first wave only. Stated before
+    # measuring: the shares of 60-69, 70-79 and 80+ among the model's admissions from 4 November
+    # 2020 to 16 January 2021 within 20% of NICE's ward admissions by age over those days (the
+    # model's admissions include ICU intake, about 15%, which NICE's ward table does not).
+    bands = ("0-19",) + NINE_BANDS[2:]
+    model = _admissions_by_band(second_wave.run(until="2021-01-16"), "2020-11-04", "2021-01-16")
+    model = np.append(model[:2].sum(), model[2:])
+    seen = af.observed.admissions_by_age("second_wave_ward", bands).to_numpy()
+    np.testing.assert_allclose((model / model.sum())[5:], (seen / seen.sum())[5:], rtol=0.20)
 
 
 def test_the_replay_vaccinates_as_the_netherlands_did() -> None:

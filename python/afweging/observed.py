@@ -34,7 +34,7 @@ import json
 import math
 import numbers
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -57,6 +57,7 @@ _TABLES: Dict[str, Tuple[str, Dict[str, Any]]] = {
     "measures": ("measures_nl_timeline.csv", {"parse_dates": ["date_announced", "date_in_force"]}),
     "vaccination": ("vaccination_nl_by_week.csv", {"parse_dates": ["date"]}),
     "economy": ("economy_nl_2019_2021.csv", {"dtype": {"period": str}}),
+    "admissions_by_age": ("admissions_nl_by_age.csv", {"parse_dates": ["date_from", "date_to"]}),
 }
 
 #: The names :func:`table` knows.
@@ -216,7 +217,8 @@ def table(name: str) -> "pd.DataFrame":
     """A file of the data pack as published: the values and column names are those of the CSV
     (daily files indexed by ``date``; other date columns parsed as dates; integer columns with
     gaps read as float). ``name`` is one of ``hospital``, ``deaths``, ``cases``,
-    ``excess_mortality``, ``stringency``, ``measures``, ``vaccination``, ``economy``; any other
+    ``excess_mortality``, ``stringency``, ``measures``, ``vaccination``, ``economy``,
+    ``admissions_by_age``; any other
     name raises :class:`~afweging.errors.UnknownNameError` listing these. The meaning and source
     of every column is in ``afweging/data/observed/PROVENANCE.md``."""
     return _copy(_read(str(_DATA_DIR), _known(name)))
@@ -314,6 +316,79 @@ def economy_netherlands() -> "pd.DataFrame":
     schemes, Wsnp and public finances. Vintages are mixed: each row names its own. The same as
     ``table("economy")``."""
     return table("economy")
+
+
+#: The periods of :func:`admissions_by_age`.
+AGE_PERIODS: Tuple[str, ...] = ("first_wave_to_2020-04-15", "first_wave", "second_wave_ward")
+
+
+def admissions_by_age(period: str = "first_wave", bands: Tuple[str, ...] = ()) -> "pd.Series":
+    """Hospital admissions by age over a ``period`` of :data:`AGE_PERIODS` (counts), summed from
+    the source's 5-year groups into ``bands`` (labels ``"lo-hi"`` or ``"lo+"``, as the
+    calibration's ``age_bands``; default the groups as published). A group that straddles a
+    band's edge raises :class:`~afweging.errors.ValidationError` (the second wave's NICE groups
+    start with ``0-19``: give ``0-19`` or join the bands below 20).
+
+    - ``first_wave`` (2020-02-27 .. 2020-06-01) and ``first_wave_to_2020-04-15``: RIVM's daily
+      report, cases notified by the GGDs as admitted to hospital, cumulative on the report date
+      (11,744 by 1 June 2020, against 13,816 NICE admissions: notifications are incomplete);
+    - ``second_wave_ward``: NICE, patients admitted to a clinical (non-ICU) ward from 4 November
+      2020 to 16 January 2021 (the difference of two cumulative snapshots; none by age before
+      November was found).
+
+    Sources, commits and checksums in ``afweging/data/observed/PROVENANCE.md``; attrs ``source``,
+    ``date_from``, ``date_to``."""
+    if not isinstance(period, str) or period not in AGE_PERIODS:
+        raise ValidationError(
+            f"period: unknown period {period!r} (known: {', '.join(AGE_PERIODS)})",
+            [{"field": "period", "message": "unknown period", "value": repr(period)}],
+        )
+    frame = _read(str(_DATA_DIR), "admissions_by_age")
+    rows = frame[frame["period"] == period]
+    counts = rows.set_index("age_group")["admissions"].astype("float64")
+    if bands:
+        counts = _into_bands(counts, tuple(bands))
+    counts.index.name = "age_group"
+    counts.name = "admissions"
+    counts.attrs = {
+        "source": str(rows["source"].iloc[0]),
+        "date_from": str(rows["date_from"].iloc[0].date()),
+        "date_to": str(rows["date_to"].iloc[0].date()),
+    }
+    return _copy(counts)
+
+
+def age_range(label: str) -> Optional[Tuple[float, float]]:
+    """The ages an age-group label covers: ``"20-29"`` -> (20, 30), ``"80+"`` -> (80, inf);
+    ``None`` for a label that is no age range (e.g. the replay's nursing-home residents)."""
+    try:
+        if label.endswith("+"):
+            return float(label[:-1]), math.inf
+        lo, hi = label.split("-")
+        return float(lo), float(hi) + 1.0
+    except ValueError:
+        return None
+
+
+def _into_bands(counts: "pd.Series", bands: Tuple[str, ...]) -> "pd.Series":
+    pd = _pandas()
+    ranges = [age_range(b) for b in bands]
+    if any(r is None for r in ranges):
+        raise ValidationError(
+            f"bands: labels must be 'lo-hi' or 'lo+', got {list(bands)}",
+            [{"field": "bands", "message": "labels must be 'lo-hi' or 'lo+'", "value": repr(list(bands))}],
+        )
+    out = dict.fromkeys(bands, 0.0)
+    for group, n in counts.items():
+        lo, hi = age_range(str(group)) or (math.nan, math.nan)
+        inside = [b for b, r in zip(bands, ranges) if r is not None and r[0] <= lo and hi <= r[1]]
+        if not inside:
+            raise ValidationError(
+                f"bands: the age group {group} falls in no single band of {list(bands)}",
+                [{"field": "bands", "message": f"age group {group} straddles a band edge", "value": repr(list(bands))}],
+            )
+        out[inside[0]] += float(n)
+    return pd.Series(out, dtype="float64")
 
 
 # --- check -----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ Requires scipy and pandas (the ``test`` or ``fit`` extras).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
@@ -56,7 +56,7 @@ from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
-from .timeline import PROTECTION_DELAY_DAYS, Timeline, replay_calibration, replay_scenario
+from .timeline import PROTECTION_DELAY_DAYS, Timeline, nursing_homes, replay_calibration, replay_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -72,6 +72,11 @@ OPTIONAL = ("seed", "severity", "icu_ratio")
 #: DISPERSION_PRIOR[1]^2)``. Without it long windows find a basin where a small ``k`` explains
 #: away a misfit (the first wave alone gives k about 20 for admissions).
 DISPERSION_PRIOR = (20.0, 1.0)
+
+#: The groups of bands whose relative susceptibility :func:`fit` frees when given ``age_mix``:
+#: one factor each (``susceptibility_<name>``), ``log s ~ N(0, 1)``. Fitted to the first wave's
+#: admissions by age, the old of the replay are otherwise infected too rarely (docs/replay.md).
+AGE_GROUPS: Dict[str, Tuple[str, ...]] = {"60-79": ("60-69", "70-79"), "80+": ("80+",)}
 
 #: Quantiles of a forecast.
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
@@ -105,6 +110,13 @@ class _Problem:
     reporting: Dict[str, Reporting]
     regimes: Tuple[np.datetime64, ...]  # testing regimes in the window (when cases are fitted)
     capacity: Dict[str, np.ndarray]  # column -> capacity per fitted day, NaN where unknown
+    # Admissions by age: counts per group of bands, the bands of each group (indices into the
+    # calibration's bands), and the days of the run they cover; empty without ``age_mix``.
+    age_counts: Tuple[float, ...] = ()
+    age_bands: Tuple[Tuple[int, ...], ...] = ()
+    age_days: int = 0
+    # Groups of bands whose relative susceptibility is fitted (name, band indices).
+    susceptibility: Tuple[Tuple[str, Tuple[int, ...]], ...] = ()
 
     @property
     def periods(self) -> int:
@@ -115,8 +127,26 @@ class _Problem:
             [f"theta_{k}" for k in range(self.periods)]
             + list(self.free)
             + [f"ascertainment_{k}" for k in range(len(self.regimes))]
+            + [f"susceptibility_{name}" for name, _ in self.susceptibility]
             + [f"dispersion_{c}" for c in self.observed]
         )
+
+    def _susceptibility_x(self, x: np.ndarray) -> np.ndarray:
+        first = self.periods + len(self.free) + len(self.regimes)
+        return x[first : first + len(self.susceptibility)]
+
+    def calibration_at(self, x: np.ndarray) -> Calibration:
+        """The calibration with the fitted factors on the relative susceptibility of
+        :attr:`susceptibility`'s bands (the calibration itself when none are fitted)."""
+        if not self.susceptibility:
+            return self.calibration
+        cal = self.calibration.to_dict()
+        relative = [float(v) for v in cal["relative_susceptibility"]]
+        for (_, bands), log_factor in zip(self.susceptibility, self._susceptibility_x(x)):
+            for b in bands:
+                relative[b] *= float(np.exp(log_factor))
+        cal["relative_susceptibility"] = relative
+        return Calibration.from_json(cal)
 
     def expected(self, run: Run, column: str, x: np.ndarray) -> np.ndarray:
         """What the observation model expects of ``column`` on each day of ``run`` at ``x``."""
@@ -135,13 +165,15 @@ class _Problem:
     def bounds(self) -> List[Tuple[float, float]]:
         """Bounds of the parameters on the log scale: transmission factors 0.007-20, the seed
         1e-9 to 10% infected, severity and ICU factors 1/20 to 2.7 (above, the calibration's
-        probabilities would pass 1), ascertainments 1e-4 to 1, dispersions 0.1-20,000 (beyond,
+        probabilities would pass 1), ascertainments 1e-4 to 1, susceptibility factors 1/20 to 20,
+        dispersions 0.1-20,000 (beyond,
         the negative binomial is a Poisson)."""
         limits = {"seed": (np.log(1e-9), np.log(0.1)), "severity": (-3.0, 1.0), "icu_ratio": (-3.0, 1.0)}
         return (
             [(-5.0, 3.0)] * self.periods
             + [limits[name] for name in self.free]
             + [(np.log(1e-4), 0.0)] * len(self.regimes)
+            + [(-3.0, 3.0)] * len(self.susceptibility)
             + [(np.log(0.1), np.log(2e4))] * len(self.observed)
         )
 
@@ -166,7 +198,7 @@ class _Problem:
         return sc
 
     def run(self, x: np.ndarray, days: int, later: Sequence[Tuple[np.datetime64, float]] = ()) -> Run:
-        model = Model(self.calibration, Scenario.from_json(self.scenario_at(x, later)))
+        model = Model(self.calibration_at(x), Scenario.from_json(self.scenario_at(x, later)))
         return model.run(days=days, timeline=self.timeline)
 
     def later_periods(self, days: int) -> List[np.datetime64]:
@@ -208,7 +240,17 @@ class _Problem:
             mean = np.maximum(self.expected(run, column, x), 1e-9)
             seen = ~np.isnan(y)
             total -= float(_nb_logpmf(y[seen], mean[seen], k).sum())
+        if self.age_counts:
+            total -= self.age_log_likelihood(run)
         return total if np.isfinite(total) else np.inf
+
+    def age_log_likelihood(self, run: Run) -> float:
+        """Multinomial log likelihood (up to a constant) of the observed admissions by age
+        given the model's shares over the same days: ``sum_g n_g log p_g``."""
+        admitted = np.asarray(run.admissions)[: self.age_days].sum(axis=0)
+        model = np.array([admitted[list(bands)].sum() for bands in self.age_bands])
+        shares = np.maximum(model / max(model.sum(), 1e-300), 1e-300)
+        return float(np.dot(self.age_counts, np.log(shares)))
 
     def negative_log_prior(self, x: np.ndarray) -> float:
         """Minus the log prior density at ``x`` (up to a constant; no run)."""
@@ -223,6 +265,7 @@ class _Problem:
             total += 0.5 * float((x[names.index("seed")] - np.log(1e-4)) / 3.0) ** 2
         first = self.periods + len(self.free)
         total += log_prior_ascertainment(x[first : first + len(self.regimes)])
+        total += 0.5 * float((self._susceptibility_x(x) ** 2).sum())
         dispersion = x[-len(self.observed) :]
         total += 0.5 * float((((dispersion - np.log(DISPERSION_PRIOR[0])) / DISPERSION_PRIOR[1]) ** 2).sum())
         return float(total)
@@ -318,6 +361,13 @@ class Fit:
         """The scenario at the estimates: dated, with the fitted seed, severity, ICU ratio and
         transmission per period (its ``transmission``)."""
         return Scenario.from_json(self._problem.scenario_at(self._x))
+
+    @property
+    def calibration(self) -> Calibration:
+        """The calibration the fit's runs use: the one given, with the fitted factors on the
+        relative susceptibility of the groups of bands when ``age_mix`` was fitted. Run
+        :attr:`scenario` with it to replay the fit."""
+        return self._problem.calibration_at(self._x)
 
     @property
     def timeline(self) -> Optional[Timeline]:
@@ -441,6 +491,8 @@ def fit(
     free: Sequence[str] = OPTIONAL,
     smoothness: float = 0.3,
     reporting: Optional[Dict[str, Reporting]] = None,
+    age_mix: Optional["pd.Series"] = None,
+    susceptibility: Optional[Dict[str, Sequence[str]]] = None,
 ) -> Fit:
     """Fits transmission per period (and ``free``: ``seed``, ``severity``, ``icu_ratio``) to
     ``observations`` (a daily frame by date, e.g. a window of :func:`afweging.observed.netherlands`).
@@ -458,7 +510,16 @@ def fit(
     :data:`afweging.observation.REPORTING` (delays, ascertainment, capacity). Fitting ``cases``
     adds one ascertainment per testing regime in the window
     (:data:`afweging.observation.TESTING_REGIMES`), capped by the observations' ``tests`` column
-    where it has values. The result is deterministic.
+    where it has values. ``age_mix``: observed admissions by age over the window (a Series of
+    counts by age group, ``"lo-hi"`` or ``"lo+"``, ending on ``attrs["date_to"]``, e.g.
+    :func:`afweging.observed.admissions_by_age`), held against the model's admissions by band
+    over the same days by a multinomial likelihood; it frees one factor on the relative
+    susceptibility of each group of bands of ``susceptibility`` (default :data:`AGE_GROUPS`),
+    ``log s ~ N(0, 1)``, so the fitted calibration is :attr:`Fit.calibration`. A group of the
+    calibration that is not an age range (the nursing-home residents) counts with the band it was
+    taken from. Leave ``severity`` out of ``free`` with ``age_mix``: with both free, the first
+    wave's fit went to a mode where most of the country was infected by June 2020
+    (docs/replay.md). The result is deterministic.
     """
     pd = _require("pandas", "fit")
     minimize = _require("scipy.optimize", "fit").minimize
@@ -524,7 +585,18 @@ def fit(
         regimes=tuple(regimes) if ascertained else (),
         capacity=capacity,
     )
-    names = problem.names()
+    daily = problem
+    if age_mix is not None:
+        groups: Dict[str, Sequence[str]] = dict(AGE_GROUPS) if susceptibility is None else susceptibility
+        counts, bands, age_days = _age_mix(age_mix, cal, start, days)
+        problem = replace(
+            problem,
+            age_counts=counts,
+            age_bands=bands,
+            age_days=age_days,
+            susceptibility=_susceptibility_groups(groups, cal),
+        )
+    names = daily.names()
     x0 = np.zeros(len(names))
     if "seed" in free:
         prevalence = sc_dict["initial"].get("prevalence")
@@ -536,18 +608,26 @@ def fit(
     x0[shares : shares + len(problem.regimes)] = np.log(ASCERTAINMENT_PRIOR[0])
     count = [0]
 
-    def objective(x: np.ndarray) -> float:
+    def objective(x: np.ndarray, of: _Problem = problem) -> float:
         count[0] += 1
-        return problem.negative_log_posterior(x)
+        return of.negative_log_posterior(x)
 
-    # A short simplex search finds the basin (the seed and the first period's growth trade off);
-    # L-BFGS-B then climbs to the mode.
-    bounds = problem.bounds()
+    # A short simplex search finds the basin of the daily series (the seed and the first period's
+    # growth trade off); L-BFGS-B then climbs to the mode, the susceptibility factors of
+    # ``age_mix`` (if any) starting at 1 from that basin.
     rough = minimize(
-        objective, x0, method="Nelder-Mead", bounds=bounds, options={"maxfev": 60 * len(x0), "xatol": 1e-2, "fatol": 1e-2}
+        objective,
+        x0,
+        args=(daily,),
+        method="Nelder-Mead",
+        bounds=daily.bounds(),
+        options={"maxfev": 60 * len(x0), "xatol": 1e-2, "fatol": 1e-2},
     )
-    best = minimize(objective, rough.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "maxfun": 200_000})
-    x = best.x if best.fun <= rough.fun else rough.x
+    start_x = np.insert(rough.x, daily.periods + len(daily.free) + len(daily.regimes), np.zeros(len(problem.susceptibility)))
+    start_fun = objective(start_x) if problem.susceptibility else float(rough.fun)
+    bounds = problem.bounds()
+    best = minimize(objective, start_x, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "maxfun": 200_000})
+    x = best.x if best.fun <= start_fun else start_x
 
     def likelihood(x: np.ndarray) -> float:
         count[0] += 1
@@ -559,6 +639,57 @@ def fit(
     curvature = _nonnegative(_hessian(likelihood, x)) + _hessian(problem.negative_log_prior, x)
     covariance = np.linalg.inv(curvature)
     return Fit(problem, x, covariance, count[0], bool(best.success), str(best.message))
+
+
+def _age_mix(
+    age_mix: Any, cal: Calibration, start: np.datetime64, days: int
+) -> Tuple[Tuple[float, ...], Tuple[Tuple[int, ...], ...], int]:
+    """The counts of ``age_mix`` by group of the calibration's bands, the bands of each group,
+    and the days of the run through its ``attrs["date_to"]``."""
+    pd = _require("pandas", "fit")
+    if not isinstance(age_mix, pd.Series):
+        raise wrong_type("age_mix", "a pandas Series of counts by age group", age_mix)
+    bands = list(cal.age_bands)
+    ranges = [observed.age_range(b) for b in bands]
+    merged: Dict[Tuple[int, ...], float] = {}
+    for label, n in age_mix.items():
+        r = observed.age_range(str(label))
+        if r is None or not np.isfinite(n) or n < 0:
+            raise _fail(f"age_mix[{label}]", "must be an age group ('lo-hi' or 'lo+') with a count >= 0", n)
+        inside = tuple(i for i, b in enumerate(ranges) if b is not None and r[0] <= b[0] and b[1] <= r[1])
+        holding = tuple(i for i, b in enumerate(ranges) if b is not None and b[0] <= r[0] and r[1] <= b[1])
+        group = inside or holding
+        if not group:
+            raise _fail(f"age_mix[{label}]", f"covers no whole band and lies in no single band of {bands}", label)
+        merged[group] = merged.get(group, 0.0) + float(n)
+    groups = list(merged)
+    for i, a in enumerate(groups):
+        for b in groups[i + 1 :]:
+            if set(a) & set(b):
+                raise _fail("age_mix", f"age groups overlap on bands {[bands[k] for k in sorted(set(a) & set(b))]}", list(age_mix.index))
+    # A group that is no age range (the residents) counts with the band it was taken from.
+    homes = nursing_homes()
+    if bands[-1] == homes["band"] and homes["from_band"] in bands:
+        source = bands.index(homes["from_band"])
+        groups = [g + (len(bands) - 1,) if source in g else g for g in groups]
+    until = age_mix.attrs.get("date_to")
+    if until is None:
+        raise _fail("age_mix.attrs['date_to']", "the last day the counts cover is needed", None)
+    age_days = _days_between(start, np.datetime64(str(until)[:10], "D")) + 1
+    if not 1 <= age_days <= days:
+        raise _fail("age_mix.attrs['date_to']", f"must lie in the fitted window {start} .. {start + days - 1}", until)
+    return tuple(merged.values()), tuple(groups), age_days
+
+
+def _susceptibility_groups(groups: Dict[str, Sequence[str]], cal: Calibration) -> Tuple[Tuple[str, Tuple[int, ...]], ...]:
+    bands = list(cal.age_bands)
+    out = []
+    for name, members in groups.items():
+        for b in members:
+            if b not in bands:
+                raise _fail(f"susceptibility[{name!r}]", f"unknown band (known: {', '.join(bands)})", repr(b))
+        out.append((str(name), tuple(bands.index(b) for b in members)))
+    return tuple(out)
 
 
 def _days_between(a: np.datetime64, b: np.datetime64) -> int:

@@ -54,7 +54,15 @@ def nursing_homes() -> Dict[str, Any]:
     return _replay_data("nursing_homes")
 
 
-def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
+def replay_susceptibility() -> Dict[str, float]:
+    """Factors on the relative susceptibility of bands of the replay
+    (``data/replay/susceptibility.json``: the old at large, calibrated on the first wave's
+    admissions by age; see its ``sources``)."""
+    factors: Dict[str, float] = _replay_data("susceptibility")["factors"]
+    return factors
+
+
+def replay_calibration(group: Optional[Dict[str, Any]] = None, susceptibility: Optional[Dict[str, float]] = None) -> Calibration:
     """The calibration of the replay: :meth:`Calibration.netherlands` with the residents of
     nursing and care homes (:func:`nursing_homes`) taken out of the 80+ band as a group of their
     own, the last band (``"verpleeghuis"``). Its contact rows are the group's (co-residents and
@@ -65,8 +73,11 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     80-plus, which were the nursing homes' deaths. Without impact
     data (the impacts of dated runs use :meth:`Calibration.netherlands`). Presets and the default
     calibration are unchanged: the group's contacts are assumptions for 2020. ``group`` replaces
-    the figures of :func:`nursing_homes` (same keys)."""
+    the figures of :func:`nursing_homes` (same keys). The old at large are infected more often
+    than the contact matrices say: ``susceptibility`` (band -> factor on its relative
+    susceptibility, default :func:`replay_susceptibility`; ``{}`` for none)."""
     group = nursing_homes() if group is None else group
+    factors = replay_susceptibility() if susceptibility is None else susceptibility
     cal = Calibration.netherlands().to_dict()
     bands: List[str] = cal["age_bands"]
     _check_group(group, bands, list(cal["contacts"]), list(cal["severity"]))
@@ -82,6 +93,10 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
         for b, contacts in enumerate(matrix):
             contacts.append(row[b] * residents / population[b])
         matrix.append(row)
+    for band, factor in factors.items():
+        if band not in bands or not float(factor) > 0:
+            raise invalid(f"susceptibility.{band}", f"must be a band of {bands} with a factor > 0", factor)
+        cal["relative_susceptibility"][bands.index(band)] *= float(factor)
     for field in ("relative_susceptibility", "asymptomatic_share", "life_expectancy"):
         cal[field] = cal[field] + [float(group[field])]
     severity = cal["severity"]
@@ -99,6 +114,8 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None) -> Calibration:
     cal["name"] = f"{cal['name']}, nursing-home residents as a group (replay)"
     cal.pop("impacts", None)
     cal["sources"].update({f"nursing_homes.{k}": v for k, v in group["sources"].items()})
+    if factors:
+        cal["sources"]["replay.susceptibility"] = _replay_data("susceptibility")["sources"]["factors"]
     return Calibration.from_json(cal)
 
 
