@@ -27,7 +27,10 @@ this order (each step keeps the values fitted before it):
   (Ministry of Finance, via rd.nl); each capped at 1 (a take-up above 1 would pay more than the
   rules give: a miss to report, not to fit);
 * ``hazard_sensitivity`` and ``deferral_petition_share``: grid search on the monthly bankruptcies of
-  April-December 2020 (CBS 83085NED, session-day corrected), least squares on the log counts.
+  April-December 2020 (CBS 83085NED, session-day corrected), least squares on the log counts;
+* ``labour_hoarding`` ``h``: the extra unemployed scale exactly with ``1 - h``, so ``h`` is the
+  closed-form least squares of the run at ``h = 0`` against CBS's unemployment rates of 2020Q2-Q4
+  (seasonally adjusted, 15-74).
 """
 
 from __future__ import annotations
@@ -183,12 +186,24 @@ def main() -> None:
             if err < found[0]:
                 found = (err, float(beta), float(round(share, 2)))
     print(f"hazard_sensitivity {found[1]}, deferral_petition_share {found[2]} (sum of squared log errors {found[0]:.3f})")
+    fitted = with_dated(fitted, hazard_sensitivity=found[1], deferral_petition_share=found[2])
+
+    # 6. Labour hoarding: the extra unemployed scale exactly with 1 - h (the lag is linear), so h
+    # is the closed-form least squares of the run at h = 0 against CBS's 2020Q2-Q4 rates.
+    quarters = QUARTERS[1:]
+    u0 = 100.0 * fitted["impacts"]["economy"]["dated"]["unemployment_rate"]
+    at_zero = economy(with_dated(fitted, labour_hoarding=0.0)).by_quarter()
+    extra = np.array([at_zero.loc[q, "unemployment_rate_pct"] - u0 for q in quarters])
+    rise = observed("unemployment_rate_sa", quarters) - u0
+    hoarding = float(np.clip(1.0 - extra @ rise / (extra @ extra), 0.0, 1.0))
+    print(f"labour_hoarding {hoarding:.3f} (extra unemployment at 0: {np.round(extra, 2)} points, observed rise {rise})")
     dated = fitted["impacts"]["economy"]["dated"]
     print(
         json.dumps(
             {
                 **best[1],
                 "loss_spread": sigma,
+                "labour_hoarding": round(hoarding, 3),
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},
                 "NOW_expected_loss_factor": scheme(fitted, "NOW")["expected_loss_factor"],
                 "Tozo_min_revenue_loss": scheme(fitted, "Tozo")["periods"][0]["min_revenue_loss"],

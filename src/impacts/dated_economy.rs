@@ -88,8 +88,12 @@
 //!
 //! `F_s` splits the firms with employees over sections as the enterprise counts (assumption).
 //! **Unemployment** follows [`super::socio_economic`] with NOW as in force on the day:
-//! `U*_s,d = E_s eps_s L_s,d (1 - take_up rate E[l; l >= theta] / L_s,d)`, lagged by `tau`
-//! (made-up sales above normal lower it).
+//! `U*_s,d = E_s eps_s L_s,d (1 - take_up rate E[l; l >= theta] / L_s,d) (1 - h)`, lagged by
+//! `tau` (made-up sales above normal lower it), with `h` the labour hoarding beyond NOW
+//! (`labour_hoarding`: jobs firms keep through a shock they expect to pass, and flexible workers
+//! who leave the labour force; the long-run elasticity `eps` overstates the job loss of a temporary
+//! one: Okun's short-run coefficient is small, e.g. Ball, Leigh and Loungani, J Money Credit Bank
+//! 2017;49:1413). `h` scales the extra unemployed exactly, and is calibrated on the 2020 quarters.
 //!
 //! Parameters and sources: `economy.dated` of `data/netherlands/impacts.json`.
 
@@ -435,8 +439,11 @@ pub(super) fn by_day(
             }
             let x = dated.hazard_sensitivity * drain[s] / sec.buffer_days;
             bankruptcies += firms[s] * petitioned * if x == 0.0 { 1.0 } else { x.exp() };
-            let target =
-                sec.employment * sec.employment_elasticity * loss * (1.0 - on_payroll.min(1.0));
+            let target = sec.employment
+                * sec.employment_elasticity
+                * loss
+                * (1.0 - on_payroll.min(1.0))
+                * (1.0 - dated.labour_hoarding);
             unemployed[s] = target + (unemployed[s] - target) * decay;
             lost_tax += dated.tax_ratio * normal[s] * loss;
         }

@@ -277,6 +277,12 @@ pub struct DatedEconomy {
     /// ([`crate::impacts::dated_economy`]).
     #[serde(default)]
     pub loss_spread: f64,
+    /// Share of the jobs a section would shed at its long-run `employment_elasticity` that stay,
+    /// beyond NOW, while the loss lasts (0-1): firms hoard labour through a shock they expect to
+    /// pass, and people who lose flexible work partly leave the labour force rather than count as
+    /// unemployed. Calibrated on the 2020 unemployment rate ([`crate::impacts::dated_economy`]).
+    #[serde(default)]
+    pub labour_hoarding: f64,
 }
 
 /// A symmetric input-output table of domestic intermediate use between sections, from which
@@ -493,6 +499,10 @@ impl DatedEconomy {
             1.0,
         );
         c.share(format_args!("{field}.catch_up_share"), self.catch_up_share);
+        c.share(
+            format_args!("{field}.labour_hoarding"),
+            self.labour_hoarding,
+        );
         c.within(
             format_args!("{field}.catch_up_days"),
             self.catch_up_days,
