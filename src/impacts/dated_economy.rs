@@ -31,10 +31,10 @@
 //! resumes. `fear_max`, `x0`, `c` and `T` are calibrated on 2020 (`scripts/calibrate_economy.py`).
 //!
 //! **Spill-overs to suppliers** (with `input_output`, [`super::input_output`]): the lost sales of
-//! the measures, of fear and of the shocks that spill over (`spills_over`: scaled-down care) are
-//! lost final demand, and reach the sections' domestic suppliers through the Leontief inverse in
-//! shares, `a' = 1 - B (1 - a)`, before the other shocks multiply in (foreign demand, whose
-//! exposure already counts the suppliers of exporters):
+//! the measures, of fear and of the shocks that spill over (`spills_over`: scaled-down care,
+//! international travel) are lost final demand, and reach the sections' domestic suppliers through
+//! the Leontief inverse in shares, `a' = 1 - B (1 - a)`, before the other shocks multiply in
+//! (foreign demand, whose exposure already counts the suppliers of exporters):
 //! `a0 = [1 - B (1 - kept (1 - fear v) max(0, 1 + sum_spilling e z))] max(0, 1 + sum_other e z)`.
 //!
 //! **Firms differ.** Within a section firms' revenue losses `l` against a scheme's reference
