@@ -378,5 +378,5 @@ def test_second_wave_ward_admissions_by_age_are_nices_difference():
     assert ward.sum() == 14_317 and ward["80+"] == 1970 + 1338 + 586
     with pytest.raises(af.ValidationError, match="0-19 falls in no single band"):
         observed.admissions_by_age("second_wave_ward", NINE_BANDS)
-    with pytest.raises(af.ValidationError, match="period: unknown period 'third_wave'"):
+    with pytest.raises(af.UnknownNameError, match="period: unknown period 'third_wave'; valid: first_wave_to"):
         observed.admissions_by_age("third_wave")

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from ._optional import pandas as _pandas
-from .errors import AfwegingError, FieldError, UnknownNameError, ValidationError, wrong_type
+from .errors import AfwegingError, FieldError, UnknownNameError, ValidationError, invalid, unknown, wrong_type
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -327,7 +327,8 @@ def admissions_by_age(period: str = "first_wave", bands: Tuple[str, ...] = ()) -
     the source's 5-year groups into ``bands`` (labels ``"lo-hi"`` or ``"lo+"``, as the
     calibration's ``age_bands``; default the groups as published). A group that straddles a
     band's edge raises :class:`~afweging.errors.ValidationError` (the second wave's NICE groups
-    start with ``0-19``: give ``0-19`` or join the bands below 20).
+    start with ``0-19``: give ``0-19`` or join the bands below 20); an unknown period raises
+    :class:`~afweging.errors.UnknownNameError` listing the known ones.
 
     - ``first_wave`` (2020-02-27 .. 2020-06-01) and ``first_wave_to_2020-04-15``: RIVM's daily
       report, cases notified by the GGDs as admitted to hospital, cumulative on the report date
@@ -339,10 +340,7 @@ def admissions_by_age(period: str = "first_wave", bands: Tuple[str, ...] = ()) -
     Sources, commits and checksums in ``afweging/data/observed/PROVENANCE.md``; attrs ``source``,
     ``date_from``, ``date_to``."""
     if not isinstance(period, str) or period not in AGE_PERIODS:
-        raise ValidationError(
-            f"period: unknown period {period!r} (known: {', '.join(AGE_PERIODS)})",
-            [{"field": "period", "message": "unknown period", "value": repr(period)}],
-        )
+        raise unknown("period", "period", period, list(AGE_PERIODS))
     frame = _read(str(_DATA_DIR), "admissions_by_age")
     rows = frame[frame["period"] == period]
     counts = rows.set_index("age_group")["admissions"].astype("float64")
@@ -374,19 +372,13 @@ def _into_bands(counts: "pd.Series", bands: Tuple[str, ...]) -> "pd.Series":
     pd = _pandas()
     ranges = [age_range(b) for b in bands]
     if any(r is None for r in ranges):
-        raise ValidationError(
-            f"bands: labels must be 'lo-hi' or 'lo+', got {list(bands)}",
-            [{"field": "bands", "message": "labels must be 'lo-hi' or 'lo+'", "value": repr(list(bands))}],
-        )
+        raise invalid("bands", "labels must be 'lo-hi' or 'lo+'", list(bands))
     out = dict.fromkeys(bands, 0.0)
     for group, n in counts.items():
         lo, hi = age_range(str(group)) or (math.nan, math.nan)
         inside = [b for b, r in zip(bands, ranges) if r is not None and r[0] <= lo and hi <= r[1]]
         if not inside:
-            raise ValidationError(
-                f"bands: the age group {group} falls in no single band of {list(bands)}",
-                [{"field": "bands", "message": f"age group {group} straddles a band edge", "value": repr(list(bands))}],
-            )
+            raise invalid("bands", f"the age group {group} falls in no single band", list(bands))
         out[inside[0]] += float(n)
     return pd.Series(out, dtype="float64")
 
