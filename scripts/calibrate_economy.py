@@ -23,11 +23,16 @@ this order (each step keeps the values fitted before it):
   social minimum (the rule is on household income, not on turnover): the largest threshold at
   which take-up 1 pays the 2020 outlays (grid 0.05-0.9);
 * take-up of NOW and Tozo: 2020 outlays (CBS, sum of the quarters) / outlays at take-up 1; of TOGS and TVL: least squares on the four
-  2020 quarters of the observed TOGS+TVL sum; of tax deferral: EUR 10 bn deferred by 15 June 2020
-  (Ministry of Finance, via rd.nl); each capped at 1 (a take-up above 1 would pay more than the
+  2020 quarters of the observed TOGS+TVL sum; of tax deferral, with its threshold and expected loss
+  factor (grids 0.2-0.5 and 1-3, log least squares on the two figures):
+  EUR 10 bn deferred by 15 June 2020 (Ministry of Finance, via rd.nl) and about 12 bn outstanding in
+  mid-October 2020 (nu.nl); each capped at 1 (a take-up above 1 would pay more than the
   rules give: a miss to report, not to fit);
-* ``hazard_sensitivity`` and ``deferral_petition_share``: grid search on the monthly bankruptcies of
-  April-December 2020 (CBS 83085NED, session-day corrected), least squares on the log counts;
+* ``firms.critical_buffer_days`` ``c0`` (firms whose buffer left is below it fail; the hazard is
+  scaled to 2019 at normal buffers), ``refill_per_day`` ``rho`` (the margin of a firm's cash flow
+  that refills a drained buffer) and ``deferral_petition_share``: grid search on the monthly
+  bankruptcies of April-December 2020 (CBS 83085NED, session-day corrected) and the year 2020 (CBS,
+  the days before the run at the 2019 rate), least squares on the log counts;
 * ``labour_hoarding`` ``h``: the extra unemployed scale exactly with ``1 - h``, so ``h`` is the
   closed-form least squares of the run at ``h = 0`` against CBS's unemployment rates of 2020Q2-Q4
   (seasonally adjusted, 15-74).
@@ -47,6 +52,7 @@ import afweging as af
 
 START, UNTIL = "2020-03-01", "2020-12-31"
 DEFERRED_BY_MID_JUNE = 10e9  # EUR, Ministry of Finance via rd.nl, 2020-06
+OUTSTANDING_MID_OCTOBER = 12e9  # EUR, 250,000 firms applied, 50,000 repaid in full: nu.nl, 2020-10
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
 NOW2_ADVANCE_OVER_SETTLED = 4.3 / (4.3 - 1.1)  # UWV register of NOW 2 settlements, 2022-11
 
@@ -166,27 +172,54 @@ def main() -> None:
     design = np.column_stack([quarters["TOGS_bn"].to_numpy(), quarters["TVL_bn"].to_numpy()])
     (togs, tvl), *_ = np.linalg.lstsq(design, observed("support_outlays_TOGS_TVL", QUARTERS), rcond=None)
     take_up["TOGS"], take_up["TVL"] = float(togs), float(tvl)
-    deferred = float(eco.by_day().loc[:"2020-06-15", "tax_deferral"].sum())
-    take_up["tax_deferral"] = DEFERRED_BY_MID_JUNE / deferred
+    # Tax deferral: the threshold and the expected loss factor (firms applied on the payment
+    # problems they expected, as NOW's advances on the expected loss), with the take-up, on the two
+    # 2020 figures of the deferred stock: the take-up from mid-June, threshold and factor from
+    # mid-October (grids 0.2-0.5 and 1-3).
+    deferral: Dict[Any, Any] = {}
+    for theta, r in itertools.product(np.arange(0.2, 0.501, 0.05), [1.0, 1.5, 2.0, 2.5, 3.0]):
+        trial = copy.deepcopy(unit)
+        scheme(trial, "tax_deferral")["expected_loss_factor"] = r
+        for p in scheme(trial, "tax_deferral")["periods"]:
+            p["min_revenue_loss"] = float(round(theta, 2))
+        stock = economy(trial).by_day()["tax_deferral"].cumsum()
+        take = DEFERRED_BY_MID_JUNE / float(stock.loc["2020-06-15"])
+        june, october = min(1.0, take) * float(stock.loc["2020-06-15"]), min(1.0, take) * float(stock.loc["2020-10-15"])
+        err = np.log(june / DEFERRED_BY_MID_JUNE) ** 2 + np.log(october / OUTSTANDING_MID_OCTOBER) ** 2
+        deferral[(float(round(theta, 2)), r)] = (err, take, october)
+        print(f"  tax deferral threshold {theta:.2f}, expected loss factor {r}: take-up {take:.3f}, stock mid-June 2020 EUR {june / 1e9:.2f} bn, mid-October {october / 1e9:.2f} bn")
+    theta_deferral, r_deferral = min(deferral, key=lambda t: deferral[t][0])
+    take_up["tax_deferral"] = deferral[(theta_deferral, r_deferral)][1]
+    print(f"tax deferral threshold {theta_deferral}, expected_loss_factor {r_deferral}")
+    scheme(fitted, "tax_deferral")["expected_loss_factor"] = r_deferral
+    for p in scheme(fitted, "tax_deferral")["periods"]:
+        p["min_revenue_loss"] = theta_deferral
     print("take-up at 1 -> fitted (before the cap at 1):", {k: round(v, 3) for k, v in take_up.items()})
     for s in fitted["impacts"]["economy"]["dated"]["schemes"]:
         s["take_up"] = float(min(1.0, max(0.0, round(take_up[s["name"]], 3))))
 
-    # 5. Bankruptcies.
+    # 5. Bankruptcies: the critical buffer and the tax office's stopped petitions.
     months = obs[obs.series == "bankruptcies_companies_monthly_sessionday_corrected"]
     months = months[months.period.between("2020-04", "2020-12")]
-    target = np.log(months["value"].to_numpy(float))
-    found = (np.inf, 0.0, 0.0)
-    for beta in np.arange(0.0, 4.01, 0.25):
-        for share in np.arange(0.0, 0.91, 0.05):
-            trial = with_dated(fitted, hazard_sensitivity=float(beta), deferral_petition_share=float(round(share, 2)))
-            b = economy(trial).by_day()["bankruptcies"]
-            model = np.log([b[p].sum() for p in months["period"]])
+    target = np.log(np.append(months["value"].to_numpy(float), observed("bankruptcies_companies", ["2020"])))
+    found = (np.inf, 0.0, 0.0, 0.0)
+    for rho, c0 in itertools.product([0.05, 0.1, 0.2, 0.3, 0.5], [5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0]):
+        for share in np.arange(0.0, 0.91, 0.1):
+            trial = with_dated(fitted, deferral_petition_share=float(round(share, 2)), refill_per_day=rho)
+            trial["impacts"]["economy"]["dated"]["firms"]["critical_buffer_days"] = c0
+            eco = economy(trial)
+            b = eco.by_day()["bankruptcies"]
+            year = float(eco.by_year().loc["2020", "bankruptcies"])
+            model = np.log([b[p].sum() for p in months["period"]] + [year])
             err = float(np.sum((model - target) ** 2))
             if err < found[0]:
-                found = (err, float(beta), float(round(share, 2)))
-    print(f"hazard_sensitivity {found[1]}, deferral_petition_share {found[2]} (sum of squared log errors {found[0]:.3f})")
-    fitted = with_dated(fitted, hazard_sensitivity=found[1], deferral_petition_share=found[2])
+                found = (err, c0, float(round(share, 2)), rho)
+    print(
+        f"critical_buffer_days {found[1]}, deferral_petition_share {found[2]}, refill_per_day {found[3]}"
+        f" (sum of squared log errors {found[0]:.3f})"
+    )
+    fitted = with_dated(fitted, deferral_petition_share=found[2], refill_per_day=found[3])
+    fitted["impacts"]["economy"]["dated"]["firms"]["critical_buffer_days"] = found[1]
 
     # 6. Labour hoarding: the extra unemployed scale exactly with 1 - h (the lag is linear), so h
     # is the closed-form least squares of the run at h = 0 against CBS's 2020Q2-Q4 rates.
@@ -207,8 +240,11 @@ def main() -> None:
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},
                 "NOW_expected_loss_factor": scheme(fitted, "NOW")["expected_loss_factor"],
                 "Tozo_min_revenue_loss": scheme(fitted, "Tozo")["periods"][0]["min_revenue_loss"],
-                "hazard_sensitivity": found[1],
+                "tax_deferral_min_revenue_loss": theta_deferral,
+                "tax_deferral_expected_loss_factor": r_deferral,
+                "critical_buffer_days": found[1],
                 "deferral_petition_share": found[2],
+                "refill_per_day": found[3],
             }
         )
     )

@@ -324,6 +324,94 @@ def test_support_lowers_bankruptcies_and_raises_fiscal_cost(run, without_support
     ].max()
 
 
+# --- firms by size class: buffers that drain and refill (src/impacts/firms.rs) --------------------
+
+
+def test_bankruptcies_by_size_class_add_up_to_the_total(run):
+    economy = run.impacts.economy
+    assert economy.size_classes == ["employees_10_49", "employees_2_9", "employees_50_plus"]
+    columns = [f"bankruptcies_{c}" for c in economy.size_classes]
+    for table in (economy.by_day(), economy.by_quarter(), economy.by_year()):
+        assert np.allclose(table[columns].sum(axis=1), table["bankruptcies"], rtol=1e-12)
+    # The smallest firms, with the thinnest buffers, make most bankruptcies.
+    year = economy.by_year().loc["2020"]
+    assert year["bankruptcies_employees_2_9"] > year["bankruptcies_employees_10_49"] > year[
+        "bankruptcies_employees_50_plus"]
+
+
+def _two_classes(thin: float, thick: float) -> af.Calibration:
+    """Two classes alike but for their buffers, no support."""
+    data = af.Calibration.netherlands().to_dict()
+    dated = data["impacts"]["economy"]["dated"]
+    dated["schemes"] = []
+    dated["firms"]["classes"] = [
+        {"name": name, "firms": 200_000.0, "value_added_share": 0.45, "buffer_factor": factor}
+        for name, factor in (("thin", thin), ("thick", thick))
+    ]
+    return af.Calibration.from_json(data)
+
+
+def test_a_class_with_thinner_buffers_fails_sooner():
+    daily = _economy(_two_classes(0.5, 1.5))
+    first = daily.index[0]
+    extra = {c: daily[f"bankruptcies_{c}"] - daily.loc[first, f"bankruptcies_{c}"] for c in ("thin", "thick")}
+    # The same losses drain both; more of the thin class's firms run out, and earlier.
+    assert extra["thin"].sum() > extra["thick"].sum() > 0.0
+    spring = slice("2020-03-15", "2020-05-31")
+    assert extra["thin"][spring].sum() > 2.0 * extra["thick"][spring].sum()
+
+
+def test_support_refills_buffers_and_lowers_bankruptcies_without_the_petitions(run, without_support):
+    """Support beyond the loss fills buffers (CPB and DNB found many supported firms held more cash
+    than before): bankruptcies fall below the run without support even with the tax office's stop
+    of petitions switched off, so the buffers, not only the petitions, lower them."""
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["deferral_petition_share"] = 0.0
+    cal = af.Calibration.from_json(data)
+    petitions_off = af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=cal)
+    with_, without = petitions_off.impacts.economy.by_year(), without_support.impacts.economy.by_year()
+    for year in ("2020", "2021"):
+        assert with_.loc[year, "bankruptcies"] < without.loc[year, "bankruptcies"]
+
+
+# The deferred tax outstanding, not in the observed data pack (a byte-for-byte copy): EUR 10 bn by
+# mid-June 2020 (Ministry of Finance via rd.nl) and 12 bn in October 2020 (nu.nl), both fitted by
+# scripts/calibrate_economy.py; about 19.6 bn when repayment began on 1 October 2022 (17.2 bn
+# outstanding in February 2023 after 2.4 bn repaid, Kamerbrief 31066-1197 via ad.nl 2023-03), the
+# stock of the end of 2021 plus the 2021Q4 taxes due in January 2022: held out.
+DEFERRED_END_2021_BN = 19.6
+
+
+def test_tax_deferral_stock_in_2020_as_fitted(run):
+    stock = run.impacts.economy.by_day()["tax_deferral"].cumsum() / 1e9
+    assert stock.loc["2020-06-15"] == pytest.approx(10.0, rel=0.25)
+    assert stock.loc["2020-10-15"] == pytest.approx(12.0, rel=0.25)
+
+
+@pytest.mark.xfail(strict=True, reason="measured EUR 28.8 bn against about 19.6 (held out): the deferral runs on "
+                   "at EUR 3.6-4.9 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
+                   "model counts tax deferred, not repaid in full before October 2022 nor lost with bankrupt firms")
+def test_tax_deferral_stock_at_the_end_of_2021(run):
+    stock = run.impacts.economy.by_quarter()["tax_deferral_stock_bn"]
+    assert stock.loc["2021Q4"] == pytest.approx(DEFERRED_END_2021_BN, rel=0.25), stock.loc["2021Q4"]
+
+
+def test_size_classes_are_checked_naming_the_field():
+    data = af.Calibration.netherlands().to_dict()
+    bad = copy.deepcopy(data)
+    bad["impacts"]["economy"]["dated"]["firms"]["classes"][0]["value_added_share"] = 0.9
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.firms\.classes"):
+        af.Calibration.from_json(bad)
+    bad = copy.deepcopy(data)
+    bad["impacts"]["economy"]["dated"]["firms"]["classes"][1]["buffer_factor"] = 0.0
+    with pytest.raises(af.ValidationError, match=r"firms\.classes\[1\]\.buffer_factor"):
+        af.Calibration.from_json(bad)
+    bad = copy.deepcopy(data)
+    bad["impacts"]["economy"]["dated"]["firms"]["critical_buffer_days"] = -1.0
+    with pytest.raises(af.ValidationError, match=r"firms\.critical_buffer_days"):
+        af.Calibration.from_json(bad)
+
+
 def _with_now(**values: object) -> af.Calibration:
     data = af.Calibration.netherlands().to_dict()
     now = next(s for s in data["impacts"]["economy"]["dated"]["schemes"] if s["name"] == "NOW")
@@ -400,9 +488,9 @@ MISSES = {
     ("gdp_volume_annual", "2021"): "measured +3.17% against +5.0% (held out; +3.2% before the international-travel "
     "shock, the spread of losses and the input-output spill-overs): the lockdown of 2021Q1-Q2 costs more than the "
     "record shows (2021Q2 +2.71% on the quarter before against +3.8%; 2021Q4 -1.84% against +1.0%)",
-    ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out; 2,406 before): only the stopped "
-    "tax-office petitions lower the hazard while deferral runs (hazard_sensitivity calibrates to 0 on 2020); "
-    "nothing lowers it further in 2021",
+    ("bankruptcies_companies", "2021"): "measured 2,179 against 1,536 (held out; 2,406 before the size classes and "
+    "buffers): support fills buffers beyond their normal level and the pool of firms in distress shrinks, but 2021 "
+    "stays near 2020's level (2,507) where CBS saw it fall by 43%",
 }
 
 

@@ -71,6 +71,11 @@ class EconomyByDay:
         return list(self._data["sections"])
 
     @property
+    def size_classes(self) -> List[str]:
+        """Names of the size classes of firms with employees (``economy.dated.firms.classes``)."""
+        return list(self._data.get("bankruptcies_by_class", {}))
+
+    @property
     def schemes(self) -> List[str]:
         """Names of the support schemes (tax deferral included)."""
         return list(self._data["schemes"])
@@ -78,7 +83,8 @@ class EconomyByDay:
     def by_day(self) -> "pd.DataFrame":
         """One row per day: value added per section (``va_<code>``, EUR/day) and in total
         (``value_added``), its normal level (``normal_value_added``), ``unemployment_rate``
-        (share), ``unemployed_extra`` (persons), ``bankruptcies`` (firms/day), each scheme's
+        (share), ``unemployed_extra`` (persons), ``bankruptcies`` (firms/day) and per size class
+        of firms ``bankruptcies_<class>`` (e.g. ``bankruptcies_employees_2_9``), each scheme's
         outlay (EUR/day; ``tax_deferral`` is tax deferred), ``lost_tax`` (EUR/day), ``fear``
         (voluntary contact reduction from fear of the run's deaths, 0-1; 0 in runs with a
         behaviour model, whose distancing is in the activity), per demand shock
@@ -96,6 +102,8 @@ class EconomyByDay:
         frame["unemployment_rate"] = np.asarray(d["unemployment_rate"], dtype=np.float64)
         frame["unemployed_extra"] = np.asarray(d["unemployed"], dtype=np.float64)
         frame["bankruptcies"] = np.asarray(d["bankruptcies"], dtype=np.float64)
+        for name, values in d.get("bankruptcies_by_class", {}).items():
+            frame[f"bankruptcies_{name}"] = np.asarray(values, dtype=np.float64)
         for name, values in d["schemes"].items():
             frame[name] = np.asarray(values, dtype=np.float64)
         frame["lost_tax"] = np.asarray(d["lost_tax"], dtype=np.float64)
@@ -122,6 +130,8 @@ class EconomyByDay:
         frame["value_added"] = frame["value_added"].fillna(float(normal.sum()))
         frame["normal_value_added"] = float(normal.sum())
         frame["bankruptcies"] = frame["bankruptcies"].fillna(float(self._data["normal_bankruptcies"]))
+        for name, normal_day in self._data.get("normal_bankruptcies_by_class", {}).items():
+            frame[f"bankruptcies_{name}"] = frame[f"bankruptcies_{name}"].fillna(float(normal_day))
         if "wsnp" in self._data:  # society: days outside the run follow the Wsnp trend
             frame["wsnp_admissions"] = frame["wsnp_admissions"].fillna(_wsnp_normal(self._data["wsnp"], full))
         frame["unemployment_rate"] = frame["unemployment_rate"].ffill().bfill()
@@ -147,8 +157,12 @@ class EconomyByDay:
             out[f"va_{code}_vs_normal_pct"] = 100.0 * (sums[f"va_{code}"] / (normal * days) - 1.0)
         out["unemployment_rate_pct"] = 100.0 * sums["unemployment_rate"]
         out["bankruptcies"] = sums["bankruptcies"]
+        for name in self.size_classes:
+            out[f"bankruptcies_{name}"] = sums[f"bankruptcies_{name}"]
         for name in self.schemes:
             out[f"{name}_bn"] = sums[name] / 1e9
+        if "tax_deferral" in sums:  # the stock deferred since the run began (repaid from October 2022)
+            out["tax_deferral_stock_bn"] = sums["tax_deferral"].cumsum() / 1e9
         out["lost_tax_bn"] = sums["lost_tax"] / 1e9
         if "wsnp_admissions" in sums:  # society
             out["wsnp_admissions"] = sums["wsnp_admissions"]
@@ -158,8 +172,10 @@ class EconomyByDay:
     def by_quarter(self) -> "pd.DataFrame":
         """One row per quarter the run touches: ``value_added_bn`` (EUR bn), its change on the
         normal (2019) level in % in total and per section (``va_<code>_vs_normal_pct``), the mean
-        ``unemployment_rate_pct``, ``bankruptcies`` (firms), each scheme's ``<name>_bn`` (EUR bn;
-        ``tax_deferral_bn`` is tax deferred, a loan), ``lost_tax_bn``, ``wsnp_admissions``
+        ``unemployment_rate_pct``, ``bankruptcies`` (firms) and per size class
+        ``bankruptcies_<class>``, each scheme's ``<name>_bn`` (EUR bn;
+        ``tax_deferral_bn`` is tax deferred, a loan, and ``tax_deferral_stock_bn`` the stock deferred
+        since the run began at the period's end), ``lost_tax_bn``, ``wsnp_admissions``
         (persons, when the run has them) and ``days_in_run``."""
         return self._table("Q")
 

@@ -74,19 +74,9 @@
 //! `tax_ratio * (VA_s/365 - VA_s,d)`.
 //!
 //! **Firms with employees** (the firms CBS counts bankruptcies of; one-person firms are left
-//! out) hold buffers of median `m_s` days of normal value added. The buffer's drain `D_s`, in those
-//! days, grows with the loss and shrinks with what the schemes pay (NOW, TVL, TOGS) and the tax
-//! deferred, all per euro of normal value added; a drained buffer refills at `rho` days per day of
-//! normal trade. Bankruptcies per day are the normal hazard `h = B / F` (CBS count of a normal year
-//! over firms with employees) scaled by the drain, and lowered while tax deferral runs by the share
-//! `p` of bankruptcies the tax office used to petition:
-//!
-//! ```text
-//! D_s,d+1    = D_s,d + L_s,d - relief_s,d - deferred_s,d ;  if D > 0: D -= min(D, rho a_s,d)
-//! bankr_s,d  = F_s h / 365 (1 - p [deferral open]) exp(beta D_s,d / m_s)          [firms/day]
-//! ```
-//!
-//! `F_s` splits the firms with employees over sections as the enterprise counts (assumption).
+//! out), by size class, hold buffers that drain with their loss and refill with what the schemes
+//! pay (NOW, TVL, TOGS) and the tax deferred; they fail as their buffers run low
+//! ([`super::firms`]).
 //! **Unemployment** follows [`super::socio_economic`] with NOW as in force on the day:
 //! `U*_s,d = E_s eps_s L_s,d (1 - take_up rate E[l; l >= theta] / L_s,d) (1 - h)`, lagged by
 //! `tau` (made-up sales above normal lower it), with `h` the labour hoarding beyond NOW
@@ -101,6 +91,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::firms::Firms;
 use super::input_output::Spillover;
 use super::regional::Area;
 use super::socio_economic::Applied;
@@ -127,6 +118,12 @@ pub struct EconomyByDay {
     /// number in a normal day (before the run, and the reference of the hazard).
     pub bankruptcies: Vec<f64>,
     pub normal_bankruptcies: f64,
+    /// Per size class of firms with employees, per day: its bankruptcies (firms/day; they add up
+    /// to `bankruptcies`), and in a normal day.
+    #[serde(default)]
+    pub bankruptcies_by_class: BTreeMap<String, Vec<f64>>,
+    #[serde(default)]
+    pub normal_bankruptcies_by_class: BTreeMap<String, f64>,
     /// Volume growth a year without the epidemic (`trend_growth`), for changes on a year before.
     pub trend_growth: f64,
     /// Per scheme, per day: paid (EUR/day; for tax deferral, the tax deferred).
@@ -218,12 +215,6 @@ pub(super) fn by_day(
         .iter()
         .map(|s| s.value_added * 1e6 / 365.0)
         .collect();
-    let all_firms: f64 = economy.sections.iter().map(|s| s.firms).sum();
-    let hazard = if dated.firms_with_employees > 0.0 {
-        dated.bankruptcies_per_year / dated.firms_with_employees / 365.0
-    } else {
-        0.0
-    };
     let decay = (-1.0 / economy.unemployment_lag_days).exp();
     let mut out = EconomyByDay {
         start_date,
@@ -234,6 +225,8 @@ pub(super) fn by_day(
         unemployed: Vec::with_capacity(applied.days),
         bankruptcies: Vec::with_capacity(applied.days),
         normal_bankruptcies: dated.bankruptcies_per_year / 365.0,
+        bankruptcies_by_class: BTreeMap::new(),
+        normal_bankruptcies_by_class: BTreeMap::new(),
         trend_growth: dated.trend_growth,
         schemes: dated
             .schemes
@@ -287,23 +280,15 @@ pub(super) fn by_day(
         .iter()
         .map(|s| dated.catch_up_sections.contains(&s.code))
         .collect();
-    // Firms with employees per section (the enterprise counts' split, an assumption).
-    let firms: Vec<f64> = economy
-        .sections
-        .iter()
-        .map(|s| {
-            if all_firms > 0.0 {
-                dated.firms_with_employees * s.firms / all_firms
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let mut firms = Firms::new(economy, dated);
+    let classes = dated.firms.classes.len();
+    let mut by_class: Vec<Vec<f64>> = vec![Vec::with_capacity(applied.days); classes];
+    let mut today = vec![0.0; classes];
     // Per scheme, per section: what the scheme pays per unit of its rate times the eligible
     // loss (wage bill, fixed costs, value added) or the share reached (firms, self-employed;
     // TOGS's lump sum is spread over its period below), and that sum per euro of normal value
     // added, the relief it gives the section's firms (Tozo supports persons, not the firms
-    // CBS counts; deferred tax is counted apart).
+    // CBS counts; deferred tax and lump sums per firm are counted apart).
     let base: Vec<Vec<f64>> = dated
         .schemes
         .iter()
@@ -341,7 +326,6 @@ pub(super) fn by_day(
         .collect();
     let spread = dated.loss_spread;
     let mut backlog = vec![0.0; n];
-    let mut drain = vec![0.0; n];
     let mut unemployed = vec![0.0; n];
     // Per section: the loss of the last day it changed and, per distinct threshold of the
     // schemes, its (share, lost); most sections keep their loss for weeks.
@@ -358,14 +342,14 @@ pub(super) fn by_day(
             .iter()
             .zip(&rules)
             .any(|(s, r)| s.base == Base::TaxDeferral && r.is_some());
-        let petitioned = hazard
-            * if deferral_open {
-                1.0 - dated.deferral_petition_share
-            } else {
-                1.0
-            };
+        let petitioned = if deferral_open {
+            1.0 - dated.deferral_petition_share
+        } else {
+            1.0
+        };
         paid.iter_mut().for_each(|p| *p = 0.0);
-        let (mut bankruptcies, mut lost_tax) = (0.0, 0.0);
+        today.iter_mut().for_each(|b| *b = 0.0);
+        let mut lost_tax = 0.0;
         // Lost sales that reach suppliers (measures, fear, shocks that spill over), then the rest.
         for (s, sec) in economy.sections.iter().enumerate() {
             activity[s] *= (1.0 - sec.fear_sensitivity * v) * (1.0 + shock(s, d, true)).max(0.0);
@@ -384,9 +368,9 @@ pub(super) fn by_day(
             let a = a0 + made_up;
             activity[s] = a;
             let loss = 1.0 - a;
-            if loss == 0.0 && spread == 0.0 && drain[s] == 0.0 && unemployed[s] == 0.0 {
+            if loss == 0.0 && spread == 0.0 && firms.at_rest(s) && unemployed[s] == 0.0 {
                 // A section at normal trade with nothing to recover: its normal hazard only.
-                bankruptcies += firms[s] * petitioned;
+                firms.normal_day(s, petitioned, &mut today);
                 continue;
             }
             let (last, known) = &mut reach[s];
@@ -394,7 +378,7 @@ pub(super) fn by_day(
                 *last = loss;
                 known.clear();
             }
-            let (mut relieved, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0);
+            let (mut relieved, mut lump, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0, 0.0);
             for (k, (scheme, rule)) in dated.schemes.iter().zip(&rules).enumerate() {
                 if loss <= 0.0 && spread == 0.0 {
                     break; // nothing lost and no spread: no scheme pays
@@ -427,18 +411,14 @@ pub(super) fn by_day(
                     Base::PerSelfEmployed | Base::TaxDeferral => (t, share),
                 };
                 paid[k] += t * base[k][s] * amount;
-                if scheme.base == Base::TaxDeferral {
-                    deferred += t * relief[k][s] * amount;
-                } else {
-                    relieved += t * relief[k][s] * amount;
+                let given = t * relief[k][s] * amount;
+                match scheme.base {
+                    Base::TaxDeferral => deferred += given,
+                    Base::PerFirm => lump += given,
+                    _ => relieved += given,
                 }
             }
-            drain[s] += loss - relieved - deferred;
-            if drain[s] > 0.0 {
-                drain[s] -= drain[s].min(dated.refill_per_day * a);
-            }
-            let x = dated.hazard_sensitivity * drain[s] / sec.buffer_days;
-            bankruptcies += firms[s] * petitioned * if x == 0.0 { 1.0 } else { x.exp() };
+            firms.day(s, loss, a, relieved, lump, deferred, petitioned, &mut today);
             let target = sec.employment
                 * sec.employment_elasticity
                 * loss
@@ -453,7 +433,10 @@ pub(super) fn by_day(
         out.unemployed.push(extra);
         out.unemployment_rate
             .push(dated.unemployment_rate + extra / economy.labour_force);
-        out.bankruptcies.push(bankruptcies);
+        out.bankruptcies.push(today.iter().sum());
+        for (series, &b) in by_class.iter_mut().zip(&today) {
+            series.push(b);
+        }
         out.lost_tax.push(lost_tax);
         for (scheme, &euros) in dated.schemes.iter().zip(&paid) {
             if let Some(v) = out.schemes.get_mut(&scheme.name) {
@@ -461,6 +444,14 @@ pub(super) fn by_day(
             }
         }
     }
+    out.normal_bankruptcies_by_class = (dated.firms.classes.iter())
+        .zip(firms.normal_by_class())
+        .map(|(class, b)| (class.name.clone(), b))
+        .collect();
+    out.bankruptcies_by_class = (dated.firms.classes.iter())
+        .zip(by_class)
+        .map(|(class, b)| (class.name.clone(), b))
+        .collect();
     out.shocks = dated
         .demand_shocks
         .iter()

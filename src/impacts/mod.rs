@@ -21,6 +21,7 @@ pub mod catalogue;
 pub mod dated_economy;
 pub mod debt_restructuring;
 pub mod distribution;
+mod firms;
 pub mod input_output;
 pub mod regional;
 pub mod societal;
@@ -255,7 +256,8 @@ impl Impacts {
                 ("lost_tax", &e.lost_tax),
             ];
             let schemes = e.schemes.iter().map(|(k, v)| (k.as_str(), v));
-            for (name, series) in per_day.into_iter().chain(schemes) {
+            let classes = e.bankruptcies_by_class.iter().map(|(k, v)| (k.as_str(), v));
+            for (name, series) in per_day.into_iter().chain(schemes).chain(classes) {
                 c.length(format_args!("{field}.{name}"), series.len(), days, "day");
             }
             let numbers = e
@@ -265,6 +267,8 @@ impl Impacts {
             let numbers = numbers
                 .chain(per_day.iter().flat_map(|(_, s)| s.iter()))
                 .chain(e.schemes.values().flatten())
+                .chain(e.bankruptcies_by_class.values().flatten())
+                .chain(e.normal_bankruptcies_by_class.values())
                 .chain([&e.normal_bankruptcies, &e.trend_growth]);
             if let Some(bad) = numbers.copied().find(|x| !x.is_finite()) {
                 c.fail(field, "every number must be finite", bad.to_string());

@@ -233,14 +233,13 @@ fn one() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct DatedEconomy {
     pub schemes: Vec<Scheme>,
-    /// Firms with employees (CBS bankruptcy counts leave out one-person firms).
-    pub firms_with_employees: f64,
+    /// Firms with employees by size class, with their buffers and what makes them fail
+    /// ([`crate::impacts::firms`]).
+    pub firms: FirmClasses,
     /// Share of each section's enterprises that are one-person firms (self-employed).
     pub one_person_share: f64,
     /// Bankruptcies of firms with employees in a normal year (per year).
     pub bankruptcies_per_year: f64,
-    /// `beta`: log change of the bankruptcy hazard per median buffer drained (dimensionless).
-    pub hazard_sensitivity: f64,
     /// Share of normal bankruptcies not pronounced while tax deferral runs (the tax office, a
     /// main petitioner, stopped filing).
     pub deferral_petition_share: f64,
@@ -283,6 +282,68 @@ pub struct DatedEconomy {
     /// unemployed. Calibrated on the 2020 unemployment rate ([`crate::impacts::dated_economy`]).
     #[serde(default)]
     pub labour_hoarding: f64,
+}
+
+/// Firms with employees (the firms whose bankruptcies CBS counts; one-person firms are left out)
+/// by size class ([`crate::impacts::firms`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirmClasses {
+    /// Where the classes' counts, value added and buffers come from.
+    pub source: String,
+    /// `c0`: a firm whose buffer left is below this many days of its normal value added fails at
+    /// the hazard that makes the normal year's bankruptcies (calibrated on 2020).
+    pub critical_buffer_days: f64,
+    pub classes: Vec<SizeClass>,
+}
+
+/// One size class of firms with employees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeClass {
+    /// Name (its employees, e.g. `"employees_2_9"`).
+    pub name: String,
+    /// Firms in the class, all sections (split over sections as the enterprise counts).
+    pub firms: f64,
+    /// Share of each section's value added the class makes (and of its wage bill and fixed
+    /// costs); the classes add up to at most 1, one-person firms make the rest.
+    pub value_added_share: f64,
+    /// The class's median buffer as a multiple of its section's `buffer_days`.
+    pub buffer_factor: f64,
+}
+
+impl FirmClasses {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        c.non_negative(
+            format_args!("{field}.critical_buffer_days"),
+            self.critical_buffer_days,
+        );
+        let mut names = std::collections::BTreeSet::new();
+        for (i, class) in self.classes.iter().enumerate() {
+            let f = format_args!("{field}.classes[{i}]");
+            if !names.insert(class.name.as_str()) {
+                c.fail(
+                    format_args!("{f}.name"),
+                    "is a duplicate",
+                    format!("{:?}", class.name),
+                );
+            }
+            c.non_negative(format_args!("{f}.firms"), class.firms);
+            c.share(
+                format_args!("{f}.value_added_share"),
+                class.value_added_share,
+            );
+            c.positive(format_args!("{f}.buffer_factor"), class.buffer_factor);
+        }
+        let total: f64 = self.classes.iter().map(|k| k.value_added_share).sum();
+        if total > 1.0 + 1e-9 {
+            c.fail(
+                format_args!("{field}.classes"),
+                "value_added_share must add up to at most 1",
+                format!("{total}"),
+            );
+        }
+    }
 }
 
 /// A symmetric input-output table of domestic intermediate use between sections, from which
@@ -431,10 +492,7 @@ impl DatedEconomy {
                 c.share(format_args!("{pf}.min_revenue_loss"), p.min_revenue_loss);
             }
         }
-        c.non_negative(
-            format_args!("{field}.firms_with_employees"),
-            self.firms_with_employees,
-        );
+        self.firms.check(format_args!("{field}.firms"), c);
         c.share(
             format_args!("{field}.one_person_share"),
             self.one_person_share,
@@ -442,12 +500,6 @@ impl DatedEconomy {
         c.non_negative(
             format_args!("{field}.bankruptcies_per_year"),
             self.bankruptcies_per_year,
-        );
-        c.within(
-            format_args!("{field}.hazard_sensitivity"),
-            self.hazard_sensitivity,
-            0.0,
-            10.0,
         );
         c.share(
             format_args!("{field}.deferral_petition_share"),
