@@ -508,9 +508,13 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2021"): "measured +3.17% against +5.0% (held out; +3.2% before the international-travel "
-    "shock, the spread of losses and the input-output spill-overs): the lockdown of 2021Q1-Q2 costs more than the "
-    "record shows (2021Q2 +2.71% on the quarter before against +3.8%; 2021Q4 -1.84% against +1.0%)",
+    ("gdp_volume_annual", "2021"): "measured +2.97% against +5.0% (held out; +3.17% with care on NZa's dates, +3.2% "
+    "before the international-travel shock, the spread of losses and the input-output spill-overs): the lockdown of "
+    "2021Q1-Q2 costs more than the record shows (2021Q2 +2.89% on the quarter before against +3.8%; 2021Q4 -1.66% "
+    "against +1.0%, with the replay's autumn 2021 wave scaling care down)",
+    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 2.12 bn against 2.9 (-27.0%; 2.21, -23.9%, with care on "
+    "NZa's dates): TVL's take-up fitted at 1.38 and capped at 1; with care following the run fear calibrates to 0 "
+    "(0.25 before), so the fear-sensitive sections TOGS and TVL pay lose less (horeca 2020 -36.5% against -38.5%)",
     ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out; 2,406 before): only the stopped "
     "tax-office petitions lower the hazard while deferral runs (hazard_sensitivity calibrates to 0 on 2020); "
     "nothing lowers it further in 2021",
