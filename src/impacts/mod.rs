@@ -301,6 +301,8 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
     let [country] = areas.as_slice() else {
         return Ok(None);
     };
+    // The planned operations displaced per day: the same series as the societal module's.
+    let operations = societal::operations_by_day(&data.society.postponed_care, &BedDays::of(run));
     let mut economy = dated_economy::by_day(
         &data.economy,
         dated,
@@ -309,6 +311,7 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
         run,
         cal.population.iter().sum(),
         start,
+        &operations,
     );
     economy.wsnp = (data.society.debt_restructuring.as_ref()).map(|p| {
         debt_restructuring::by_day(
@@ -378,7 +381,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
     // the national model, every region for a regional one. Each area is priced on its own.
     let levels = Levels::of(run)?;
     let applied = socio_economic::Applied::of(economy, &levels, run, population)?;
-    let schools = societal::Schools::of(&levels, run);
+    let schools = societal::Schools::of(&levels, run, population);
     let areas = Area::of(run, population);
     let per_area: Vec<Priced> = areas
         .iter()
