@@ -22,6 +22,7 @@ pub mod dated_economy;
 pub mod debt_restructuring;
 pub mod distribution;
 pub mod input_output;
+pub mod labour_market;
 pub mod regional;
 pub mod societal;
 pub mod socio_economic;
