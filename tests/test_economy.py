@@ -497,6 +497,9 @@ def test_people_are_conserved_and_no_stock_is_negative(run):
     assert (days["employed"] > 0).all() and (unemployed >= 0).all() and (days["left_labour_force"] >= 0).all()
     rate = unemployed / (days["employed"] + unemployed)
     assert np.allclose(rate, days["unemployment_rate"], rtol=1e-12)
+    quarters = run.impacts.economy.by_quarter()  # means over the quarter
+    assert quarters.loc["2021Q4", "employed"] == pytest.approx(days.loc["2021-10-01":, "employed"].mean())
+    assert (quarters["left_labour_force"] >= 0).all()
 
 
 def _with_labour(**values: object) -> af.Calibration:

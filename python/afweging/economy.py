@@ -154,6 +154,9 @@ class EconomyByDay:
             days = _days(sums.index)
             out[f"va_{code}_vs_normal_pct"] = 100.0 * (sums[f"va_{code}"] / (normal * days) - 1.0)
         out["unemployment_rate_pct"] = 100.0 * sums["unemployment_rate"]
+        for name in _LABOUR_STOCKS:
+            if name in sums:  # the labour market's flows: mean persons over the period
+                out[name] = sums[name]
         out["bankruptcies"] = sums["bankruptcies"]
         for name in self.schemes:
             out[f"{name}_bn"] = sums[name] / 1e9
@@ -166,7 +169,8 @@ class EconomyByDay:
     def by_quarter(self) -> "pd.DataFrame":
         """One row per quarter the run touches: ``value_added_bn`` (EUR bn), its change on the
         normal (2019) level in % in total and per section (``va_<code>_vs_normal_pct``), the mean
-        ``unemployment_rate_pct``, ``bankruptcies`` (firms), each scheme's ``<name>_bn`` (EUR bn;
+        ``unemployment_rate_pct``, with the labour market's flows the mean ``employed`` and
+        ``left_labour_force`` (persons), ``bankruptcies`` (firms), each scheme's ``<name>_bn`` (EUR bn;
         ``tax_deferral_bn`` is tax deferred, a loan), ``lost_tax_bn``, ``wsnp_admissions``
         (persons, when the run has them) and ``days_in_run``."""
         return self._table("Q")
