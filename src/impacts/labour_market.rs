@@ -1,9 +1,9 @@
 //! Unemployment of a dated run as stocks and flows of persons: the employed `E`, the unemployed
 //! `U` and those who lost their job and left the labour force `N` (students and flexible workers
 //! who stop looking while their sector is closed). Jobs lost move people out of work, a matching
-//! function moves the unemployed back in, and the normal flows balance at the normal rate, so
-//! the rate follows the record's shape: it rises after the closures as those who left come back
-//! to look for work, and falls when vacancies are many per unemployed (2021).
+//! function moves the unemployed back in, and the normal flows balance at the normal rate: the
+//! rate rises after the closures as those who left come back to look for work, and falls when
+//! vacancies are many per unemployed (2021).
 //!
 //! Per day `d`, with `J_d` the day's change of the jobs lost of [`super::dated_economy`] (with NOW
 //! keeping workers on the payroll; persons): when it rises, `J_d` persons lose their job; when it
@@ -23,7 +23,7 @@
 //! rate_d  = U_d+1 / (E_d+1 + U_d+1)
 //! ```
 //!
-//! Matches `m = f0 U0^alpha V0^(1-alpha) U^alpha (V/V0)^(1-alpha)` are the matching function of
+//! Matches `m = f_d U_d = f0 U0^(1-alpha) U_d^alpha v_d^(1-alpha)` are the matching function of
 //! Pissarides (Equilibrium Unemployment Theory, 2000), whose elasticity to unemployment `alpha`
 //! is 0.5-0.7 in the estimates surveyed by Petrongolo and Pissarides (J Econ Lit 2001;39:390).
 //! The normal inflow `b` stands for all flows into unemployment of a normal year (lost jobs,
