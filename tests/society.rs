@@ -4,7 +4,7 @@
 use afweging::impacts::{self, Impacts};
 use afweging::inputs::distribution::AGE_BAND;
 use afweging::inputs::society::Trigger;
-use afweging::measures::policy::Policy;
+use afweging::measures::policy::{Policy, RegionalPackages};
 use afweging::{Calibration, Model, Package, Scenario, SectorPlans};
 
 const DAYS: usize = 150;
@@ -235,6 +235,116 @@ fn a_bad_catch_up_names_its_field() {
         .to_string();
     for field in ["share_recovered", "cost_per_pupil", "measures"] {
         let field = format!("calibration.impacts.society.learning.catch_up.{field}");
+        assert!(err.contains(&field), "{field} missing from: {err}");
+    }
+}
+
+/// The flanking programme named `name` of the Dutch calibration.
+fn flanking(cal: &Calibration, name: &str) -> afweging::inputs::society::Flanking {
+    let society = &cal.impacts.as_ref().unwrap().society;
+    society
+        .flanking
+        .iter()
+        .find(|k| k.name == name)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_youth_programme_relieves_the_young_and_costs_per_day_in_force() {
+    let cal = Calibration::netherlands();
+    let youth = flanking(&cal, "youth_wellbeing");
+    let closed = [("onderwijs_vo_mbo_ho", 3)];
+    let without = run_package(&cal, package(&closed));
+    let with = run_package(&cal, package_with(&closed, &["steunpakket_jeugd"]));
+    assert!(without.get("wellbeing_support_cost").is_none());
+    for name in ["mental_health_person_years", "loneliness_person_years"] {
+        // The relief per person: the young gain, the bands the programme does not reach do not.
+        let relief: Vec<f64> = rise_per_person(&with, &without, name);
+        for young in [TEENS, TWENTIES] {
+            assert!(relief[young] > 0.0, "{name}: relief by age {relief:?}");
+        }
+        for (g, r) in relief.iter().enumerate() {
+            if youth.relief.mental_health[g] == 0.0 && youth.relief.loneliness[g] == 0.0 {
+                assert_eq!(*r, 0.0, "{name}: band {g} is not reached");
+            }
+        }
+    }
+    // In force on every day of the run: the cost is the days times the cost per day.
+    let cost = with.get("wellbeing_support_cost").unwrap().total;
+    let days = cost / youth.cost_per_day;
+    assert!((days - days.round()).abs() < 1e-9 && (days.round() as usize).abs_diff(DAYS) <= 1);
+}
+
+#[test]
+fn the_vulnerable_programme_relieves_the_loneliness_of_the_oldest_under_a_visiting_ban() {
+    let cal = Calibration::netherlands();
+    let ban = [("verpleeghuizen", 3)];
+    let without = run_package(&cal, package(&ban));
+    let with = run_package(&cal, package_with(&ban, &["steunpakket_kwetsbaren"]));
+    let relief = rise_per_person(&with, &without, "loneliness_person_years");
+    assert!(
+        relief[OLDEST] > 0.0 && relief[TWENTIES] == 0.0,
+        "{relief:?}"
+    );
+    let qalys = |i: &Impacts| i.get("loneliness_qalys_lost").unwrap().total;
+    assert!(qalys(&with) < qalys(&without));
+}
+
+#[test]
+fn a_region_pays_its_population_share_of_a_programme_it_funds() {
+    let cal = Calibration::netherlands_regions();
+    let plans = SectorPlans::netherlands();
+    let youth = flanking(&cal, "youth_wellbeing");
+    let mut sc = Scenario::preset("centraal").unwrap();
+    sc.behaviour = None;
+    let model = Model::new(cal.clone(), sc).unwrap();
+    let funded = package_with(&[], &["steunpakket_jeugd"]);
+    let cost = |policy: Policy| {
+        let run = afweging::run::with_policy(&model, &plans, &policy, DAYS).unwrap();
+        let impacts = impacts::compute(&cal, &run).unwrap();
+        impacts.get("wellbeing_support_cost").unwrap().total
+    };
+    let everywhere = cost(Policy::Regional(RegionalPackages {
+        default: funded.clone(),
+        regions: Default::default(),
+    }));
+    let mut only = RegionalPackages::default();
+    only.regions.insert("VR13".into(), funded);
+    let amsterdam = cost(Policy::Regional(only));
+    let regions = &cal.regions.as_ref().unwrap().regions;
+    let share = regions
+        .iter()
+        .find(|r| r.code == "VR13")
+        .unwrap()
+        .population
+        / regions.iter().map(|r| r.population).sum::<f64>();
+    let days = (everywhere / youth.cost_per_day).round();
+    assert!((everywhere / (days * youth.cost_per_day) - 1.0).abs() < 1e-9);
+    assert!((amsterdam / (share * everywhere) - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_bad_flanking_programme_names_its_field() {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&Calibration::netherlands().to_json_string()).unwrap();
+    let programmes = &mut doc["impacts"]["society"]["flanking"];
+    programmes[0]["cost_per_day"] = serde_json::json!(-1.0);
+    programmes[0]["measures"] = serde_json::json!([]);
+    programmes[0]["relief"]["mental_health"] = serde_json::json!([0.1, 0.2]);
+    programmes[0]["relief"]["loneliness"][1] = serde_json::json!(1.5);
+    programmes[1]["name"] = programmes[0]["name"].clone();
+    let err = Calibration::from_json_str(&doc.to_string())
+        .unwrap_err()
+        .to_string();
+    for field in [
+        "flanking[0].cost_per_day",
+        "flanking[0].measures",
+        "flanking[0].relief.mental_health",
+        "flanking[0].relief.loneliness[1]",
+        "flanking[1].name",
+    ] {
+        let field = format!("calibration.impacts.society.{field}");
         assert!(err.contains(&field), "{field} missing from: {err}");
     }
 }

@@ -7,7 +7,8 @@
 //! Some indicators are there only when the run has what they measure: `lever_cost` and the
 //! behavioural ones need a behavioural model (the scenario's), and
 //! `postponed_care_qalys_lost_to_scale_up` needs preparedness levers in the policy, and
-//! `catch_up_cost` a policy that funds the catch-up programme for pupils.
+//! `catch_up_cost` a policy that funds the catch-up programme for pupils, and
+//! `wellbeing_support_cost` one that funds a flanking programme for wellbeing.
 
 use serde::Serialize;
 
@@ -218,6 +219,13 @@ pub const CATALOGUE: &[Entry] = &[
         "cost of the catch-up programme for pupils (flanking policy), when the policy funds it",
     ),
     indicator(
+        "wellbeing_support_cost",
+        Societal,
+        Whole,
+        "EUR",
+        "cost of the flanking programmes for wellbeing (young people, the vulnerable), when the policy funds them",
+    ),
+    indicator(
         "mental_health_person_years",
         Societal,
         Sum,
@@ -347,9 +355,9 @@ mod tests {
     }
 
     /// A regional run under a regional trigger policy whose every level names the preparedness
-    /// levers, a behavioural lever, both subsidies and the catch-up programme, with the scenario's
-    /// behaviour, makes every indicator of the catalogue, in its order and with its metadata, and
-    /// no other.
+    /// levers, a behavioural lever, both subsidies, the catch-up programme and a flanking programme
+    /// for wellbeing, with the scenario's behaviour, makes every indicator of the catalogue, in its
+    /// order and with its metadata, and no other.
     #[test]
     fn a_run_with_every_lever_makes_exactly_the_catalogue() {
         let cal = Calibration::netherlands_regions();
@@ -364,6 +372,7 @@ mod tests {
                 "loonkostensubsidie_now",
                 "vaste_lasten_tvl",
                 "nationaal_programma_onderwijs",
+                "steunpakket_jeugd",
             ] {
                 // Once each: a name listed twice is refused (issue 21, defect 9).
                 if !level.package.general.iter().any(|g| g == name) {

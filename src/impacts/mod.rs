@@ -375,7 +375,7 @@ pub fn compute(cal: &Calibration, run: &Run) -> Result<Impacts> {
     // the national model, every region for a regional one. Each area is priced on its own.
     let levels = Levels::of(run)?;
     let applied = socio_economic::Applied::of(economy, &levels, run, population)?;
-    let schools = societal::Schools::of(&levels, run);
+    let schools = societal::Schools::of(&levels, run, population);
     let areas = Area::of(run, population);
     let per_area: Vec<Priced> = areas
         .iter()

@@ -177,6 +177,9 @@ pub(super) fn combine(per_area: &[Priced], areas: &[Area]) -> Priced {
             &weighted(&s.daily_mental_health),
         );
         add(&mut soc.daily_loneliness, &weighted(&s.daily_loneliness));
+        if let Some(cost) = s.wellbeing_support_cost {
+            *soc.wellbeing_support_cost.get_or_insert(0.0) += cost;
+        }
     }
     Priced { econ, soc }
 }

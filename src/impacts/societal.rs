@@ -42,6 +42,13 @@
 //! Which measure drives which band follows SCP (*Een jaar met corona*, 2021) and CBS (young
 //! adults, care-home residents); the weights are assumptions (see `docs/societal.md`).
 //!
+//! Flanking programmes (the support packages for young people's and vulnerable groups' wellbeing,
+//! 2020-2021) relieve a share `r_g` of the bands they reach while one of their general measures is
+//! in force: `target_g,d` is multiplied by `prod_k (1 - r_k,g)`, so strain eases with its
+//! time constant; each costs its budget per day in force, an area its population share of it.
+//! The shares are assumptions (a meta-analysis of loneliness interventions, Masi et al., Pers Soc
+//! Psychol Rev 2011, finds d = -0.20).
+//!
 //! **Postponed regular care.** COVID-19 patients in hospital beds displace planned operations
 //! (NZa: 230,000 operations not performed from March 2020 to April 2021); the volume follows the
 //! beds they occupy, an ICU bed-day displacing three times what a ward bed-day does (staffing), and
@@ -68,7 +75,7 @@ use super::virus_spread::BedDays;
 use crate::epidemic::compartments as c;
 use crate::inputs::calibration::Calibration;
 use crate::inputs::distribution::AGE_BAND;
-use crate::inputs::society::{Learning, PostponedCare, Society, Strain, Trigger};
+use crate::inputs::society::{Flanking, Learning, PostponedCare, Society, Strain, Trigger};
 use crate::measures::preparedness::PreparednessOutcome;
 use crate::run::Run;
 
@@ -91,6 +98,8 @@ pub struct SocietalOutcome {
     /// Per day: population share with excess poor mental health, and with excess loneliness.
     pub daily_mental_health: Vec<f64>,
     pub daily_loneliness: Vec<f64>,
+    /// Cost of the flanking programmes for wellbeing (EUR), when the policy funded any.
+    pub wellbeing_support_cost: Option<f64>,
 }
 
 impl Strain {
@@ -114,12 +123,14 @@ impl Strain {
 
     /// Excess person-years and QALYs per age band, and the daily excess share of the population,
     /// for the stringency (0-100) and the level in force per day, with `drive` per level and age
-    /// band from [`Strain::drive`].
+    /// band from [`Strain::drive`], and the share of the target that flanking programmes relieve
+    /// per level and age band (`relief`).
     fn outcome(
         &self,
         stringency: &[f64],
         level: &[usize],
         drive: &[Vec<f64>],
+        relief: &[Vec<f64>],
         population: &[f64],
     ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let decay = (-1.0 / self.time_constant_days).exp();
@@ -131,7 +142,7 @@ impl Strain {
         for (s, &l) in stringency.iter().zip(level) {
             let mut affected = 0.0;
             for (g, p) in population.iter().enumerate() {
-                let target = w * s / 100.0 + (1.0 - w) * drive[l][g];
+                let target = (w * s / 100.0 + (1.0 - w) * drive[l][g]) * (1.0 - relief[l][g]);
                 m[g] = target + (m[g] - target) * decay;
                 let persons = p * self.excess_at_full[g] * m[g];
                 years[g] += persons / 365.0;
@@ -218,10 +229,12 @@ pub(super) struct Schools<'a> {
     general: &'a [Vec<String>],
     /// Indices of the school sectors among the plan sectors.
     index: Vec<usize>,
+    /// Persons in the country: an area pays its population share of a national programme.
+    people: f64,
 }
 
 impl<'a> Schools<'a> {
-    pub(super) fn of(levels: &'a Levels<'a>, run: &'a Run) -> Self {
+    pub(super) fn of(levels: &'a Levels<'a>, run: &'a Run, population: &[f64]) -> Self {
         let index = (0..levels.sectors.len())
             .filter(|&p| levels.sectors[p].pupils.is_some())
             .collect();
@@ -230,6 +243,7 @@ impl<'a> Schools<'a> {
             levels,
             general,
             index,
+            people: population.iter().sum(),
         }
     }
 
@@ -256,13 +270,21 @@ impl<'a> Schools<'a> {
                 lost * kept
             })
             .collect();
-        let strain = |s: &Strain| {
+        let strain = |s: &Strain, relief: fn(&Flanking) -> &[f64]| {
             let drive = s.drive(self.levels, self.general);
-            s.outcome(&area.stringency, &area.level, &drive, &area.population)
+            let relief = self.relief(society, relief);
+            s.outcome(
+                &area.stringency,
+                &area.level,
+                &drive,
+                &relief,
+                &area.population,
+            )
         };
         let (mental_health_years, mental_health_qalys, daily_mental_health) =
-            strain(&society.mental_health);
-        let (loneliness_years, loneliness_qalys, daily_loneliness) = strain(&society.loneliness);
+            strain(&society.mental_health, |k| &k.relief.mental_health);
+        let (loneliness_years, loneliness_qalys, daily_loneliness) =
+            strain(&society.loneliness, |k| &k.relief.loneliness);
         SocietalOutcome {
             years_lost_per_pupil,
             mental_health_years,
@@ -273,7 +295,44 @@ impl<'a> Schools<'a> {
             operations_postponed: 0.0,
             daily_mental_health,
             daily_loneliness,
+            wellbeing_support_cost: self.wellbeing_support_cost(society, area),
         }
+    }
+
+    /// Per level, per age band: the share of a strain's target that the flanking programmes in
+    /// force relieve, `1 - prod_k (1 - r_k,g)` (programmes reach people independently).
+    fn relief(&self, society: &Society, relief: fn(&Flanking) -> &[f64]) -> Vec<Vec<f64>> {
+        let n_ages = society.mental_health.excess_at_full.len();
+        (0..self.levels.activity.len())
+            .map(|l| {
+                let mut kept = vec![1.0; n_ages];
+                for k in &society.flanking {
+                    if in_force(self.general, l, &k.measures) {
+                        for (x, r) in kept.iter_mut().zip(relief(k)) {
+                            *x *= 1.0 - r;
+                        }
+                    }
+                }
+                kept.iter().map(|x| 1.0 - x).collect()
+            })
+            .collect()
+    }
+
+    /// What the flanking programmes in force in `area` cost (EUR): per programme, the days in
+    /// force times its national cost per day times the area's share of the population; `None`
+    /// when none was in force on any day.
+    fn wellbeing_support_cost(&self, society: &Society, area: &Area) -> Option<f64> {
+        let share = area.people() / self.people;
+        let mut cost = None;
+        for k in &society.flanking {
+            let days = (area.level.iter())
+                .filter(|&&l| in_force(self.general, l, &k.measures))
+                .count();
+            if days > 0 {
+                *cost.get_or_insert(0.0) += days as f64 * k.cost_per_day * share;
+            }
+        }
+        cost
     }
 
     /// Whether the catch-up programme was funded in `area` (one of its general measures in force
@@ -427,6 +486,9 @@ pub(super) fn push(
     b.push("lifetime_earnings_lost", years_lost * pv, earnings_groups);
     if let Some(cost) = pupils.catch_up_cost {
         b.push_whole("catch_up_cost", cost);
+    }
+    if let Some(cost) = soc.wellbeing_support_cost {
+        b.push_whole("wellbeing_support_cost", cost);
     }
     for (name, by_age, profile) in [
         (
@@ -583,14 +645,28 @@ mod tests {
         };
         // Level 0: the specific measures fully drive band 0 and leave band 1 alone.
         let drive = vec![vec![1.0, 0.0]];
-        let (years, qalys, daily) = s.outcome(&[100.0; 3650], &[0; 3650], &drive, &[1.0, 1.0]);
+        let no_relief = vec![vec![0.0, 0.0]];
+        let (years, qalys, daily) =
+            s.outcome(&[100.0; 3650], &[0; 3650], &drive, &no_relief, &[1.0, 1.0]);
         // After ten years strain is saturated: band 0 at its full excess (10 * 0.1 person-years),
         // band 1 at the stringency half of its excess (10 * 0.2 / 2).
         assert!((years[0] - 1.0).abs() < 0.05 && years[0] < 1.0);
         assert!((years[1] - 1.0).abs() < 0.05 && years[1] < 1.0);
         assert!((qalys[0] - years[0] * 0.1).abs() < 1e-12);
         assert!(daily.iter().all(|&d| d <= 0.1));
-        let (none, _, _) = s.outcome(&[0.0; 100], &[0; 100], &[vec![0.0, 0.0]], &[1.0, 1.0]);
+        let (none, _, _) = s.outcome(
+            &[0.0; 100],
+            &[0; 100],
+            &[vec![0.0, 0.0]],
+            &no_relief,
+            &[1.0, 1.0],
+        );
         assert_eq!(none, vec![0.0, 0.0]);
+        // A programme relieving a quarter of band 0's target lowers its saturated excess to three
+        // quarters and leaves band 1 alone.
+        let relief = vec![vec![0.25, 0.0]];
+        let (helped, _, _) = s.outcome(&[100.0; 3650], &[0; 3650], &drive, &relief, &[1.0, 1.0]);
+        assert!((helped[0] - 0.75 * years[0]).abs() < 1e-9);
+        assert_eq!(helped[1], years[1]);
     }
 }

@@ -91,6 +91,31 @@ pub enum Trigger {
     General { measures: Vec<String> },
 }
 
+/// A flanking programme for the groups that bear the societal burden (e.g. the Dutch support
+/// packages for the wellbeing of young people and of the vulnerable, 2020-2021): while one of its
+/// general measures is in force it relieves a share of each age band's excess poor mental health
+/// and loneliness, at a cost per day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flanking {
+    /// A short name, e.g. `"youth_wellbeing"`.
+    pub name: String,
+    /// The general measures that fund the programme.
+    pub measures: Vec<String>,
+    /// Cost for the whole country per day in force (EUR/day); an area pays its population share.
+    pub cost_per_day: f64,
+    /// What it relieves while in force.
+    pub relief: Relief,
+}
+
+/// Per age band: the share of a strain's excess that a flanking programme relieves (0-1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relief {
+    pub mental_health: Vec<f64>,
+    pub loneliness: Vec<f64>,
+}
+
 /// Regular hospital care displaced by COVID-19 patients: the operations not performed while they
 /// occupy beds, and the health those operations would have brought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +168,9 @@ pub struct Society {
     pub mental_health: Strain,
     pub loneliness: Strain,
     pub postponed_care: PostponedCare,
+    /// Flanking programmes for wellbeing a policy can fund; none by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flanking: Vec<Flanking>,
     /// Wsnp admissions of dated national runs; without it dated runs have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debt_restructuring: Option<DebtRestructuring>,
@@ -218,6 +246,25 @@ impl Society {
                 }
             }
         }
+        for (i, k) in self.flanking.iter().enumerate() {
+            let f = format_args!("{field}.flanking[{i}]");
+            general_measures(c, format_args!("{f}.measures"), &k.measures);
+            c.non_negative(format_args!("{f}.cost_per_day"), k.cost_per_day);
+            for (name, relief) in [
+                ("mental_health", &k.relief.mental_health),
+                ("loneliness", &k.relief.loneliness),
+            ] {
+                let r = format_args!("{f}.relief.{name}");
+                if c.length(r, relief.len(), n_ages, "age band") {
+                    c.each(r, relief, Checker::share);
+                }
+            }
+        }
+        c.unique(
+            format_args!("{field}.flanking"),
+            ".name",
+            self.flanking.iter().map(|k| k.name.as_str()),
+        );
         let p = &self.postponed_care;
         let f = format_args!("{field}.postponed_care");
         for (name, v) in [
