@@ -7,6 +7,11 @@ file, with what they were fitted on.
 Runs the timeline from 1 March to 31 December 2020 (the replay scenario, unfitted) and fits, in
 this order (each step keeps the values fitted before it):
 
+* scaled-down care (``demand_shocks`` ``care_scaled_down``, ``from_run``): the care not given per
+  share of planned operations displaced and at full stringency, least squares on the monthly means
+  of NZa's care not given (the shock's dated ``periods``, the record) March-December 2020, on the
+  record's COVID-19 beds (NICE) and stringency (OxCGRT), not the replay's: a relation between beds
+  and care, fitted on the beds that were, as the operations per bed-day are;
 * ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``: grid search on the
   2020 value added: quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the
   annual change, least squares in percentage points;
@@ -66,6 +71,57 @@ def with_dated(cal: Dict[str, Any], **values: Any) -> Dict[str, Any]:
     out = copy.deepcopy(cal)
     out["impacts"]["economy"]["dated"].update(values)
     return out
+
+
+def care_record(cal: Dict[str, Any]) -> "tuple[Any, Dict[str, Any]]":
+    """By day from 1 March 2020 to 31 December 2021: the planned operations displaced on the
+    record's COVID-19 beds (the societal module's operations per bed-day on NICE's occupancy to 1
+    July 2021, then LCPS's), the record's stringency (OxCGRT) and NZa's care not given (the care
+    shock's dated periods); and the shock."""
+    import pandas as pd
+
+    shock = next(s for s in cal["impacts"]["economy"]["dated"]["demand_shocks"] if s["name"] == "care_scaled_down")
+    care = cal["impacts"]["society"]["postponed_care"]
+    days = pd.date_range("2020-03-01", "2021-12-31", freq="D")
+    h = af.observed.table("hospital").reindex(days)
+    nice = days <= pd.Timestamp("2021-07-01")
+    ward = np.nan_to_num(np.where(nice, h["nice_ward_occupancy"], h["lcps_later_vintage_ward_occupancy"]).astype(float))
+    icu = np.nan_to_num(np.where(nice, h["nice_icu_occupancy"], h["lcps_later_vintage_icu_occupancy"]).astype(float))
+    operations = care["operations_per_ward_bed_day"] * ward + care["operations_per_icu_bed_day"] * icu
+    stringency = af.observed.stringency().reindex(days).ffill().fillna(0.0).to_numpy(float)
+    starts = pd.to_datetime([p["from"] for p in shock["periods"]])
+    record = np.array([next((-p["level"] for t, p in zip(starts[::-1], shock["periods"][::-1]) if t <= d), 0.0) for d in days])
+    frame = pd.DataFrame({"operations": operations, "stringency": stringency, "record": record}, index=days)
+    return frame, shock
+
+
+def care_not_given(frame: Any, from_run: Dict[str, float], per_operation: float, at_full: float) -> Any:
+    """The shock's care not given (a share, src/inputs/economy.rs FromRun::level) by day."""
+    displaced = np.clip(frame["operations"] / (from_run["planned_operations_per_year"] / 365.0), 0.0, 1.0)
+    s0 = from_run["stringency_from"]
+    beyond = np.clip((frame["stringency"] - s0) / (100.0 - s0), 0.0, 1.0)
+    return np.minimum(1.0, per_operation * displaced + at_full * beyond)
+
+
+def fit_care(cal: Dict[str, Any]) -> None:
+    """Fits the care shock's ``from_run`` on 2020 (monthly means, March-December) and prints the
+    fit by quarter for 2020 (calibration) and 2021 (held out), on the record's beds."""
+    frame, shock = care_record(cal)
+    from_run = shock["from_run"]
+    months = frame.loc[:"2020-12-31"].resample("MS").mean()
+    found = (np.inf, 0.0, 0.0)
+    for k_o in np.arange(0.0, 1.001, 0.01):
+        for k_s in np.arange(0.0, 1.001, 0.01):
+            model = care_not_given(frame.loc[:"2020-12-31"], from_run, k_o, k_s).resample("MS").mean()
+            err = float(np.sum((model - months["record"]) ** 2))
+            if err < found[0]:
+                found = (err, float(round(k_o, 2)), float(round(k_s, 2)))
+    from_run.update(per_operation_share=found[1], at_full_stringency=found[2])
+    by_quarter = frame.assign(model=care_not_given(frame, from_run, found[1], found[2])).resample("QS").mean()
+    print(f"care from the run: per_operation_share {found[1]}, at_full_stringency {found[2]} (sum of squared errors {found[0]:.4f} over March-December 2020)")
+    print("  care not given by quarter on the record's beds and stringency (model, NZa):")
+    for q, row in by_quarter.iterrows():
+        print(f"    {q.year}Q{q.quarter}: {row['model']:.3f} {row['record']:.3f}")
 
 
 def observed(series: str, periods: List[str]) -> np.ndarray:
@@ -128,6 +184,9 @@ def main() -> None:
         return
     base = data_file()
     obs = af.observed.economy_netherlands()
+
+    # 0. Scaled-down care from the run's beds and measures (it moves section Q, so it comes first).
+    fit_care(base)
 
     # 1. Value added: fear of the epidemic and catch-up.
     qoq_obs = observed("gdp_volume_qoq", QUARTERS[1:])
@@ -252,6 +311,7 @@ def main() -> None:
         json.dumps(
             {
                 **best[1],
+                "care_from_run": next(s for s in dated["demand_shocks"] if s["name"] == "care_scaled_down")["from_run"],
                 "loss_spread": sigma,
                 **labour_values,
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},

@@ -188,12 +188,12 @@ def test_demand_shocks_lower_the_exposed_share_of_each_section_by_their_level():
     assert level == next(p["level"] for p in shocks["foreign_demand"]["periods"] if p["from"] == "2020-04-01")
     exposure = shocks["foreign_demand"]["exposure"]["C"]
     assert with_.loc[day, "va_C"] == pytest.approx(without.loc[day, "va_C"] * (1.0 + exposure * level), rel=1e-12)
-    # Care: section Q loses its curative share while non-urgent care is stopped, and nothing in July 2020.
+    # Care: section Q loses its curative share of the care not given that day (which follows the
+    # run's beds and measures: tests below).
     care = float(with_.loc[day, "shock_care_scaled_down"])
     assert care < 0.0
     q = 1.0 + shocks["care_scaled_down"]["exposure"]["Q"] * care + shocks["foreign_demand"]["exposure"]["Q"] * level
     assert with_.loc[day, "va_Q"] == pytest.approx(without.loc[day, "va_Q"] * q, rel=1e-12)
-    assert with_.loc["2020-07-15", "shock_care_scaled_down"] == 0.0
     # International travel: in August 2020 horeca loses its exposed shares of exports and travel.
     day = "2020-08-15"
     travel = float(with_.loc[day, "shock_international_travel"])
@@ -220,6 +220,113 @@ def test_demand_shocks_are_checked_naming_the_field():
     bad["impacts"]["economy"]["dated"]["demand_shocks"][0]["exposure"]["C"] = 1.2
     with pytest.raises(af.ValidationError, match=r"demand_shocks\[0\]\.exposure\.C"):
         af.Calibration.from_json(bad)
+
+
+# --- scaled-down care follows the run's hospital pressure and measures ---------------------------
+
+
+def _care(data: "dict[str, object]") -> dict:
+    return next(s for s in data["impacts"]["economy"]["dated"]["demand_shocks"] if s["name"] == "care_scaled_down")
+
+
+def _care_level(from_run: dict, operations: np.ndarray, stringency: np.ndarray) -> np.ndarray:
+    """The care shock's level (src/inputs/economy.rs FromRun::level) from the operations displaced
+    per day and the stringency in force."""
+    displaced = np.clip(operations / (from_run["planned_operations_per_year"] / 365.0), 0.0, 1.0)
+    s0 = from_run["stringency_from"]
+    beyond = np.clip((stringency - s0) / (100.0 - s0), 0.0, 1.0)
+    return -np.minimum(1.0, from_run["per_operation_share"] * displaced + from_run["at_full_stringency"] * beyond)
+
+
+def test_care_follows_the_same_operations_as_the_societal_postponed_care(run):
+    """The economy's care not given comes from the operations the run's COVID-19 patients displace,
+    the very series the societal module counts (``run.impacts.daily["operations_postponed"]``), and
+    the stringency in force; NZa's dated levels are the record, not used by the run."""
+    from_run = _care(af.Calibration.netherlands().to_dict())["from_run"]
+    operations = np.asarray(run.impacts.daily["operations_postponed"], dtype=float)
+    stringency = np.asarray(run.stringency, dtype=float)[: len(operations)]
+    level = run.impacts.economy.by_day()["shock_care_scaled_down"].to_numpy()
+    assert np.allclose(level, _care_level(from_run, operations, stringency), rtol=1e-12, atol=1e-15)
+    assert operations.sum() == pytest.approx(run.impacts["operations_postponed"], rel=1e-9)
+    assert level.min() < 0.0  # the replay's waves lose care
+
+
+def test_more_hospital_pressure_loses_more_care():
+    """Twice the operations displaced per COVID-19 bed-day (more pressure from the same patients):
+    the care not given is as large or larger every day and larger on some, and section Q loses more."""
+    data = af.Calibration.netherlands().to_dict()
+    calm = _economy(af.Calibration.from_json(copy.deepcopy(data)))
+    care = data["impacts"]["society"]["postponed_care"]
+    care["operations_per_ward_bed_day"] *= 2.0
+    care["operations_per_icu_bed_day"] *= 2.0
+    pressed = _economy(af.Calibration.from_json(data))
+    a, b = calm["shock_care_scaled_down"].to_numpy(), pressed["shock_care_scaled_down"].to_numpy()
+    assert (b <= a + 1e-15).all() and (b < a - 1e-6).any()
+    assert pressed["va_Q"].sum() < calm["va_Q"].sum()
+
+
+def test_no_patients_and_no_measures_lose_no_care():
+    """A run with no COVID-19 patients in hospital (nobody infected) under the basic rules alone
+    (the timeline's first entry, 'Geen maatregelen', all year) loses no care; the care shock's
+    parameters are checked naming the field."""
+    timeline = af.Timeline.netherlands().to_dict()
+    timeline["entries"] = timeline["entries"][:1]
+    scenario = af.replay.replay_scenario().to_dict()
+    scenario["initial"]["prevalence"] = 0.0
+    scenario["imports"] = []
+    run = af.Timeline.from_json(timeline).run(
+        start=START, until="2020-12-31", scenario=af.Scenario.from_json(scenario)
+    )
+    assert float(np.sum(run.impacts.daily["operations_postponed"])) == 0.0
+    assert (run.impacts.economy.by_day()["shock_care_scaled_down"] == 0.0).all()
+    data = af.Calibration.netherlands().to_dict()
+    _care(data)["from_run"]["per_operation_share"] = 1.5
+    with pytest.raises(af.ValidationError, match=r"demand_shocks\[1\]\.from_run\.per_operation_share"):
+        af.Calibration.from_json(data)
+
+
+#: NZa's care not given by quarter is held against the run's within this many points of curative care
+#: (a tolerance set here, not by the issue: NZa's levels between its published figures are assumptions
+#: of about that size). 2020 is the calibration (on the record's beds), 2021 held out.
+CARE_TOLERANCE = 0.05
+CARE_MISSES = {
+    "2020Q1": "measured 3.8% against 18.1% (March 2020: the replay has almost no patients in spring 2020; "
+    "on the record's beds 9.5%)",
+    "2020Q2": "measured 6.3% against 22.0% (the replay's first wave is missing from its beds; on the record's "
+    "beds 12.3%: the spring 2020 scale-down was a decision beyond the beds)",
+    "2020Q3": "measured 20.5% against 0.0% (the replay's second wave peaks in September 2020, the record's in "
+    "late October)",
+    "2020Q4": "measured 16.0% against 4.2% (on the record's beds 14.6%: the later waves lost less care per bed "
+    "than the first, and the record's levels there are partly assumptions)",
+    "2021Q4": "measured 19.3% against 1.7% (held out: the replay's autumn 2021 wave is larger than the record's)",
+}
+
+
+def _care_by_quarter(run: af.Run) -> "pd.DataFrame":
+    """The run's care not given and NZa's (the care shock's dated periods) by quarter, as shares."""
+    shock = _care(af.Calibration.netherlands().to_dict())
+    daily = run.impacts.economy.by_day()
+    starts = pd.to_datetime([p["from"] for p in shock["periods"]])
+    levels = [p["level"] for p in shock["periods"]]
+    at = np.searchsorted(starts.values, daily.index.values, side="right") - 1
+    record = np.where(at >= 0, np.asarray(levels)[np.clip(at, 0, None)], 0.0)
+    frame = pd.DataFrame({"model": -daily["shock_care_scaled_down"], "nza": -record}, index=daily.index)
+    out = frame.groupby(frame.index.to_period("Q")).mean()
+    out.index = out.index.astype(str)
+    return out
+
+
+def _care_params():
+    for quarter in [f"{y}Q{k}" for y in (2020, 2021) for k in (1, 2, 3, 4)]:
+        reason = CARE_MISSES.get(quarter)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(quarter, marks=marks, id=quarter)
+
+
+@pytest.mark.parametrize("quarter", list(_care_params()))
+def test_care_not_given_against_nza_by_quarter(run, quarter):
+    row = _care_by_quarter(run).loc[quarter]
+    assert abs(row["model"] - row["nza"]) <= CARE_TOLERANCE, f"{quarter}: model {row['model']:.3f}, NZa {row['nza']:.3f}"
 
 
 # --- input-output spill-overs to suppliers ------------------------------------------------------
@@ -352,6 +459,10 @@ def test_spread_of_losses_lets_schemes_reach_firms_in_sections_near_normal_trade
     # The subsidy on the losses as they came (no advance on an expected loss), with and without.
     now = next(s for s in data["impacts"]["economy"]["dated"]["schemes"] if s["name"] == "NOW")
     now.update(advance=1.0, expected_loss_factor=1.0)
+    # Care on the record's dates: the replay's second wave fills its hospitals in September 2020
+    # (the record's in late October), so care that follows the run puts section Q far from normal
+    # in this summer; the diagnosis is about the sections near normal trade.
+    _care(data).pop("from_run")
     spread = _economy(af.Calibration.from_json(data))
     data["impacts"]["economy"]["dated"]["loss_spread"] = 0.0
     none = _economy(af.Calibration.from_json(data))
@@ -397,9 +508,13 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2021"): "measured +3.17% against +5.0% (held out; +3.2% before the international-travel "
-    "shock, the spread of losses and the input-output spill-overs): the lockdown of 2021Q1-Q2 costs more than the "
-    "record shows (2021Q2 +2.71% on the quarter before against +3.8%; 2021Q4 -1.84% against +1.0%)",
+    ("gdp_volume_annual", "2021"): "measured +2.97% against +5.0% (held out; +3.17% with care on NZa's dates, +3.2% "
+    "before the international-travel shock, the spread of losses and the input-output spill-overs): the lockdown of "
+    "2021Q1-Q2 costs more than the record shows (2021Q2 +2.89% on the quarter before against +3.8%; 2021Q4 -1.66% "
+    "against +1.0%, with the replay's autumn 2021 wave scaling care down)",
+    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 2.12 bn against 2.9 (-27.0%; 2.21, -23.9%, with care on "
+    "NZa's dates): TVL's take-up fitted at 1.38 and capped at 1; with care following the run fear calibrates to 0 "
+    "(0.25 before), so the fear-sensitive sections TOGS and TVL pay lose less (horeca 2020 -36.5% against -38.5%)",
     ("bankruptcies_companies", "2021"): "measured 2,406 against 1,536 (held out; 2,406 before): only the stopped "
     "tax-office petitions lower the hazard while deferral runs (hazard_sensitivity calibrates to 0 on 2020); "
     "nothing lowers it further in 2021",

@@ -24,8 +24,14 @@
 //! section `s` by `z_k,d` (dated levels). Foreign demand: `z` the export volume against its path
 //! without the epidemic, `e` the share of the section's value added earned with exports, directly
 //! or as a supplier of exporters (CBS), so the suppliers' share of the export loss is counted.
-//! Scaled-down care: `z` the care not given (NZa referrals and treatments), `e` the share of
-//! section Q in the curative care that was postponed. **Catch-up**: in the
+//! Scaled-down care follows the run (`from_run`):
+//! `z_d = -min(1, k_o min(1, o_d / O) + k_S max(0, S_d - S0) / (100 - S0))`,
+//! `o_d` the planned operations the run's COVID-19 patients displace (the series the societal
+//! module counts, [`super::societal::operations_by_day`]), `O` the planned operations of a
+//! normal day, `S_d` the stringency in force, `S0` the basic rules'
+//! ([`crate::inputs::economy::FromRun`]); `e` the share
+//! of section Q in curative care; NZa's care not given by date is the record it is held against.
+//! **Catch-up**: in the
 //! `catch_up_sections` (goods and construction) a share `c` of the lost sales is postponed
 //! into a backlog `B` (days of normal value added) that is made up at rate `a0 / T` once trade
 //! resumes. `fear_max`, `x0`, `c` and `T` are calibrated on 2020 (`scripts/calibrate_economy.py`).
@@ -213,7 +219,11 @@ fn period_on(scheme: &Scheme, date: NaiveDate) -> Option<(f64, f64, f64)> {
     (p.rate > 0.0).then_some((p.rate, p.min_revenue_loss, days))
 }
 
-/// Runs the dated economy of the country (`area`, `population` persons) over the run's days.
+/// Runs the dated economy of the country (`area`, `population` persons) over the run's days;
+/// `operations` are the planned operations the run's COVID-19 patients displace per day (the
+/// societal module's series, [`super::societal::operations_by_day`]), which a shock that follows
+/// the run (scaled-down care) takes with the stringency in force.
+#[allow(clippy::too_many_arguments)] // the parts of one run, named at the call
 pub(super) fn by_day(
     economy: &Economy,
     dated: &DatedEconomy,
@@ -222,6 +232,7 @@ pub(super) fn by_day(
     run: &Run,
     population: f64,
     start_date: NaiveDate,
+    operations: &[f64],
 ) -> EconomyByDay {
     let n = economy.sections.len();
     let normal: Vec<f64> = economy
@@ -258,16 +269,23 @@ pub(super) fn by_day(
         shocks: BTreeMap::new(),
         wsnp: None,
     };
-    // Per demand shock: its level per day and its exposure per section.
+    // Per demand shock: its level per day (dated, or following the run's hospital pressure and
+    // measures) and its exposure per section.
     let levels: Vec<Vec<f64>> = dated
         .demand_shocks
         .iter()
         .map(|shock| {
             (0..applied.days)
-                .map(|d| {
-                    let date = start_date + chrono::Duration::days(d as i64);
-                    in_force(&shock.periods, date, |p| p.from)
-                        .map_or(0.0, |i| shock.periods[i].level)
+                .map(|d| match &shock.from_run {
+                    Some(r) => r.level(
+                        operations.get(d).copied().unwrap_or(0.0),
+                        area.stringency.get(d).copied().unwrap_or(0.0),
+                    ),
+                    None => {
+                        let date = start_date + chrono::Duration::days(d as i64);
+                        in_force(&shock.periods, date, |p| p.from)
+                            .map_or(0.0, |i| shock.periods[i].level)
+                    }
                 })
                 .collect()
         })
@@ -506,6 +524,36 @@ pub(super) fn by_day(
 #[cfg(test)]
 mod tests {
     use super::reached;
+    use crate::inputs::economy::FromRun;
+
+    #[test]
+    fn care_not_given_grows_with_the_operations_displaced_and_the_measures() {
+        let care = FromRun {
+            planned_operations_per_year: 365_000.0, // 1,000 a day
+            per_operation_share: 0.4,
+            at_full_stringency: 0.1,
+            stringency_from: 10.0,
+        };
+        // No COVID-19 patients and no measures: no care lost.
+        assert_eq!(care.level(0.0, 0.0), 0.0);
+        // More operations displaced lose more care, up to all planned operations.
+        let levels: Vec<f64> = [0.0, 100.0, 500.0, 1_000.0, 3_000.0]
+            .iter()
+            .map(|&o| care.level(o, 0.0))
+            .collect();
+        assert!(levels.windows(2).all(|w| w[1] <= w[0]));
+        assert!((levels[2] + 0.2).abs() < 1e-12 && (levels[4] + 0.4).abs() < 1e-12);
+        // The basic rules alone scale no care down; measures beyond them add their part, and the
+        // level stays a share of the exposed care.
+        assert_eq!(care.level(0.0, 10.0), 0.0);
+        assert!((care.level(500.0, 55.0) + 0.25).abs() < 1e-12);
+        let all = FromRun {
+            per_operation_share: 1.0,
+            at_full_stringency: 1.0,
+            ..care
+        };
+        assert_eq!(all.level(2_000.0, 100.0), -1.0);
+    }
 
     #[test]
     fn firms_reached_follow_the_exponential_spread_of_losses() {

@@ -298,6 +298,8 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
     let [country] = areas.as_slice() else {
         return Ok(None);
     };
+    // The planned operations displaced per day: the same series as the societal module's.
+    let operations = societal::operations_by_day(&data.society.postponed_care, &BedDays::of(run));
     let mut economy = dated_economy::by_day(
         &data.economy,
         dated,
@@ -306,6 +308,7 @@ pub fn economy_by_day(cal: &Calibration, run: &Run) -> Result<Option<dated_econo
         run,
         cal.population.iter().sum(),
         start,
+        &operations,
     );
     economy.wsnp = (data.society.debt_restructuring.as_ref()).map(|p| {
         debt_restructuring::by_day(

@@ -430,6 +430,49 @@ pub struct DemandShock {
     /// supplier of exporters).
     #[serde(default)]
     pub spills_over: bool,
+    /// The level follows the run instead of `periods` (scaled-down care follows the run's own
+    /// hospital pressure and measures); `periods` are then the record it is held against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_run: Option<FromRun>,
+}
+
+/// How a [`DemandShock`]'s level follows the run: care not given on day `d`, as a share of the
+/// exposed (curative) care, from the planned operations the run's COVID-19 patients displace
+/// (`o_d`, the series the societal module counts, [`crate::impacts::societal`]) and the
+/// stringency `S_d` (0-100) of the measures in force beyond `S0`, the basic rules' (`stringency_from`):
+///
+/// ```text
+/// level_d = -min(1, per_operation_share min(1, o_d / (planned_operations_per_year / 365))
+///                   + at_full_stringency max(0, S_d - S0) / (100 - S0))
+/// ```
+///
+/// A run without COVID-19 patients and without measures beyond the basic rules loses no care.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FromRun {
+    /// Planned operations in a normal year (operations/year): the operations displaced are a
+    /// share of them, at most all.
+    pub planned_operations_per_year: f64,
+    /// Share of the exposed care not given per share of the planned operations displaced.
+    pub per_operation_share: f64,
+    /// Share of the exposed care not given at stringency 100, beyond the beds: non-urgent care
+    /// scaled down by decision and patients who stay away while measures are in force.
+    pub at_full_stringency: f64,
+    /// Stringency (0-100) of the basic rules alone (hygiene advice and the public campaign), below
+    /// which no care is scaled down.
+    pub stringency_from: f64,
+}
+
+impl FromRun {
+    /// The shock's level (change of the exposed demand, -1 to 0) on a day with `operations`
+    /// planned operations displaced (operations/day) and stringency `stringency` (0-100).
+    pub fn level(&self, operations: f64, stringency: f64) -> f64 {
+        let normal = self.planned_operations_per_year / 365.0;
+        let displaced = (operations / normal).clamp(0.0, 1.0);
+        let beyond = (stringency - self.stringency_from) / (100.0 - self.stringency_from);
+        let stopped = self.at_full_stringency * beyond.clamp(0.0, 1.0);
+        -(self.per_operation_share * displaced + stopped).min(1.0)
+    }
 }
 
 /// One period of a [`DemandShock`], in force from `from` until the next period's `from`.
@@ -553,6 +596,26 @@ impl DatedEconomy {
             );
             for (j, p) in shock.periods.iter().enumerate() {
                 c.within(format_args!("{f}.periods[{j}].level"), p.level, -1.0, 1.0);
+            }
+            if let Some(r) = &shock.from_run {
+                c.positive(
+                    format_args!("{f}.from_run.planned_operations_per_year"),
+                    r.planned_operations_per_year,
+                );
+                c.share(
+                    format_args!("{f}.from_run.per_operation_share"),
+                    r.per_operation_share,
+                );
+                c.share(
+                    format_args!("{f}.from_run.at_full_stringency"),
+                    r.at_full_stringency,
+                );
+                c.within(
+                    format_args!("{f}.from_run.stringency_from"),
+                    r.stringency_from,
+                    0.0,
+                    99.0,
+                );
             }
         }
         c.within(
