@@ -38,9 +38,14 @@ this order (each step keeps the values fitted before it):
   that refills a drained buffer) and ``deferral_petition_share``: grid search on the monthly
   bankruptcies of April-December 2020 (CBS 83085NED, session-day corrected) and the year 2020 (CBS,
   the days before the run at the 2019 rate), least squares on the log counts;
-* ``labour_hoarding`` ``h``: the extra unemployed scale exactly with ``1 - h``, so ``h`` is the
-  closed-form least squares of the run at ``h = 0`` against CBS's unemployment rates of 2020Q2-Q4
-  (seasonally adjusted, 15-74).
+* ``labour_hoarding`` ``h`` with the labour market's flows (``labour_market``: ``leave_share``
+  ``phi``, the share of job losers who leave the labour force, and ``return_per_day`` ``r``, the
+  rate at which they come back to look for work; the job-finding rate, the matching elasticity and
+  the vacancies are sourced): grid search (coarse, then finer around the best), least squares on
+  CBS's unemployment rates of 2020Q2-Q4 (seasonally adjusted, 15-74). Without ``labour_market`` the extra unemployed scale exactly with
+  ``1 - h`` and ``h`` is the closed-form least squares of the run at ``h = 0``.
+
+``--labour`` runs the last step alone, from the values in the data file.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -124,18 +130,69 @@ def fit_care(cal: Dict[str, Any]) -> None:
         print(f"    {q.year}Q{q.quarter}: {row['model']:.3f} {row['record']:.3f}")
 
 
-def main() -> None:
+def observed(series: str, periods: List[str]) -> np.ndarray:
+    obs = af.observed.economy_netherlands()
+    rows = obs[(obs.series == series) & obs.period.isin(periods)]
+    return rows.set_index("period").loc[periods, "value"].to_numpy(float)
+
+
+def labour(fitted: Dict[str, Any]) -> Dict[str, Any]:
+    """Labour hoarding and the labour market's leave share and return rate, fitted on CBS's
+    2020Q2-Q4 unemployment rates; the fitted values."""
+    quarters = QUARTERS[1:]
+    rates = observed("unemployment_rate_sa", quarters)
+    dated = fitted["impacts"]["economy"]["dated"]
+    if "labour_market" not in dated:
+        # The extra unemployed scale exactly with 1 - h (the lag is linear): closed form.
+        u0 = 100.0 * dated["unemployment_rate"]
+        at_zero = economy(with_dated(fitted, labour_hoarding=0.0)).by_quarter()
+        extra = np.array([at_zero.loc[q, "unemployment_rate_pct"] - u0 for q in quarters])
+        hoarding = float(np.clip(1.0 - extra @ (rates - u0) / (extra @ extra), 0.0, 1.0))
+        print(f"labour_hoarding {hoarding:.3f} (extra unemployment at 0: {np.round(extra, 2)} points)")
+        return {"labour_hoarding": round(hoarding, 3)}
+    market = dated["labour_market"]
+
+    def fit(grid: Any) -> Any:
+        best: Any = (np.inf, None, None)
+        for h, phi, r in grid:
+            cal = with_dated(fitted, labour_hoarding=float(h), labour_market={**market, "leave_share": float(phi), "return_per_day": float(r)})
+            table = economy(cal).by_quarter()
+            model = np.array([table.loc[q, "unemployment_rate_pct"] for q in quarters])
+            err = float(np.sum((model - rates) ** 2))
+            if err < best[0]:
+                best = (err, (round(float(h), 3), round(float(phi), 3), round(float(r), 5)), model)
+        return best
+
+    # A coarse grid, then steps of 0.05 (h, phi) and 4/3 (r) around its best.
+    best = fit(itertools.product(np.arange(0.0, 0.91, 0.1), np.arange(0.0, 1.01, 0.25), [1 / 30, 1 / 60, 1 / 120]))
+    h0, phi0, r0 = best[1]
+    near = itertools.product(
+        [h for h in np.arange(h0 - 0.05, h0 + 0.051, 0.05) if 0.0 <= h < 1.0],
+        [p for p in np.arange(phi0 - 0.1, phi0 + 0.101, 0.05) if -1e-9 <= p <= 1.0 + 1e-9],
+        [r0 * 0.75, r0, r0 / 0.75],
+    )
+    best = min(best, fit((h, min(max(p, 0.0), 1.0), r) for h, p, r in near), key=lambda b: b[0])
+    (h, phi, r), model = best[1], best[2]
+    print(f"labour_hoarding {h}, leave_share {phi}, return_per_day {r} (1/{1 / r:.0f}): 2020Q2-Q4 {np.round(model, 2)} against {rates} (squared error {best[0]:.3f} points^2)")
+    return {"labour_hoarding": h, "labour_market": {**market, "leave_share": phi, "return_per_day": r}}
+
+
+def data_file() -> Dict[str, Any]:
+    """The calibration with the data file being calibrated (the embedded one once rebuilt)."""
     base = af.Calibration.netherlands().to_dict()
-    # Start from the data file being calibrated (the same as the embedded one once rebuilt).
     base["impacts"] = json.loads((Path(__file__).resolve().parents[1] / "data/netherlands/impacts.json").read_text())
+    return base
+
+
+def main() -> None:
+    if "--labour" in sys.argv[1:]:
+        print(json.dumps(labour(data_file())))
+        return
+    base = data_file()
     obs = af.observed.economy_netherlands()
 
     # 0. Scaled-down care from the run's beds and measures (it moves section Q, so it comes first).
     fit_care(base)
-
-    def observed(series: str, periods: List[str]) -> np.ndarray:
-        rows = obs[(obs.series == series) & obs.period.isin(periods)]
-        return rows.set_index("period").loc[periods, "value"].to_numpy(float)
 
     # 1. Value added: fear of the epidemic and catch-up.
     qoq_obs = observed("gdp_volume_qoq", QUARTERS[1:])
@@ -280,15 +337,8 @@ def main() -> None:
     fitted = with_dated(fitted, deferral_petition_share=found[2], refill_per_day=found[3])
     fitted["impacts"]["economy"]["dated"]["firms"]["critical_buffer_days"] = found[1]
 
-    # 6. Labour hoarding: the extra unemployed scale exactly with 1 - h (the lag is linear), so h
-    # is the closed-form least squares of the run at h = 0 against CBS's 2020Q2-Q4 rates.
-    quarters = QUARTERS[1:]
-    u0 = 100.0 * fitted["impacts"]["economy"]["dated"]["unemployment_rate"]
-    at_zero = economy(with_dated(fitted, labour_hoarding=0.0)).by_quarter()
-    extra = np.array([at_zero.loc[q, "unemployment_rate_pct"] - u0 for q in quarters])
-    rise = observed("unemployment_rate_sa", quarters) - u0
-    hoarding = float(np.clip(1.0 - extra @ rise / (extra @ extra), 0.0, 1.0))
-    print(f"labour_hoarding {hoarding:.3f} (extra unemployment at 0: {np.round(extra, 2)} points, observed rise {rise})")
+    # 6. Labour hoarding and the labour market's flows, on CBS's 2020Q2-Q4 unemployment rates.
+    labour_values = labour(fitted)
     dated = fitted["impacts"]["economy"]["dated"]
     print(
         json.dumps(
@@ -296,7 +346,7 @@ def main() -> None:
                 **best[1],
                 "care_from_run": next(s for s in dated["demand_shocks"] if s["name"] == "care_scaled_down")["from_run"],
                 "loss_spread": sigma,
-                "labour_hoarding": round(hoarding, 3),
+                **labour_values,
                 "take_up": {s["name"]: s["take_up"] for s in dated["schemes"]},
                 "NOW_expected_loss_factor": scheme(fitted, "NOW")["expected_loss_factor"],
                 "Tozo_min_revenue_loss": scheme(fitted, "Tozo")["periods"][0]["min_revenue_loss"],

@@ -643,17 +643,33 @@ def test_bankruptcies_fall_below_2019(table, year):
 
 
 def test_unemployment_peak_within_one_point(table):
-    # In sample: labour_hoarding is calibrated on the 2020Q2-Q4 rates (the peak was 7.73% without it).
+    # In sample: labour_hoarding and the labour market's flows are calibrated on the 2020Q2-Q4 rates
+    # (the peak was 7.73% without hoarding and flows).
     q = table[table.series == "unemployment_rate_sa"]
     assert abs(q["model"].max() - q["observed"].max()) <= 1.0, (q["model"].max(), q["observed"].max())
 
 
+def test_held_out_unemployment_2021_within_one_point(table):
+    # The peak's tolerance, on the held-out year.
+    observed, model = yearly(table, "unemployment_rate_annual", "2021")
+    assert abs(model - observed) <= 1.0, f"model {model:.2f}%, observed {observed:.2f}%"
+
+
+@pytest.mark.xfail(strict=True, reason="measured 2021Q1 (5.61%; 2020Q3 5.25% against 5.5%): the 2021Q1 lockdown lays off more than NOW and the recalls of 2020Q3 make up for")
+def test_unemployment_peaks_in_2020q3_as_observed(table):
+    q = table[table.series == "unemployment_rate_sa"].set_index("period")
+    assert q["observed"].idxmax() == "2020Q3"
+    assert q["model"].idxmax() == "2020Q3", q["model"].round(2).to_dict()
+
+
 def test_labour_hoarding_scales_the_extra_unemployed_exactly():
-    # The jobs kept beyond NOW: with h the extra unemployed are (1 - h) times those at h = 0 on
-    # every day (the lag is linear), which is what lets scripts/calibrate_economy.py fit h in
-    # closed form; a share outside 0-1 is rejected naming the field.
+    # Without the labour market's flows: the jobs kept beyond NOW: with h the extra unemployed are
+    # (1 - h) times those at h = 0 on every day (the lag is linear), which is what lets
+    # scripts/calibrate_economy.py fit h in closed form; a share outside 0-1 is rejected naming
+    # the field.
     data = af.Calibration.netherlands().to_dict()
     dated = data["impacts"]["economy"]["dated"]
+    del dated["labour_market"]
     assert 0.0 < dated["labour_hoarding"] < 1.0
     dated["labour_hoarding"] = 0.0
     free = _economy(af.Calibration.from_json(copy.deepcopy(data)))
@@ -664,4 +680,75 @@ def test_labour_hoarding_scales_the_extra_unemployed_exactly():
     assert np.allclose(kept["va_C"], free["va_C"], rtol=0.0, atol=0.0)  # output does not move
     dated["labour_hoarding"] = 1.5
     with pytest.raises(af.ValidationError, match=r"labour_hoarding"):
+        af.Calibration.from_json(data)
+
+
+# --- the labour market as stocks and flows (src/impacts/labour_market.rs) -------------------------
+
+
+def _labour(run: af.Run) -> "pd.DataFrame":
+    return run.impacts.economy.by_day()[["unemployment_rate", "unemployed_extra", "employed", "left_labour_force"]]
+
+
+def test_people_are_conserved_and_no_stock_is_negative(run):
+    # Employed, unemployed and those who left the labour force add up to the labour force before
+    # the epidemic on every day; no stock goes below zero.
+    cal = af.Calibration.netherlands().to_dict()["impacts"]
+    force, u0 = cal["economy"]["labour_force"], cal["economy"]["dated"]["unemployment_rate"]
+    days = _labour(run)
+    unemployed = u0 * force + days["unemployed_extra"]
+    assert np.allclose(days["employed"] + unemployed + days["left_labour_force"], force, rtol=1e-9)
+    assert (days["employed"] > 0).all() and (unemployed >= 0).all() and (days["left_labour_force"] >= 0).all()
+    rate = unemployed / (days["employed"] + unemployed)
+    assert np.allclose(rate, days["unemployment_rate"], rtol=1e-12)
+    quarters = run.impacts.economy.by_quarter()  # means over the quarter
+    assert quarters.loc["2021Q4", "employed"] == pytest.approx(days.loc["2021-10-01":, "employed"].mean())
+    assert (quarters["left_labour_force"] >= 0).all()
+
+
+def _with_labour(**values: object) -> af.Calibration:
+    data = af.Calibration.netherlands().to_dict()
+    dated = data["impacts"]["economy"]["dated"]
+    market = values.pop("labour_market", {})
+    dated.update(values)
+    dated["labour_market"].update(market)
+    return af.Calibration.from_json(data)
+
+
+def test_more_job_loss_raises_unemployment_on_every_day():
+    # Less labour hoarding sheds more jobs: the rate is at least as high on every day.
+    h = af.Calibration.netherlands().to_dict()["impacts"]["economy"]["dated"]["labour_hoarding"]
+    kept, shed = _economy(_with_labour(labour_hoarding=h)), _economy(_with_labour(labour_hoarding=h / 2))
+    assert (shed["unemployment_rate"] >= kept["unemployment_rate"] - 1e-15).all()
+    assert shed["unemployment_rate"].max() > kept["unemployment_rate"].max()
+
+
+def test_now_keeps_workers_out_of_unemployment(run, without_support):
+    # Lower on every day up to the 2021 reopening, and lower peak and mean. After it the run
+    # without support is lower by up to 0.13 points (measured 2026-12-07): its larger recalls hire
+    # from the normal unemployed too (recalls are not tied to the persons laid off).
+    with_, without = _labour(run)["unemployment_rate"], _labour(without_support)["unemployment_rate"]
+    assert (with_[:"2021-08-31"] <= without[:"2021-08-31"] + 1e-15).all()
+    assert with_.mean() < without.mean() and with_.max() < without.max()
+
+
+def test_vacancies_lower_unemployment_and_those_who_leave_delay_it():
+    # The record's vacancies (fewer in 2020, more in 2021) against vacancies at their 2019 level;
+    # job losers who leave the labour force come back to look for work later.
+    normal = _economy(_with_labour(labour_market={"vacancies": []}))
+    record = _economy(_with_labour())
+    assert record.loc["2020-06-30", "unemployment_rate"] > normal.loc["2020-06-30", "unemployment_rate"]
+    staying = _economy(_with_labour(labour_market={"leave_share": 0.0}))
+    assert record.loc["2020-04-30", "unemployment_rate"] < staying.loc["2020-04-30", "unemployment_rate"]
+    assert record.loc["2020-04-30", "left_labour_force"] > 0.0 == staying["left_labour_force"].max()
+
+
+def test_labour_market_rates_are_checked_naming_the_field():
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["labour_market"]["leave_share"] = 1.5
+    with pytest.raises(af.ValidationError, match=r"economy\.dated\.labour_market\.leave_share"):
+        af.Calibration.from_json(data)
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["labour_market"]["vacancies"].reverse()
+    with pytest.raises(af.ValidationError, match=r"labour_market\.vacancies"):
         af.Calibration.from_json(data)

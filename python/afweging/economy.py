@@ -51,6 +51,9 @@ _SCHEMES: Dict[str, Tuple[str, ...]] = {
     "TOGS_TVL": ("TOGS", "TVL"),
 }
 
+#: Stocks of persons of the labour market's flows (src/impacts/labour_market.rs), by day.
+_LABOUR_STOCKS: Tuple[str, ...] = ("employed", "left_labour_force")
+
 
 class EconomyByDay:
     """The economy of a dated national run by day (see :attr:`afweging.Impacts.economy`)."""
@@ -89,8 +92,10 @@ class EconomyByDay:
         (voluntary contact reduction from fear of the run's deaths, 0-1; 0 in runs with a
         behaviour model, whose distancing is in the activity), per demand shock
         ``shock_<name>`` (its level: change of the exposed demand, 0 = normal; e.g.
-        ``shock_foreign_demand``) and, when the calibration has
-        ``society.debt_restructuring``, ``wsnp_admissions`` (persons/day)."""
+        ``shock_foreign_demand``), with the labour market's flows (``economy.dated.labour_market``)
+        ``employed`` and ``left_labour_force`` (persons who lost their job and left the labour
+        force) and, when the calibration has ``society.debt_restructuring``, ``wsnp_admissions``
+        (persons/day)."""
         pd = _pandas()
         d = self._data
         va = np.asarray(d["value_added"], dtype=np.float64).reshape(-1, len(d["sections"]))
@@ -101,6 +106,9 @@ class EconomyByDay:
         frame["normal_value_added"] = float(np.sum(d["normal_value_added"]))
         frame["unemployment_rate"] = np.asarray(d["unemployment_rate"], dtype=np.float64)
         frame["unemployed_extra"] = np.asarray(d["unemployed"], dtype=np.float64)
+        for name in _LABOUR_STOCKS:
+            if d.get(name):  # stocks of src/impacts/labour_market.rs
+                frame[name] = np.asarray(d[name], dtype=np.float64)
         frame["bankruptcies"] = np.asarray(d["bankruptcies"], dtype=np.float64)
         for name, values in d.get("bankruptcies_by_class", {}).items():
             frame[f"bankruptcies_{name}"] = np.asarray(values, dtype=np.float64)
@@ -135,13 +143,13 @@ class EconomyByDay:
         if "wsnp" in self._data:  # society: days outside the run follow the Wsnp trend
             frame["wsnp_admissions"] = frame["wsnp_admissions"].fillna(_wsnp_normal(self._data["wsnp"], full))
         frame["unemployment_rate"] = frame["unemployment_rate"].ffill().bfill()
-        frame["unemployed_extra"] = frame["unemployed_extra"].ffill().bfill()
+        stocks = ["unemployment_rate", "unemployed_extra"] + [c for c in _LABOUR_STOCKS if c in frame]
+        frame[stocks] = frame[stocks].ffill().bfill()
         frame = frame.fillna(0.0)
         frame["days_in_run"] = covered.astype(int)
         grouped = frame.groupby(frame.index.to_period(freq))
         out = grouped.sum()
-        out["unemployment_rate"] = grouped["unemployment_rate"].mean()
-        out["unemployed_extra"] = grouped["unemployed_extra"].mean()
+        out[stocks] = grouped[stocks].mean()
         out.index.name = "quarter" if freq == "Q" else "year"
         return out
 
@@ -156,6 +164,9 @@ class EconomyByDay:
             days = _days(sums.index)
             out[f"va_{code}_vs_normal_pct"] = 100.0 * (sums[f"va_{code}"] / (normal * days) - 1.0)
         out["unemployment_rate_pct"] = 100.0 * sums["unemployment_rate"]
+        for name in _LABOUR_STOCKS:
+            if name in sums:  # the labour market's flows: mean persons over the period
+                out[name] = sums[name]
         out["bankruptcies"] = sums["bankruptcies"]
         for name in self.size_classes:
             out[f"bankruptcies_{name}"] = sums[f"bankruptcies_{name}"]
@@ -172,7 +183,8 @@ class EconomyByDay:
     def by_quarter(self) -> "pd.DataFrame":
         """One row per quarter the run touches: ``value_added_bn`` (EUR bn), its change on the
         normal (2019) level in % in total and per section (``va_<code>_vs_normal_pct``), the mean
-        ``unemployment_rate_pct``, ``bankruptcies`` (firms) and per size class
+        ``unemployment_rate_pct``, with the labour market's flows the mean ``employed`` and
+        ``left_labour_force`` (persons), ``bankruptcies`` (firms) and per size class
         ``bankruptcies_<class>``, each scheme's ``<name>_bn`` (EUR bn;
         ``tax_deferral_bn`` is tax deferred, a loan, and ``tax_deferral_stock_bn`` the stock deferred
         since the run began at the period's end), ``lost_tax_bn``, ``wsnp_admissions``

@@ -89,7 +89,11 @@
 //! (`labour_hoarding`: jobs firms keep through a shock they expect to pass, and flexible workers
 //! who leave the labour force; the long-run elasticity `eps` overstates the job loss of a temporary
 //! one: Okun's short-run coefficient is small, e.g. Ball, Leigh and Loungani, J Money Credit Bank
-//! 2017;49:1413). `h` scales the extra unemployed exactly, and is calibrated on the 2020 quarters.
+//! 2017;49:1413). Without `labour_market` these jobs lost are the extra unemployed (`h` scales
+//! them exactly); with it, the day's change of the jobs lost, summed over sections, moves people
+//! between [`super::labour_market`]'s stocks (job losers when it rises, recalls when it falls),
+//! whose unemployed are the rate.
+//! `h` and the flows' rates are calibrated on the 2020 quarters.
 //!
 //! Parameters and sources: `economy.dated` of `data/netherlands/impacts.json`.
 
@@ -99,6 +103,7 @@ use std::collections::BTreeMap;
 
 use super::firms::Firms;
 use super::input_output::Spillover;
+use super::labour_market::Flows;
 use super::regional::Area;
 use super::socio_economic::Applied;
 use crate::inputs::dated::in_force;
@@ -120,6 +125,12 @@ pub struct EconomyByDay {
     /// Per day: unemployment rate (share of the labour force) and extra unemployed (persons).
     pub unemployment_rate: Vec<f64>,
     pub unemployed: Vec<f64>,
+    /// Per day, with the labour market's flows ([`super::labour_market`]; empty without): the
+    /// employed, and those who lost their job and left the labour force (persons).
+    #[serde(default)]
+    pub employed: Vec<f64>,
+    #[serde(default)]
+    pub left_labour_force: Vec<f64>,
     /// Per day: bankruptcies of firms with employees (firms/day), as CBS counts them; and their
     /// number in a normal day (before the run, and the reference of the hazard).
     pub bankruptcies: Vec<f64>,
@@ -234,6 +245,8 @@ pub(super) fn by_day(
         value_added: Vec::with_capacity(applied.days),
         unemployment_rate: Vec::with_capacity(applied.days),
         unemployed: Vec::with_capacity(applied.days),
+        employed: Vec::new(),
+        left_labour_force: Vec::new(),
         bankruptcies: Vec::with_capacity(applied.days),
         normal_bankruptcies: dated.bankruptcies_per_year / 365.0,
         bankruptcies_by_class: BTreeMap::new(),
@@ -345,6 +358,15 @@ pub(super) fn by_day(
     let spread = dated.loss_spread;
     let mut backlog = vec![0.0; n];
     let mut unemployed = vec![0.0; n];
+    let mut flows = (dated.labour_market.as_ref()).map(|m| {
+        Flows::new(
+            m,
+            economy.labour_force,
+            dated.unemployment_rate,
+            start_date,
+            applied.days,
+        )
+    });
     // Per section: the loss of the last day it changed and, per distinct threshold of the
     // schemes, its (share, lost); most sections keep their loss for weeks.
     let mut reach: Vec<(f64, Vec<Reach>)> = vec![(f64::NAN, Vec::new()); n];
@@ -367,7 +389,7 @@ pub(super) fn by_day(
         };
         paid.iter_mut().for_each(|p| *p = 0.0);
         today.iter_mut().for_each(|b| *b = 0.0);
-        let mut lost_tax = 0.0;
+        let (mut lost_tax, mut jobs_lost) = (0.0, 0.0);
         // Lost sales that reach suppliers (measures, fear, shocks that spill over), then the rest.
         for (s, sec) in economy.sections.iter().enumerate() {
             activity[s] *= (1.0 - sec.fear_sensitivity * v) * (1.0 + shock(s, d, true)).max(0.0);
@@ -442,15 +464,26 @@ pub(super) fn by_day(
                 * loss
                 * (1.0 - on_payroll.min(1.0))
                 * (1.0 - dated.labour_hoarding);
-            unemployed[s] = target + (unemployed[s] - target) * decay;
+            let before = unemployed[s];
+            unemployed[s] = target + (before - target) * decay;
+            jobs_lost += unemployed[s] - before;
             lost_tax += dated.tax_ratio * normal[s] * loss;
         }
-        let extra: f64 = unemployed.iter().sum();
         activity.iter_mut().zip(&normal).for_each(|(a, v)| *a *= v);
         out.value_added.push(activity);
-        out.unemployed.push(extra);
-        out.unemployment_rate
-            .push(dated.unemployment_rate + extra / economy.labour_force);
+        if let Some(flows) = &mut flows {
+            let stocks = flows.step(d, jobs_lost);
+            let normal = dated.unemployment_rate * economy.labour_force;
+            out.unemployed.push(stocks.unemployed - normal);
+            out.unemployment_rate.push(stocks.rate());
+            out.employed.push(stocks.employed);
+            out.left_labour_force.push(stocks.left);
+        } else {
+            let extra: f64 = unemployed.iter().sum();
+            out.unemployed.push(extra);
+            out.unemployment_rate
+                .push(dated.unemployment_rate + extra / economy.labour_force);
+        }
         out.bankruptcies.push(today.iter().sum());
         for (series, &b) in by_class.iter_mut().zip(&today) {
             series.push(b);

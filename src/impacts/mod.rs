@@ -23,6 +23,7 @@ pub mod debt_restructuring;
 pub mod distribution;
 mod firms;
 pub mod input_output;
+pub mod labour_market;
 pub mod regional;
 pub mod societal;
 pub mod socio_economic;

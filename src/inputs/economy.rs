@@ -282,6 +282,69 @@ pub struct DatedEconomy {
     /// unemployed. Calibrated on the 2020 unemployment rate ([`crate::impacts::dated_economy`]).
     #[serde(default)]
     pub labour_hoarding: f64,
+    /// Unemployment as stocks and flows of persons ([`crate::impacts::labour_market`]); none:
+    /// the extra unemployed are the jobs lost, added to the normal rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labour_market: Option<LabourMarket>,
+}
+
+/// The labour market of a dated run as stocks and flows ([`crate::impacts::labour_market`]):
+/// people who lose their job partly leave the labour force and come back to look for work later;
+/// the unemployed find work at a rate that rises with vacancies per unemployed (a matching
+/// function); the normal flows balance at the normal unemployment rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabourMarket {
+    /// Where the rates and the vacancies come from (publication and date).
+    pub source: String,
+    /// `f0`: rate at which the unemployed find work at normal vacancies and unemployment (per day).
+    pub job_finding_per_day: f64,
+    /// `alpha`: elasticity of matches to the unemployed in the matching function `m = U^a V^(1-a)`.
+    pub matching_elasticity: f64,
+    /// `phi`: share of those who lose their job who leave the labour force (0-1).
+    pub leave_share: f64,
+    /// `r`: rate at which those who left come back to look for work (per day).
+    pub return_per_day: f64,
+    /// Vacancies against their normal level by date (`level` = V / V0 - 1); before the first
+    /// period, normal.
+    pub vacancies: Vec<ShockLevel>,
+}
+
+impl LabourMarket {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        c.within(
+            format_args!("{field}.job_finding_per_day"),
+            self.job_finding_per_day,
+            1e-6,
+            1.0,
+        );
+        c.within(
+            format_args!("{field}.matching_elasticity"),
+            self.matching_elasticity,
+            0.0,
+            1.0,
+        );
+        c.share(format_args!("{field}.leave_share"), self.leave_share);
+        c.within(
+            format_args!("{field}.return_per_day"),
+            self.return_per_day,
+            0.0,
+            1.0,
+        );
+        crate::inputs::dated::check_ascending(
+            c,
+            format_args!("{field}.vacancies"),
+            self.vacancies.iter().map(|p| p.from),
+        );
+        for (j, p) in self.vacancies.iter().enumerate() {
+            c.within(
+                format_args!("{field}.vacancies[{j}].level"),
+                p.level,
+                -1.0,
+                10.0,
+            );
+        }
+    }
 }
 
 /// Firms with employees (the firms whose bankruptcies CBS counts; one-person firms are left out)
@@ -618,6 +681,9 @@ impl DatedEconomy {
             format_args!("{field}.labour_hoarding"),
             self.labour_hoarding,
         );
+        if let Some(m) = &self.labour_market {
+            m.check(format_args!("{field}.labour_market"), c);
+        }
         c.within(
             format_args!("{field}.catch_up_days"),
             self.catch_up_days,
