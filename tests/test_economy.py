@@ -517,6 +517,11 @@ def test_size_classes_are_checked_naming_the_field():
     bad["impacts"]["economy"]["dated"]["firms"]["critical_buffer_days"] = -1.0
     with pytest.raises(af.ValidationError, match=r"firms\.critical_buffer_days"):
         af.Calibration.from_json(bad)
+    bad = copy.deepcopy(data)
+    classes = bad["impacts"]["economy"]["dated"]["firms"]["classes"]
+    classes[1]["name"] = classes[0]["name"]
+    with pytest.raises(af.ValidationError, match=r"firms\.classes\[1\]\.name: is a duplicate \(also \[0\]\)"):
+        af.Calibration.from_json(bad)
 
 
 def _with_now(**values: object) -> af.Calibration:

@@ -381,16 +381,13 @@ impl FirmClasses {
             format_args!("{field}.critical_buffer_days"),
             self.critical_buffer_days,
         );
-        let mut names = std::collections::BTreeSet::new();
+        c.unique(
+            format_args!("{field}.classes"),
+            ".name",
+            self.classes.iter().map(|k| k.name.as_str()),
+        );
         for (i, class) in self.classes.iter().enumerate() {
             let f = format_args!("{field}.classes[{i}]");
-            if !names.insert(class.name.as_str()) {
-                c.fail(
-                    format_args!("{f}.name"),
-                    "is a duplicate",
-                    format!("{:?}", class.name),
-                );
-            }
             c.non_negative(format_args!("{f}.firms"), class.firms);
             c.share(
                 format_args!("{f}.value_added_share"),
