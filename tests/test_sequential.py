@@ -205,23 +205,42 @@ def test_sources_carry_their_parameters():
         sq.Serology(sample=0)
 
 
-def test_the_stored_autumn_fit_is_the_one_recorded():
-    """The fitted replay of notebook 12 (python/afweging/data/replay, written by
-    scripts/fit_autumn_2020.py) matches its checksum, and its scenario carries the fitted
-    transmission factors it lists."""
+@pytest.mark.parametrize("through", af.replay.STORED_FITS)
+def test_the_stored_fits_are_the_ones_recorded(through):
+    """The stored fits of the replay (python/afweging/data/replay, written by
+    scripts/fit_replay.py) match their checksums, and their scenarios carry the fitted
+    transmission factors they list; the autumn tree's fit is the one through 2020-09-30."""
     data = pathlib.Path(af.__file__).parent / "data" / "replay"
     sums = dict(reversed(line.split()) for line in (data / "SHA256SUMS").read_text().splitlines() if line.strip())
-    name = "fit_2020-09-30.json"
+    name = f"fit_{through}.json"
     assert hashlib.sha256((data / name).read_bytes()).hexdigest() == sums[name]
-    scenario, params = sq.autumn_2020()
+    scenario, params = af.replay.stored_fit(through)
     steps = scenario.to_dict()["transmission"]
     assert steps[0]["from"] == "2020-02-27"
-    for k, step in enumerate(steps):
-        if f"theta_{k}" not in params:
-            break
-        assert step["factor"] == pytest.approx(params[f"theta_{k}"]["estimate"], rel=1e-12)
-        assert params[f"theta_{k}"]["lower"] <= step["factor"] <= params[f"theta_{k}"]["upper"]
-    assert k >= 10 and params["dispersion_admissions"]["estimate"] > 0
+    # Each step is a fitted factor times the replay scenario's own (Alpha's advantage from
+    # December 2020): divided by the latter, the steps run through theta_0, theta_1, ... in order.
+    known = af.replay.replay_scenario().to_dict()["transmission"]
+    fitted = []
+    for step in steps:
+        own = [e["factor"] for e in known if e["from"] <= step["from"]]
+        factor = step["factor"] / (own[-1] if own else 1.0)
+        if not fitted or abs(factor / fitted[-1] - 1.0) > 1e-9:
+            fitted.append(factor)
+    thetas = sorted((n for n in params if n.startswith("theta_")), key=lambda n: int(n.split("_")[1]))
+    assert len(fitted) == len(thetas) >= 10
+    for factor, name in zip(fitted, thetas):
+        assert factor == pytest.approx(params[name]["estimate"], rel=1e-9)
+        assert params[name]["lower"] <= factor <= params[name]["upper"]
+    assert params["dispersion_admissions"]["estimate"] > 0
+    if through == "2020-09-30":
+        assert sq.autumn_2020()[0].to_dict() == scenario.to_dict()
+
+
+def test_a_missing_stored_fit_or_a_day_after_it_is_refused_naming_the_field():
+    with pytest.raises(af.ValidationError, match="through: no stored fit"):
+        af.replay.stored_fit("2021-06-30")
+    with pytest.raises(af.ValidationError, match="until: must be on or before 2021-12-31"):
+        af.replay.fitted_run(until="2022-01-15")
 
 
 # --- sequencing a new variant -----------------------------------------------------------------

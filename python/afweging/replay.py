@@ -56,7 +56,7 @@ from ._optional import require as _require
 from .errors import SolverError, ValidationError, wrong_type
 from .model import Model
 from .run import Run
-from .timeline import PROTECTION_DELAY_DAYS, Timeline, nursing_homes, replay_calibration, replay_scenario
+from .timeline import STORED_FITS, PROTECTION_DELAY_DAYS, Timeline, fitted_run, nursing_homes, replay_calibration, replay_scenario, stored_fit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

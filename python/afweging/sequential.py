@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import itertools
-import json
 import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
@@ -38,7 +37,7 @@ from ._dated import in_force
 from .errors import NotAvailableError, UnknownNameError, ValidationError, invalid, number, unknown, wrong_type
 from .observation import REPORTING, TESTING_REGIMES, regime_days
 from .run import Run
-from .timeline import DateLike, Timeline, _day
+from .timeline import DateLike, Timeline, _day, stored_fit
 from .uncertainty import Uncertainty
 from .valuation import Valuation
 
@@ -679,22 +678,14 @@ def solve_table(
 # --------------------------------------------------------------------------------------------
 # the tree over the model
 
-#: The replay fitted through 2020-09-30 (``scripts/fit_autumn_2020.py``; checksum in SHA256SUMS).
-AUTUMN_2020 = "data/replay/fit_2020-09-30.json"
-
-
 def autumn_2020() -> Tuple[Scenario, Dict[str, Dict[str, float]]]:
     """The replay scenario fitted to what a crisis team knew on 1 October 2020: :func:`afweging.fit`
     with its defaults on the observed admissions and ICU occupancy from 2020-02-27 through
     2020-09-30 (transmission per period, seed, severity, ICU ratio), stored because the fit takes
-    minutes (``python/afweging/data/replay/fit_2020-09-30.json``, written by
-    ``scripts/fit_autumn_2020.py``); and the fit's parameters, name -> estimate, lower, upper
+    minutes (:func:`afweging.replay.stored_fit`, ``python/afweging/data/replay/fit_2020-09-30.json``,
+    written by ``scripts/fit_replay.py``); and the fit's parameters, name -> estimate, lower, upper
     (e.g. ``dispersion_admissions``, the negative binomial dispersion of the admissions)."""
-    from importlib import resources
-
-    text = resources.files("afweging").joinpath(AUTUMN_2020).read_text("utf-8")
-    record = json.loads(text)
-    return Scenario.from_json(record["scenario"]), record["params"]
+    return stored_fit("2020-09-30")
 
 
 

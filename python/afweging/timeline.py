@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from importlib import resources
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -164,6 +164,55 @@ def replay_scenario(calibration: Optional[Calibration] = None) -> Scenario:
     ]
     data["campaigns"][0]["schedule"] = schedule
     return Scenario.from_json(data)
+
+
+#: The stored fits of the replay (``data/replay/fit_<date>.json``, written by
+#: ``scripts/fit_replay.py``, checksums in ``data/replay/SHA256SUMS``), by the last day fitted.
+STORED_FITS = ("2020-09-30", "2021-12-31")
+
+
+def stored_fit(through: str = "2021-12-31") -> Tuple[Scenario, Dict[str, Dict[str, float]]]:
+    """A stored fit of the replay: :func:`afweging.fit` of the replay scenario on
+    :meth:`Calibration.netherlands` (nine bands) to the observed admissions and ICU occupancy from
+    2020-02-27 through ``through`` (one of :data:`STORED_FITS`), stored because such a fit takes
+    minutes to an hour. Returns the fitted, dated scenario and the fit's parameters, name ->
+    estimate, lower, upper (95%). ``"2021-12-31"``: the Dutch epidemic of 2020-2021 as it
+    happened (NICE's admissions and ICU occupancy through 1 July 2021, then LCPS's admissions;
+    ``data/replay/PROVENANCE.md``), which :func:`fitted_run` runs. ``"2020-09-30"``: what a crisis
+    team knew on 1 October 2020 (:func:`afweging.sequential.autumn_2020`)."""
+    if through not in STORED_FITS:
+        raise invalid("through", f"no stored fit (stored: {', '.join(STORED_FITS)}; af.fit fits any window)", through)
+    record = _replay_data(f"fit_{through}")
+    return Scenario.from_json(record["scenario"]), record["params"]
+
+
+def fitted_run(
+    until: DateLike = "2021-12-31", calibration: Optional[Calibration] = None, timeline: Optional["Timeline"] = None
+) -> Run:
+    """The Dutch epidemic of 2020-2021 as it happened: the Dutch timeline run from 2020-02-27 to
+    ``until`` (at most 2021-12-31) under the replay scenario fitted to the record
+    (:func:`stored_fit`), on :meth:`Calibration.netherlands` unless ``calibration`` is given. The
+    run the economy and society of 2020-2021 are held against the record on
+    (``run.impacts.economy.by_quarter()``, docs/economy_2020_2021.md). With another
+    ``timeline`` (e.g. the Dutch one without the curfew), the same fitted transmission factors
+    (what the measures did not explain: behaviour, the weather) run under other measures: a
+    counterfactual of the record.
+
+    The fit holds for the epidemic of :meth:`Calibration.netherlands`: a ``calibration`` that
+    changes the impacts (the economy's or society's parameters) replays the same epidemic; one
+    that changes the epidemic's parameters runs the fitted transmission factors on it, which is
+    no longer a fit. Needs pandas.
+
+    >>> run = fitted_run(until="2021-12-31")  # doctest: +SKIP
+    >>> run.impacts.economy.by_quarter()  # doctest: +SKIP
+    """
+    scenario, _ = stored_fit(STORED_FITS[-1])
+    start = _day(str(scenario.to_dict()["start_date"]), "scenario.start_date")
+    last = _day(until, "until")
+    if last > _day(STORED_FITS[-1], "through"):
+        raise invalid("until", f"must be on or before {STORED_FITS[-1]}, the last day fitted", last.isoformat())
+    timeline = timeline if timeline is not None else Timeline.netherlands()
+    return timeline.run(start=start, until=last, scenario=scenario, calibration=calibration)
 
 
 def _day(value: DateLike, field: str) -> _dt.date:
