@@ -4,7 +4,8 @@ file, with what they were fitted on.
 
     .venv/bin/python scripts/calibrate_economy.py
 
-Runs the timeline from 1 March to 31 December 2020 (the replay scenario, unfitted) and fits, in
+Runs the Dutch epidemic as it happened (``af.replay.fitted_run``: the timeline under the replay
+scenario fitted to the record) from 27 February to 31 December 2020 and fits, in
 this order (each step keeps the values fitted before it):
 
 * scaled-down care (``demand_shocks`` ``care_scaled_down``, ``from_run``): the care not given per
@@ -45,7 +46,9 @@ this order (each step keeps the values fitted before it):
   CBS's unemployment rates of 2020Q2-Q4 (seasonally adjusted, 15-74). Without ``labour_market`` the extra unemployed scale exactly with
   ``1 - h`` and ``h`` is the closed-form least squares of the run at ``h = 0``.
 
-``--labour`` runs the last step alone, from the values in the data file.
+``--labour`` runs the last step alone, from the values in the data file. ``--write`` writes the
+fitted values into data/netherlands/impacts.json (the sources' texts that quote them are the
+editor's to update).
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ import numpy as np
 
 import afweging as af
 
-START, UNTIL = "2020-03-01", "2020-12-31"
+UNTIL = "2020-12-31"
 DEFERRED_BY_MID_JUNE = 10e9  # EUR, Ministry of Finance via rd.nl, 2020-06
 OUTSTANDING_MID_OCTOBER = 12e9  # EUR, 250,000 firms applied, 50,000 repaid in full: nu.nl, 2020-10
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
@@ -70,7 +73,7 @@ NOW2_ADVANCE_OVER_SETTLED = 4.3 / (4.3 - 1.1)  # UWV register of NOW 2 settlemen
 
 def economy(cal_data: Dict[str, Any]) -> af.economy.EconomyByDay:
     cal = af.Calibration.from_json(cal_data)
-    return af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=cal).impacts.economy
+    return af.replay.fitted_run(until=UNTIL, calibration=cal).impacts.economy
 
 
 def with_dated(cal: Dict[str, Any], **values: Any) -> Dict[str, Any]:
@@ -177,10 +180,13 @@ def labour(fitted: Dict[str, Any]) -> Dict[str, Any]:
     return {"labour_hoarding": h, "labour_market": {**market, "leave_share": phi, "return_per_day": r}}
 
 
+IMPACTS = Path(__file__).resolve().parents[1] / "data/netherlands/impacts.json"
+
+
 def data_file() -> Dict[str, Any]:
     """The calibration with the data file being calibrated (the embedded one once rebuilt)."""
     base = af.Calibration.netherlands().to_dict()
-    base["impacts"] = json.loads((Path(__file__).resolve().parents[1] / "data/netherlands/impacts.json").read_text())
+    base["impacts"] = json.loads(IMPACTS.read_text())
     return base
 
 
@@ -340,6 +346,7 @@ def main() -> None:
     # 6. Labour hoarding and the labour market's flows, on CBS's 2020Q2-Q4 unemployment rates.
     labour_values = labour(fitted)
     dated = fitted["impacts"]["economy"]["dated"]
+    dated.update(labour_values)
     print(
         json.dumps(
             {
@@ -358,6 +365,11 @@ def main() -> None:
             }
         )
     )
+    if "--write" in sys.argv[1:]:
+        impacts = json.loads(IMPACTS.read_text())
+        impacts["economy"]["dated"] = dated
+        IMPACTS.write_text(json.dumps(impacts, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote {IMPACTS}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ admissions that eased collection held off, to write into ``eased[0].share``.
 
     .venv/bin/python scripts/calibrate_wsnp.py
 
-Runs the timeline from 1 March to 31 December 2020 (the replay scenario, unfitted) with no easing.
+Runs the Dutch epidemic as it happened (``af.replay.fitted_run``: the timeline under the replay
+scenario fitted to the record) from 27 February to 31 December 2020 with no easing.
 Admissions are linear in ``1 - s`` on the eased days (``src/impacts/debt_restructuring.rs``), so
 the 2020 total ``N + (1 - s) E`` (``N``: days without easing, January and February at the trend
 included; ``E``: the eased days without easing) meets the observed 2,995 (CBS) at
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import afweging as af
 
-START, UNTIL = "2020-03-01", "2020-12-31"
+UNTIL = "2020-12-31"
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
     for period in wsnp["eased"]:
         period["share"] = 0.0
     cal = af.Calibration.from_json(data)
-    economy = af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=cal).impacts.economy
+    economy = af.replay.fitted_run(until=UNTIL, calibration=cal).impacts.economy
     observed = af.observed.economy_netherlands()
     target = float(observed[(observed.series == "wsnp_admissions") & (observed.period == "2020")]["value"].iloc[0])
     year = economy.by_year().loc["2020", "wsnp_admissions"]

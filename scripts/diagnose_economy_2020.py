@@ -3,7 +3,7 @@ take-up 1 (issue 19; findings in docs/economy_2020_2021.md).
 
     .venv/bin/python scripts/diagnose_economy_2020.py [impacts.json]
 
-Runs the timeline from 1 March to 31 December 2020 with the calibration's economy (or the given
+Runs the Dutch epidemic as it happened (``af.replay.fitted_run``) to 31 December 2020 with the calibration's economy (or the given
 impacts file) and prints, per quarter, each section's value added against normal and what NOW
 and TVL pay it. A section's share is measured with the engine itself: the run is repeated with
 only that section's wage bill (NOW) or fixed costs (TVL) left in, so nothing of the scheme's rules
@@ -22,13 +22,13 @@ import pandas as pd
 
 import afweging as af
 
-START, UNTIL = "2020-03-01", "2020-12-31"
+UNTIL = "2020-12-31"
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
 
 
 def economy(cal_data: Dict[str, Any]) -> af.economy.EconomyByDay:
     cal = af.Calibration.from_json(cal_data)
-    return af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=cal).impacts.economy
+    return af.replay.fitted_run(until=UNTIL, calibration=cal).impacts.economy
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Prints the backtest tables of docs/economy_2020_2021.md (markdown): the model's economy by
-quarter and every observed figure next to the model, for the Dutch timeline run from 1 March 2020
-to 31 December 2021 with the default calibration (what tests/test_economy.py holds against CBS).
+quarter and every observed figure next to the model, for the Dutch epidemic as it happened
+(``af.replay.fitted_run``: the timeline under the replay scenario fitted to the record) from 27
+February 2020 to 31 December 2021 with the default calibration (what tests/test_economy.py holds against CBS).
 
     .venv/bin/python scripts/economy_tables.py
 """
@@ -27,7 +28,7 @@ COLUMNS = [
 
 
 def main() -> None:
-    run = af.Timeline.netherlands().run(start="2020-03-01", until="2021-12-31")
+    run = af.replay.fitted_run(until="2021-12-31")
     quarters = run.impacts.economy.by_quarter()
     print("| quarter | " + " | ".join(c for c, _ in COLUMNS) + " |")
     print("|---" * (len(COLUMNS) + 1) + "|")

@@ -12,11 +12,13 @@ pd = pytest.importorskip("pandas")
 import afweging as af  # noqa: E402
 
 START, UNTIL = "2020-03-01", "2021-12-31"
+#: The first day of the fitted replay (af.replay.fitted_run), the record's epidemic.
+FITTED_FROM = "2020-02-27"
 
 
 @pytest.fixture(scope="module")
 def run() -> af.Run:
-    return af.Timeline.netherlands().run(start=START, until=UNTIL)
+    return af.replay.fitted_run(until=UNTIL)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def table(run: af.Run) -> "pd.DataFrame":
 def without_support() -> af.Run:
     data = af.Calibration.netherlands().to_dict()
     data["impacts"]["economy"]["dated"]["schemes"] = []  # no NOW, TOGS, TVL, Tozo or tax deferral
-    return af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=af.Calibration.from_json(data))
+    return af.replay.fitted_run(until=UNTIL, calibration=af.Calibration.from_json(data))
 
 
 def figure(table: "pd.DataFrame", series: str, period: str) -> "pd.Series":
@@ -46,12 +48,12 @@ def test_by_quarter_has_sectors_labour_firms_and_schemes(run):
     for column in ["value_added_bn", "va_I_vs_normal_pct", "unemployment_rate_pct", "bankruptcies",
                    "NOW_bn", "Tozo_bn", "TOGS_bn", "TVL_bn", "tax_deferral_bn", "lost_tax_bn"]:
         assert column in q.columns, column
-    # Days before the run (January and February 2020) are normal days.
-    assert q.loc["2020Q1", "days_in_run"] == 31
+    # Days before the run (1 January to 26 February 2020) are normal days.
+    assert q.loc["2020Q1", "days_in_run"] == 34
     daily = run.impacts.economy.by_day()
-    assert daily.index[0] == pd.Timestamp(START) and daily.index[-1] == pd.Timestamp(UNTIL)
+    assert daily.index[0] == pd.Timestamp(FITTED_FROM) and daily.index[-1] == pd.Timestamp(UNTIL)
     assert q["bankruptcies"].sum() == pytest.approx(
-        daily["bankruptcies"].sum() + 60 * run.impacts.economy._data["normal_bankruptcies"]
+        daily["bankruptcies"].sum() + 57 * run.impacts.economy._data["normal_bankruptcies"]
     )
 
 
@@ -287,18 +289,20 @@ def test_no_patients_and_no_measures_lose_no_care():
 
 #: NZa's care not given by quarter is held against the run's within this many points of curative care
 #: (a tolerance set here, not by the issue: NZa's levels between its published figures are assumptions
-#: of about that size). 2020 is the calibration (on the record's beds), 2021 held out.
+#: of about that size). 2020 is the calibration (on the record's beds), 2021 held out. The run is the
+#: replay fitted to the record, so its beds are the record's: what misses is the relation of care to
+#: beds and stringency, which one pair of factors cannot make fit the first wave and the later ones.
 CARE_TOLERANCE = 0.05
 CARE_MISSES = {
-    "2020Q1": "measured 3.8% against 18.1% (March 2020: the replay has almost no patients in spring 2020; "
-    "on the record's beds 9.5%)",
-    "2020Q2": "measured 6.3% against 22.0% (the replay's first wave is missing from its beds; on the record's "
-    "beds 12.3%: the spring 2020 scale-down was a decision beyond the beds)",
-    "2020Q3": "measured 20.5% against 0.0% (the replay's second wave peaks in September 2020, the record's in "
-    "late October)",
-    "2020Q4": "measured 16.0% against 4.2% (on the record's beds 14.6%: the later waves lost less care per bed "
-    "than the first, and the record's levels there are partly assumptions)",
-    "2021Q4": "measured 19.3% against 1.7% (held out: the replay's autumn 2021 wave is larger than the record's)",
+    "2020Q1": "measured 8.6% against 16.5% (the run from 27 February; the spring 2020 scale-down was a national "
+    "decision taken before the beds filled, which care from beds and stringency cannot follow)",
+    "2020Q2": "measured 12.8% against 22.0% (the first wave lost more care per bed than the later ones)",
+    "2020Q4": "measured 14.9% against 4.2% (the later waves lost less care per bed than the first; the record's "
+    "levels there are partly assumptions)",
+    "2021Q1": "measured 17.1% against 6.0% (held out; as 2020Q4)",
+    "2021Q2": "measured 15.0% against 6.7% (held out; as 2020Q4)",
+    "2021Q3": "measured 5.2% against 0.0% (held out; the stringency of the summer's measures)",
+    "2021Q4": "measured 11.7% against 1.7% (held out; the autumn 2021 wave's beds and the December lockdown)",
 }
 
 
@@ -475,7 +479,7 @@ def test_support_refills_buffers_and_lowers_bankruptcies_without_the_petitions(r
     data = af.Calibration.netherlands().to_dict()
     data["impacts"]["economy"]["dated"]["deferral_petition_share"] = 0.0
     cal = af.Calibration.from_json(data)
-    petitions_off = af.Timeline.netherlands().run(start=START, until=UNTIL, calibration=cal)
+    petitions_off = af.replay.fitted_run(until=UNTIL, calibration=cal)
     with_, without = petitions_off.impacts.economy.by_year(), without_support.impacts.economy.by_year()
     for year in ("2020", "2021"):
         assert with_.loc[year, "bankruptcies"] < without.loc[year, "bankruptcies"]
@@ -495,8 +499,8 @@ def test_tax_deferral_stock_in_2020_as_fitted(run):
     assert stock.loc["2020-10-15"] == pytest.approx(12.0, rel=0.25)
 
 
-@pytest.mark.xfail(strict=True, reason="measured EUR 28.9 bn against about 19.6 (held out): the deferral runs on "
-                   "at EUR 3.6-5.2 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
+@pytest.mark.xfail(strict=True, reason="measured EUR 29.4 bn against about 19.6 (held out): the deferral runs on "
+                   "at EUR 4.1-5.7 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
                    "model counts tax deferred, not repaid in full before October 2022 nor lost with bankrupt firms")
 def test_tax_deferral_stock_at_the_end_of_2021(run):
     stock = run.impacts.economy.by_quarter()["tax_deferral_stock_bn"]
@@ -601,17 +605,14 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2021"): "measured +2.97% against +5.0% (held out; +3.17% with care on NZa's dates, +3.2% "
-    "before the international-travel shock, the spread of losses and the input-output spill-overs): the lockdown of "
-    "2021Q1-Q2 costs more than the record shows (2021Q2 +2.89% on the quarter before against +3.8%; 2021Q4 -1.66% "
-    "against +1.0%, with the replay's autumn 2021 wave scaling care down)",
-    ("support_outlays_TOGS_TVL", "2020"): "measured EUR 2.12 bn against 2.9 (-27.0%; 2.21, -23.9%, with care on "
-    "NZa's dates): TVL's take-up fitted at 1.38 and capped at 1; with care following the run fear calibrates to 0 "
-    "(0.25 before), so the fear-sensitive sections TOGS and TVL pay lose less (horeca 2020 -36.5% against -38.5%)",
-    ("bankruptcies_companies", "2021"): "measured 2,520 against 1,536 (held out; 2,179 with care on NZa's dates, "
-    "2,406 before the size classes and buffers): support fills buffers and the stopped petitions hold bankruptcies "
-    "off, but the 2021Q1-Q2 lockdown drains the closed sections' buffers again (277 a month in April-May 2021) "
-    "where CBS saw the fall deepen",
+    ("gdp_volume_annual", "2021"): "measured +2.73% against +5.0% (held out, on the replay fitted to the record; "
+    "+2.97% on the unfitted replay): the lockdowns of 2020Q4-2021Q2 cost more than the record shows (2020Q4 -2.80% "
+    "on the quarter before against -0.1%; 2021Q2 +3.02% against +3.8%; 2021Q4 -1.07% against +1.0%): the model's "
+    "closed sections lose in the second and third lockdowns what they lost in the first",
+    ("bankruptcies_companies", "2021"): "measured 2,492 against 1,536 (held out, on the replay fitted to the record; "
+    "2,520 on the unfitted replay): support fills buffers and the stopped petitions hold bankruptcies off, but the "
+    "lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (684 and 738 in 2021Q1-Q2) where CBS saw the "
+    "fall deepen",
 }
 
 
@@ -660,7 +661,7 @@ def test_held_out_unemployment_2021_within_one_point(table):
     assert abs(model - observed) <= 1.0, f"model {model:.2f}%, observed {observed:.2f}%"
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2021Q1 (5.61%; 2020Q3 5.25% against 5.5%): the 2021Q1 lockdown lays off more than NOW and the recalls of 2020Q3 make up for")
+@pytest.mark.xfail(strict=True, reason="measured 2021Q2 (5.71%; 2020Q3 5.31% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
 def test_unemployment_peaks_in_2020q3_as_observed(table):
     q = table[table.series == "unemployment_rate_sa"].set_index("period")
     assert q["observed"].idxmax() == "2020Q3"

@@ -5,9 +5,10 @@ observed, with whether it was a calibration target or held out.
 >>> table = af.society.backtest()                       # doctest: +SKIP
 >>> table[["target", "period", "observed", "model", "met"]]  # doctest: +SKIP
 
-The runs are the dated replay of the Dutch timeline (:meth:`afweging.Timeline.run`) from
-1 March 2020: to 31 December 2021 for the daily series (operations, strain, Wsnp), and to the
-dates of the learning measurements for learning loss (an indicator is a total over its run). The
+The runs are the Dutch epidemic as it happened (:func:`afweging.replay.fitted_run`: the timeline
+under the replay scenario fitted to the record, from 27 February 2020): to 31 December 2021 for the
+daily series (operations from 1 March 2020, strain, Wsnp), and to the dates of the learning
+measurements for learning loss (an indicator is a total over its run). The
 record below carries its sources; the parameters are documented in ``docs/societal.md``.
 
 A target is met when the model lies within ``tolerance`` (a share) of the observed figure, or of
@@ -26,7 +27,7 @@ import numpy as np
 from ._inputs import Calibration
 from ._optional import pandas as _pandas
 from .observed import economy_netherlands
-from .timeline import Timeline
+from .timeline import Timeline, fitted_run
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -105,20 +106,18 @@ def _met(model: float, low: float, high: float, tolerance: float) -> bool:
 
 
 def _through(run: "Run", series: str, until: str) -> np.ndarray:
-    """The days of a daily impacts series from the run's start to ``until``."""
-    pd = _pandas()
-    daily = run.impacts.daily[series]
-    days = pd.date_range(START, periods=len(daily), freq="D")
-    return np.asarray(daily[days <= pd.Timestamp(until)])
+    """The days of a daily impacts series from ``START`` (or the run's start) to ``until``."""
+    days = run.dates
+    daily = np.asarray(run.impacts.daily[series])
+    return daily[(days >= np.datetime64(START)) & (days <= np.datetime64(until))]
 
 
 def _strain(run: "Run", series: str, month: Tuple[str, str], share_10_plus: float) -> float:
     """Mean excess share of persons aged 10+ over the days of ``month`` (the run's share is of the
     whole population, and the under-10s have no excess)."""
-    pd = _pandas()
-    daily = run.impacts.daily[series]
-    days = pd.date_range(START, periods=len(daily), freq="D")
-    inside = (days >= pd.Timestamp(month[0])) & (days <= pd.Timestamp(month[1]))
+    days = run.dates
+    daily = np.asarray(run.impacts.daily[series])
+    inside = (days >= np.datetime64(month[0])) & (days <= np.datetime64(month[1]))
     return float(np.mean(daily[inside])) / share_10_plus
 
 
@@ -126,11 +125,11 @@ def backtest(timeline: Optional[Timeline] = None, calibration: Optional[Calibrat
     """The societal record of 2020-2021 next to the model: one row per figure of :data:`RECORD`
     and per Wsnp year, with ``target``, ``period``, ``observed`` (the low end of a range),
     ``observed_high``, ``model``, ``unit``, ``role`` (calibration or held out), ``met`` (within
-    :data:`TOLERANCE`) and ``source``."""
+    :data:`TOLERANCE`) and ``source``. The runs are :func:`afweging.replay.fitted_run` of
+    ``timeline`` (default: the Dutch one) on ``calibration`` (default: the Netherlands)."""
     pd = _pandas()
-    timeline = timeline if timeline is not None else Timeline.netherlands()
     calibration = calibration if calibration is not None else Calibration.netherlands()
-    full = timeline.run(start=START, until=UNTIL, calibration=calibration)
+    full = fitted_run(until=UNTIL, calibration=calibration, timeline=timeline)
     population = np.asarray(calibration.population, dtype=np.float64)
     share_10_plus = float(population[1:].sum() / population.sum())
     learning: Dict[str, float] = {}
@@ -141,7 +140,7 @@ def backtest(timeline: Optional[Timeline] = None, calibration: Optional[Calibrat
             model = float(_through(full, "operations_postponed", r["until"]).sum())
         elif r["target"] == "learning_loss_primary":
             if r["until"] not in learning:
-                part = timeline.run(start=START, until=r["until"], calibration=calibration)
+                part = fitted_run(until=r["until"], calibration=calibration, timeline=timeline)
                 by_age = part.impacts.by_group("age_band").loc["learning_loss"]
                 learning[r["until"]] = float(by_age[calibration.age_bands[0]])  # primary pupils only
             model = learning[r["until"]]
