@@ -13,9 +13,11 @@ this order (each step keeps the values fitted before it):
   of NZa's care not given (the shock's dated ``periods``, the record) March-December 2020, on the
   record's COVID-19 beds (NICE) and stringency (OxCGRT), not the replay's: a relation between beds
   and care, fitted on the beds that were, as the operations per bed-day are;
-* ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``: grid search on the
-  2020 value added: quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the
-  annual change, least squares in percentage points;
+* ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``, and with
+  ``--adaptation`` the adaptation to closures (``adaptation`` ``share`` and ``closure_days``; without
+  it they stay as in the data file, off by default): grid search on the 2020 value added:
+  quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the annual change,
+  least squares in percentage points;
 * ``loss_spread`` ``sigma`` (the spread of firms' revenue change around their section's mean loss)
   with NOW's ``expected_loss_factor`` (below) for each ``sigma`` of a grid (0-0.4): least squares on
   the four 2020 quarters of the NOW outlays (CBS) at the take-up that fits them best (capped at 1);
@@ -212,11 +214,21 @@ def main() -> None:
         return float(np.sum((model - qoq_obs) ** 2) + (annual - annual_obs) ** 2)
 
     best: Any = (np.inf, None)
-    grid = itertools.product([0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 1.0, 2.0, 5.0, 10.0], [0.0, 0.25, 0.5, 0.75], [30.0, 90.0])
-    for fear_max, scale, share, days in grid:
-        if fear_max == 0.0 and scale != 0.5:
-            continue
-        values = dict(fear_max=fear_max, fear_deaths_scale=scale, catch_up_share=share, catch_up_days=days)
+    adaptation = base["impacts"]["economy"]["dated"]["adaptation"]
+    if "--adaptation" in sys.argv[1:]:
+        alphas, closures = [0.0, 0.2, 0.4, 0.6, 0.8], [30.0, 90.0]
+    else:  # as in the data file (off by default)
+        alphas, closures = [adaptation["share"]], [adaptation["closure_days"]]
+    grid = itertools.product(
+        [0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 1.0, 2.0, 5.0, 10.0], [0.0, 0.25, 0.5, 0.75], [30.0, 90.0], alphas, closures
+    )
+    for fear_max, scale, share, days, alpha, closure in grid:
+        if (fear_max == 0.0 and scale != 0.5) or (share == 0.0 and days != 30.0) or (alpha == 0.0 and closure != closures[0]):
+            continue  # without effect: the same run as one already tried
+        values = dict(
+            fear_max=fear_max, fear_deaths_scale=scale, catch_up_share=share, catch_up_days=days,
+            adaptation={**adaptation, "share": alpha, "closure_days": closure},
+        )
         err = va_error(with_dated(base, **values))
         if err < best[0]:
             best = (err, values)

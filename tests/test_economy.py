@@ -107,6 +107,43 @@ def test_bad_dates_and_rules_are_refused_naming_the_field():
         af.Calibration.from_json(bad)
 
 
+# --- adaptation to closures -----------------------------------------------------------------------
+
+
+def test_adaptation_lowers_the_loss_of_later_closures_more_than_of_the_first():
+    """Sections learn to trade under the measures with the closure behind them
+    (src/impacts/adaptation.rs): the lockdown of 2021Q1 loses less with adaptation than without,
+    by more than the first lockdown of 2020Q2 does; share 0 is the model without it, bit for bit."""
+    data = af.Calibration.netherlands().to_dict()
+    dated = data["impacts"]["economy"]["dated"]
+
+    def horeca(share=None):
+        trial = copy.deepcopy(data)
+        if share is None:
+            del trial["impacts"]["economy"]["dated"]["adaptation"]
+        else:
+            trial["impacts"]["economy"]["dated"]["adaptation"]["share"] = share
+        run = af.replay.fitted_run(until="2021-03-31", calibration=af.Calibration.from_json(trial))
+        return run.impacts.economy.by_quarter()["va_I_vs_normal_pct"]
+
+    without, off, on = horeca(), horeca(0.0), horeca(0.5)
+    pd.testing.assert_series_equal(without, off, check_exact=True)
+    assert dated["adaptation"]["closure_days"] > 0
+    gain = on - off
+    assert (gain >= -1e-9).all()
+    assert gain["2021Q1"] > gain["2020Q2"] + 5.0, gain.round(2).to_dict()
+
+
+def test_adaptation_is_checked_naming_the_field():
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["adaptation"]["share"] = 1.5
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.adaptation\.share"):
+        af.Calibration.from_json(data)
+    data["impacts"]["economy"]["dated"]["adaptation"].update(share=0.5, closure_days=0.0)
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.adaptation\.closure_days"):
+        af.Calibration.from_json(data)
+
+
 # --- demand: fear of the run's epidemic, catch-up after reopening ----------------------------------
 
 

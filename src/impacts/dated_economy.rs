@@ -13,7 +13,9 @@
 //! VA_s,d     = VA_s / 365 * a_s,d                                    value added   [EUR/day]
 //! ```
 //!
-//! `kept` is the share the measures in force leave ([`super::socio_economic`]). **Fear**: in a
+//! `kept` is the share the measures in force leave ([`super::socio_economic`]), less the part of
+//! their loss the section has learned to avoid after the closure behind it, with
+//! `economy.dated.adaptation` ([`super::adaptation`]). **Fear**: in a
 //! run without a behaviour model, people stay away as the epidemic's toll rises: `x_d` is the
 //! run's COVID-19 deaths per million per day (mean of the last 7 days), `fear_s` the section's
 //! `fear_sensitivity`; Goolsbee and Syverson (J Public Econ 2021;193:104311) found US consumer
@@ -101,6 +103,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::adaptation::Learning;
 use super::firms::Firms;
 use super::input_output::Spillover;
 use super::labour_market::Flows;
@@ -372,7 +375,11 @@ pub(super) fn by_day(
     let mut reach: Vec<(f64, Vec<Reach>)> = vec![(f64::NAN, Vec::new()); n];
     let mut rules: Vec<Option<(f64, f64, f64)>> = Vec::with_capacity(dated.schemes.len());
     let mut paid = vec![0.0; dated.schemes.len()];
+    let mut learning = (dated.adaptation.as_ref()).map(|a| Learning::new(a, n));
     for (d, mut activity) in applied.activity(economy, area).enumerate() {
+        if let Some(learning) = &mut learning {
+            learning.adapt(&mut activity);
+        }
         let v = out.fear[d];
         let date = start_date + chrono::Duration::days(d as i64);
         rules.clear();

@@ -16,6 +16,7 @@
 //! measures where and when they applied (per region of a regional run) and splits the indicators
 //! by region.
 
+mod adaptation;
 pub mod behavioural;
 pub mod catalogue;
 pub mod dated_economy;

@@ -286,6 +286,37 @@ pub struct DatedEconomy {
     /// the extra unemployed are the jobs lost, added to the normal rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labour_market: Option<LabourMarket>,
+    /// Adaptation to closures ([`crate::impacts::adaptation`]); none: a section loses to the
+    /// measures what their packages say, in the tenth week of closure as in the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptation: Option<Adaptation>,
+}
+
+/// Adaptation to closures ([`crate::impacts::adaptation`]): firms and their customers learn to
+/// trade under the measures (takeaway, click-and-collect, work and sales moved online), so the
+/// loss the measures cause a section shrinks with the closure it has behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adaptation {
+    /// Where the mechanism and the values come from.
+    pub source: String,
+    /// `alpha`: share of the measures' loss learned away after a long closure (0-1).
+    pub share: f64,
+    /// `T`: days of full closure behind a section (its losses summed) in which `1 - 1/e` of
+    /// `alpha` is learned.
+    pub closure_days: f64,
+}
+
+impl Adaptation {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        c.share(format_args!("{field}.share"), self.share);
+        c.within(
+            format_args!("{field}.closure_days"),
+            self.closure_days,
+            1.0,
+            3650.0,
+        );
+    }
 }
 
 /// The labour market of a dated run as stocks and flows ([`crate::impacts::labour_market`]):
@@ -680,6 +711,9 @@ impl DatedEconomy {
         );
         if let Some(m) = &self.labour_market {
             m.check(format_args!("{field}.labour_market"), c);
+        }
+        if let Some(a) = &self.adaptation {
+            a.check(format_args!("{field}.adaptation"), c);
         }
         c.within(
             format_args!("{field}.catch_up_days"),
