@@ -10,13 +10,17 @@
 /// (`erfc(t) = Q(1/2, t^2)` for `t >= 0`), accurate to about 1e-15.
 pub(crate) fn normal_cdf(z: f64) -> f64 {
     let t = z * std::f64::consts::FRAC_1_SQRT_2;
-    let tail = 0.5 * upper_gamma(0.5, t * t);
+    let tail = 0.5 * upper_gamma_given(0.5, *LN_GAMMA_HALF, t * t);
     if z < 0.0 {
         tail
     } else {
         1.0 - tail
     }
 }
+
+/// `ln Gamma(1/2)` as [`ln_gamma`] computes it, once: the normal cdf needs it at every call, and
+/// the dated economy makes tens of thousands of calls.
+static LN_GAMMA_HALF: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| ln_gamma(0.5));
 
 /// `ln Gamma(x)` for `x > 0` (Lanczos, g = 7, nine coefficients; relative error about 1e-15).
 pub(crate) fn ln_gamma(x: f64) -> f64 {
@@ -54,24 +58,30 @@ pub(crate) fn lower_gamma(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         0.0
     } else if x < a + 1.0 {
-        gamma_series(a, x)
+        gamma_series(a, x, ln_gamma(a))
     } else {
-        1.0 - gamma_fraction(a, x)
+        1.0 - gamma_fraction(a, x, ln_gamma(a))
     }
 }
 
 /// Regularised upper incomplete gamma `Q(a, x) = 1 - P(a, x)`, without cancellation in the tail.
 pub(crate) fn upper_gamma(a: f64, x: f64) -> f64 {
+    upper_gamma_given(a, ln_gamma(a), x)
+}
+
+/// [`upper_gamma`] with `ln Gamma(a)` given.
+fn upper_gamma_given(a: f64, ln_gamma_a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         1.0
     } else if x < a + 1.0 {
-        1.0 - gamma_series(a, x)
+        1.0 - gamma_series(a, x, ln_gamma_a)
     } else {
-        gamma_fraction(a, x)
+        gamma_fraction(a, x, ln_gamma_a)
     }
 }
 
-pub(crate) fn gamma_series(a: f64, x: f64) -> f64 {
+/// The series of `P(a, x)`, with `ln Gamma(a)` given.
+pub(crate) fn gamma_series(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
     let (mut ap, mut term) = (a, 1.0 / a);
     let mut sum = term;
     for _ in 0..10_000 {
@@ -82,10 +92,11 @@ pub(crate) fn gamma_series(a: f64, x: f64) -> f64 {
             break;
         }
     }
-    sum * (-x + a * x.ln() - ln_gamma(a)).exp()
+    sum * (-x + a * x.ln() - ln_gamma_a).exp()
 }
 
-pub(crate) fn gamma_fraction(a: f64, x: f64) -> f64 {
+/// The continued fraction of `Q(a, x)`, with `ln Gamma(a)` given.
+pub(crate) fn gamma_fraction(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
     // Modified Lentz.
     let mut b = x + 1.0 - a;
     let mut c = 1.0 / TINY;
@@ -109,5 +120,5 @@ pub(crate) fn gamma_fraction(a: f64, x: f64) -> f64 {
             break;
         }
     }
-    (-x + a * x.ln() - ln_gamma(a)).exp() * h
+    (-x + a * x.ln() - ln_gamma_a).exp() * h
 }

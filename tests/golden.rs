@@ -1,6 +1,7 @@
 //! Golden outputs of national runs: hashes of every number a run and its impacts produce, for the
 //! presets under no measures, fixed contact multipliers, every level's package of the Dutch trigger
-//! policies, the trigger policies themselves, a package with preparedness levers, and a small sweep.
+//! policies, the trigger policies themselves, a package with preparedness levers, a small sweep,
+//! and the economy by day of a dated year of the Dutch timeline (computed apart, when read).
 //! A refactor keeps them bit for bit; a number that changes on purpose is named in the commit that
 //! updates `tests/golden/national.json` (regenerate with `GOLDEN_BLESS=1 cargo test --test golden`).
 //!
@@ -232,6 +233,35 @@ fn cases() -> BTreeMap<String, BTreeMap<String, String>> {
         parts.insert(name.to_string(), h.hex());
     }
     out.insert("sweep".into(), parts);
+    out.insert("timeline_2020/economy".into(), economy_by_day(&cal));
+    out
+}
+
+/// The economy by day of the Dutch timeline from 2020-03-01, 365 days, `centraal` (what
+/// `benches/engine.rs` times): one hash per field with numbers, every number of the field in
+/// serde's order.
+fn economy_by_day(cal: &Calibration) -> BTreeMap<String, String> {
+    let scenario = Scenario::preset("centraal")
+        .unwrap()
+        .starting_on("2020-03-01".parse().unwrap());
+    let model = Model::new(cal.clone(), scenario).unwrap();
+    let plans = SectorPlans::netherlands();
+    let timeline = afweging::Timeline::netherlands();
+    let run = afweging::run::with_timeline(&model, &plans, &timeline, None, 365).unwrap();
+    let economy = impacts::economy_by_day(cal, &run)
+        .unwrap()
+        .expect("a dated economy");
+    let serde_json::Value::Object(fields) = serde_json::to_value(&economy).unwrap() else {
+        panic!("the economy by day serialises as an object")
+    };
+    let mut out = BTreeMap::new();
+    for (name, value) in &fields {
+        let mut h = Fnv::new();
+        json_numbers(value, &mut h);
+        if h.0 != Fnv::new().0 {
+            out.insert(name.clone(), h.hex());
+        }
+    }
     out
 }
 

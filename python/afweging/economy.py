@@ -101,25 +101,29 @@ class EconomyByDay:
         va = np.asarray(d["value_added"], dtype=np.float64).reshape(-1, len(d["sections"]))
         days = va.shape[0]
         index = pd.date_range(d["start_date"], periods=days, freq="D", name="date")
-        frame = pd.DataFrame(va, index=index, columns=[f"va_{s}" for s in d["sections"]])
-        frame["value_added"] = va.sum(axis=1)
-        frame["normal_value_added"] = float(np.sum(d["normal_value_added"]))
-        frame["unemployment_rate"] = np.asarray(d["unemployment_rate"], dtype=np.float64)
-        frame["unemployed_extra"] = np.asarray(d["unemployed"], dtype=np.float64)
+        # The columns are gathered first and framed once: inserting them one by one into a frame
+        # cost most of a read.
+        columns: Dict[str, Any] = {f"va_{s}": va[:, i] for i, s in enumerate(d["sections"])}
+        columns["value_added"] = va.sum(axis=1)
+        columns["normal_value_added"] = np.full(days, float(np.sum(d["normal_value_added"])))
+        columns["unemployment_rate"] = d["unemployment_rate"]
+        columns["unemployed_extra"] = d["unemployed"]
         for name in _LABOUR_STOCKS:
             if d.get(name):  # stocks of src/impacts/labour_market.rs
-                frame[name] = np.asarray(d[name], dtype=np.float64)
-        frame["bankruptcies"] = np.asarray(d["bankruptcies"], dtype=np.float64)
+                columns[name] = d[name]
+        columns["bankruptcies"] = d["bankruptcies"]
         for name, values in d.get("bankruptcies_by_class", {}).items():
-            frame[f"bankruptcies_{name}"] = np.asarray(values, dtype=np.float64)
+            columns[f"bankruptcies_{name}"] = values
         for name, values in d["schemes"].items():
-            frame[name] = np.asarray(values, dtype=np.float64)
-        frame["lost_tax"] = np.asarray(d["lost_tax"], dtype=np.float64)
-        frame["fear"] = np.asarray(d.get("fear", np.zeros(days)), dtype=np.float64)
+            columns[name] = values
+        columns["lost_tax"] = d["lost_tax"]
+        columns["fear"] = d.get("fear", np.zeros(days))
         for name, values in d.get("shocks", {}).items():
-            frame[f"shock_{name}"] = np.asarray(values, dtype=np.float64)
+            columns[f"shock_{name}"] = values
         if "wsnp" in d:  # Wsnp admissions (src/impacts/debt_restructuring.rs)
-            frame["wsnp_admissions"] = np.asarray(d["wsnp"]["admissions"], dtype=np.float64)
+            columns["wsnp_admissions"] = d["wsnp"]["admissions"]
+        arrays = {k: np.asarray(v, dtype=np.float64) for k, v in columns.items()}
+        frame = pd.DataFrame(arrays, index=index)
         return frame
 
     def _periods(self, freq: str) -> "pd.DataFrame":
@@ -133,13 +137,13 @@ class EconomyByDay:
         frame = daily.reindex(full)
         covered = frame["value_added"].notna()
         normal = np.asarray(self._data["normal_value_added"], dtype=np.float64)
-        for code, v in zip(self.sections, normal):
-            frame[f"va_{code}"] = frame[f"va_{code}"].fillna(v)
-        frame["value_added"] = frame["value_added"].fillna(float(normal.sum()))
-        frame["normal_value_added"] = float(normal.sum())
-        frame["bankruptcies"] = frame["bankruptcies"].fillna(float(self._data["normal_bankruptcies"]))
+        normal_days = {f"va_{code}": v for code, v in zip(self.sections, normal)}
+        normal_days["value_added"] = float(normal.sum())
+        normal_days["bankruptcies"] = float(self._data["normal_bankruptcies"])
         for name, normal_day in self._data.get("normal_bankruptcies_by_class", {}).items():
-            frame[f"bankruptcies_{name}"] = frame[f"bankruptcies_{name}"].fillna(float(normal_day))
+            normal_days[f"bankruptcies_{name}"] = float(normal_day)
+        frame = frame.fillna(normal_days)
+        frame["normal_value_added"] = float(normal.sum())
         if "wsnp" in self._data:  # society: days outside the run follow the Wsnp trend
             frame["wsnp_admissions"] = frame["wsnp_admissions"].fillna(_wsnp_normal(self._data["wsnp"], full))
         frame["unemployment_rate"] = frame["unemployment_rate"].ffill().bfill()
@@ -156,13 +160,13 @@ class EconomyByDay:
     def _table(self, freq: str) -> "pd.DataFrame":
         sums = self._periods(freq)
         pd = _pandas()
-        out = pd.DataFrame(index=sums.index)
+        days = _days(sums.index)
+        normal = np.asarray(self._data["normal_value_added"], dtype=np.float64)
+        out: Dict[str, Any] = {}  # framed once (inserting columns one by one cost most of a read)
         out["value_added_bn"] = sums["value_added"] / 1e9
         out["value_added_vs_normal_pct"] = 100.0 * (sums["value_added"] / sums["normal_value_added"] - 1.0)
-        for code in self.sections:
-            normal = float(np.asarray(self._data["normal_value_added"])[self.sections.index(code)])
-            days = _days(sums.index)
-            out[f"va_{code}_vs_normal_pct"] = 100.0 * (sums[f"va_{code}"] / (normal * days) - 1.0)
+        for code, v in zip(self.sections, normal):
+            out[f"va_{code}_vs_normal_pct"] = 100.0 * (sums[f"va_{code}"] / (float(v) * days) - 1.0)
         out["unemployment_rate_pct"] = 100.0 * sums["unemployment_rate"]
         for name in _LABOUR_STOCKS:
             if name in sums:  # the labour market's flows: mean persons over the period
@@ -178,7 +182,7 @@ class EconomyByDay:
         if "wsnp_admissions" in sums:  # society
             out["wsnp_admissions"] = sums["wsnp_admissions"]
         out["days_in_run"] = sums["days_in_run"]
-        return out
+        return pd.DataFrame(out, index=sums.index)
 
     def by_quarter(self) -> "pd.DataFrame":
         """One row per quarter the run touches: ``value_added_bn`` (EUR bn), its change on the

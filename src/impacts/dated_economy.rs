@@ -164,29 +164,104 @@ pub struct EconomyByDay {
     pub wsnp: Option<super::debt_restructuring::WsnpByDay>,
 }
 
-/// `(P(l >= theta), E[min(l, 1); l >= theta])` for firms' losses with mean `mean`: normal with
-/// standard deviation `spread`, or exponential when `spread` is 0 (see the module docs).
-fn reached(theta: f64, mean: f64, spread: f64) -> (f64, f64) {
-    if theta >= 1.0 {
-        return (0.0, 0.0);
-    }
-    if spread > 0.0 {
-        let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        let (a, b) = ((theta - mean) / spread, (1.0 - mean) / spread);
-        let (cdf_a, cdf_b) = (normal_cdf(a), normal_cdf(b));
-        let lost = mean * (cdf_b - cdf_a) + spread * (density(a) - density(b)) + 1.0 - cdf_b;
-        return (1.0 - cdf_a, lost);
-    }
-    if mean <= 0.0 {
-        return (0.0, 0.0);
-    }
-    let share = (-theta / mean).exp();
-    (share, (theta + mean) * share - mean * (-1.0 / mean).exp())
+/// What the schemes' thresholds reach of a section's firms on a day, whose losses have mean
+/// `r L` (`L` the section's loss, `r` a scheme's expected-loss factor): `P(l >= theta)` and
+/// `E[min(l, 1); l >= theta]`, normal with standard deviation `spread` or exponential when
+/// `spread` is 0 (see the module docs). The normal cdfs are most of the dated economy's cost, so
+/// each is computed once per loss, threshold and mean, kept while the section's loss holds, and
+/// only when a scheme needs it: a scheme per firm needs the share, one on the loss the lost
+/// revenue too, and the schemes with one expected-loss factor share `Phi(b)`.
+struct Reach {
+    spread: f64,
+    /// `L` the entries are for (NaN before the first day).
+    loss: f64,
+    /// Per threshold and factor met at this loss: `theta`, `r`, `P(l >= theta)`, `Phi(a)` (normal
+    /// spread) and, once asked for, the lost revenue.
+    thresholds: Vec<(f64, f64, f64, f64, Option<f64>)>,
+    /// Per mean `r L` met at this loss (normal spread): `Phi(b)` and `phi(b)`.
+    upper: Vec<(f64, f64, f64)>,
 }
 
-/// A scheme threshold and expected-loss factor with what they reach in a section:
-/// `(theta, r, (P(l >= theta), lost))`.
-type Reach = (f64, f64, (f64, f64));
+/// The standard normal density.
+fn density(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+impl Reach {
+    fn new(spread: f64) -> Self {
+        Reach {
+            spread,
+            loss: f64::NAN,
+            thresholds: Vec::new(),
+            upper: Vec::new(),
+        }
+    }
+
+    /// Moves to the section's loss of the day, forgetting what was reached at another.
+    fn at(&mut self, loss: f64) {
+        if self.loss != loss {
+            self.loss = loss;
+            self.thresholds.clear();
+            self.upper.clear();
+        }
+    }
+
+    /// The entry of `(theta, r)` at the current loss, its share computed when new.
+    fn entry(&mut self, theta: f64, r: f64) -> usize {
+        if let Some(i) = (self.thresholds.iter()).position(|e| e.0 == theta && e.1 == r) {
+            return i;
+        }
+        let (mean, spread) = (r * self.loss, self.spread);
+        let (share, cdf_a) = if theta >= 1.0 {
+            (0.0, 1.0)
+        } else if spread > 0.0 {
+            let cdf_a = normal_cdf((theta - mean) / spread);
+            (1.0 - cdf_a, cdf_a)
+        } else if mean <= 0.0 {
+            (0.0, 1.0)
+        } else {
+            ((-theta / mean).exp(), f64::NAN)
+        };
+        self.thresholds.push((theta, r, share, cdf_a, None));
+        self.thresholds.len() - 1
+    }
+
+    /// `P(l >= theta)` for losses with mean `r L`.
+    fn share(&mut self, theta: f64, r: f64) -> f64 {
+        let i = self.entry(theta, r);
+        self.thresholds[i].2
+    }
+
+    /// `E[min(l, 1); l >= theta]` for losses with mean `r L` (per euro of normal revenue).
+    fn lost(&mut self, theta: f64, r: f64) -> f64 {
+        let i = self.entry(theta, r);
+        let (theta, r, share, cdf_a, known) = self.thresholds[i];
+        if let Some(lost) = known {
+            return lost;
+        }
+        let (mean, spread) = (r * self.loss, self.spread);
+        let lost = if theta >= 1.0 {
+            0.0
+        } else if spread > 0.0 {
+            let (a, b) = ((theta - mean) / spread, (1.0 - mean) / spread);
+            let (cdf_b, density_b) = match self.upper.iter().find(|u| u.0 == mean) {
+                Some(&(_, cdf, dens)) => (cdf, dens),
+                None => {
+                    let (cdf, dens) = (normal_cdf(b), density(b));
+                    self.upper.push((mean, cdf, dens));
+                    (cdf, dens)
+                }
+            };
+            mean * (cdf_b - cdf_a) + spread * (density(a) - density_b) + 1.0 - cdf_b
+        } else if mean <= 0.0 {
+            0.0
+        } else {
+            (theta + mean) * share - mean * (-1.0 / mean).exp()
+        };
+        self.thresholds[i].4 = Some(lost);
+        lost
+    }
+}
 
 /// `v_d` of the module docs: fear of the run's epidemic from its deaths per million per day
 /// (mean of the last 7 days). Zero for runs with a behaviour model.
@@ -370,9 +445,7 @@ pub(super) fn by_day(
             applied.days,
         )
     });
-    // Per section: the loss of the last day it changed and, per distinct threshold of the
-    // schemes, its (share, lost); most sections keep their loss for weeks.
-    let mut reach: Vec<(f64, Vec<Reach>)> = vec![(f64::NAN, Vec::new()); n];
+    let mut reach: Vec<Reach> = (0..n).map(|_| Reach::new(spread)).collect();
     let mut rules: Vec<Option<(f64, f64, f64)>> = Vec::with_capacity(dated.schemes.len());
     let mut paid = vec![0.0; dated.schemes.len()];
     let mut learning = (dated.adaptation.as_ref()).map(|a| Learning::new(a, n));
@@ -420,11 +493,8 @@ pub(super) fn by_day(
                 firms.normal_day(s, petitioned, &mut today);
                 continue;
             }
-            let (last, known) = &mut reach[s];
-            if *last != loss {
-                *last = loss;
-                known.clear();
-            }
+            let known = &mut reach[s];
+            known.at(loss);
             let (mut relieved, mut lump, mut deferred, mut on_payroll) = (0.0, 0.0, 0.0, 0.0);
             for (k, (scheme, rule)) in dated.schemes.iter().zip(&rules).enumerate() {
                 if loss <= 0.0 && spread == 0.0 {
@@ -434,26 +504,20 @@ pub(super) fn by_day(
                     continue;
                 };
                 let r = scheme.expected_loss_factor;
-                let (share, lost) = match known.iter().find(|k| k.0 == theta && k.1 == r) {
-                    Some(&(_, _, reach)) => reach,
-                    None => {
-                        let reach = reached(theta, r * loss, spread);
-                        known.push((theta, r, reach));
-                        reach
-                    }
-                };
+                let share = known.share(theta, r);
                 if share == 0.0 {
                     continue;
                 }
                 let t = scheme.take_up * scheme.advance * rate;
                 let (t, amount) = match scheme.base {
                     Base::WageBill => {
+                        let lost = known.lost(theta, r);
                         if loss > 0.0 {
                             on_payroll += scheme.take_up * rate * lost / (r * loss);
                         }
                         (t, lost)
                     }
-                    Base::FixedCosts => (t, lost),
+                    Base::FixedCosts => (t, known.lost(theta, r)),
                     Base::PerFirm => (t / days, share),
                     Base::PerSelfEmployed | Base::TaxDeferral => (t, share),
                 };
@@ -521,8 +585,15 @@ pub(super) fn by_day(
 
 #[cfg(test)]
 mod tests {
-    use super::reached;
+    use super::Reach;
     use crate::inputs::economy::FromRun;
+
+    /// `(P(l >= theta), E[min(l, 1); l >= theta])` for losses with mean `mean`.
+    fn reached(theta: f64, mean: f64, spread: f64) -> (f64, f64) {
+        let mut reach = Reach::new(spread);
+        reach.at(mean);
+        (reach.share(theta, 1.0), reach.lost(theta, 1.0))
+    }
 
     #[test]
     fn care_not_given_grows_with_the_operations_displaced_and_the_measures() {

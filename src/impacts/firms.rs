@@ -182,7 +182,12 @@ impl Firms {
             if *d > 0.0 {
                 *d -= d.min(self.refill * a);
             }
-            let below_c0 = below(self.critical + *d, self.median_k[s][c], self.shape);
+            // At a drain of 0 the share is that of normal buffers (no power to compute).
+            let below_c0 = if *d == 0.0 {
+                self.at_normal[s][c]
+            } else {
+                below(self.critical + *d, self.median_k[s][c], self.shape)
+            };
             let gone = &mut self.gone[s][c];
             let alive = (below_c0 - *gone).max(0.0);
             *gone = (*gone + self.kappa * (factor * alive - self.at_normal[s][c])).max(0.0);
