@@ -105,9 +105,17 @@ def _met(model: float, low: float, high: float, tolerance: float) -> bool:
     return bool(low * (1.0 - tolerance) <= model <= high * (1.0 + tolerance))
 
 
+def _dates(run: "Run") -> np.ndarray:
+    """The run's dates (the backtest's runs are dated replays)."""
+    days = run.dates
+    if days is None:
+        raise ValueError("the societal backtest needs a dated run")
+    return days
+
+
 def _through(run: "Run", series: str, until: str) -> np.ndarray:
     """The days of a daily impacts series from ``START`` (or the run's start) to ``until``."""
-    days = run.dates
+    days = _dates(run)
     daily = np.asarray(run.impacts.daily[series])
     return daily[(days >= np.datetime64(START)) & (days <= np.datetime64(until))]
 
@@ -115,7 +123,7 @@ def _through(run: "Run", series: str, until: str) -> np.ndarray:
 def _strain(run: "Run", series: str, month: Tuple[str, str], share_10_plus: float) -> float:
     """Mean excess share of persons aged 10+ over the days of ``month`` (the run's share is of the
     whole population, and the under-10s have no excess)."""
-    days = run.dates
+    days = _dates(run)
     daily = np.asarray(run.impacts.daily[series])
     inside = (days >= np.datetime64(month[0])) & (days <= np.datetime64(month[1]))
     return float(np.mean(daily[inside])) / share_10_plus
