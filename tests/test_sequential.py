@@ -241,6 +241,8 @@ def test_a_missing_stored_fit_or_a_day_after_it_is_refused_naming_the_field():
         af.replay.stored_fit("2021-06-30")
     with pytest.raises(af.ValidationError, match="until: must be on or before 2021-12-31"):
         af.replay.fitted_run(until="2022-01-15")
+    with pytest.raises(TypeError, match="timeline"):
+        af.replay.fitted_run(until="2020-06-30", timeline="netherlands")
 
 
 # --- sequencing a new variant -----------------------------------------------------------------

@@ -201,7 +201,7 @@ def fitted_run(
     The fit holds for the epidemic of :meth:`Calibration.netherlands`: a ``calibration`` that
     changes the impacts (the economy's or society's parameters) replays the same epidemic; one
     that changes the epidemic's parameters runs the fitted transmission factors on it, which is
-    no longer a fit. Needs pandas.
+    no longer a fit.
 
     >>> run = fitted_run(until="2021-12-31")  # doctest: +SKIP
     >>> run.impacts.economy.by_quarter()  # doctest: +SKIP
@@ -211,6 +211,8 @@ def fitted_run(
     last = _day(until, "until")
     if last > _day(STORED_FITS[-1], "through"):
         raise invalid("until", f"must be on or before {STORED_FITS[-1]}, the last day fitted", last.isoformat())
+    if timeline is not None and not isinstance(timeline, Timeline):
+        raise wrong_type("timeline", "an afweging.Timeline or None", timeline)
     timeline = timeline if timeline is not None else Timeline.netherlands()
     return timeline.run(start=start, until=last, scenario=scenario, calibration=calibration)
 
