@@ -18,6 +18,11 @@ pub(crate) fn normal_cdf(z: f64) -> f64 {
     }
 }
 
+/// Standard normal density, `exp(-z^2 / 2) / sqrt(2 pi)`.
+pub(crate) fn normal_pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
 /// `ln Gamma(1/2)` as [`ln_gamma`] computes it, once: the normal cdf needs it at every call, and
 /// the dated economy makes tens of thousands of calls.
 static LN_GAMMA_HALF: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| ln_gamma(0.5));

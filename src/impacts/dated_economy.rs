@@ -112,7 +112,7 @@ use super::socio_economic::Applied;
 use crate::inputs::dated::in_force;
 use crate::inputs::economy::{Base, DatedEconomy, Economy, Scheme};
 use crate::run::Run;
-use crate::special::normal_cdf;
+use crate::special::{normal_cdf, normal_pdf};
 
 /// The economy of a dated run by day (national).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,11 +182,6 @@ struct Reach {
     upper: Vec<(f64, f64, f64)>,
 }
 
-/// The standard normal density.
-fn density(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
 impl Reach {
     fn new(spread: f64) -> Self {
         Reach {
@@ -247,12 +242,12 @@ impl Reach {
             let (cdf_b, density_b) = match self.upper.iter().find(|u| u.0 == mean) {
                 Some(&(_, cdf, dens)) => (cdf, dens),
                 None => {
-                    let (cdf, dens) = (normal_cdf(b), density(b));
+                    let (cdf, dens) = (normal_cdf(b), normal_pdf(b));
                     self.upper.push((mean, cdf, dens));
                     (cdf, dens)
                 }
             };
-            mean * (cdf_b - cdf_a) + spread * (density(a) - density_b) + 1.0 - cdf_b
+            mean * (cdf_b - cdf_a) + spread * (normal_pdf(a) - density_b) + 1.0 - cdf_b
         } else if mean <= 0.0 {
             0.0
         } else {
