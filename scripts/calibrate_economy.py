@@ -14,10 +14,13 @@ this order (each step keeps the values fitted before it):
   record's COVID-19 beds (NICE) and stringency (OxCGRT), not the replay's: a relation between beds
   and care, fitted on the beds that were, as the operations per bed-day are;
 * ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``, and with
-  ``--adaptation`` the adaptation to closures (``adaptation`` ``share`` and ``closure_days``; without
-  it they stay as in the data file, off by default): grid search on the 2020 value added:
-  quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted) and the annual change,
-  least squares in percentage points;
+  ``--adaptation`` the adaptation to closures (``adaptation``: ``share`` for most sections, one
+  share of their own for horeca, culture and recreation and personal services, whose closed trade
+  needs its customers present, and ``closure_days``; fear and catch-up are searched again after it;
+  without the flag it stays as in the data file): grid search on the 2020 value added:
+  quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted), the annual change, and
+  the 2020 years of horeca (I) and of culture, recreation and other services (R-U), least squares
+  in percentage points;
 * ``loss_spread`` ``sigma`` (the spread of firms' revenue change around their section's mean loss)
   with NOW's ``expected_loss_factor`` (below) for each ``sigma`` of a grid (0-0.4): least squares on
   the four 2020 quarters of the NOW outlays (CBS) at the take-up that fits them best (capped at 1);
@@ -63,6 +66,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import numpy as np
+import pandas as pd
 
 import afweging as af
 
@@ -71,6 +75,19 @@ DEFERRED_BY_MID_JUNE = 10e9  # EUR, Ministry of Finance via rd.nl, 2020-06
 OUTSTANDING_MID_OCTOBER = 12e9  # EUR, 250,000 firms applied, 50,000 repaid in full: nu.nl, 2020-10
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
 NOW2_ADVANCE_OVER_SETTLED = 4.3 / (4.3 - 1.1)  # UWV register of NOW 2 settlements, 2022-11
+#: The 2020 value added of sections in the record (CBS), fitted with the GDP quarters.
+SECTION_YEARS = ["value_added_volume_horeca_I", "value_added_volume_culture_recreation_other_services_R_U"]
+#: Sections whose closed trade needs its customers present: horeca, culture and recreation,
+#: personal services (hairdressers, beauty); they learn the adaptation's share of their own.
+PRESENCE_SECTIONS = ["I", "R", "S"]
+#: Why later waves lost less care per COVID-19 bed than the first.
+CARE_LEARNING_SOURCE = (
+    "Mechanism: in the spring of 2020 non-urgent hospital care was stopped nationally before the beds filled; for the"
+    " second wave hospitals had agreed in advance how to spread and receive COVID-19 patients and kept more regular care"
+    " going (Ziekenhuis Gelderse Vallei, via edestad.nl, autumn 2020; LCPS's spreading of patients from March 2020);"
+    " NZa's care not given: 22% in 2020Q2 against 4% in 2020Q4 with as many COVID-19 patients."
+    " Values: scripts/calibrate_economy.py --care-learning, on NZa's monthly levels March-December 2020 (2021 held out)."
+)
 
 
 def economy(cal_data: Dict[str, Any]) -> af.economy.EconomyByDay:
@@ -89,8 +106,6 @@ def care_record(cal: Dict[str, Any]) -> "tuple[Any, Dict[str, Any]]":
     record's COVID-19 beds (the societal module's operations per bed-day on NICE's occupancy to 1
     July 2021, then LCPS's), the record's stringency (OxCGRT) and NZa's care not given (the care
     shock's dated periods); and the shock."""
-    import pandas as pd
-
     shock = next(s for s in cal["impacts"]["economy"]["dated"]["demand_shocks"] if s["name"] == "care_scaled_down")
     care = cal["impacts"]["society"]["postponed_care"]
     days = pd.date_range("2020-03-01", "2021-12-31", freq="D")
@@ -106,30 +121,52 @@ def care_record(cal: Dict[str, Any]) -> "tuple[Any, Dict[str, Any]]":
     return frame, shock
 
 
-def care_not_given(frame: Any, from_run: Dict[str, float], per_operation: float, at_full: float) -> Any:
-    """The shock's care not given (a share, src/inputs/economy.rs FromRun::level) by day."""
-    displaced = np.clip(frame["operations"] / (from_run["planned_operations_per_year"] / 365.0), 0.0, 1.0)
+def care_not_given(frame: Any, from_run: Dict[str, float], per_operation: Any, at_full: Any, learning: Any = None) -> Any:
+    """The shock's care not given (a share, src/inputs/economy.rs FromRun::level, with the
+    hospitals' learning of src/impacts/adaptation.rs) by day; ``per_operation`` and ``at_full``
+    may be arrays (one column each), ``learning`` a (share, days) pair."""
+    displaced = np.clip(frame["operations"].to_numpy(float) / (from_run["planned_operations_per_year"] / 365.0), 0.0, 1.0)
     s0 = from_run["stringency_from"]
-    beyond = np.clip((frame["stringency"] - s0) / (100.0 - s0), 0.0, 1.0)
-    return np.minimum(1.0, per_operation * displaced + at_full * beyond)
+    beyond = np.clip((frame["stringency"].to_numpy(float) - s0) / (100.0 - s0), 0.0, 1.0)
+    columns = np.atleast_1d(per_operation)[None, :], np.atleast_1d(at_full)[None, :]
+    c = np.minimum(1.0, displaced[:, None] * columns[0] + beyond[:, None] * columns[1])
+    if learning is not None and learning[0] > 0.0:
+        share, days = learning
+        behind = np.cumsum(c, axis=0) - c  # days of full scale-down before each day
+        learned = share * (1.0 - np.exp(-behind / days))
+        c = np.where(learned > 0.0, c * (1.0 - learned), c)
+    return c if c.shape[1] > 1 else c[:, 0]
 
 
 def fit_care(cal: Dict[str, Any]) -> None:
-    """Fits the care shock's ``from_run`` on 2020 (monthly means, March-December) and prints the
-    fit by quarter for 2020 (calibration) and 2021 (held out), on the record's beds."""
+    """Fits the care shock's ``from_run`` (and with ``--care-learning`` the hospitals' learning)
+    on 2020 (monthly means, March-December) and prints the fit by quarter for 2020 (calibration)
+    and 2021 (held out), on the record's beds."""
     frame, shock = care_record(cal)
     from_run = shock["from_run"]
-    months = frame.loc[:"2020-12-31"].resample("MS").mean()
-    found = (np.inf, 0.0, 0.0)
-    for k_o in np.arange(0.0, 1.001, 0.01):
-        for k_s in np.arange(0.0, 1.001, 0.01):
-            model = care_not_given(frame.loc[:"2020-12-31"], from_run, k_o, k_s).resample("MS").mean()
-            err = float(np.sum((model - months["record"]) ** 2))
-            if err < found[0]:
-                found = (err, float(round(k_o, 2)), float(round(k_s, 2)))
-    from_run.update(per_operation_share=found[1], at_full_stringency=found[2])
-    by_quarter = frame.assign(model=care_not_given(frame, from_run, found[1], found[2])).resample("QS").mean()
-    print(f"care from the run: per_operation_share {found[1]}, at_full_stringency {found[2]} (sum of squared errors {found[0]:.4f} over March-December 2020)")
+    in_2020 = frame.index <= "2020-12-31"
+    month = frame.index[in_2020].to_period("M")
+    target = frame.loc[in_2020, "record"].groupby(month).mean().to_numpy(float)
+    months = pd.get_dummies(month).to_numpy(float, copy=True)
+    months /= months.sum(axis=0)  # day -> monthly mean
+    steps = np.round(np.arange(0.0, 1.001, 0.01), 2)
+    learnings: List[Any] = [None]
+    if "--care-learning" in sys.argv[1:]:
+        learnings += [(float(b), t) for b in np.round(np.arange(0.1, 1.001, 0.1), 1) for t in [10.0, 20.0, 30.0, 60.0, 90.0]]
+    found: Any = (np.inf, 0.0, 0.0, None)
+    for learning in learnings:
+        for k_o in steps:
+            model = months.T @ care_not_given(frame.loc[in_2020], from_run, k_o, steps, learning)  # months x k_S
+            err = np.sum((model - target[:, None]) ** 2, axis=0)
+            j = int(np.argmin(err))
+            if err[j] < found[0]:
+                found = (float(err[j]), float(k_o), float(steps[j]), learning)
+    err, k_o, k_s, learning = found
+    from_run.update(per_operation_share=k_o, at_full_stringency=k_s)
+    if learning is not None:
+        from_run["learning"] = {**from_run.get("learning", {"source": CARE_LEARNING_SOURCE}), "share": learning[0], "days": learning[1]}
+    by_quarter = frame.assign(model=care_not_given(frame, from_run, k_o, k_s, learning)).resample("QS").mean()
+    print(f"care from the run: per_operation_share {k_o}, at_full_stringency {k_s}, learning {learning} (sum of squared errors {err:.4f} over March-December 2020)")
     print("  care not given by quarter on the record's beds and stringency (model, NZa):")
     for q, row in by_quarter.iterrows():
         print(f"    {q.year}Q{q.quarter}: {row['model']:.3f} {row['record']:.3f}")
@@ -202,38 +239,63 @@ def main() -> None:
     # 0. Scaled-down care from the run's beds and measures (it moves section Q, so it comes first).
     fit_care(base)
 
-    # 1. Value added: fear of the epidemic and catch-up.
+    # 1. Value added: fear of the epidemic, catch-up and (with --adaptation) the adaptation to
+    # closures, on the 2020 quarters of GDP and the 2020 years of horeca and of culture,
+    # recreation and other services.
     qoq_obs = observed("gdp_volume_qoq", QUARTERS[1:])
-    annual_obs = observed("gdp_volume_annual", ["2020"])[0]
+    years = [("gdp_volume_annual", "2020")] + [(series, "2020") for series in SECTION_YEARS]
+    years_obs = np.array([observed(series, [period])[0] for series, period in years])
 
     def va_error(cal: Dict[str, Any]) -> float:
         table = economy(cal).compare(obs)
         qoq = table[(table.series == "gdp_volume_qoq") & table.period.isin(QUARTERS[1:])]
         model = qoq.set_index("period").loc[QUARTERS[1:], "model"].to_numpy(float)
-        annual = float(table[(table.series == "gdp_volume_annual") & (table.period == "2020")]["model"].iloc[0])
-        return float(np.sum((model - qoq_obs) ** 2) + (annual - annual_obs) ** 2)
+        by_year = table.set_index(["series", "period"])["model"]
+        annual = np.array([float(by_year.loc[key]) for key in years])
+        return float(np.sum((model - qoq_obs) ** 2) + np.sum((annual - years_obs) ** 2))
 
-    best: Any = (np.inf, None)
-    adaptation = base["impacts"]["economy"]["dated"]["adaptation"]
-    if "--adaptation" in sys.argv[1:]:
-        alphas, closures = [0.0, 0.2, 0.4, 0.6, 0.8], [30.0, 90.0]
-    else:  # as in the data file (off by default)
-        alphas, closures = [adaptation["share"]], [adaptation["closure_days"]]
-    grid = itertools.product(
-        [0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 1.0, 2.0, 5.0, 10.0], [0.0, 0.25, 0.5, 0.75], [30.0, 90.0], alphas, closures
-    )
-    for fear_max, scale, share, days, alpha, closure in grid:
-        if (fear_max == 0.0 and scale != 0.5) or (share == 0.0 and days != 30.0) or (alpha == 0.0 and closure != closures[0]):
-            continue  # without effect: the same run as one already tried
-        values = dict(
-            fear_max=fear_max, fear_deaths_scale=scale, catch_up_share=share, catch_up_days=days,
-            adaptation={**adaptation, "share": alpha, "closure_days": closure},
+    def search(cal: Dict[str, Any], grid: Any) -> "tuple[float, Dict[str, Any]]":
+        best: Any = (np.inf, None)
+        for values in grid:
+            err = va_error(with_dated(cal, **values))
+            if err < best[0]:
+                best = (err, values)
+        return best
+
+    def fear_and_catch_up(cal: Dict[str, Any]) -> "tuple[float, Dict[str, Any]]":
+        grid = itertools.product([0.0, 0.25, 0.5, 0.75, 1.0], [0.5, 1.0, 2.0, 5.0, 10.0], [0.0, 0.25, 0.5, 0.75], [30.0, 90.0])
+        return search(
+            cal,
+            (
+                dict(fear_max=f, fear_deaths_scale=s, catch_up_share=c, catch_up_days=d)
+                for f, s, c, d in grid
+                if not (f == 0.0 and s != 0.5) and not (c == 0.0 and d != 30.0)  # the same run as one tried
+            ),
         )
-        err = va_error(with_dated(base, **values))
-        if err < best[0]:
-            best = (err, values)
+
+    best = fear_and_catch_up(base)
     print(f"value added: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
     fitted = with_dated(base, **best[1])
+    if "--adaptation" in sys.argv[1:]:
+        # One share for the sections whose closed trade needs its customers present (horeca,
+        # culture and recreation, personal services: fitted on their own 2020 years), one for the
+        # rest (on the GDP quarters), and the days in which it is learned; then fear and catch-up
+        # again with it.
+        source = base["impacts"]["economy"]["dated"]["adaptation"]["source"]
+        grid = itertools.product([0.0, 0.2, 0.4, 0.6, 0.8, 1.0], [0.0, 0.2, 0.4, 0.6], [30.0, 60.0, 90.0, 180.0])
+        found = search(
+            fitted,
+            (
+                {"adaptation": {"source": source, "share": a, "closure_days": t, "sections": {code: p for code in PRESENCE_SECTIONS}}}
+                for a, p, t in grid
+            ),
+        )
+        print(f"adaptation: {found[1]} (sum of squared errors {found[0]:.2f} points^2)")
+        fitted = with_dated(fitted, **found[1])
+        best = fear_and_catch_up(fitted)
+        print(f"value added with it: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
+        fitted = with_dated(fitted, **best[1])
+        best = (best[0], {**best[1], **found[1]})
 
     # 2. NOW paid advances on the loss firms expected: r from the NOW 2 settlements.
     def scheme(cal: Dict[str, Any], name: str) -> Dict[str, Any]:

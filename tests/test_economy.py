@@ -122,7 +122,7 @@ def test_adaptation_lowers_the_loss_of_later_closures_more_than_of_the_first():
         if share is None:
             del trial["impacts"]["economy"]["dated"]["adaptation"]
         else:
-            trial["impacts"]["economy"]["dated"]["adaptation"]["share"] = share
+            trial["impacts"]["economy"]["dated"]["adaptation"].update(share=share, sections={})
         run = af.replay.fitted_run(until="2021-03-31", calibration=af.Calibration.from_json(trial))
         return run.impacts.economy.by_quarter()["va_I_vs_normal_pct"]
 
@@ -134,6 +134,28 @@ def test_adaptation_lowers_the_loss_of_later_closures_more_than_of_the_first():
     assert gain["2021Q1"] > gain["2020Q2"] + 5.0, gain.round(2).to_dict()
 
 
+def test_a_section_of_its_own_learns_its_own_share():
+    """``adaptation.sections`` gives a section its own share: horeca at 0 learns nothing (its
+    value added is that of the model without adaptation, bit for bit, up to its suppliers'
+    spill-overs, switched off here), while trade learns the common share."""
+    data = af.Calibration.netherlands().to_dict()
+    del data["impacts"]["economy"]["dated"]["input_output"]
+
+    def quarters(adaptation=None):
+        trial = copy.deepcopy(data)
+        if adaptation is None:
+            del trial["impacts"]["economy"]["dated"]["adaptation"]
+        else:
+            trial["impacts"]["economy"]["dated"]["adaptation"].update(adaptation)
+        run = af.replay.fitted_run(until="2021-03-31", calibration=af.Calibration.from_json(trial))
+        return run.impacts.economy.by_quarter()
+
+    without = quarters()
+    own = quarters({"share": 0.8, "closure_days": 60.0, "sections": {"I": 0.0}})
+    pd.testing.assert_series_equal(own["va_I_vs_normal_pct"], without["va_I_vs_normal_pct"], check_exact=True)
+    assert own.loc["2021Q1", "va_G_vs_normal_pct"] > without.loc["2021Q1", "va_G_vs_normal_pct"] + 0.01
+
+
 def test_adaptation_is_checked_naming_the_field():
     data = af.Calibration.netherlands().to_dict()
     data["impacts"]["economy"]["dated"]["adaptation"]["share"] = 1.5
@@ -141,6 +163,12 @@ def test_adaptation_is_checked_naming_the_field():
         af.Calibration.from_json(data)
     data["impacts"]["economy"]["dated"]["adaptation"].update(share=0.5, closure_days=0.0)
     with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.adaptation\.closure_days"):
+        af.Calibration.from_json(data)
+    data["impacts"]["economy"]["dated"]["adaptation"].update(closure_days=60.0, sections={"I": -0.1})
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.adaptation\.sections\.I\b.*-0\.1"):
+        af.Calibration.from_json(data)
+    data["impacts"]["economy"]["dated"]["adaptation"].update(sections={"Z": 0.1})
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.adaptation\.sections\.Z: is not a section"):
         af.Calibration.from_json(data)
 
 
@@ -270,11 +298,17 @@ def _care(data: "dict[str, object]") -> dict:
 
 def _care_level(from_run: dict, operations: np.ndarray, stringency: np.ndarray) -> np.ndarray:
     """The care shock's level (src/inputs/economy.rs FromRun::level) from the operations displaced
-    per day and the stringency in force."""
+    per day and the stringency in force, less as the hospitals learn (src/impacts/adaptation.rs:
+    the share learned grows with the days of full scale-down behind them)."""
     displaced = np.clip(operations / (from_run["planned_operations_per_year"] / 365.0), 0.0, 1.0)
     s0 = from_run["stringency_from"]
     beyond = np.clip((stringency - s0) / (100.0 - s0), 0.0, 1.0)
-    return -np.minimum(1.0, from_run["per_operation_share"] * displaced + from_run["at_full_stringency"] * beyond)
+    lost = np.minimum(1.0, from_run["per_operation_share"] * displaced + from_run["at_full_stringency"] * beyond)
+    learning = from_run.get("learning")
+    if learning:
+        behind = np.cumsum(lost) - lost
+        lost = lost * (1.0 - learning["share"] * (1.0 - np.exp(-behind / learning["days"])))
+    return -lost
 
 
 def test_care_follows_the_same_operations_as_the_societal_postponed_care(run):
@@ -292,8 +326,10 @@ def test_care_follows_the_same_operations_as_the_societal_postponed_care(run):
 
 def test_more_hospital_pressure_loses_more_care():
     """Twice the operations displaced per COVID-19 bed-day (more pressure from the same patients):
-    the care not given is as large or larger every day and larger on some, and section Q loses more."""
+    the care not given is as large or larger every day and larger on some, and section Q loses more
+    (without the hospitals' learning, which would let the harder first wave teach them more)."""
     data = af.Calibration.netherlands().to_dict()
+    _care(data)["from_run"].pop("learning", None)
     calm = _economy(af.Calibration.from_json(copy.deepcopy(data)))
     care = data["impacts"]["society"]["postponed_care"]
     care["operations_per_ward_bed_day"] *= 2.0
@@ -302,6 +338,20 @@ def test_more_hospital_pressure_loses_more_care():
     a, b = calm["shock_care_scaled_down"].to_numpy(), pressed["shock_care_scaled_down"].to_numpy()
     assert (b <= a + 1e-15).all() and (b < a - 1e-6).any()
     assert pressed["va_Q"].sum() < calm["va_Q"].sum()
+
+
+def test_hospitals_keep_more_care_going_in_later_waves():
+    """With the hospitals' learning (``from_run.learning``) the autumn of 2020 loses less
+    care than without it, the first weeks of the first wave the same (nothing is behind them yet)."""
+    data = af.Calibration.netherlands().to_dict()
+    learning = _care(data)["from_run"].get("learning")
+    assert learning and learning["share"] > 0.0
+    with_ = _economy(af.Calibration.from_json(copy.deepcopy(data)))["shock_care_scaled_down"]
+    del _care(data)["from_run"]["learning"]
+    without = _economy(af.Calibration.from_json(data))["shock_care_scaled_down"]
+    assert with_.iloc[0] == without.iloc[0]  # nothing behind the hospitals yet
+    assert np.allclose(with_.loc[:"2020-03-10"], without.loc[:"2020-03-10"], rtol=1e-3, atol=0.0)
+    assert with_.loc["2020-10-01":"2020-12-31"].mean() > without.loc["2020-10-01":"2020-12-31"].mean() + 0.01
 
 
 def test_no_patients_and_no_measures_lose_no_care():
@@ -322,24 +372,21 @@ def test_no_patients_and_no_measures_lose_no_care():
     _care(data)["from_run"]["per_operation_share"] = 1.5
     with pytest.raises(af.ValidationError, match=r"demand_shocks\[1\]\.from_run\.per_operation_share"):
         af.Calibration.from_json(data)
+    _care(data)["from_run"].update(per_operation_share=0.1, learning={"source": "test", "share": 0.5, "days": 0.0})
+    with pytest.raises(af.ValidationError, match=r"demand_shocks\[1\]\.from_run\.learning\.days"):
+        af.Calibration.from_json(data)
 
 
 #: NZa's care not given by quarter is held against the run's within this many points of curative care
 #: (a tolerance set here, not by the issue: NZa's levels between its published figures are assumptions
 #: of about that size). 2020 is the calibration (on the record's beds), 2021 held out. The run is the
-#: replay fitted to the record, so its beds are the record's: what misses is the relation of care to
-#: beds and stringency, which one pair of factors cannot make fit the first wave and the later ones.
+#: replay fitted to the record, so its beds are the record's; the hospitals' learning
+#: (``from_run.learning``) lets the later waves lose less care per bed than the first.
 CARE_TOLERANCE = 0.05
 CARE_MISSES = {
-    "2020Q1": "measured 8.6% against 16.5% (the run from 27 February; the spring 2020 scale-down was a national "
-    "decision taken before the beds filled, which care from beds and stringency cannot follow)",
-    "2020Q2": "measured 12.8% against 22.0% (the first wave lost more care per bed than the later ones)",
-    "2020Q4": "measured 14.9% against 4.2% (the later waves lost less care per bed than the first; the record's "
-    "levels there are partly assumptions)",
-    "2021Q1": "measured 17.1% against 6.0% (held out; as 2020Q4)",
-    "2021Q2": "measured 15.0% against 6.7% (held out; as 2020Q4)",
-    "2021Q3": "measured 5.2% against 0.0% (held out; the stringency of the summer's measures)",
-    "2021Q4": "measured 11.7% against 1.7% (held out; the autumn 2021 wave's beds and the December lockdown)",
+    "2021Q1": "measured 0.9% against 6.0% (held out): the hospitals' learning, fitted on 2020 at its grid's end (share 1), "
+    "has learned almost the whole loss away by 2021, while NZa saw care fall again with the third wave",
+    "2021Q2": "measured 0.2% against 6.7% (held out; as 2021Q1)",
 }
 
 
@@ -536,8 +583,8 @@ def test_tax_deferral_stock_in_2020_as_fitted(run):
     assert stock.loc["2020-10-15"] == pytest.approx(12.0, rel=0.25)
 
 
-@pytest.mark.xfail(strict=True, reason="measured EUR 29.4 bn against about 19.6 (held out): the deferral runs on "
-                   "at EUR 4.1-5.7 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
+@pytest.mark.xfail(strict=True, reason="measured EUR 30.7 bn against about 19.6 (held out): the deferral runs on "
+                   "at EUR 3.8-5.0 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
                    "model counts tax deferred, not repaid in full before October 2022 nor lost with bankrupt firms")
 def test_tax_deferral_stock_at_the_end_of_2021(run):
     stock = run.impacts.economy.by_quarter()["tax_deferral_stock_bn"]
@@ -563,6 +610,19 @@ def test_size_classes_are_checked_naming_the_field():
     classes[1]["name"] = classes[0]["name"]
     with pytest.raises(af.ValidationError, match=r"firms\.classes\[1\]\.name: is a duplicate \(also \[0\]\)"):
         af.Calibration.from_json(bad)
+    for path, field in (
+        (("sections",), r"impacts\.economy\.sections\[1\]\.code"),
+        (("dated", "schemes"), r"impacts\.economy\.dated\.schemes\[1\]\.name"),
+        (("dated", "demand_shocks"), r"impacts\.economy\.dated\.demand_shocks\[1\]\.name"),
+    ):
+        bad = copy.deepcopy(data)
+        listed = bad["impacts"]["economy"]
+        for key in path:
+            listed = listed[key]
+        key = "code" if path == ("sections",) else "name"
+        listed[1][key] = listed[0][key]
+        with pytest.raises(af.ValidationError, match=field + r": is a duplicate \(also \[0\]\)"):
+            af.Calibration.from_json(bad)
 
 
 def _with_now(**values: object) -> af.Calibration:
@@ -642,14 +702,18 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2021"): "measured +2.73% against +5.0% (held out, on the replay fitted to the record; "
-    "+2.97% on the unfitted replay): the lockdowns of 2020Q4-2021Q2 cost more than the record shows (2020Q4 -2.80% "
-    "on the quarter before against -0.1%; 2021Q2 +3.02% against +3.8%; 2021Q4 -1.07% against +1.0%): the model's "
-    "closed sections lose in the second and third lockdowns what they lost in the first",
-    ("bankruptcies_companies", "2021"): "measured 2,492 against 1,536 (held out, on the replay fitted to the record; "
-    "2,520 on the unfitted replay): support fills buffers and the stopped petitions hold bankruptcies off, but the "
-    "lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (684 and 738 in 2021Q1-Q2) where CBS saw the "
-    "fall deepen",
+    ("gdp_volume_annual", "2021"): "measured +3.05% against +5.0% (held out, on the replay fitted to the record; "
+    "+2.73% before the sections' 2020 years, the hospitals' learning and the adaptation per section joined the "
+    "calibration): the lockdowns of 2020Q4-2021Q2 cost more than the record shows (2020Q4 -2.66% on the quarter "
+    "before against -0.1%; 2021Q4 -1.01% against +1.0%): horeca and culture cannot learn to trade closed, the "
+    "others learn little from their small daily losses, and the closed sections' suppliers lose with them",
+    ("value_added_volume_horeca_I_vs_2019", "2021"): "measured -44.6% against -30% (held out; -36.6% before horeca's "
+    "and culture's 2020 years joined the calibration, met): fear, fitted on those years at 0.25 and saturated above "
+    "a few deaths a day, keeps horeca's demand down through 2021 as people were vaccinated",
+    ("bankruptcies_companies", "2021"): "measured 2,470 against 1,536 (held out, on the replay fitted to the record; "
+    "2,492 before the third calibration of 2026-12-07): support fills buffers and the stopped petitions hold "
+    "bankruptcies off, but the lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (662 and 716 in "
+    "2021Q1-Q2) where CBS saw the fall deepen",
 }
 
 
@@ -698,7 +762,7 @@ def test_held_out_unemployment_2021_within_one_point(table):
     assert abs(model - observed) <= 1.0, f"model {model:.2f}%, observed {observed:.2f}%"
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2021Q2 (5.71%; 2020Q3 5.31% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
+@pytest.mark.xfail(strict=True, reason="measured 2021Q2 (5.58%; 2020Q3 5.23% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
 def test_unemployment_peaks_in_2020q3_as_observed(table):
     q = table[table.series == "unemployment_rate_sa"].set_index("period")
     assert q["observed"].idxmax() == "2020Q3"

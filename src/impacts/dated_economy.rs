@@ -31,7 +31,8 @@
 //! `o_d` the planned operations the run's COVID-19 patients displace (the series the societal
 //! module counts, [`super::societal::operations_by_day`]), `O` the planned operations of a
 //! normal day, `S_d` the stringency in force, `S0` the basic rules'
-//! ([`crate::inputs::economy::FromRun`]); `e` the share
+//! ([`crate::inputs::economy::FromRun`]), less in later waves as hospitals learn to keep regular
+//! care going (`learning`, [`super::adaptation`]); `e` the share
 //! of section Q in curative care; NZa's care not given by date is the record it is held against.
 //! **Catch-up**: in the
 //! `catch_up_sections` (goods and construction) a share `c` of the lost sales is postponed
@@ -341,12 +342,19 @@ pub(super) fn by_day(
         .demand_shocks
         .iter()
         .map(|shock| {
+            let mut learning = (shock.from_run.as_ref())
+                .and_then(|r| r.learning.as_ref())
+                .map(Learning::of_care);
             (0..applied.days)
                 .map(|d| match &shock.from_run {
-                    Some(r) => r.level(
-                        operations.get(d).copied().unwrap_or(0.0),
-                        area.stringency.get(d).copied().unwrap_or(0.0),
-                    ),
+                    Some(r) => {
+                        let level = r.level(
+                            operations.get(d).copied().unwrap_or(0.0),
+                            area.stringency.get(d).copied().unwrap_or(0.0),
+                        );
+                        let learned = learning.as_mut().and_then(|l| l.learn(0, -level));
+                        learned.map_or(level, |loss| -loss)
+                    }
                     None => {
                         let date = start_date + chrono::Duration::days(d as i64);
                         in_force(&shock.periods, date, |p| p.from)
@@ -443,7 +451,8 @@ pub(super) fn by_day(
     let mut reach: Vec<Reach> = (0..n).map(|_| Reach::new(spread)).collect();
     let mut rules: Vec<Option<(f64, f64, f64)>> = Vec::with_capacity(dated.schemes.len());
     let mut paid = vec![0.0; dated.schemes.len()];
-    let mut learning = (dated.adaptation.as_ref()).map(|a| Learning::new(a, n));
+    let mut learning = (dated.adaptation.as_ref())
+        .map(|a| Learning::new(a, economy.sections.iter().map(|s| s.code.as_str())));
     for (d, mut activity) in applied.activity(economy, area).enumerate() {
         if let Some(learning) = &mut learning {
             learning.adapt(&mut activity);
@@ -597,6 +606,7 @@ mod tests {
             per_operation_share: 0.4,
             at_full_stringency: 0.1,
             stringency_from: 10.0,
+            learning: None,
         };
         // No COVID-19 patients and no measures: no care lost.
         assert_eq!(care.level(0.0, 0.0), 0.0);

@@ -83,16 +83,10 @@ impl Economy {
     }
 
     pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
-        let mut codes = std::collections::BTreeSet::new();
+        let codes = self.sections.iter().map(|s| s.code.as_str());
+        c.unique(format_args!("{field}.sections"), ".code", codes);
         for (i, s) in self.sections.iter().enumerate() {
             let f = format_args!("{field}.sections[{i}]");
-            if !codes.insert(s.code.as_str()) {
-                c.fail(
-                    format_args!("{f}.code"),
-                    "is a duplicate",
-                    format!("{:?}", s.code),
-                );
-            }
             c.non_negative(format_args!("{f}.value_added"), s.value_added);
             c.non_negative(format_args!("{f}.employment"), s.employment);
             c.non_negative(format_args!("{f}.firms"), s.firms);
@@ -160,6 +154,15 @@ impl Economy {
                             format!("{code:?}"),
                         );
                     }
+                }
+            }
+            for code in d.adaptation.iter().flat_map(|a| a.sections.keys()) {
+                if self.section(code).is_none() {
+                    c.fail(
+                        format_args!("{field}.dated.adaptation.sections.{code}"),
+                        "is not a section of the economy",
+                        format!("{code:?}"),
+                    );
                 }
             }
             for (i, code) in d.catch_up_sections.iter().enumerate() {
@@ -305,11 +308,19 @@ pub struct Adaptation {
     /// `T`: days of full closure behind a section (its losses summed) in which `1 - 1/e` of
     /// `alpha` is learned.
     pub closure_days: f64,
+    /// `alpha` of the sections (NACE code) whose closed trade could move elsewhere more or less
+    /// than the rest's (a restaurant's takeaway against a shop's web orders); the others learn
+    /// `share`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sections: BTreeMap<String, f64>,
 }
 
 impl Adaptation {
     pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
         c.share(format_args!("{field}.share"), self.share);
+        for (code, &alpha) in &self.sections {
+            c.share(format_args!("{field}.sections.{code}"), alpha);
+        }
         c.within(
             format_args!("{field}.closure_days"),
             self.closure_days,
@@ -550,6 +561,24 @@ pub struct FromRun {
     /// Stringency (0-100) of the basic rules alone (hygiene advice and the public campaign), below
     /// which no care is scaled down.
     pub stringency_from: f64,
+    /// Hospitals learn to keep regular care going through later waves
+    /// ([`crate::impacts::adaptation`], with the days of full scale-down behind them as the
+    /// experience); none: every wave loses care as the first did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning: Option<CareLearning>,
+}
+
+/// How much less care a wave loses with the scale-down behind it:
+/// `level'_d = level_d (1 - share (1 - exp(-E_d / days)))`, `E_d = -sum_{t < d} level_t`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareLearning {
+    /// Where the mechanism and the values come from.
+    pub source: String,
+    /// Share of the care loss learned away after a long scale-down (0-1).
+    pub share: f64,
+    /// Days of full scale-down behind the hospitals in which `1 - 1/e` of `share` is learned.
+    pub days: f64,
 }
 
 impl FromRun {
@@ -575,16 +604,10 @@ pub struct ShockLevel {
 
 impl DatedEconomy {
     pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
-        let mut names = std::collections::BTreeSet::new();
+        let names = self.schemes.iter().map(|s| s.name.as_str());
+        c.unique(format_args!("{field}.schemes"), ".name", names);
         for (i, s) in self.schemes.iter().enumerate() {
             let f = format_args!("{field}.schemes[{i}]");
-            if !names.insert(s.name.as_str()) {
-                c.fail(
-                    format_args!("{f}.name"),
-                    "is a duplicate",
-                    format!("{:?}", s.name),
-                );
-            }
             // A lump sum is spread over its period, so the last period must close the scheme.
             if s.base == Base::PerFirm && s.periods.last().is_some_and(|p| p.rate != 0.0) {
                 c.fail(
@@ -656,16 +679,10 @@ impl DatedEconomy {
             format_args!("{field}.fear_deaths_scale"),
             self.fear_deaths_scale,
         );
-        let mut shocks = std::collections::BTreeSet::new();
+        let shocks = self.demand_shocks.iter().map(|s| s.name.as_str());
+        c.unique(format_args!("{field}.demand_shocks"), ".name", shocks);
         for (k, shock) in self.demand_shocks.iter().enumerate() {
             let f = format_args!("{field}.demand_shocks[{k}]");
-            if !shocks.insert(shock.name.as_str()) {
-                c.fail(
-                    format_args!("{f}.name"),
-                    "is a duplicate",
-                    format!("{:?}", shock.name),
-                );
-            }
             for (code, &e) in &shock.exposure {
                 c.share(format_args!("{f}.exposure.{code}"), e);
             }
@@ -696,6 +713,11 @@ impl DatedEconomy {
                     0.0,
                     99.0,
                 );
+                if let Some(l) = &r.learning {
+                    c.share(format_args!("{f}.from_run.learning.share"), l.share);
+                    let days = format_args!("{f}.from_run.learning.days");
+                    c.within(days, l.days, 1.0, 3650.0);
+                }
             }
         }
         c.within(
