@@ -13,7 +13,8 @@ this order (each step keeps the values fitted before it):
   of NZa's care not given (the shock's dated ``periods``, the record) March-December 2020, on the
   record's COVID-19 beds (NICE) and stringency (OxCGRT), not the replay's: a relation between beds
   and care, fitted on the beds that were, as the operations per bed-day are;
-* ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``, and with
+* ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``, with
+  ``--fear-habituation`` fear's habituation (``fear_habituation``, searched with fear last), and with
   ``--adaptation`` the adaptation to closures (``adaptation``: ``share`` for most sections, one
   share of their own for horeca, culture and recreation and personal services, whose closed trade
   needs its customers present, and ``closure_days``; fear and catch-up are searched again after it;
@@ -80,6 +81,14 @@ SECTION_YEARS = ["value_added_volume_horeca_I", "value_added_volume_culture_recr
 #: Sections whose closed trade needs its customers present: horeca, culture and recreation,
 #: personal services (hairdressers, beauty); they learn the adaptation's share of their own.
 PRESENCE_SECTIONS = ["I", "R", "S"]
+#: Why the later waves' deaths frightened less than the first's.
+FEAR_HABITUATION_SOURCE = (
+    "Mechanism: adherence to the protective behaviours that cut mobility fell as the pandemic went on (Petherick A et al."
+    " A worldwide assessment of changes in adherence to COVID-19 protective behaviours and hypothesized pandemic fatigue."
+    " Nat Hum Behav 2021;5:1145-1160); CBS: GDP fell 8.5% on the quarter in 2020Q2 and 0.1% in 2020Q4, when as many people"
+    " died of COVID-19 a day. Values: scripts/calibrate_economy.py --adaptation --fear-habituation, on the 2020 quarters of"
+    " GDP and the 2020 years of horeca and culture (2021 held out)."
+)
 #: Why later waves lost less care per COVID-19 bed than the first.
 CARE_LEARNING_SOURCE = (
     "Mechanism: in the spring of 2020 non-urgent hospital care was stopped nationally before the beds filled; for the"
@@ -296,6 +305,21 @@ def main() -> None:
         print(f"value added with it: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
         fitted = with_dated(fitted, **best[1])
         best = (best[0], {**best[1], **found[1]})
+    if "--fear-habituation" in sys.argv[1:]:
+        # People get used to the epidemic: fear with its habituation (catch-up and adaptation as
+        # fitted), the first search's fear without habituation among the candidates.
+        curves = [None] + [(a, t) for a in [0.25, 0.5, 0.75, 1.0] for t in [10.0, 30.0, 90.0, 180.0]]
+        candidates = [
+            dict(fear_max=f, fear_deaths_scale=x, fear_habituation=None if c is None else {"source": FEAR_HABITUATION_SOURCE, "share": c[0], "days": c[1]})
+            for f in [0.25, 0.5, 0.75, 1.0]
+            for x in [0.5, 1.0, 2.0, 5.0, 10.0]
+            for c in curves
+        ]
+        found = search(fitted, candidates)
+        print(f"fear with habituation: {found[1]} (sum of squared errors {found[0]:.2f} points^2)")
+        if found[0] < best[0]:
+            fitted = with_dated(fitted, **found[1])
+            best = (found[0], {**best[1], **found[1]})
 
     # 2. NOW paid advances on the loss firms expected: r from the NOW 2 settlements.
     def scheme(cal: Dict[str, Any], name: str) -> Dict[str, Any]:

@@ -189,7 +189,8 @@ def test_fear_follows_the_runs_deaths_and_lowers_demand_in_exposed_sections():
     # Without the input-output table, so that fear stays in the sections it touches (with it,
     # their suppliers lose too: tests of the spill-overs below).
     run = af.Timeline.netherlands().run(
-        start=START, until="2020-12-31", calibration=_with_dated(False, fear_max=0.6, fear_deaths_scale=2.0)
+        start=START, until="2020-12-31",
+        calibration=_with_dated(False, fear_max=0.6, fear_deaths_scale=2.0, fear_habituation=None),
     )
     fear = run.impacts.economy.by_day()["fear"].to_numpy()
     deaths = np.asarray(run.deaths).reshape(len(fear), -1).sum(axis=1)
@@ -204,6 +205,29 @@ def test_fear_follows_the_runs_deaths_and_lowers_demand_in_exposed_sections():
     # Horeca (fear_sensitivity 0.5) loses more with fear; public administration (0) nothing.
     assert with_fear["va_I"].sum() < without["va_I"].sum()
     assert np.allclose(with_fear["va_O"], without["va_O"])
+
+
+def test_people_get_used_to_the_epidemic():
+    """With ``fear_habituation`` fear weighs less with the fear lived through
+    (src/impacts/adaptation.rs): never more than without it, the same on the first day, and the
+    same deaths frighten less in the second wave than in the first."""
+    curve = {"source": "test", "share": 0.8, "days": 20.0}
+    used = af.replay.fitted_run(
+        until="2020-12-31", calibration=_with_dated(fear_max=0.5, fear_deaths_scale=2.0, fear_habituation=curve)
+    ).impacts.economy.by_day()["fear"]
+    fresh = af.replay.fitted_run(
+        until="2020-12-31", calibration=_with_dated(fear_max=0.5, fear_deaths_scale=2.0, fear_habituation=None)
+    ).impacts.economy.by_day()["fear"]
+    assert (used <= fresh + 1e-15).all() and used.iloc[0] == fresh.iloc[0]
+    # Late November 2020 (about 70 deaths a day in the record) against mid-April 2020: fear falls
+    # by more than the deaths do.
+    assert used.loc["2020-11-15":"2020-11-30"].mean() / used.loc["2020-04-01":"2020-04-15"].mean() < (
+        fresh.loc["2020-11-15":"2020-11-30"].mean() / fresh.loc["2020-04-01":"2020-04-15"].mean() - 0.1
+    )
+    data = af.Calibration.netherlands().to_dict()
+    data["impacts"]["economy"]["dated"]["fear_habituation"] = {**curve, "share": 1.2}
+    with pytest.raises(af.ValidationError, match=r"impacts\.economy\.dated\.fear_habituation\.share"):
+        af.Calibration.from_json(data)
 
 
 def test_catch_up_makes_up_part_of_the_lost_sales_of_goods_only():
@@ -583,8 +607,8 @@ def test_tax_deferral_stock_in_2020_as_fitted(run):
     assert stock.loc["2020-10-15"] == pytest.approx(12.0, rel=0.25)
 
 
-@pytest.mark.xfail(strict=True, reason="measured EUR 30.7 bn against about 19.6 (held out): the deferral runs on "
-                   "at EUR 3.8-5.0 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
+@pytest.mark.xfail(strict=True, reason="measured EUR 27.9 bn against about 19.6 (held out): the deferral runs on "
+                   "at EUR 3.2-4.5 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
                    "model counts tax deferred, not repaid in full before October 2022 nor lost with bankrupt firms")
 def test_tax_deferral_stock_at_the_end_of_2021(run):
     stock = run.impacts.economy.by_quarter()["tax_deferral_stock_bn"]
@@ -702,17 +726,9 @@ TARGETS = [
 ]
 
 MISSES = {
-    ("gdp_volume_annual", "2021"): "measured +3.05% against +5.0% (held out, on the replay fitted to the record; "
-    "+2.73% before the sections' 2020 years, the hospitals' learning and the adaptation per section joined the "
-    "calibration): the lockdowns of 2020Q4-2021Q2 cost more than the record shows (2020Q4 -2.66% on the quarter "
-    "before against -0.1%; 2021Q4 -1.01% against +1.0%): horeca and culture cannot learn to trade closed, the "
-    "others learn little from their small daily losses, and the closed sections' suppliers lose with them",
-    ("value_added_volume_horeca_I_vs_2019", "2021"): "measured -44.6% against -30% (held out; -36.6% before horeca's "
-    "and culture's 2020 years joined the calibration, met): fear, fitted on those years at 0.25 and saturated above "
-    "a few deaths a day, keeps horeca's demand down through 2021 as people were vaccinated",
-    ("bankruptcies_companies", "2021"): "measured 2,470 against 1,536 (held out, on the replay fitted to the record; "
-    "2,492 before the third calibration of 2026-12-07): support fills buffers and the stopped petitions hold "
-    "bankruptcies off, but the lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (662 and 716 in "
+    ("bankruptcies_companies", "2021"): "measured 2,311 against 1,536 (held out, on the replay fitted to the record; "
+    "2,492 before the calibrations of the evening of 2026-12-07): support fills buffers and the stopped petitions hold "
+    "bankruptcies off, but the lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (627 and 652 in "
     "2021Q1-Q2) where CBS saw the fall deepen",
 }
 
@@ -762,7 +778,7 @@ def test_held_out_unemployment_2021_within_one_point(table):
     assert abs(model - observed) <= 1.0, f"model {model:.2f}%, observed {observed:.2f}%"
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2021Q2 (5.58%; 2020Q3 5.23% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
+@pytest.mark.xfail(strict=True, reason="measured 2021Q1 (5.52%; 2020Q3 5.25% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
 def test_unemployment_peaks_in_2020q3_as_observed(table):
     q = table[table.series == "unemployment_rate_sa"].set_index("period")
     assert q["observed"].idxmax() == "2020Q3"

@@ -18,11 +18,12 @@
 //! by section (`sections`): a restaurant's takeaway replaced less of its trade than a shop's web
 //! orders did (`docs/economy_2020_2021.md`, "Adaptation to closures").
 //!
-//! The same curve lets hospitals keep more regular care going in later waves
-//! ([`crate::inputs::economy::CareLearning`]): the loss is the care not given and `E` the days of
-//! full scale-down behind them.
+//! The same curve ([`crate::inputs::economy::LearningCurve`]) lets hospitals keep more regular
+//! care going in later waves (the loss is the care not given, `E` the days of full scale-down
+//! behind them) and people get used to the epidemic (the loss is their fear of its deaths, `E` the
+//! days of full fear behind them).
 
-use crate::inputs::economy::{Adaptation, CareLearning};
+use crate::inputs::economy::{Adaptation, LearningCurve};
 
 /// The loss each learner (a section, the hospitals) has behind it, and what it has learned.
 pub(super) struct Learning {
@@ -45,11 +46,11 @@ impl Learning {
         }
     }
 
-    /// The hospitals, one learner.
-    pub(super) fn of_care(learning: &CareLearning) -> Self {
+    /// One learner on `curve` (the hospitals, the people who fear the epidemic).
+    pub(super) fn one(curve: &LearningCurve) -> Self {
         Learning {
-            shares: vec![learning.share],
-            closure_days: learning.days,
+            shares: vec![curve.share],
+            closure_days: curve.days,
             experience: vec![0.0],
         }
     }
@@ -78,7 +79,7 @@ impl Learning {
 #[cfg(test)]
 mod tests {
     use super::Learning;
-    use crate::inputs::economy::{Adaptation, CareLearning};
+    use crate::inputs::economy::{Adaptation, LearningCurve};
 
     fn adaptation(share: f64, closure_days: f64) -> Adaptation {
         Adaptation {
@@ -143,16 +144,16 @@ mod tests {
 
     #[test]
     fn hospitals_lose_less_care_in_a_later_wave_and_nothing_learned_leaves_the_loss() {
-        let care = |share| CareLearning {
+        let care = |share| LearningCurve {
             source: "test".into(),
             share,
             days: 20.0,
         };
-        let mut none = Learning::of_care(&care(0.0));
+        let mut none = Learning::one(&care(0.0));
         for _ in 0..50 {
             assert_eq!(none.learn(0, 0.3), None);
         }
-        let mut some = Learning::of_care(&care(0.6));
+        let mut some = Learning::one(&care(0.6));
         assert_eq!(some.learn(0, 0.3), None); // the first day: nothing behind it
         for _ in 0..49 {
             some.learn(0, 0.3);

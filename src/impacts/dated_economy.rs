@@ -20,8 +20,10 @@
 //! run's COVID-19 deaths per million per day (mean of the last 7 days), `fear_s` the section's
 //! `fear_sensitivity`; Goolsbee and Syverson (J Public Econ 2021;193:104311) found US consumer
 //! visits fell 60 points in spring 2020 of which legal orders explained 7, the rest tracking
-//! local COVID-19 deaths. A run with a behaviour model takes its voluntary distancing from that
-//! model instead (`v` as in [`super::socio_economic`]). **Demand shocks** move whatever the
+//! local COVID-19 deaths. With `fear_habituation` people get used to the epidemic: fear weighs
+//! less with the fear behind it ([`super::adaptation`]; adherence to mobility restrictions fell
+//! as the pandemic went on, Petherick et al., Nat Hum Behav 2021;5:1145). A run with a behaviour
+//! model takes its voluntary distancing from that model instead (`v` as in [`super::socio_economic`]). **Demand shocks** move whatever the
 //! run does: shock `k` (`demand_shocks`) changes the demand for the exposed share `e_k,s` of
 //! section `s` by `z_k,d` (dated levels). Foreign demand: `z` the export volume against its path
 //! without the epidemic, `e` the share of the section's value added earned with exports, directly
@@ -267,6 +269,7 @@ fn fear_of_deaths(run: &Run, dated: &DatedEconomy, population: f64, days: usize)
     }
     let deaths: Vec<f64> = run.deaths().rows().into_iter().map(|r| r.sum()).collect();
     let mut window = 0.0;
+    let mut habituation = dated.fear_habituation.as_ref().map(Learning::one);
     (0..days)
         .map(|d| {
             window += deaths.get(d).copied().unwrap_or(0.0);
@@ -274,7 +277,9 @@ fn fear_of_deaths(run: &Run, dated: &DatedEconomy, population: f64, days: usize)
                 window -= deaths.get(d - 7).copied().unwrap_or(0.0);
             }
             let x = window / (d + 1).min(7) as f64 / (population / 1e6);
-            dated.fear_max * (1.0 - (-x / dated.fear_deaths_scale).exp())
+            let fear = dated.fear_max * (1.0 - (-x / dated.fear_deaths_scale).exp());
+            let used_to = habituation.as_mut().and_then(|h| h.learn(0, fear));
+            used_to.unwrap_or(fear)
         })
         .collect()
 }
@@ -344,7 +349,7 @@ pub(super) fn by_day(
         .map(|shock| {
             let mut learning = (shock.from_run.as_ref())
                 .and_then(|r| r.learning.as_ref())
-                .map(Learning::of_care);
+                .map(Learning::one);
             (0..applied.days)
                 .map(|d| match &shock.from_run {
                     Some(r) => {

@@ -260,6 +260,11 @@ pub struct DatedEconomy {
     /// `x` at which fear reaches `1 - 1/e` of its maximum: COVID-19 deaths per million
     /// inhabitants per day in the run (mean of the last 7 days).
     pub fear_deaths_scale: f64,
+    /// People get used to the epidemic: fear weighs less with the fear behind it (the days of
+    /// full fear lived through, [`LearningCurve`]); none: the last wave's deaths frighten as
+    /// much as the first's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fear_habituation: Option<LearningCurve>,
     /// NACE codes of the sections whose lost sales are partly postponed (goods, construction).
     pub catch_up_sections: Vec<String>,
     /// Share of their lost value added that is made up later.
@@ -565,20 +570,29 @@ pub struct FromRun {
     /// ([`crate::impacts::adaptation`], with the days of full scale-down behind them as the
     /// experience); none: every wave loses care as the first did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub learning: Option<CareLearning>,
+    pub learning: Option<LearningCurve>,
 }
 
-/// How much less care a wave loses with the scale-down behind it:
-/// `level'_d = level_d (1 - share (1 - exp(-E_d / days)))`, `E_d = -sum_{t < d} level_t`.
+/// How much less a loss weighs with the loss behind it ([`crate::impacts::adaptation`]):
+/// `loss'_d = loss_d (1 - share (1 - exp(-E_d / days)))`, `E_d = sum_{t < d} loss_t` (days of
+/// full loss behind it). The hospitals' care not given in later waves, people's fear of the
+/// deaths they have lived through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CareLearning {
+pub struct LearningCurve {
     /// Where the mechanism and the values come from.
     pub source: String,
-    /// Share of the care loss learned away after a long scale-down (0-1).
+    /// Share of the loss learned away after a long one (0-1).
     pub share: f64,
-    /// Days of full scale-down behind the hospitals in which `1 - 1/e` of `share` is learned.
+    /// Days of full loss behind it in which `1 - 1/e` of `share` is learned.
     pub days: f64,
+}
+
+impl LearningCurve {
+    pub fn check(&self, field: impl Display + Copy, c: &mut Checker) {
+        c.share(format_args!("{field}.share"), self.share);
+        c.within(format_args!("{field}.days"), self.days, 1.0, 3650.0);
+    }
 }
 
 impl FromRun {
@@ -714,9 +728,7 @@ impl DatedEconomy {
                     99.0,
                 );
                 if let Some(l) = &r.learning {
-                    c.share(format_args!("{f}.from_run.learning.share"), l.share);
-                    let days = format_args!("{f}.from_run.learning.days");
-                    c.within(days, l.days, 1.0, 3650.0);
+                    l.check(format_args!("{f}.from_run.learning"), c);
                 }
             }
         }
@@ -736,6 +748,9 @@ impl DatedEconomy {
         }
         if let Some(a) = &self.adaptation {
             a.check(format_args!("{field}.adaptation"), c);
+        }
+        if let Some(h) = &self.fear_habituation {
+            h.check(format_args!("{field}.fear_habituation"), c);
         }
         c.within(
             format_args!("{field}.catch_up_days"),
