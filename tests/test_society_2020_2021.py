@@ -173,14 +173,14 @@ def test_wsnp_falls_below_2019_in_both_years_as_observed(wsnp):
 
 
 def test_more_unemployment_brings_more_wsnp_admissions():
-    """Without labour hoarding the measures' job losses all show as unemployment: a higher rate on
-    every day brings more admissions to debt restructuring over the run. (A shorter lag of job
-    losses only moves unemployment earlier, which is not more of it.)"""
+    """Without labour hoarding the measures' job losses all show as unemployment: a higher rate over
+    the run brings more admissions to debt restructuring. (Not on every day: with many more job
+    losers out of work, more of them find work again when the vacancies of 2021 come. A shorter lag
+    of job losses only moves unemployment earlier, which is not more of it.)"""
     data = af.Calibration.netherlands().to_dict()
     data["impacts"]["economy"]["dated"]["labour_hoarding"] = 0.0
     more = af.replay.fitted_run(until=UNTIL, calibration=af.Calibration.from_json(data))
     base = af.replay.fitted_run(until=UNTIL)
     m, b = more.impacts.economy.by_day(), base.impacts.economy.by_day()
-    assert (m["unemployment_rate"] >= b["unemployment_rate"] - 1e-12).all()
-    assert m["unemployment_rate"].mean() > b["unemployment_rate"].mean()
+    assert m["unemployment_rate"].mean() > b["unemployment_rate"].mean() + 0.005
     assert m["wsnp_admissions"].sum() > b["wsnp_admissions"].sum()
