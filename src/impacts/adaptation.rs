@@ -25,11 +25,14 @@
 
 use crate::inputs::economy::{Adaptation, LearningCurve};
 
-/// The loss each learner (a section, the hospitals) has behind it, and what it has learned.
+/// The loss each learner (a section, the hospitals, the people who fear the epidemic) has behind
+/// it, and what it has learned.
 pub(super) struct Learning {
     /// `alpha` of each learner.
     shares: Vec<f64>,
-    closure_days: f64,
+    /// `T`: days of full loss in which `1 - 1/e` of `alpha` is learned.
+    days: f64,
+    /// `E` of each learner: its losses summed (days of full loss).
     experience: Vec<f64>,
 }
 
@@ -42,7 +45,7 @@ impl Learning {
         Learning {
             experience: vec![0.0; shares.len()],
             shares,
-            closure_days: adaptation.closure_days,
+            days: adaptation.closure_days,
         }
     }
 
@@ -50,7 +53,7 @@ impl Learning {
     pub(super) fn one(curve: &LearningCurve) -> Self {
         Learning {
             shares: vec![curve.share],
-            closure_days: curve.days,
+            days: curve.days,
             experience: vec![0.0],
         }
     }
@@ -60,7 +63,7 @@ impl Learning {
     /// its experience.
     pub(super) fn learn(&mut self, i: usize, loss: f64) -> Option<f64> {
         let e = &mut self.experience[i];
-        let learned = self.shares[i] * (1.0 - (-*e / self.closure_days).exp());
+        let learned = self.shares[i] * (1.0 - (-*e / self.days).exp());
         *e += loss;
         (learned > 0.0).then_some(loss * (1.0 - learned))
     }

@@ -23,8 +23,8 @@
 //! local COVID-19 deaths. With `fear_habituation` people get used to the epidemic: fear weighs
 //! less with the fear behind it ([`super::adaptation`]; adherence to mobility restrictions fell
 //! as the pandemic went on, Petherick et al., Nat Hum Behav 2021;5:1145). A run with a behaviour
-//! model takes its voluntary distancing from that model instead (`v` as in [`super::socio_economic`]). **Demand shocks** move whatever the
-//! run does: shock `k` (`demand_shocks`) changes the demand for the exposed share `e_k,s` of
+//! model takes its voluntary distancing from that model instead (`v` as in
+//! [`super::socio_economic`]). **Demand shocks** move whatever the run does: shock `k` (`demand_shocks`) changes the demand for the exposed share `e_k,s` of
 //! section `s` by `z_k,d` (dated levels). Foreign demand: `z` the export volume against its path
 //! without the epidemic, `e` the share of the section's value added earned with exports, directly
 //! or as a supplier of exporters (CBS), so the suppliers' share of the export loss is counted.
