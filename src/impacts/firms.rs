@@ -237,9 +237,10 @@ mod tests {
             .expect("horeca");
         let classes = dated.firms.classes.len();
         let (mut total, mut by_class) = (vec![0.0; classes], vec![0.0; classes]);
-        // Horeca closed for ten years without support: every buffer runs out, yet no class loses
-        // more firms than it has beyond the normal flow over those days.
-        let days = 3650;
+        // Horeca closed without support for at least ten years, and long enough for a firm below
+        // c0 to have failed many times over (five times 1 / kappa, its failure rate): every buffer
+        // runs out, yet no class loses more firms than it has beyond the normal flow over those days.
+        let days = (5.0 / firms.kappa).ceil().max(3650.0) as usize;
         for _ in 0..days {
             by_class.iter_mut().for_each(|b| *b = 0.0);
             firms.day(s, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, &mut by_class);
