@@ -159,7 +159,10 @@ def fit_care(cal: Dict[str, Any]) -> None:
     months = pd.get_dummies(month).to_numpy(float, copy=True)
     months /= months.sum(axis=0)  # day -> monthly mean
     steps = np.round(np.arange(0.0, 1.001, 0.01), 2)
-    learnings: List[Any] = [None]
+    # Without --care-learning the data file's learning is held as it is (as the adaptation is
+    # without --adaptation), so k_o and k_S are fitted with the learning the run will apply.
+    held = from_run.get("learning")
+    learnings: List[Any] = [None if held is None else (held["share"], held["days"])]
     if "--care-learning" in sys.argv[1:]:
         learnings += [(float(b), t) for b in np.round(np.arange(0.1, 1.001, 0.1), 1) for t in [10.0, 20.0, 30.0, 60.0, 90.0]]
     found: Any = (np.inf, 0.0, 0.0, None)
