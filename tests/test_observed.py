@@ -37,7 +37,7 @@ def test_embedded_files_match_their_checksums():
 @pytest.mark.parametrize(
     "name, rows",
     [("hospital", 724), ("deaths", 1039), ("cases", 1039), ("excess_mortality", 157), ("stringency", 1096),
-     ("measures", 42), ("vaccination", 85), ("economy", 121)],
+     ("measures", 42), ("vaccination", 85), ("economy", 121), ("now_applications", 3)],
 )
 def test_every_table_loads_as_published(name, rows):
     frame = observed.table(name)

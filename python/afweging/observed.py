@@ -58,6 +58,7 @@ _TABLES: Dict[str, Tuple[str, Dict[str, Any]]] = {
     "vaccination": ("vaccination_nl_by_week.csv", {"parse_dates": ["date"]}),
     "economy": ("economy_nl_2019_2021.csv", {"dtype": {"period": str}}),
     "admissions_by_age": ("admissions_nl_by_age.csv", {"parse_dates": ["date_from", "date_to"]}),
+    "now_applications": ("now_applications_nl_2020.csv", {"parse_dates": ["date_from", "date_to"]}),
 }
 
 #: The names :func:`table` knows.
@@ -218,7 +219,7 @@ def table(name: str) -> "pd.DataFrame":
     (daily files indexed by ``date``; other date columns parsed as dates; integer columns with
     gaps read as float). ``name`` is one of ``hospital``, ``deaths``, ``cases``,
     ``excess_mortality``, ``stringency``, ``measures``, ``vaccination``, ``economy``,
-    ``admissions_by_age``; any other
+    ``admissions_by_age``, ``now_applications``; any other
     name raises :class:`~afweging.errors.UnknownNameError` listing these. The meaning and source
     of every column is in ``afweging/data/observed/PROVENANCE.md``."""
     return _copy(_read(str(_DATA_DIR), _known(name)))
