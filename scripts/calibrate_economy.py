@@ -14,11 +14,14 @@ this order (each step keeps the values fitted before it):
   record's COVID-19 beds (NICE) and stringency (OxCGRT), not the replay's: a relation between beds
   and care, fitted on the beds that were, as the operations per bed-day are;
 * ``fear_max``, ``fear_deaths_scale``, ``catch_up_share``, ``catch_up_days``, with
-  ``--fear-habituation`` fear's habituation (``fear_habituation``, searched with fear last), and with
   ``--adaptation`` the adaptation to closures (``adaptation``: ``share`` for most sections, one
   share of their own for horeca, culture and recreation and personal services, whose closed trade
-  needs its customers present, and ``closure_days``; fear and catch-up are searched again after it;
-  without the flag it stays as in the data file): grid search on the 2020 value added:
+  needs its customers present, and ``closure_days``) and with ``--fear-habituation`` fear's
+  habituation (``fear_habituation``, searched with fear); without a flag its part stays as in the
+  data file. The searches take turns, each holding the others' values and taking its best
+  candidate only if it lowers the error, pass after pass until a pass changes nothing, so that the
+  values written are a fixed point: the script run again on them gives them back. Grid search on
+  the 2020 value added:
   quarter-on-quarter volume changes of Q2-Q4 (CBS, seasonally adjusted), the annual change, and
   the 2020 years of horeca (I) and of culture, recreation and other services (R-U), least squares
   in percentage points;
@@ -285,44 +288,58 @@ def main() -> None:
             ),
         )
 
-    best = fear_and_catch_up(base)
-    print(f"value added: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
-    fitted = with_dated(base, **best[1])
-    if "--adaptation" in sys.argv[1:]:
+    def adaptation(cal: Dict[str, Any]) -> "tuple[float, Dict[str, Any]]":
         # One share for the sections whose closed trade needs its customers present (horeca,
         # culture and recreation, personal services: fitted on their own 2020 years), one for the
-        # rest (on the GDP quarters), and the days in which it is learned; then fear and catch-up
-        # again with it.
+        # rest (on the GDP quarters), and the days in which it is learned.
         source = base["impacts"]["economy"]["dated"]["adaptation"]["source"]
         grid = itertools.product([0.0, 0.2, 0.4, 0.6, 0.8, 1.0], [0.0, 0.2, 0.4, 0.6], [30.0, 60.0, 90.0, 180.0])
-        found = search(
-            fitted,
+        return search(
+            cal,
             (
                 {"adaptation": {"source": source, "share": a, "closure_days": t, "sections": {code: p for code in PRESENCE_SECTIONS}}}
                 for a, p, t in grid
             ),
         )
-        print(f"adaptation: {found[1]} (sum of squared errors {found[0]:.2f} points^2)")
-        fitted = with_dated(fitted, **found[1])
-        best = fear_and_catch_up(fitted)
-        print(f"value added with it: {best[1]} (sum of squared errors {best[0]:.2f} points^2)")
-        fitted = with_dated(fitted, **best[1])
-        best = (best[0], {**best[1], **found[1]})
-    if "--fear-habituation" in sys.argv[1:]:
-        # People get used to the epidemic: fear with its habituation (catch-up and adaptation as
-        # fitted), the first search's fear without habituation among the candidates.
+
+    def fear_habituation(cal: Dict[str, Any]) -> "tuple[float, Dict[str, Any]]":
+        # People get used to the epidemic: fear with its habituation, no habituation among the
+        # candidates.
         curves = [None] + [(a, t) for a in [0.25, 0.5, 0.75, 1.0] for t in [10.0, 30.0, 90.0, 180.0]]
-        candidates = [
-            dict(fear_max=f, fear_deaths_scale=x, fear_habituation=None if c is None else {"source": FEAR_HABITUATION_SOURCE, "share": c[0], "days": c[1]})
-            for f in [0.25, 0.5, 0.75, 1.0]
-            for x in [0.5, 1.0, 2.0, 5.0, 10.0]
-            for c in curves
-        ]
-        found = search(fitted, candidates)
-        print(f"fear with habituation: {found[1]} (sum of squared errors {found[0]:.2f} points^2)")
-        if found[0] < best[0]:
-            fitted = with_dated(fitted, **found[1])
-            best = (found[0], {**best[1], **found[1]})
+        return search(
+            cal,
+            [
+                dict(fear_max=f, fear_deaths_scale=x, fear_habituation=None if c is None else {"source": FEAR_HABITUATION_SOURCE, "share": c[0], "days": c[1]})
+                for f in [0.25, 0.5, 0.75, 1.0]
+                for x in [0.5, 1.0, 2.0, 5.0, 10.0]
+                for c in curves
+            ],
+        )
+
+    # The searches in turn, each holding the others' values and taking its best candidate only if
+    # it lowers the error, pass after pass until a pass lowers it no more: the error falls with
+    # every change and the grids are finite, so the passes end, and the values they end on are a
+    # fixed point: run again on the data file they were written to, the script gives them back.
+    searches = [("fear and catch-up", fear_and_catch_up)]
+    if "--adaptation" in sys.argv[1:]:
+        searches.append(("adaptation", adaptation))
+    if "--fear-habituation" in sys.argv[1:]:
+        searches.append(("fear with habituation", fear_habituation))
+    fitted = base
+    error = va_error(fitted)
+    print(f"value added with the data file's values: sum of squared errors {error:.4f} points^2")
+    for n in itertools.count(1):
+        before = error
+        for name, fit in searches:
+            found = fit(fitted)
+            if found[0] < error:
+                fitted, error = with_dated(fitted, **found[1]), found[0]
+                print(f"  pass {n}, {name}: {found[1]} (sum of squared errors {error:.4f} points^2)")
+        if error >= before:
+            break
+    step1 = ["fear_max", "fear_deaths_scale", "catch_up_share", "catch_up_days", "adaptation", "fear_habituation"]
+    best = (error, {k: fitted["impacts"]["economy"]["dated"].get(k) for k in step1})
+    print(f"value added: {best[1]} (sum of squared errors {best[0]:.4f} points^2, {n} passes)")
 
     # 2. NOW paid advances on the loss firms expected: r from the NOW 2 settlements.
     def scheme(cal: Dict[str, Any], name: str) -> Dict[str, Any]:
