@@ -593,7 +593,7 @@ def test_now_thresholds_are_the_same_in_every_period():
     "tranche",
     [
         pytest.param("NOW 1", marks=pytest.mark.xfail(strict=True, reason=(
-            "measured 91,200 applicants against about 149,000 (-39%): on an average day of March-May 2020 "
+            "measured 89,800 applicants against about 149,000 (-40%): on an average day of March-May 2020 "
             "the model's losses reach fewer employers than applied on a three-month window that most expected "
             "to be bad"))),
         "NOW 2",
@@ -680,8 +680,8 @@ def test_tax_deferral_stock_in_2020_as_fitted(run):
     assert stock.loc["2020-10-15"] == pytest.approx(12.0, rel=0.25)
 
 
-@pytest.mark.xfail(strict=True, reason="measured EUR 27.9 bn against about 19.6 (held out): the deferral runs on "
-                   "at EUR 3.2-4.5 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
+@pytest.mark.xfail(strict=True, reason="measured EUR 29.0 bn against about 19.6 (held out): the deferral runs on "
+                   "at EUR 3.4-4.7 bn a quarter in 2021H1 (the spread of losses reaches firms at normal trade); the "
                    "model counts tax deferred, not repaid in full before October 2022 nor lost with bankrupt firms")
 def test_tax_deferral_stock_at_the_end_of_2021(run):
     stock = run.impacts.economy.by_quarter()["tax_deferral_stock_bn"]
@@ -798,12 +798,9 @@ TARGETS = [
     ("bankruptcies_companies", "2021", 0.25, "relative"),
 ]
 
-MISSES = {
-    ("bankruptcies_companies", "2021"): "measured 2,311 against 1,536 (held out, on the replay fitted to the record; "
-    "2,492 before the calibrations of the evening of 2026-12-07): support fills buffers and the stopped petitions hold "
-    "bankruptcies off, but the lockdowns of 2020Q4-2021Q2 drain the closed sections' buffers again (627 and 652 in "
-    "2021Q1-Q2) where CBS saw the fall deepen",
-}
+#: None now: the held-out bankruptcies of 2021 were a miss until the fifth calibration (2,311 against
+#: 1,536; 1,862 since, docs/economy_2020_2021.md).
+MISSES: "dict[tuple[str, str], str]" = {}
 
 
 def yearly(table: "pd.DataFrame", series: str, year: str) -> "tuple[float, float]":
@@ -851,7 +848,7 @@ def test_held_out_unemployment_2021_within_one_point(table):
     assert abs(model - observed) <= 1.0, f"model {model:.2f}%, observed {observed:.2f}%"
 
 
-@pytest.mark.xfail(strict=True, reason="measured 2021Q1 (5.52%; 2020Q3 5.25% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
+@pytest.mark.xfail(strict=True, reason="measured 2021Q1 (5.50%; 2020Q3 5.28% against 5.5%): the lockdown of 2020Q4-2021Q2 lays off more than NOW and the recalls of 2020Q3 make up for")
 def test_unemployment_peaks_in_2020q3_as_observed(table):
     q = table[table.series == "unemployment_rate_sa"].set_index("period")
     assert q["observed"].idxmax() == "2020Q3"
