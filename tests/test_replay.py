@@ -164,9 +164,31 @@ def test_first_wave_admissions_by_age_are_rivms(first_wave: af.Fit) -> None:
     assert shares[:6].sum() < 0.5
 
 
+#: Davies et al. (Nat Med 2020;26:1205), Extended Data Table 1: consensus relative susceptibility
+#: by ten-year band (model 1), 0-9 .. 60-69 and 70+.
+DAVIES_SUSCEPTIBILITY = (0.40, 0.38, 0.79, 0.86, 0.80, 0.82, 0.88, 0.74)
+
+
+def test_the_young_are_as_susceptible_as_davies_says() -> None:
+    # The sourced factors: Davies' 0-9 and 10-19 over the unweighted mean of the adult bands, kept
+    # apart from the fitted factors of the old, each part with its own record in the calibration.
+    adults = float(np.mean(DAVIES_SUSCEPTIBILITY[2:]))
+    sourced = af.timeline.replay_susceptibility(fitted=False)
+    assert sourced == {"0-9": round(0.40 / adults, 2), "10-19": round(0.38 / adults, 2)}
+    everything = af.timeline.replay_susceptibility()
+    assert set(everything) == set(sourced) | {"60-69", "70-79", "80+"}
+    sources = replay.replay_calibration().to_dict()["sources"]
+    assert not sources["replay.susceptibility.sourced"].get("assumption") and sources["replay.susceptibility.sourced"]["year"] == 2020
+    assert sources["replay.susceptibility.fitted"]["assumption"] is True
+    only_sourced = replay.replay_calibration(susceptibility=sourced).to_dict()["sources"]
+    assert "replay.susceptibility.sourced" in only_sourced and "replay.susceptibility.fitted" not in only_sourced
+
+
 def test_calibrated_susceptibility_is_what_the_age_mix_gives(obs: pd.DataFrame) -> None:
-    # scripts/calibrate_age_mix.py, reproduced: the fit with the first wave's admissions by age.
-    cal = replay.replay_calibration(susceptibility={})
+    # scripts/calibrate_age_mix.py, reproduced: the fit with the first wave's admissions by age,
+    # on top of the young's sourced factors.
+    sourced = af.timeline.replay_susceptibility(fitted=False)
+    cal = replay.replay_calibration(susceptibility=sourced)
     fit = af.fit(
         obs.loc[:WINDOW_END],
         calibration=cal,
@@ -180,7 +202,7 @@ def test_calibrated_susceptibility_is_what_the_age_mix_gives(obs: pd.DataFrame) 
             assert fit.params.loc[f"susceptibility_{group}", "estimate"] == pytest.approx(stored[band], rel=0.05)
     fitted = fit.calibration.to_dict()["relative_susceptibility"]
     assert fitted[8] == pytest.approx(fit.params.loc["susceptibility_80+", "estimate"], rel=1e-12)
-    assert fitted[:6] == [1.0] * 6 and fitted[9] == 1.0
+    assert fitted[:6] == [sourced["0-9"], sourced["10-19"]] + [1.0] * 4 and fitted[9] == 1.0
 
 
 def test_bad_age_mix_names_the_field(obs: pd.DataFrame) -> None:
