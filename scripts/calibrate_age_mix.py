@@ -1,5 +1,5 @@
 """Calibrates the factors on the relative susceptibility of the old at large in the replay
-(``factors`` of python/afweging/data/replay/susceptibility.json) on the first wave's hospital
+(``fitted`` of python/afweging/data/replay/susceptibility.json) on the first wave's hospital
 admissions by age. Prints the values to write into the data file; then rerun
 scripts/calibrate_nursing_homes.py (the residents meet carers of 20-69, whose infections change).
 
@@ -9,7 +9,8 @@ The first wave is fitted as the replay fits it (NICE admissions and ICU occupanc
 through 15 April 2020) with ``age_mix``: the admissions by age the GGDs had notified by 15 April
 2020 (RIVM daily report, :func:`afweging.observed.admissions_by_age`), held against the model's
 admissions by band through that day by a multinomial likelihood, which frees one factor per group
-of :data:`afweging.replay.AGE_GROUPS` (60-79 and 80+). The calibration starts without factors.
+of :data:`afweging.replay.AGE_GROUPS` (60-79 and 80+). The calibration starts from the file's
+``sourced`` factors (the young's, Davies et al. 2020) and none for the old.
 The severity factor is held at 1 (``free`` without ``severity``): with it free, the age mix drew
 the fit to a mode where most of the country was infected by June 2020, against a seroprevalence of
 about 3%. The second wave's admissions by age are held out (tests/test_replay.py).
@@ -23,7 +24,8 @@ from afweging import observed, replay, timeline
 
 def main() -> None:
     obs = af.observed.netherlands()
-    cal = timeline.replay_calibration(susceptibility={})
+    sourced = timeline.replay_susceptibility(fitted=False)
+    cal = timeline.replay_calibration(susceptibility=sourced)
     fit = af.fit(
         obs.loc[:"2020-04-15"],
         calibration=cal,
@@ -36,7 +38,7 @@ def main() -> None:
     for group, bands in replay.AGE_GROUPS.items():
         for band in bands:
             factors[band] = round(float(fit.params.loc[f"susceptibility_{group}", "estimate"]), 2)
-    print(f"factors: {factors}")
+    print(f"fitted: {factors} (on top of the sourced {sourced})")
 
 
 if __name__ == "__main__":

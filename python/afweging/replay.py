@@ -499,7 +499,8 @@ def fit(
 
     ``scenario`` must be dated (``start_date``); default :func:`replay_scenario` (2020-02-27).
     ``calibration`` defaults to :func:`replay_calibration`: the Netherlands with nursing-home
-    residents as a group of their own. ``timeline``: the measures in force (a
+    residents as a group of their own and factors on the susceptibility of the young (sourced) and
+    of the old at large (fitted, :func:`afweging.timeline.replay_susceptibility`). ``timeline``: the measures in force (a
     :class:`Timeline`, default the Dutch national one, or ``None`` for none). The fitted window
     runs from the scenario's start date to the last date of ``observations``; days before the
     first observation count as unobserved. ``period_starts``: dates on which transmission may

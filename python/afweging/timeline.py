@@ -54,11 +54,13 @@ def nursing_homes() -> Dict[str, Any]:
     return _replay_data("nursing_homes")
 
 
-def replay_susceptibility() -> Dict[str, float]:
+def replay_susceptibility(fitted: bool = True) -> Dict[str, float]:
     """Factors on the relative susceptibility of bands of the replay
-    (``data/replay/susceptibility.json``: the old at large, calibrated on the first wave's
-    admissions by age; see its ``sources``)."""
-    factors: Dict[str, float] = _replay_data("susceptibility")["factors"]
+    (``data/replay/susceptibility.json``, see its ``sources``): the young's from Davies et al.
+    (2020, ``sourced``) and, unless ``fitted`` is false, the old at large's, calibrated on the
+    first wave's admissions by age on top of those (``fitted``)."""
+    data = _replay_data("susceptibility")
+    factors: Dict[str, float] = {**data["sourced"], **(data["fitted"] if fitted else {})}
     return factors
 
 
@@ -73,9 +75,10 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None, susceptibility: O
     80-plus, which were the nursing homes' deaths. Without impact
     data (the impacts of dated runs use :meth:`Calibration.netherlands`). Presets and the default
     calibration are unchanged: the group's contacts are assumptions for 2020. ``group`` replaces
-    the figures of :func:`nursing_homes` (same keys). The old at large are infected more often
-    than the contact matrices say: ``susceptibility`` (band -> factor on its relative
-    susceptibility, default :func:`replay_susceptibility`; ``{}`` for none)."""
+    the figures of :func:`nursing_homes` (same keys). Children are less susceptible (Davies et al.
+    2020) and the old at large are infected more often than the contact matrices say:
+    ``susceptibility`` (band -> factor on its relative susceptibility, default
+    :func:`replay_susceptibility`; ``{}`` for none)."""
     group = nursing_homes() if group is None else group
     factors = replay_susceptibility() if susceptibility is None else susceptibility
     cal = Calibration.netherlands().to_dict()
@@ -114,8 +117,11 @@ def replay_calibration(group: Optional[Dict[str, Any]] = None, susceptibility: O
     cal["name"] = f"{cal['name']}, nursing-home residents as a group (replay)"
     cal.pop("impacts", None)
     cal["sources"].update({f"nursing_homes.{k}": v for k, v in group["sources"].items()})
-    if factors:
-        cal["sources"]["replay.susceptibility"] = _replay_data("susceptibility")["sources"]["factors"]
+    # The data file's records for the parts of it in use (the sourced and the fitted factors).
+    data = _replay_data("susceptibility")
+    for part in ("sourced", "fitted"):
+        if data[part] and all(factors.get(b) == v for b, v in data[part].items()):
+            cal["sources"][f"replay.susceptibility.{part}"] = data["sources"][part]
     return Calibration.from_json(cal)
 
 
