@@ -543,7 +543,6 @@ def test_support_lowers_bankruptcies_and_raises_fiscal_cost(run, without_support
     ].max()
 
 
-
 # --- NOW's applicants against UWV (a check of the take-up, which is fitted on the outlays alone) ---
 
 
@@ -561,12 +560,12 @@ def _now_applicants(run: af.Run, date_from: str, date_to: str) -> "tuple[float, 
     dated = data["dated"]
     now = next(s for s in dated["schemes"] if s["name"] == "NOW")
     sigma, r, take_up = dated["loss_spread"], now["expected_loss_factor"], now["take_up"]
+    theta = now["periods"][0]["min_revenue_loss"]  # the same in every period (tested below)
     employers = sum(c["firms"] for c in dated["firms"]["classes"])
     enterprises = sum(sec["firms"] for sec in data["sections"])
     daily = run.impacts.economy.by_day().loc[date_from:date_to]
     applicants = lost = 0.0
     for sec in data["sections"]:
-        theta = now["periods"][0]["min_revenue_loss"]
         mean = r * (1.0 - daily[f"va_{sec['code']}"].to_numpy() / (sec["value_added"] * 1e6 / 365.0))
         a, b = (theta - mean) / sigma, (1.0 - mean) / sigma
         share = norm.sf(a)
